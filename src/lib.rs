@@ -1,0 +1,5 @@
+//! tosguard (work in progress)
+#![forbid(unsafe_code)]
+
+mod normalize;
+pub use normalize::NormalizeOptions;
