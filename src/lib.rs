@@ -1,5 +1,51 @@
-//! tosguard (work in progress)
+//! # tosguard
+//!
+//! An embeddable content-moderation library: a [`Policy`] is compiled from written
+//! terms-of-service rules, and [`Policy::classify`] returns the categories a text
+//! violates — threats, incitement to violence, sexual violence, hate speech,
+//! harassment — with evidence spans that point at the exact words of the original text.
+//!
+//! Deterministic, explainable, offline: the same answer for the same text and policy,
+//! and every finding names its rule and its words.
+//!
+//! ```
+//! let policy = tosguard::Policy::baseline();
+//! let text = "I will kill you";
+//! let verdict = tosguard::classify(&policy, text);
+//! for finding in verdict.findings() {
+//!     println!("{} ({}): {:?}", finding.rule(), finding.category(),
+//!         finding.evidence().iter().map(|e| &text[e.span()]).collect::<Vec<_>>());
+//! }
+//! assert!(verdict.has_category("violence.threat"));
+//! ```
+//!
+//! Compiling can fail, with a [`PolicyError`] that lists every problem with its file,
+//! field and line; classifying cannot fail. See `docs/policy-format.md` for the policy
+//! file format.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+mod builtin;
+mod compile;
+mod condition;
+mod engine;
+mod error;
+mod expand;
 mod normalize;
+mod policy;
+mod spec;
+mod verdict;
+
+pub use builtin::builtin_names;
+pub use error::{Location, PolicyError, Problem, ProblemKind};
 pub use normalize::NormalizeOptions;
+pub use policy::{
+    CategoryInfo, ExampleFailure, ExampleReport, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo,
+};
+pub use spec::{MatchMode, Scope};
+pub use verdict::{Action, Evidence, Finding, Severity, Verdict};
+
+/// Classifies `text` under `policy`: the same as [`Policy::classify`].
+pub fn classify(policy: &Policy, text: &str) -> Verdict {
+    policy.classify(text)
+}
