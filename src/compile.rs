@@ -44,6 +44,7 @@ impl Pack {
 }
 
 /// Parses TOML into a pack, or the syntax problem.
+#[allow(clippy::result_large_err)]
 pub(crate) fn parse_pack(origin: Origin, display: String, src: String) -> Result<Pack, Problem> {
     match toml::from_str::<PolicyFile>(&src) {
         Ok(file) => Ok(Pack {
@@ -212,6 +213,8 @@ pub(crate) struct Category {
 #[derive(Clone, Debug)]
 pub(crate) struct Lexicon {
     pub(crate) name: String,
+    /// Kept for coverage reports and `explain`.
+    #[allow(dead_code)]
     pub(crate) lang: Option<String>,
     pub(crate) terms: Vec<String>,
 }
@@ -340,6 +343,7 @@ impl Builder<'_> {
     }
 
     /// Expands and folds `terms` into lexicon `lex`.
+    #[allow(clippy::too_many_arguments)]
     fn add_terms(
         &mut self,
         pack: usize,

@@ -234,7 +234,7 @@ pub(crate) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
                 .is_none_or(|n| !is_word_char(n));
         let ts = token_at(&s.tokens, start as u32);
         let te = token_at(&s.tokens, (end as u32).saturating_sub(1));
-        let (Some(tok_s), Some(_)) = (s.tokens.get(ts), s.tokens.get(te)) else {
+        let (Some(&tok_s), Some(&tok_e)) = (s.tokens.get(ts), s.tokens.get(te)) else {
             continue;
         };
         if te < ts {
@@ -247,10 +247,16 @@ pub(crate) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
                 MatchMode::Infix => true,
             };
             if ok {
+                // Evidence covers whole words: a prefix or infix term reports the word.
+                let (hs, he) = match u.mode {
+                    MatchMode::Word => (start as u32, end as u32),
+                    MatchMode::Prefix => (start as u32, tok_e.end.max(end as u32)),
+                    MatchMode::Infix => (tok_s.start.min(start as u32), tok_e.end.max(end as u32)),
+                };
                 s.hits.push(Hit {
                     lex: u.lex,
-                    start: start as u32,
-                    end: end as u32,
+                    start: hs,
+                    end: he,
                     ts: ts as u32,
                     te: te as u32,
                     sentence: tok_s.sentence,
