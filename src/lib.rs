@@ -24,6 +24,10 @@
 //! file format.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod builtin;
 mod compile;
@@ -49,3 +53,25 @@ pub use verdict::{Action, Evidence, Finding, Severity, Verdict};
 pub fn classify(policy: &Policy, text: &str) -> Verdict {
     policy.classify(text)
 }
+
+/// Support for the crate's own benchmarks. Not part of the public API: it may change
+/// in any release.
+#[doc(hidden)]
+pub mod __bench {
+    use crate::Policy;
+
+    /// The folded text `classify` would scan.
+    pub fn fold(policy: &Policy, text: &str) -> String {
+        policy.fold_for_bench(text)
+    }
+
+    /// Every pattern of the policy's automaton.
+    pub fn patterns(policy: &Policy) -> Vec<String> {
+        policy.patterns_for_bench()
+    }
+}
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

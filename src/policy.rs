@@ -119,6 +119,16 @@ impl Policy {
         self.inner.compiled.classify(text, &self.inner.needs)
     }
 
+    pub(crate) fn fold_for_bench(&self, text: &str) -> String {
+        let mut n = crate::normalize::Normalized::new();
+        crate::normalize::normalize_into(text, &self.inner.compiled.normalize, &mut n);
+        n.text().to_string()
+    }
+
+    pub(crate) fn patterns_for_bench(&self) -> Vec<String> {
+        self.inner.compiled.pattern_text.clone()
+    }
+
     /// The policy id.
     pub fn id(&self) -> &str {
         &self.inner.compiled.id

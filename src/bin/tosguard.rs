@@ -1,4 +1,6 @@
 //! `tosguard`: classify JSON lines or plain text lines with one or more policies.
+#![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
