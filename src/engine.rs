@@ -425,8 +425,10 @@ impl Eval<'_> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
     Fired,
-    Suppressed(String),
-    MissingRequired(String),
+    /// Suppressed by the context with this index.
+    Suppressed(usize),
+    /// The required context with this index did not hold.
+    MissingRequired(usize),
 }
 
 impl Compiled {
@@ -510,42 +512,28 @@ impl Compiled {
                 let Some(m) = s.buf.get(k).copied() else {
                     break;
                 };
-                let evidence: Vec<u32> = s
-                    .arena
-                    .get(m.ev as usize..(m.ev + m.n) as usize)
-                    .unwrap_or(&[])
-                    .to_vec();
-                let suppressed = rule
-                    .unless
-                    .iter()
-                    .find(|&&c| self.context_holds(c, &evidence, s))
-                    .map(|&c| {
-                        self.contexts
-                            .get(c)
-                            .map(|c| c.name.clone())
-                            .unwrap_or_default()
-                    });
-                let missing = rule
-                    .requires
-                    .iter()
-                    .find(|&&c| !self.context_holds(c, &evidence, s))
-                    .map(|&c| {
-                        self.contexts
-                            .get(c)
-                            .map(|c| c.name.clone())
-                            .unwrap_or_default()
-                    });
-                let outcome = match (suppressed, missing) {
-                    (Some(c), _) => Outcome::Suppressed(c),
-                    (None, Some(c)) => Outcome::MissingRequired(c),
+                let range = m.ev as usize..(m.ev + m.n) as usize;
+                let evidence = s.arena.get(range.clone()).unwrap_or(&[]);
+                let outcome = match (
+                    rule.unless
+                        .iter()
+                        .find(|&&c| self.context_holds(c, evidence, s)),
+                    rule.requires
+                        .iter()
+                        .find(|&&c| !self.context_holds(c, evidence, s)),
+                ) {
+                    (Some(&c), _) => Outcome::Suppressed(c),
+                    (None, Some(&c)) => Outcome::MissingRequired(c),
                     (None, None) => Outcome::Fired,
                 };
                 if outcome == Outcome::Fired {
                     fired = true;
-                    s.evidence.extend_from_slice(&evidence);
+                    if let Some(ev) = s.arena.get(range) {
+                        s.evidence.extend_from_slice(ev);
+                    }
                 }
                 if let Some(t) = trace.as_deref_mut() {
-                    t.push((evidence, outcome));
+                    t.push((evidence.to_vec(), outcome));
                 }
             }
             i = j;
@@ -641,6 +629,87 @@ impl Compiled {
                 action,
                 severity,
                 findings,
+            }
+        })
+    }
+}
+
+impl Compiled {
+    /// Classifies `text` and records why each rule fired or was suppressed.
+    pub(crate) fn explain(&self, text: &str, needs: &[Vec<u32>]) -> crate::explain::Explanation {
+        use crate::explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
+        let verdict = self.classify(text, needs);
+        with_scratch(|s| {
+            self.prepare(text, s);
+            let hits = s
+                .hits
+                .iter()
+                .map(|h| {
+                    let span = s.norm.original_range(h.start as usize..h.end as usize);
+                    ExplainedHit {
+                        lexicon: self
+                            .lexicons
+                            .get(h.lex as usize)
+                            .map(|l| l.name.clone())
+                            .unwrap_or_default(),
+                        text: text.get(span.clone()).unwrap_or("").to_string(),
+                        span,
+                        folded: s
+                            .norm
+                            .text()
+                            .get(h.start as usize..h.end as usize)
+                            .unwrap_or("")
+                            .to_string(),
+                        sentence: h.sentence,
+                        clause: h.clause,
+                    }
+                })
+                .collect();
+            let mut rules = Vec::new();
+            let mut not_matched = 0;
+            for (ri, rule) in self.rules.iter().enumerate() {
+                let need = needs.get(ri).map(Vec::as_slice).unwrap_or(&[]);
+                let mut trace = Vec::new();
+                let fired = self.eval_rule(rule, need, s, Some(&mut trace));
+                if trace.is_empty() {
+                    not_matched += 1;
+                    continue;
+                }
+                let ctx_name =
+                    |c: usize| self.contexts.get(c).map(|c| c.name.as_str()).unwrap_or("?");
+                let matches = trace
+                    .into_iter()
+                    .map(|(mut ev, outcome)| ExplainedMatch {
+                        evidence: self
+                            .evidence_of(text, &mut ev, s)
+                            .into_iter()
+                            .map(|e| e.text)
+                            .collect(),
+                        outcome: match outcome {
+                            Outcome::Fired => "fired".into(),
+                            Outcome::Suppressed(c) => format!("suppressed by {}", ctx_name(c)),
+                            Outcome::MissingRequired(c) => format!("requires {}", ctx_name(c)),
+                        },
+                    })
+                    .collect();
+                rules.push(ExplainedRule {
+                    rule: rule.id.clone(),
+                    category: self
+                        .categories
+                        .get(rule.category)
+                        .map(|c| c.id.clone())
+                        .unwrap_or_default(),
+                    when: rule.when_src.clone(),
+                    fired,
+                    matches,
+                });
+            }
+            Explanation {
+                normalized: s.norm.text().to_string(),
+                hits,
+                rules,
+                rules_not_matched: not_matched,
+                verdict,
             }
         })
     }

@@ -35,6 +35,7 @@ mod condition;
 mod engine;
 mod error;
 mod expand;
+mod explain;
 mod normalize;
 mod policy;
 mod spec;
@@ -42,6 +43,7 @@ mod verdict;
 
 pub use builtin::builtin_names;
 pub use error::{Location, PolicyError, Problem, ProblemKind};
+pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
 pub use normalize::NormalizeOptions;
 pub use policy::{
     CategoryInfo, ExampleFailure, ExampleReport, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo,

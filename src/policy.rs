@@ -129,6 +129,21 @@ impl Policy {
         self.inner.compiled.pattern_text.clone()
     }
 
+    /// Classifies `text` and explains the decision: the folded text, every hit, and
+    /// for each rule whose condition matched, whether it fired or which context
+    /// suppressed it.
+    ///
+    /// ```
+    /// let policy = tosguard::Policy::baseline();
+    /// let why = policy.explain("I will never kill you");
+    /// assert!(why.verdict.is_clean());
+    /// let threat = why.rules.iter().find(|r| r.rule == "en.threat.direct").unwrap();
+    /// assert_eq!(threat.matches[0].outcome, "suppressed by negated");
+    /// ```
+    pub fn explain(&self, text: &str) -> crate::Explanation {
+        self.inner.compiled.explain(text, &self.inner.needs)
+    }
+
     /// The policy id.
     pub fn id(&self) -> &str {
         &self.inner.compiled.id

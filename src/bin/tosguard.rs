@@ -16,6 +16,9 @@ commands:
       Reads JSON lines {\"id\": ..., \"text\": ...} (or plain text lines) on stdin and
       writes one JSON object per input line, in order. Without --policy or --builtin,
       uses the built-in `baseline` policy.
+  explain [--policy FILE]... [--builtin NAME]... [--json] [TEXT]
+      Explains the decision on TEXT (or on each line of stdin): the folded text,
+      every hit, and each rule that matched, fired or was suppressed.
   check [--policy FILE]... [--builtin NAME]...
       Runs every rule's embedded examples; exits 1 if one fails.
   builtins
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
             Ok(policies) => classify(&policies),
             Err(code) => code,
         },
+        "explain" => explain(rest),
         "check" => match load_policies(rest) {
             Ok(policies) => check(&policies),
             Err(code) => code,
@@ -208,4 +212,60 @@ fn check(policies: &[Policy]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn explain(args: &[String]) -> ExitCode {
+    let mut opts = Vec::new();
+    let mut texts = Vec::new();
+    let mut as_json = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => as_json = true,
+            "--policy" | "-p" | "--builtin" | "-b" => {
+                opts.push(a.clone());
+                if let Some(v) = it.next() {
+                    opts.push(v.clone());
+                }
+            }
+            s if s.starts_with("--policy=") || s.starts_with("--builtin=") => opts.push(a.clone()),
+            s if s.starts_with('-') && s.len() > 1 => {
+                eprintln!("tosguard: unknown option `{s}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            _ => texts.push(a.clone()),
+        }
+    }
+    let policies = match load_policies(&opts) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if texts.is_empty() {
+        for line in io::stdin().lock().lines() {
+            match line {
+                Ok(l) => texts.push(match parse_line(&l, texts.len() + 1) {
+                    Ok((_, text)) => text,
+                    Err(_) => l,
+                }),
+                Err(e) => {
+                    eprintln!("tosguard: cannot read stdin: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    }
+    for text in &texts {
+        for policy in &policies {
+            let why = policy.explain(text);
+            if as_json {
+                println!(
+                    "{}",
+                    json!({"policy": policy.id(), "text": text, "explanation": why})
+                );
+            } else {
+                println!("== {} :: {text:?}\n{why}\n", policy.id());
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
