@@ -264,6 +264,10 @@ pub(crate) struct Rule {
     pub(crate) scope: Scope,
     pub(crate) description: Option<String>,
     pub(crate) examples: ExamplesSpec,
+    /// Lexicons the rule cannot match without (checked before any work).
+    pub(crate) needs: Vec<u32>,
+    /// Lexicons one of which every match contains: the windows to evaluate.
+    pub(crate) anchors: Vec<u32>,
 }
 
 /// Which lexicons an automaton pattern belongs to, and how it must sit in a word.
@@ -876,6 +880,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     .severity
                     .or_else(|| categories.get(category).map(|c| c.severity))
                     .unwrap_or(Severity::Medium);
+                let (needs, anchors) = (crate::engine::needs(&when), crate::engine::anchors(&when));
                 rules.push(Rule {
                     id: rid.clone(),
                     pack: pack.file.policy.id.get_ref().clone(),
@@ -888,6 +893,8 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     scope: r.scope,
                     description: r.description.clone(),
                     examples: r.examples.clone(),
+                    needs,
+                    anchors,
                 });
             }
         }

@@ -72,6 +72,10 @@ pub(crate) struct Scratch {
     buf: Vec<M>,
     arena: Vec<u32>,
     evidence: Vec<u32>,
+    lex_off: Vec<u32>,
+    lex_fill: Vec<u32>,
+    lex_hits: Vec<u32>,
+    windows: Vec<u32>,
     /// Whether the quoted regions leave words outside them.
     pub(crate) quotes_embedded: bool,
 }
@@ -271,14 +275,76 @@ pub(crate) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.hits.sort_unstable_by_key(|h| (h.start, h.end, h.lex));
 }
 
-/// Lexicons a node cannot match without.
-pub(crate) fn needs(node: &Node, out: &mut Vec<u32>) {
-    match node {
-        Node::Lex(id) => out.push(*id),
-        Node::Not(_) | Node::Or(..) => {}
+/// Lexicons a node cannot match without, sorted and unique.
+pub(crate) fn needs(node: &Node) -> Vec<u32> {
+    fn walk(node: &Node, out: &mut Vec<u32>) {
+        match node {
+            Node::Lex(id) => out.push(*id),
+            Node::Not(_) | Node::Or(..) => {}
+            Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
+                walk(a, out);
+                walk(b, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(node, &mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Lexicons at least one of which every match of `node` contains, sorted and unique:
+/// a rule is only evaluated in windows holding a hit of one of them.
+pub(crate) fn anchors(node: &Node) -> Vec<u32> {
+    let mut out = match node {
+        Node::Lex(id) => vec![*id],
+        Node::Not(_) => Vec::new(),
+        Node::Or(a, b) => {
+            let mut v = anchors(a);
+            v.extend(anchors(b));
+            v
+        }
         Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
-            needs(a, out);
-            needs(b, out);
+            let (x, y) = (anchors(a), anchors(b));
+            match (x.is_empty(), y.is_empty()) {
+                (true, _) => y,
+                (_, true) => x,
+                _ if y.len() < x.len() => y,
+                _ => x,
+            }
+        }
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Builds the per-lexicon index of hits (`lex_off`, `lex_hits`).
+fn index_hits(lexicons: usize, s: &mut Scratch) {
+    s.lex_off.clear();
+    s.lex_off.resize(lexicons + 1, 0);
+    for h in &s.hits {
+        if let Some(c) = s.lex_off.get_mut(h.lex as usize + 1) {
+            *c += 1;
+        }
+    }
+    for i in 1..s.lex_off.len() {
+        let prev = s.lex_off.get(i - 1).copied().unwrap_or(0);
+        if let Some(c) = s.lex_off.get_mut(i) {
+            *c += prev;
+        }
+    }
+    s.lex_hits.clear();
+    s.lex_hits.resize(s.hits.len(), 0);
+    s.lex_fill.clear();
+    s.lex_fill.extend_from_slice(&s.lex_off);
+    for (i, h) in s.hits.iter().enumerate() {
+        if let Some(slot) = s.lex_fill.get_mut(h.lex as usize) {
+            if let Some(dst) = s.lex_hits.get_mut(*slot as usize) {
+                *dst = i as u32;
+            }
+            *slot += 1;
         }
     }
 }
@@ -479,11 +545,11 @@ impl Compiled {
     pub(crate) fn eval_rule(
         &self,
         rule: &Rule,
-        needs: &[u32],
         s: &mut Scratch,
         mut trace: Option<&mut Vec<(Vec<u32>, Outcome)>>,
     ) -> bool {
-        if needs
+        if rule
+            .needs
             .iter()
             .any(|&l| !s.present.get(l as usize).copied().unwrap_or(false))
         {
@@ -491,15 +557,27 @@ impl Compiled {
         }
         s.evidence.clear();
         let mut fired = false;
-        let mut i = 0;
-        let n = s.hits.len();
-        while i < n {
-            let Some(first) = s.hits.get(i) else { break };
-            let unit = first.unit(rule.scope);
-            let mut j = i + 1;
-            while j < n && s.hits.get(j).is_some_and(|h| h.unit(rule.scope) == unit) {
-                j += 1;
+        // The windows (sentence, clause or text units) that hold an anchor hit.
+        s.windows.clear();
+        for &lex in &rule.anchors {
+            let (a, b) = (
+                s.lex_off.get(lex as usize).copied().unwrap_or(0) as usize,
+                s.lex_off.get(lex as usize + 1).copied().unwrap_or(0) as usize,
+            );
+            for &hi in s.lex_hits.get(a..b).unwrap_or(&[]) {
+                if let Some(h) = s.hits.get(hi as usize) {
+                    s.windows.push(h.unit(rule.scope));
+                }
             }
+        }
+        s.windows.sort_unstable();
+        s.windows.dedup();
+        for wi in 0..s.windows.len() {
+            let Some(&unit) = s.windows.get(wi) else {
+                break;
+            };
+            let i = s.hits.partition_point(|h| h.unit(rule.scope) < unit);
+            let j = s.hits.partition_point(|h| h.unit(rule.scope) <= unit);
             s.buf.clear();
             s.arena.clear();
             let mut ev = Eval {
@@ -536,7 +614,6 @@ impl Compiled {
                     t.push((evidence.to_vec(), outcome));
                 }
             }
-            i = j;
         }
         fired
     }
@@ -547,6 +624,7 @@ impl Compiled {
         let norm = std::mem::take(&mut s.norm);
         segment(norm.text(), s);
         scan(self, norm.text(), s);
+        index_hits(self.lexicons.len(), s);
         s.norm = norm;
     }
 
@@ -589,13 +667,12 @@ impl Compiled {
         out
     }
 
-    pub(crate) fn classify(&self, text: &str, needs: &[Vec<u32>]) -> Verdict {
+    pub(crate) fn classify(&self, text: &str) -> Verdict {
         with_scratch(|s| {
             self.prepare(text, s);
             let mut findings = Vec::new();
-            for (ri, rule) in self.rules.iter().enumerate() {
-                let need = needs.get(ri).map(Vec::as_slice).unwrap_or(&[]);
-                if !self.eval_rule(rule, need, s, None) {
+            for rule in &self.rules {
+                if !self.eval_rule(rule, s, None) {
                     continue;
                 }
                 let mut ids = std::mem::take(&mut s.evidence);
@@ -636,9 +713,9 @@ impl Compiled {
 
 impl Compiled {
     /// Classifies `text` and records why each rule fired or was suppressed.
-    pub(crate) fn explain(&self, text: &str, needs: &[Vec<u32>]) -> crate::explain::Explanation {
+    pub(crate) fn explain(&self, text: &str) -> crate::explain::Explanation {
         use crate::explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
-        let verdict = self.classify(text, needs);
+        let verdict = self.classify(text);
         with_scratch(|s| {
             self.prepare(text, s);
             let hits = s
@@ -667,10 +744,9 @@ impl Compiled {
                 .collect();
             let mut rules = Vec::new();
             let mut not_matched = 0;
-            for (ri, rule) in self.rules.iter().enumerate() {
-                let need = needs.get(ri).map(Vec::as_slice).unwrap_or(&[]);
+            for rule in &self.rules {
                 let mut trace = Vec::new();
-                let fired = self.eval_rule(rule, need, s, Some(&mut trace));
+                let fired = self.eval_rule(rule, s, Some(&mut trace));
                 if trace.is_empty() {
                     not_matched += 1;
                     continue;

@@ -7,18 +7,17 @@ use std::sync::Arc;
 
 use once_cell::sync::Lazy;
 
+use crate::builtin;
 use crate::compile::{self, Compiled, Origin, Pack, Sources};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::spec::{
     self, ExamplesSpec, LexiconSpec, MatchMode, PolicyFile, PolicyMeta, RuleSpec, Scope, unspanned,
 };
 use crate::verdict::{Action, Severity, Verdict};
-use crate::{builtin, engine};
 
 #[derive(Debug)]
 struct Inner {
     compiled: Compiled,
-    needs: Vec<Vec<u32>>,
 }
 
 /// A compiled policy: categories, lexicons in one automaton, and rules.
@@ -116,7 +115,7 @@ impl Policy {
 
     /// Classifies `text`. Never fails, never panics; linear in the length of `text`.
     pub fn classify(&self, text: &str) -> Verdict {
-        self.inner.compiled.classify(text, &self.inner.needs)
+        self.inner.compiled.classify(text)
     }
 
     pub(crate) fn fold_for_bench(&self, text: &str) -> String {
@@ -141,7 +140,7 @@ impl Policy {
     /// assert_eq!(threat.matches[0].outcome, "suppressed by negated");
     /// ```
     pub fn explain(&self, text: &str) -> crate::Explanation {
-        self.inner.compiled.explain(text, &self.inner.needs)
+        self.inner.compiled.explain(text)
     }
 
     /// The policy id.
@@ -447,19 +446,8 @@ impl Loader {
         let mut problems = Vec::new();
         let packs = compile::load_tree(root, &self.sources, &mut problems);
         let compiled = compile::compile(&packs, problems)?;
-        let needs = compiled
-            .rules
-            .iter()
-            .map(|r| {
-                let mut v = Vec::new();
-                engine::needs(&r.when, &mut v);
-                v.sort_unstable();
-                v.dedup();
-                v
-            })
-            .collect();
         Ok(Policy {
-            inner: Arc::new(Inner { compiled, needs }),
+            inner: Arc::new(Inner { compiled }),
         })
     }
 }
