@@ -328,6 +328,14 @@ impl PatternSet {
     }
 }
 
+/// How a lexicon's terms match.
+#[derive(Clone, Copy, Debug, Default)]
+struct TermOptions {
+    mode: MatchMode,
+    fuzzy: u8,
+    joined: bool,
+}
+
 struct Builder<'a> {
     packs: &'a [Pack],
     problems: Vec<Problem>,
@@ -346,18 +354,22 @@ impl Builder<'_> {
         self.problems.push(p);
     }
 
-    /// Expands and folds `terms` into lexicon `lex`.
-    #[allow(clippy::too_many_arguments)]
+    /// Expands and folds `terms` into lexicon `lex`, leaving out the folded terms in
+    /// `removed` (and marking those it met).
     fn add_terms(
         &mut self,
         pack: usize,
         lex: u32,
         path: &str,
         terms: &[S<String>],
-        mode: MatchMode,
-        fuzzy: u8,
-        joined: bool,
+        how: TermOptions,
+        removed: &mut [(String, bool)],
     ) {
+        let TermOptions {
+            mode,
+            fuzzy,
+            joined,
+        } = how;
         for (i, term) in terms.iter().enumerate() {
             let tpath = format!("{path}[{i}]");
             let raw = term.get_ref();
@@ -385,6 +397,10 @@ impl Builder<'_> {
                 let Some(first) = variants.first() else {
                     continue;
                 };
+                if let Some(r) = removed.iter_mut().find(|(f, _)| f == first) {
+                    r.1 = true;
+                    continue;
+                }
                 if first.trim().is_empty() {
                     self.report(
                         pack,
@@ -452,9 +468,8 @@ impl Builder<'_> {
                             id,
                             path,
                             std::slice::from_ref(&term),
-                            MatchMode::Word,
-                            0,
-                            false,
+                            TermOptions::default(),
+                            &mut [],
                         );
                         id
                     }
@@ -526,6 +541,16 @@ fn string_content_start(src: Option<&str>, span: &std::ops::Range<usize>) -> usi
         0
     };
     span.start + quote
+}
+
+/// A lexicon whose terms are compiled once every override is known.
+struct PendingLexicon<'a> {
+    pack: usize,
+    name: String,
+    id: u32,
+    spec: &'a crate::spec::LexiconSpec,
+    added: Vec<(usize, S<String>)>,
+    removed: Vec<(usize, S<String>)>,
 }
 
 /// Compiles loaded packs (parents first, root last) into a policy.
@@ -606,8 +631,43 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         }
     }
 
-    // Lexicons.
+    for (pi, pack) in packs.iter().enumerate() {
+        for (cid, ov) in &pack.file.overrides.categories {
+            let o = ov.get_ref();
+            match cat_index.get(cid).and_then(|&i| categories.get_mut(i)) {
+                Some(c) => {
+                    if let Some(sev) = o.severity {
+                        c.severity = sev;
+                        if o.action.is_none() {
+                            c.action = sev.default_action();
+                        }
+                    }
+                    if let Some(a) = o.action {
+                        c.action = a;
+                    }
+                    if let Some(t) = &o.tos_ref {
+                        c.tos_ref = Some(t.clone());
+                    }
+                    if let Some(t) = &o.title {
+                        c.title = Some(t.clone());
+                    }
+                }
+                None => b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        format!("override.categories.{cid}"),
+                        format!("no category `{cid}` to override"),
+                    ),
+                    ov.span(),
+                ),
+            }
+        }
+    }
+
+    // Lexicons: ids first (rules need them), terms once overrides are known.
     let mut lex_owner: HashMap<String, String> = HashMap::new();
+    let mut pending: Vec<PendingLexicon<'_>> = Vec::new();
     for (pi, pack) in packs.iter().enumerate() {
         for (name, lex) in &pack.file.lexicons {
             let path = format!("lexicons.{name}");
@@ -664,15 +724,84 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 );
             }
             let id = b.new_lexicon(name.clone(), l.lang.clone());
-            b.add_terms(
-                pi,
+            pending.push(PendingLexicon {
+                pack: pi,
+                name: name.clone(),
                 id,
-                &format!("{path}.terms"),
-                &l.terms,
-                l.mode,
-                l.fuzzy.min(1),
-                l.joined,
+                spec: l,
+                added: Vec::new(),
+                removed: Vec::new(),
+            });
+        }
+    }
+    for (pi, pack) in packs.iter().enumerate() {
+        for (name, ov) in &pack.file.overrides.lexicons {
+            let path = format!("override.lexicons.{name}");
+            match pending.iter_mut().find(|p| &p.name == name) {
+                Some(p) => {
+                    let o = ov.get_ref();
+                    p.added.extend(o.add.iter().map(|t| (pi, t.clone())));
+                    p.removed.extend(o.remove.iter().map(|t| (pi, t.clone())));
+                }
+                None => b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        path,
+                        format!("no lexicon `{name}` to override"),
+                    ),
+                    ov.span(),
+                ),
+            }
+        }
+    }
+    for p in &pending {
+        let how = TermOptions {
+            mode: p.spec.mode,
+            fuzzy: p.spec.fuzzy.min(1),
+            joined: p.spec.joined,
+        };
+        // Folded forms of the removed terms, each with where it was written.
+        let mut removed: Vec<(String, bool)> = Vec::new();
+        let mut removed_at: Vec<(usize, S<String>)> = Vec::new();
+        for (pi, t) in &p.removed {
+            for e in expand(t.get_ref()).unwrap_or_else(|_| vec![t.get_ref().clone()]) {
+                if let Some(f) = term_variants(&e, &b.opts, 0).into_iter().next() {
+                    removed.push((f, false));
+                    removed_at.push((*pi, t.clone()));
+                }
+            }
+        }
+        b.add_terms(
+            p.pack,
+            p.id,
+            &format!("lexicons.{}.terms", p.name),
+            &p.spec.terms,
+            how,
+            &mut removed,
+        );
+        for (pi, t) in &p.added {
+            b.add_terms(
+                *pi,
+                p.id,
+                &format!("override.lexicons.{}.add", p.name),
+                std::slice::from_ref(t),
+                how,
+                &mut [],
             );
+        }
+        for ((folded, used), (pi, t)) in removed.iter().zip(&removed_at) {
+            if !used {
+                b.report(
+                    *pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        format!("override.lexicons.{}.remove", p.name),
+                        format!("lexicon `{}` has no term `{folded}` to remove", p.name),
+                    ),
+                    t.span(),
+                );
+            }
         }
     }
 
@@ -768,9 +897,8 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 lex,
                 &format!("{path}.cues"),
                 &c.cues,
-                MatchMode::Word,
-                0,
-                false,
+                TermOptions::default(),
+                &mut [],
             );
         }
     }
@@ -899,6 +1027,36 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
             }
         }
     }
+
+    let mut disabled: HashSet<String> = HashSet::new();
+    for (pi, pack) in packs.iter().enumerate() {
+        for (rid, ov) in &pack.file.overrides.rules {
+            let o = ov.get_ref();
+            match rules.iter_mut().find(|r| &r.id == rid) {
+                Some(r) => {
+                    if let Some(sev) = o.severity {
+                        r.severity = sev;
+                    }
+                    if o.enabled == Some(false) {
+                        disabled.insert(rid.clone());
+                    } else {
+                        disabled.remove(rid);
+                    }
+                }
+                None if rule_owner.contains_key(rid) => {}
+                None => b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        format!("override.rules.{rid}"),
+                        format!("no rule `{rid}` to override"),
+                    ),
+                    ov.span(),
+                ),
+            }
+        }
+    }
+    rules.retain(|r| !disabled.contains(&r.id));
 
     problems.append(&mut b.problems);
     let automaton = AhoCorasick::builder()

@@ -489,6 +489,7 @@ impl PolicyBuilder {
                 lexicons: BTreeMap::new(),
                 contexts: BTreeMap::new(),
                 rules: Vec::new(),
+                overrides: Default::default(),
             },
             sources: Sources::new(),
         }

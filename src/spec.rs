@@ -28,6 +28,51 @@ pub(crate) struct PolicyFile {
     pub(crate) contexts: BTreeMap<String, S<ContextSpec>>,
     #[serde(default)]
     pub(crate) rules: Vec<S<RuleSpec>>,
+    #[serde(default, rename = "override")]
+    pub(crate) overrides: OverridesSpec,
+}
+
+/// Changes a policy makes to what it extends.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OverridesSpec {
+    #[serde(default)]
+    pub(crate) rules: BTreeMap<String, S<RuleOverride>>,
+    #[serde(default)]
+    pub(crate) categories: BTreeMap<String, S<CategoryOverride>>,
+    #[serde(default)]
+    pub(crate) lexicons: BTreeMap<String, S<LexiconOverride>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleOverride {
+    #[serde(default)]
+    pub(crate) enabled: Option<bool>,
+    #[serde(default)]
+    pub(crate) severity: Option<Severity>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CategoryOverride {
+    #[serde(default)]
+    pub(crate) severity: Option<Severity>,
+    #[serde(default)]
+    pub(crate) action: Option<Action>,
+    #[serde(default)]
+    pub(crate) tos_ref: Option<String>,
+    #[serde(default)]
+    pub(crate) title: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LexiconOverride {
+    #[serde(default)]
+    pub(crate) add: Vec<S<String>>,
+    #[serde(default)]
+    pub(crate) remove: Vec<S<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
