@@ -292,6 +292,8 @@ pub(crate) struct Compiled {
     pub(crate) automaton: AhoCorasick,
     pub(crate) patterns: Vec<Vec<PatternUse>>,
     pub(crate) pattern_text: Vec<String>,
+    /// A stable hash of everything that decides a verdict.
+    pub(crate) fingerprint: String,
 }
 
 fn valid_id(s: &str) -> bool {
@@ -1077,7 +1079,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         return Err(PolicyError { problems });
     }
     let meta = &root.file.policy;
-    Ok(Compiled {
+    let mut c = Compiled {
         id: meta.id.get_ref().clone(),
         version: meta.version.clone().unwrap_or_default(),
         title: meta.title.clone(),
@@ -1090,5 +1092,136 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         automaton,
         patterns: b.patterns.uses,
         pattern_text: b.patterns.text,
-    })
+        fingerprint: String::new(),
+    };
+    c.fingerprint = fingerprint(&c);
+    Ok(c)
+}
+
+/// FNV-1a, 128 bits: small, stable across platforms and Rust versions.
+struct Fnv(u128);
+
+impl Fnv {
+    fn bytes(&mut self, b: &[u8]) {
+        for &x in b {
+            self.0 ^= u128::from(x);
+            self.0 = self
+                .0
+                .wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013B);
+        }
+    }
+
+    /// A length-prefixed string, so that fields cannot run into each other.
+    fn str(&mut self, s: &str) {
+        self.bytes(&(s.len() as u64).to_le_bytes());
+        self.bytes(s.as_bytes());
+    }
+}
+
+/// The fingerprint of a compiled policy: a hash of a canonical form of its
+/// categories, lexicons (folded patterns and how they match), contexts, rules and
+/// normalization options. Equal policies hash equal on every machine; any change to
+/// a rule, a term or a category changes it.
+fn fingerprint(c: &Compiled) -> String {
+    let mut h = Fnv(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
+    h.str("tosguard-fingerprint-v1");
+    h.str(&c.id);
+    h.str(&c.version);
+    let n = &c.normalize;
+    h.str(&format!(
+        "{}{}{}{}{}",
+        n.confusables, n.invisible, n.leetspeak, n.separated_letters, n.repeated_letters
+    ));
+    let mut cats: Vec<&Category> = c.categories.iter().collect();
+    cats.sort_by(|a, b| a.id.cmp(&b.id));
+    for cat in cats {
+        h.str(&cat.id);
+        h.str(cat.severity.as_str());
+        h.str(cat.action.as_str());
+        h.str(cat.tos_ref.as_deref().unwrap_or(""));
+    }
+    let lex_name = |i: u32| {
+        c.lexicons
+            .get(i as usize)
+            .map(|l| l.name.as_str())
+            .unwrap_or("")
+    };
+    let mut patterns: Vec<(&str, Vec<(String, &str)>)> = c
+        .pattern_text
+        .iter()
+        .zip(&c.patterns)
+        .map(|(t, uses)| {
+            let mut u: Vec<(String, &str)> = uses
+                .iter()
+                .map(|u| {
+                    let mode = match u.mode {
+                        MatchMode::Word => "word",
+                        MatchMode::Prefix => "prefix",
+                        MatchMode::Infix => "infix",
+                    };
+                    (lex_name(u.lex).to_string(), mode)
+                })
+                .collect();
+            u.sort();
+            (t.as_str(), u)
+        })
+        .collect();
+    patterns.sort();
+    for (t, uses) in patterns {
+        h.str(t);
+        for (l, m) in uses {
+            h.str(&l);
+            h.str(m);
+        }
+    }
+    for ctx in &c.contexts {
+        h.str(&ctx.name);
+        match &ctx.kind {
+            ContextKind::Quoted => h.str("quoted"),
+            ContextKind::Question => h.str("question"),
+            ContextKind::Cue { lex, scope, window } => {
+                h.str(lex_name(*lex));
+                h.str(&format!("{scope:?}{window:?}"));
+            }
+        }
+    }
+    for r in &c.rules {
+        h.str(&r.id);
+        h.str(
+            c.categories
+                .get(r.category)
+                .map(|c| c.id.as_str())
+                .unwrap_or(""),
+        );
+        h.str(r.severity.as_str());
+        h.str(&r.when_src);
+        h.str(&format!("{:?}", r.scope));
+        for &u in &r.unless {
+            h.str("unless");
+            h.str(c.contexts.get(u).map(|c| c.name.as_str()).unwrap_or(""));
+        }
+        for &u in &r.requires {
+            h.str("requires");
+            h.str(c.contexts.get(u).map(|c| c.name.as_str()).unwrap_or(""));
+        }
+    }
+    format!("fnv1a128:{:032x}", h.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fnv;
+
+    #[test]
+    fn fnv1a_128_reference_values() {
+        // Published FNV-1a 128-bit test vectors: the hash must never depend on the
+        // platform or the Rust version.
+        let basis = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+        let mut h = Fnv(basis);
+        h.bytes(b"");
+        assert_eq!(h.0, basis);
+        let mut h = Fnv(basis);
+        h.bytes(b"a");
+        assert_eq!(h.0, 0xd228_cb69_6f1a_8caf_7891_2b70_4e4a_8964);
+    }
 }

@@ -703,6 +703,7 @@ impl Compiled {
             Verdict {
                 policy: self.id.clone(),
                 version: self.version.clone(),
+                fingerprint: self.fingerprint.clone(),
                 action,
                 severity,
                 findings,

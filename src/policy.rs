@@ -143,6 +143,15 @@ impl Policy {
         self.inner.compiled.explain(text)
     }
 
+    /// A stable hash of everything that decides a verdict (categories, folded terms,
+    /// contexts, rules, normalization options), carried in every [`Verdict`]: an audit
+    /// can tell which policy version decided. The same policy gives the same
+    /// fingerprint on every machine and run; any change to a rule, a term or a category
+    /// gives another.
+    pub fn fingerprint(&self) -> &str {
+        &self.inner.compiled.fingerprint
+    }
+
     /// The policy id.
     pub fn id(&self) -> &str {
         &self.inner.compiled.id

@@ -174,6 +174,8 @@ impl Finding {
 pub struct Verdict {
     pub(crate) policy: String,
     pub(crate) version: String,
+    #[serde(default)]
+    pub(crate) fingerprint: String,
     pub(crate) action: Action,
     pub(crate) severity: Option<Severity>,
     pub(crate) findings: Vec<Finding>,
@@ -188,6 +190,11 @@ impl Verdict {
     /// The version of the policy that decided.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The fingerprint of the policy that decided (see [`crate::Policy::fingerprint`]).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// The strongest action among the findings (`Action::None` if there are none).
