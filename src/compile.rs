@@ -264,6 +264,8 @@ pub(crate) struct Rule {
     pub(crate) scope: Scope,
     pub(crate) description: Option<String>,
     pub(crate) examples: ExamplesSpec,
+    /// The layer of a policy stack the rule belongs to (0 in a single policy).
+    pub(crate) layer: usize,
     /// Lexicons the rule cannot match without (checked before any work).
     pub(crate) needs: Vec<u32>,
     /// Lexicons one of which every match contains: the windows to evaluate.
@@ -293,6 +295,16 @@ pub(crate) struct Compiled {
     pub(crate) patterns: Vec<Vec<PatternUse>>,
     pub(crate) pattern_text: Vec<String>,
     /// A stable hash of everything that decides a verdict.
+    pub(crate) fingerprint: String,
+    /// The policies whose rules this holds: one, or the layers of a stack.
+    pub(crate) layers: Vec<LayerMeta>,
+}
+
+/// Who decides for the rules of one layer.
+#[derive(Clone, Debug)]
+pub(crate) struct LayerMeta {
+    pub(crate) id: String,
+    pub(crate) version: String,
     pub(crate) fingerprint: String,
 }
 
@@ -1025,6 +1037,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     examples: r.examples.clone(),
                     needs,
                     anchors,
+                    layer: 0,
                 });
             }
         }
@@ -1093,9 +1106,103 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         patterns: b.patterns.uses,
         pattern_text: b.patterns.text,
         fingerprint: String::new(),
+        layers: Vec::new(),
     };
     c.fingerprint = fingerprint(&c);
+    c.layers = vec![LayerMeta {
+        id: c.id.clone(),
+        version: c.version.clone(),
+        fingerprint: c.fingerprint.clone(),
+    }];
     Ok(c)
+}
+
+fn remap(node: &Node, lex: u32) -> Node {
+    match node {
+        Node::Lex(id) => Node::Lex(id + lex),
+        Node::Not(a) => Node::Not(Box::new(remap(a, lex))),
+        Node::And(a, b) => Node::And(Box::new(remap(a, lex)), Box::new(remap(b, lex))),
+        Node::Or(a, b) => Node::Or(Box::new(remap(a, lex)), Box::new(remap(b, lex))),
+        Node::Before(a, b, n) => Node::Before(Box::new(remap(a, lex)), Box::new(remap(b, lex)), *n),
+        Node::Near(a, b, n) => Node::Near(Box::new(remap(a, lex)), Box::new(remap(b, lex)), *n),
+    }
+}
+
+/// Merges compiled policies that share normalization options into one, with one
+/// automaton: a stack's layers are classified with one normalization and one scan.
+/// Returns `None` when the layers fold text differently.
+pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
+    let first = layers.first()?;
+    if layers.iter().any(|l| l.normalize != first.normalize) {
+        return None;
+    }
+    let mut lexicons = Vec::new();
+    let mut categories = Vec::new();
+    let mut contexts = Vec::new();
+    let mut rules = Vec::new();
+    let mut patterns = PatternSet::default();
+    let mut metas = Vec::new();
+    for (li, layer) in layers.iter().enumerate() {
+        let (lex0, cat0, ctx0) = (lexicons.len() as u32, categories.len(), contexts.len());
+        lexicons.extend(layer.lexicons.iter().cloned());
+        categories.extend(layer.categories.iter().cloned());
+        contexts.extend(layer.contexts.iter().map(|c| Context {
+            name: c.name.clone(),
+            kind: match &c.kind {
+                ContextKind::Cue { lex, scope, window } => ContextKind::Cue {
+                    lex: lex + lex0,
+                    scope: *scope,
+                    window: *window,
+                },
+                other => other.clone(),
+            },
+        }));
+        for (text, uses) in layer.pattern_text.iter().zip(&layer.patterns) {
+            for u in uses {
+                patterns.add(text.clone(), u.lex + lex0, u.mode);
+            }
+        }
+        for r in &layer.rules {
+            let mut r = r.clone();
+            r.when = remap(&r.when, lex0);
+            r.category += cat0;
+            r.unless.iter_mut().for_each(|c| *c += ctx0);
+            r.requires.iter_mut().for_each(|c| *c += ctx0);
+            r.needs.iter_mut().for_each(|l| *l += lex0);
+            r.anchors.iter_mut().for_each(|l| *l += lex0);
+            r.layer = li;
+            rules.push(r);
+        }
+        metas.extend(layer.layers.first().cloned());
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns.text)
+        .ok()?;
+    Some(Compiled {
+        id: metas
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        version: String::new(),
+        title: None,
+        description: None,
+        normalize: first.normalize.clone(),
+        categories,
+        lexicons,
+        contexts,
+        rules,
+        automaton,
+        patterns: patterns.uses,
+        pattern_text: patterns.text,
+        fingerprint: metas
+            .iter()
+            .map(|m| m.fingerprint.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        layers: metas,
+    })
 }
 
 /// FNV-1a, 128 bits: small, stable across platforms and Rust versions.

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use crate::compile::{Compiled, ContextKind, Node, Rule};
 use crate::normalize::{Normalized, is_word_char, normalize_into};
 use crate::spec::{MatchMode, Scope};
-use crate::verdict::{Action, Evidence, Finding, Severity, Verdict};
+use crate::verdict::{Evidence, Finding, Verdict};
 
 /// Matches kept per condition node and window: bounds the work on adversarial input.
 const MAX_MATCHES: usize = 64;
@@ -116,7 +116,9 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
     let mut in_token: Option<u32> = None;
     let mut dq_open: Option<u32> = None;
     let mut guillemets: Vec<u32> = Vec::new();
-    let mut sq_open: Option<u32> = None;
+    // Candidate opening single quotes in this sentence; a closing one pairs with the
+    // earliest, so that an elision inside a quotation (`'kill 'em all'`) stays inside.
+    let mut sq_open: Vec<u32> = Vec::new();
     s.questions.push(false);
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
@@ -129,7 +131,7 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
                     sentence += 1;
                     clause += 1;
                     s.questions.push(false);
-                    sq_open = None;
+                    sq_open.clear();
                 } else if pending_clause {
                     clause += 1;
                 }
@@ -174,10 +176,11 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
                 let before_word = prev.is_some_and(is_word_char);
                 let after_word = next.is_some_and(is_word_char);
                 if !before_word && after_word {
-                    sq_open = Some(i32_);
+                    sq_open.push(i32_);
                 } else if before_word && !after_word {
-                    if let Some(open) = sq_open.take() {
+                    if let Some(&open) = sq_open.first() {
                         s.quotes.push((open, i32_));
+                        sq_open.clear();
                     }
                 }
             }
@@ -663,14 +666,39 @@ impl Compiled {
                     .unwrap_or_default(),
             });
         }
-        out.sort_by_key(|e| (e.start, e.end));
+        // Longest first at each start, then drop spans inside an earlier one (`'em`
+        // and `em` are one piece of evidence).
+        out.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+        let mut reach = 0;
+        out.retain(|e| {
+            let keep = e.end > reach;
+            reach = reach.max(e.end);
+            keep
+        });
         out
     }
 
     pub(crate) fn classify(&self, text: &str) -> Verdict {
+        self.classify_layers(text)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// Classifies once and splits the findings into one verdict per layer.
+    pub(crate) fn classify_layers(&self, text: &str) -> Vec<Verdict> {
         with_scratch(|s| {
             self.prepare(text, s);
-            let mut findings = Vec::new();
+            let mut verdicts: Vec<Verdict> = self
+                .layers
+                .iter()
+                .map(|l| Verdict {
+                    policy: l.id.clone(),
+                    version: l.version.clone(),
+                    fingerprint: l.fingerprint.clone(),
+                    ..Verdict::default()
+                })
+                .collect();
             for rule in &self.rules {
                 if !self.eval_rule(rule, s, None) {
                     continue;
@@ -678,13 +706,18 @@ impl Compiled {
                 let mut ids = std::mem::take(&mut s.evidence);
                 let evidence = self.evidence_of(text, &mut ids, s);
                 s.evidence = ids;
+                let (Some(cat), Some(verdict)) = (
+                    self.categories.get(rule.category),
+                    verdicts.get_mut(rule.layer),
+                ) else {
+                    continue;
+                };
                 if evidence.is_empty() {
                     continue;
                 }
-                let Some(cat) = self.categories.get(rule.category) else {
-                    continue;
-                };
-                findings.push(Finding {
+                verdict.action = verdict.action.max(cat.action);
+                verdict.severity = verdict.severity.max(Some(rule.severity));
+                verdict.findings.push(Finding {
                     policy: rule.pack.clone(),
                     rule: rule.id.clone(),
                     category: cat.id.clone(),
@@ -694,20 +727,7 @@ impl Compiled {
                     evidence,
                 });
             }
-            let action = findings
-                .iter()
-                .map(|f| f.action)
-                .max()
-                .unwrap_or(Action::None);
-            let severity: Option<Severity> = findings.iter().map(|f| f.severity).max();
-            Verdict {
-                policy: self.id.clone(),
-                version: self.version.clone(),
-                fingerprint: self.fingerprint.clone(),
-                action,
-                severity,
-                findings,
-            }
+            verdicts
         })
     }
 }

@@ -39,6 +39,7 @@ mod explain;
 mod normalize;
 mod policy;
 mod spec;
+mod stack;
 mod verdict;
 
 pub use builtin::builtin_names;
@@ -49,6 +50,7 @@ pub use policy::{
     CategoryInfo, ExampleFailure, ExampleReport, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo,
 };
 pub use spec::{MatchMode, Scope};
+pub use stack::{Disagreement, PolicyStack, StackVerdict};
 pub use verdict::{Action, Evidence, Finding, Severity, Verdict};
 
 /// Classifies `text` under `policy`: the same as [`Policy::classify`].

@@ -152,6 +152,10 @@ impl Policy {
         &self.inner.compiled.fingerprint
     }
 
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.inner.compiled
+    }
+
     /// The policy id.
     pub fn id(&self) -> &str {
         &self.inner.compiled.id

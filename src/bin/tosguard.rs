@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use tosguard::{Action, Policy};
+use tosguard::{Policy, PolicyStack};
 
 const USAGE: &str = "\
 usage: tosguard <command> [options]
@@ -15,7 +15,9 @@ commands:
   classify [--policy FILE]... [--builtin NAME]...
       Reads JSON lines {\"id\": ..., \"text\": ...} (or plain text lines) on stdin and
       writes one JSON object per input line, in order. Without --policy or --builtin,
-      uses the built-in `baseline` policy.
+      uses the built-in `baseline` policy. With several policies (a host's and a
+      platform's, say), each is a layer: the output adds each layer's decision and
+      where they disagree.
   explain [--policy FILE]... [--builtin NAME]... [--json] [TEXT]
       Explains the decision on TEXT (or on each line of stdin): the folded text,
       every hit, and each rule that matched, fired or was suppressed.
@@ -133,6 +135,10 @@ fn parse_line(line: &str, lineno: usize) -> Result<(Value, String), (Value, Stri
 }
 
 fn classify(policies: &[Policy]) -> ExitCode {
+    let stack = policies
+        .iter()
+        .cloned()
+        .fold(PolicyStack::new(), PolicyStack::layer);
     let stdin = io::stdin();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -157,7 +163,7 @@ fn classify(policies: &[Policy]) -> ExitCode {
             Err(e) => json!({"id": lineno, "error": format!("line {lineno}: not UTF-8: {e}")}),
             Ok(line) => match parse_line(line, lineno) {
                 Err((id, error)) => json!({"id": id, "error": error}),
-                Ok((id, text)) => record(id, &text, policies),
+                Ok((id, text)) => record(id, &text, &stack),
             },
         };
         if writeln!(out, "{record}").is_err() {
@@ -171,17 +177,15 @@ fn classify(policies: &[Policy]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn record(id: Value, text: &str, policies: &[Policy]) -> Value {
-    let mut action = Action::None;
+fn record(id: Value, text: &str, stack: &PolicyStack) -> Value {
+    let verdict = stack.classify(text);
     let mut findings = Vec::new();
     let mut decisions = Vec::new();
-    for policy in policies {
-        let verdict = policy.classify(text);
-        action = action.max(verdict.action());
-        decisions.push(json!({"policy": policy.id(), "action": verdict.action()}));
-        for f in verdict.findings() {
+    for v in verdict.layers() {
+        decisions.push(json!({"policy": v.policy(), "action": v.action()}));
+        for f in v.findings() {
             findings.push(json!({
-                "policy": policy.id(),
+                "policy": v.policy(),
                 "rule": f.rule(),
                 "category": f.category(),
                 "severity": f.severity(),
@@ -190,9 +194,13 @@ fn record(id: Value, text: &str, policies: &[Policy]) -> Value {
             }));
         }
     }
-    let mut obj = json!({"id": id, "action": action, "findings": findings});
-    if policies.len() > 1 {
+    let mut obj = json!({"id": id, "action": verdict.action(), "findings": findings});
+    if verdict.layers().len() > 1 {
         obj["decisions"] = Value::Array(decisions);
+        let disagreements = verdict.disagreements();
+        if !disagreements.is_empty() {
+            obj["disagreements"] = json!(disagreements);
+        }
     }
     obj
 }
