@@ -216,6 +216,7 @@ pub(crate) struct Lexicon {
     /// Kept for coverage reports and `explain`.
     #[allow(dead_code)]
     pub(crate) lang: Option<String>,
+    pub(crate) mode: MatchMode,
     pub(crate) terms: Vec<String>,
 }
 
@@ -440,12 +441,13 @@ impl Builder<'_> {
         }
     }
 
-    fn new_lexicon(&mut self, name: String, lang: Option<String>) -> u32 {
+    fn new_lexicon(&mut self, name: String, lang: Option<String>, mode: MatchMode) -> u32 {
         let id = self.lexicons.len() as u32;
         self.lex_index.insert(name.clone(), id);
         self.lexicons.push(Lexicon {
             name,
             lang,
+            mode,
             terms: Vec::new(),
         });
         id
@@ -475,7 +477,7 @@ impl Builder<'_> {
                 let id = match self.lex_index.get(&key) {
                     Some(&id) => id,
                     None => {
-                        let id = self.new_lexicon(key, None);
+                        let id = self.new_lexicon(key, None, MatchMode::Word);
                         let term = S::new(base + span.start..base + span.end, text.clone());
                         self.add_terms(
                             pack,
@@ -737,7 +739,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     lex.span(),
                 );
             }
-            let id = b.new_lexicon(name.clone(), l.lang.clone());
+            let id = b.new_lexicon(name.clone(), l.lang.clone(), l.mode);
             pending.push(PendingLexicon {
                 pack: pi,
                 name: name.clone(),
@@ -883,7 +885,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     _ => continue,
                 },
                 None => {
-                    let lex = b.new_lexicon(lex_name, None);
+                    let lex = b.new_lexicon(lex_name, None, MatchMode::Word);
                     contexts.push(Context {
                         name: name.clone(),
                         kind: ContextKind::Cue {

@@ -40,15 +40,14 @@ mod normalize;
 mod policy;
 mod spec;
 mod stack;
+pub mod testing;
 mod verdict;
 
 pub use builtin::builtin_names;
 pub use error::{Location, PolicyError, Problem, ProblemKind};
 pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
 pub use normalize::NormalizeOptions;
-pub use policy::{
-    CategoryInfo, ExampleFailure, ExampleReport, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo,
-};
+pub use policy::{CategoryInfo, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo};
 pub use spec::{MatchMode, Scope};
 pub use stack::{Disagreement, PolicyStack, StackVerdict};
 pub use verdict::{Action, Evidence, Finding, Severity, Verdict};

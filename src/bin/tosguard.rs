@@ -6,7 +6,9 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use tosguard::{Policy, PolicyStack};
+use std::path::Path;
+
+use tosguard::{Policy, PolicyStack, testing};
 
 const USAGE: &str = "\
 usage: tosguard <command> [options]
@@ -21,8 +23,11 @@ commands:
   explain [--policy FILE]... [--builtin NAME]... [--json] [TEXT]
       Explains the decision on TEXT (or on each line of stdin): the folded text,
       every hit, and each rule that matched, fired or was suppressed.
-  check [--policy FILE]... [--builtin NAME]...
-      Runs every rule's embedded examples; exits 1 if one fails.
+  test [-v] [--coverage] POLICY...
+      Runs each policy's embedded examples and the test file beside it
+      (`aup.toml` -> `aup.test.toml`). POLICY is a file or a built-in name. -v prints
+      one line per case; --coverage lists rules and terms no example exercises.
+      Exits 1 if a case fails.
   builtins
       Lists the built-in policies.
 
@@ -47,10 +52,7 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         "explain" => explain(rest),
-        "check" => match load_policies(rest) {
-            Ok(policies) => check(&policies),
-            Err(code) => code,
-        },
+        "test" => test(rest),
         "builtins" => {
             for name in tosguard::builtin_names() {
                 println!("{name}");
@@ -205,21 +207,109 @@ fn record(id: Value, text: &str, stack: &PolicyStack) -> Value {
     obj
 }
 
-fn check(policies: &[Policy]) -> ExitCode {
-    let mut failed = false;
-    for policy in policies {
-        let report = policy.check_examples();
-        println!("{}: {report}", policy.id());
+fn test(args: &[String]) -> ExitCode {
+    let mut verbose = false;
+    let mut want_coverage = false;
+    let mut targets = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "-v" | "--verbose" => verbose = true,
+            "--coverage" => want_coverage = true,
+            s if s.starts_with('-') => {
+                eprintln!("tosguard: unknown option `{s}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            _ => targets.push(a.clone()),
+        }
+    }
+    if targets.is_empty() {
+        eprintln!("tosguard: `test` needs at least one policy\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut total = testing::TestReport::default();
+    let mut broken = false;
+    for target in &targets {
+        let path = Path::new(target);
+        let is_file = path.exists();
+        let policy = if is_file {
+            Policy::from_file(path)
+        } else {
+            Policy::builtin(target)
+        };
+        let policy = match policy {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("tosguard: policy `{target}` does not compile:\n{e}");
+                broken = true;
+                continue;
+            }
+        };
+        let mut report = policy.check_examples();
+        let mut texts = Vec::new();
+        if is_file {
+            let beside = testing::test_file_for(path);
+            if beside.exists() {
+                match testing::run_test_file(&policy, &beside) {
+                    Ok(r) => report.merge(r),
+                    Err(e) => {
+                        eprintln!(
+                            "tosguard: test file `{}` is invalid:\n{e}",
+                            beside.display()
+                        );
+                        broken = true;
+                    }
+                }
+                if let Ok(src) = std::fs::read_to_string(&beside) {
+                    texts.push(src);
+                }
+            }
+        }
+        if verbose {
+            for r in &report.results {
+                println!("{}: {}", r.id, if r.passed { "PASS" } else { "FAIL" });
+            }
+        }
+        for f in &report.failures {
+            println!("{f}");
+        }
         for rule in &report.without_examples {
             println!("{}: rule `{rule}` has no examples", policy.id());
         }
-        failed |= !report.is_ok();
+        if want_coverage {
+            let case_texts = case_texts(&texts);
+            let refs: Vec<&str> = case_texts.iter().map(String::as_str).collect();
+            println!(
+                "coverage of `{}`:\n{}",
+                policy.id(),
+                testing::coverage(&policy, &refs)
+            );
+        }
+        total.merge(report);
     }
-    if failed {
+    println!("{} passed, {} failed", total.passed, total.failures.len());
+    if broken || !total.is_ok() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The `text` of every case of test files, for coverage.
+fn case_texts(sources: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in sources
+        .iter()
+        .filter_map(|src| src.parse::<toml::Table>().ok())
+    {
+        if let Some(toml::Value::Array(cases)) = table.get("case") {
+            for case in cases {
+                if let Some(toml::Value::String(text)) = case.get("text") {
+                    out.push(text.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn explain(args: &[String]) -> ExitCode {
