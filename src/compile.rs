@@ -207,6 +207,8 @@ pub(crate) struct Category {
     pub(crate) tos_ref: Option<String>,
     pub(crate) severity: Severity,
     pub(crate) action: Action,
+    pub(crate) dsa_category: Option<String>,
+    pub(crate) dsa_keywords: Vec<String>,
 }
 
 /// A compiled lexicon (named, an inline phrase, or a context's cues).
@@ -634,6 +636,35 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 continue;
             }
             let c = cat.get_ref();
+            if let Some(d) = &c.dsa_category {
+                if !d.get_ref().starts_with("STATEMENT_CATEGORY_") {
+                    b.report(
+                        pi,
+                        Problem::new(
+                            ProblemKind::InvalidValue,
+                            format!("{path}.dsa_category"),
+                            format!("`{}` is not a DSA statement category: they start with `STATEMENT_CATEGORY_`", d.get_ref()),
+                        ),
+                        d.span(),
+                    );
+                }
+            }
+            for k in &c.dsa_keywords {
+                if !k.get_ref().starts_with("KEYWORD_") {
+                    b.report(
+                        pi,
+                        Problem::new(
+                            ProblemKind::InvalidValue,
+                            format!("{path}.dsa_keywords"),
+                            format!(
+                                "`{}` is not a DSA keyword: they start with `KEYWORD_`",
+                                k.get_ref()
+                            ),
+                        ),
+                        k.span(),
+                    );
+                }
+            }
             cat_owner.insert(cid.clone(), pack.display.clone());
             cat_index.insert(cid.clone(), categories.len());
             categories.push(Category {
@@ -643,6 +674,8 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 tos_ref: c.tos_ref.clone(),
                 severity: c.severity,
                 action: c.action.unwrap_or_else(|| c.severity.default_action()),
+                dsa_category: c.dsa_category.as_ref().map(|d| d.get_ref().clone()),
+                dsa_keywords: c.dsa_keywords.iter().map(|k| k.get_ref().clone()).collect(),
             });
         }
     }
@@ -1248,6 +1281,10 @@ fn fingerprint(c: &Compiled) -> String {
         h.str(cat.severity.as_str());
         h.str(cat.action.as_str());
         h.str(cat.tos_ref.as_deref().unwrap_or(""));
+        h.str(cat.dsa_category.as_deref().unwrap_or(""));
+        for k in &cat.dsa_keywords {
+            h.str(k);
+        }
     }
     let lex_name = |i: u32| {
         c.lexicons

@@ -724,6 +724,8 @@ impl Compiled {
                     severity: rule.severity,
                     action: cat.action,
                     tos_ref: cat.tos_ref.clone(),
+                    dsa_category: cat.dsa_category.clone(),
+                    dsa_keywords: cat.dsa_keywords.clone(),
                     evidence,
                 });
             }

@@ -32,6 +32,7 @@
 mod builtin;
 mod compile;
 mod condition;
+mod dsa;
 mod engine;
 mod error;
 mod expand;
@@ -44,6 +45,7 @@ pub mod testing;
 mod verdict;
 
 pub use builtin::builtin_names;
+pub use dsa::{AutomatedDecision, StatementOfReasons, StatementOptions};
 pub use error::{Location, PolicyError, Problem, ProblemKind};
 pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
 pub use normalize::NormalizeOptions;

@@ -231,6 +231,14 @@ impl<'a> CategoryInfo<'a> {
     pub fn action(&self) -> Action {
         self.c.action
     }
+    /// The EU DSA statement category (`STATEMENT_CATEGORY_…`).
+    pub fn dsa_category(&self) -> Option<&'a str> {
+        self.c.dsa_category.as_deref()
+    }
+    /// The EU DSA category specification keywords (`KEYWORD_…`).
+    pub fn dsa_keywords(&self) -> &'a [String] {
+        &self.c.dsa_keywords
+    }
 }
 
 /// A rule of a compiled policy.
@@ -467,6 +475,8 @@ impl PolicyBuilder {
                 tos_ref: Some(tos_ref.into()),
                 severity,
                 action: Some(action),
+                dsa_category: None,
+                dsa_keywords: Vec::new(),
             }),
         );
         self

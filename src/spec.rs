@@ -103,6 +103,12 @@ pub(crate) struct CategorySpec {
     pub(crate) severity: Severity,
     #[serde(default)]
     pub(crate) action: Option<Action>,
+    /// EU DSA Transparency Database statement category (`STATEMENT_CATEGORY_…`).
+    #[serde(default)]
+    pub(crate) dsa_category: Option<S<String>>,
+    /// EU DSA category specification keywords (`KEYWORD_…`).
+    #[serde(default)]
+    pub(crate) dsa_keywords: Vec<S<String>>,
 }
 
 /// How a lexicon term must sit in the text.

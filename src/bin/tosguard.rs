@@ -14,12 +14,13 @@ const USAGE: &str = "\
 usage: tosguard <command> [options]
 
 commands:
-  classify [--policy FILE]... [--builtin NAME]...
+  classify [--policy FILE]... [--builtin NAME]... [--statements]
       Reads JSON lines {\"id\": ..., \"text\": ...} (or plain text lines) on stdin and
       writes one JSON object per input line, in order. Without --policy or --builtin,
       uses the built-in `baseline` policy. With several policies (a host's and a
       platform's, say), each is a layer: the output adds each layer's decision and
-      where they disagree.
+      where they disagree. --statements adds, for content a policy removes, an EU
+      DSA Article 17 statement of reasons in the Transparency Database's fields.
   explain [--policy FILE]... [--builtin NAME]... [--json] [TEXT]
       Explains the decision on TEXT (or on each line of stdin): the folded text,
       every hit, and each rule that matched, fired or was suppressed.
@@ -47,10 +48,18 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        "classify" => match load_policies(rest) {
-            Ok(policies) => classify(&policies),
-            Err(code) => code,
-        },
+        "classify" => {
+            let statements = rest.iter().any(|a| a == "--statements");
+            let rest: Vec<String> = rest
+                .iter()
+                .filter(|a| *a != "--statements")
+                .cloned()
+                .collect();
+            match load_policies(&rest) {
+                Ok(policies) => classify(&policies, statements),
+                Err(code) => code,
+            }
+        }
         "explain" => explain(rest),
         "test" => test(rest),
         "builtins" => {
@@ -136,7 +145,7 @@ fn parse_line(line: &str, lineno: usize) -> Result<(Value, String), (Value, Stri
     }
 }
 
-fn classify(policies: &[Policy]) -> ExitCode {
+fn classify(policies: &[Policy], statements: bool) -> ExitCode {
     let stack = policies
         .iter()
         .cloned()
@@ -165,7 +174,7 @@ fn classify(policies: &[Policy]) -> ExitCode {
             Err(e) => json!({"id": lineno, "error": format!("line {lineno}: not UTF-8: {e}")}),
             Ok(line) => match parse_line(line, lineno) {
                 Err((id, error)) => json!({"id": id, "error": error}),
-                Ok((id, text)) => record(id, &text, &stack),
+                Ok((id, text)) => record(id, &text, &stack, statements),
             },
         };
         if writeln!(out, "{record}").is_err() {
@@ -179,7 +188,7 @@ fn classify(policies: &[Policy]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn record(id: Value, text: &str, stack: &PolicyStack) -> Value {
+fn record(id: Value, text: &str, stack: &PolicyStack, statements: bool) -> Value {
     let verdict = stack.classify(text);
     let mut findings = Vec::new();
     let mut decisions = Vec::new();
@@ -197,6 +206,26 @@ fn record(id: Value, text: &str, stack: &PolicyStack) -> Value {
         }
     }
     let mut obj = json!({"id": id, "action": verdict.action(), "findings": findings});
+    if statements {
+        let sors: Vec<Value> = verdict
+            .layers()
+            .iter()
+            .filter_map(|v| {
+                v.statement_of_reasons().map(|sor| {
+                    let mut o = json!({"policy": v.policy()});
+                    if let (Value::Object(o), Ok(Value::Object(fields))) =
+                        (&mut o, serde_json::to_value(&sor))
+                    {
+                        o.extend(fields);
+                    }
+                    o
+                })
+            })
+            .collect();
+        if !sors.is_empty() {
+            obj["statements"] = Value::Array(sors);
+        }
+    }
     if verdict.layers().len() > 1 {
         obj["decisions"] = Value::Array(decisions);
         let disagreements = verdict.disagreements();
