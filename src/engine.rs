@@ -206,6 +206,57 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
     s.quotes_embedded = outside >= 2;
 }
 
+/// Pattern flags, computed once per automaton pattern.
+pub(crate) const FIRST_IS_WORD: u8 = 1;
+pub(crate) const LAST_IS_WORD: u8 = 2;
+pub(crate) const HAS_WORD: u8 = 4;
+pub(crate) const HAS_PREFIX: u8 = 8;
+pub(crate) const HAS_INFIX: u8 = 16;
+
+/// The flags of a pattern: whether it starts and ends with a word character, and
+/// the match modes its lexicons use.
+pub(crate) fn pattern_flags(text: &str, uses: &[crate::compile::PatternUse]) -> u8 {
+    let mut f = 0;
+    if text.chars().next().is_some_and(is_word_char) {
+        f |= FIRST_IS_WORD;
+    }
+    if text.chars().next_back().is_some_and(is_word_char) {
+        f |= LAST_IS_WORD;
+    }
+    for u in uses {
+        f |= match u.mode {
+            MatchMode::Word => HAS_WORD,
+            MatchMode::Prefix => HAS_PREFIX,
+            MatchMode::Infix => HAS_INFIX,
+        };
+    }
+    f
+}
+
+/// Whether the character ending at byte `at` is a word character.
+fn word_char_before(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at.wrapping_sub(1)) {
+        None => false,
+        Some(&b) if b.is_ascii() => is_word_char(b as char),
+        Some(_) => text
+            .get(..at)
+            .and_then(|t| t.chars().next_back())
+            .is_some_and(is_word_char),
+    }
+}
+
+/// Whether the character starting at byte `at` is a word character.
+fn word_char_at(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
+        None => false,
+        Some(&b) if b.is_ascii() => is_word_char(b as char),
+        Some(_) => text
+            .get(at..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(is_word_char),
+    }
+}
+
 /// The first token at or after byte `at`, or containing it.
 fn token_at(tokens: &[Token], at: u32) -> usize {
     tokens.partition_point(|t| t.end <= at)
@@ -218,27 +269,20 @@ pub(crate) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.present.resize(c.lexicons.len(), false);
     for m in c.automaton.find_overlapping_iter(text) {
         let (start, end) = (m.start(), m.end());
-        let Some(uses) = c.patterns.get(m.pattern().as_usize()) else {
+        let p = m.pattern().as_usize();
+        let (Some(uses), Some(&flags)) = (c.patterns.get(p), c.pattern_flags.get(p)) else {
             continue;
         };
-        let first_is_word = text
-            .get(start..)
-            .and_then(|t| t.chars().next())
-            .is_some_and(is_word_char);
-        let last_is_word = text
-            .get(..end)
-            .and_then(|t| t.chars().next_back())
-            .is_some_and(is_word_char);
-        let left_ok = !first_is_word
-            || text
-                .get(..start)
-                .and_then(|t| t.chars().next_back())
-                .is_none_or(|p| !is_word_char(p));
-        let right_ok = !last_is_word
-            || text
-                .get(end..)
-                .and_then(|t| t.chars().next())
-                .is_none_or(|n| !is_word_char(n));
+        // Cheap rejection first: most automaton matches are short terms inside longer
+        // words.
+        let left_ok = flags & FIRST_IS_WORD == 0 || !word_char_before(text, start);
+        let right_ok = flags & LAST_IS_WORD == 0 || !word_char_at(text, end);
+        let any = flags & HAS_INFIX != 0
+            || (flags & HAS_PREFIX != 0 && left_ok)
+            || (flags & HAS_WORD != 0 && left_ok && right_ok);
+        if !any {
+            continue;
+        }
         let ts = token_at(&s.tokens, start as u32);
         let te = token_at(&s.tokens, (end as u32).saturating_sub(1));
         let (Some(&tok_s), Some(&tok_e)) = (s.tokens.get(ts), s.tokens.get(te)) else {

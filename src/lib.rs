@@ -74,6 +74,14 @@ pub mod __bench {
     pub fn patterns(policy: &Policy) -> Vec<String> {
         policy.patterns_for_bench()
     }
+
+    /// An automaton over `patterns` built exactly as a policy builds its own.
+    pub fn automaton(patterns: &[String]) -> aho_corasick::AhoCorasick {
+        match crate::compile::build_automaton(patterns) {
+            Ok(a) => a,
+            Err(_) => aho_corasick::AhoCorasick::default(),
+        }
+    }
 }
 
 /// The README's examples, compiled and run as doc tests.
