@@ -196,14 +196,42 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
             clause,
         });
     }
+    // Merge the quoted regions into disjoint, sorted ones: lookups are then binary
+    // searches, and nested or overlapping quotes cost nothing extra.
     s.quotes.sort_unstable();
+    let mut merged: usize = 0;
+    for k in 0..s.quotes.len() {
+        let Some(&(a, b)) = s.quotes.get(k) else {
+            break;
+        };
+        match merged.checked_sub(1).and_then(|m| s.quotes.get_mut(m)) {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => {
+                if let Some(slot) = s.quotes.get_mut(merged) {
+                    *slot = (a, b);
+                }
+                merged += 1;
+            }
+        }
+    }
+    s.quotes.truncate(merged);
+    let quotes = &s.quotes;
     let outside = s
         .tokens
         .iter()
-        .filter(|t| !s.quotes.iter().any(|&(a, b)| t.start > a && t.end <= b))
+        .filter(|t| !in_quotes(quotes, t.start, t.end))
         .take(2)
         .count();
     s.quotes_embedded = outside >= 2;
+}
+
+/// Whether the bytes `start..end` lie inside one of the sorted, disjoint quoted
+/// regions (strictly after the opening mark, up to the closing one).
+fn in_quotes(quotes: &[(u32, u32)], start: u32, end: u32) -> bool {
+    let i = quotes.partition_point(|&(a, _)| a < start);
+    i.checked_sub(1)
+        .and_then(|i| quotes.get(i))
+        .is_some_and(|&(_, b)| end <= b)
 }
 
 /// Pattern flags, computed once per automaton pattern.
@@ -556,7 +584,7 @@ impl Compiled {
                     && evidence
                         .iter()
                         .filter_map(|&i| hits.get(i as usize))
-                        .any(|h| s.quotes.iter().any(|&(a, b)| h.start > a && h.end <= b))
+                        .any(|h| in_quotes(&s.quotes, h.start, h.end))
             }
             ContextKind::Question => {
                 evidence
@@ -569,21 +597,36 @@ impl Compiled {
                             .unwrap_or(false)
                     })
             }
-            ContextKind::Cue { lex, scope, window } => evidence
-                .iter()
-                .filter_map(|&i| hits.get(i as usize).map(|h| (i, h)))
-                .any(|(i, h)| {
-                    let unit = h.unit(*scope);
-                    hits[..i as usize]
-                        .iter()
-                        .rev()
-                        .take_while(|c| c.unit(*scope) == unit)
-                        .any(|c| {
-                            c.lex == *lex
-                                && c.end <= h.start
-                                && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
-                        })
-                }),
+            ContextKind::Cue { lex, scope, window } => {
+                // The cue hits, in text order, from the per-lexicon index.
+                let (a, b) = (
+                    s.lex_off.get(*lex as usize).copied().unwrap_or(0) as usize,
+                    s.lex_off.get(*lex as usize + 1).copied().unwrap_or(0) as usize,
+                );
+                let cues = s.lex_hits.get(a..b).unwrap_or(&[]);
+                evidence
+                    .iter()
+                    .filter_map(|&i| hits.get(i as usize))
+                    .any(|h| {
+                        let unit = h.unit(*scope);
+                        // Cues that end before the word, nearest first, while in its unit
+                        // (and window): a binary search, then a short walk back.
+                        let before = cues.partition_point(|&c| {
+                            hits.get(c as usize).is_some_and(|c| c.start < h.start)
+                        });
+                        cues.get(..before)
+                            .unwrap_or(&[])
+                            .iter()
+                            .rev()
+                            .filter_map(|&c| hits.get(c as usize))
+                            .take_while(|c| {
+                                c.unit(*scope) == unit
+                                    && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
+                            })
+                            .take(MAX_MATCHES)
+                            .any(|c| c.end <= h.start)
+                    })
+            }
         }
     }
 
