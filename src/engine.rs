@@ -8,7 +8,8 @@ use crate::normalize::{Normalized, is_word_char, normalize_into};
 use crate::spec::{MatchMode, Scope};
 use crate::verdict::{Evidence, Finding, Verdict};
 
-/// Matches kept per condition node and window: bounds the work on adversarial input.
+/// Cue hits examined per word when walking back to a context cue (all of them in any
+/// real text; a bound on adversarial input).
 const MAX_MATCHES: usize = 64;
 
 /// A word of the folded text.
@@ -458,6 +459,9 @@ impl Eval<'_> {
     }
 
     /// Evaluates `node` over the hits of one window; the matches are `buf[returned..]`.
+    ///
+    /// Every operator is O(n log n) in the matches of its operands, and no operator
+    /// drops matches: padding a text with decoys cannot hide a threat at its end.
     fn eval(&mut self, node: &Node, window: (usize, usize)) -> usize {
         let start = self.buf.len();
         match node {
@@ -473,9 +477,6 @@ impl Eval<'_> {
                                 ev,
                                 n: 1,
                             });
-                            if self.buf.len() - start >= MAX_MATCHES {
-                                break;
-                            }
                         }
                     }
                 }
@@ -486,8 +487,6 @@ impl Eval<'_> {
             Node::Or(a, b) => {
                 self.eval(a, window);
                 self.eval(b, window);
-                self.buf
-                    .truncate(start + MAX_MATCHES.min(self.buf.len() - start));
             }
             Node::And(a, b) => match (&**a, &**b) {
                 (Node::Not(x), other) | (other, Node::Not(x)) => {
@@ -506,53 +505,68 @@ impl Eval<'_> {
                         self.buf.truncate(start);
                         return start;
                     }
-                    let out = self.buf.len();
+                    // Each left match pairs with the right match nearest to it.
+                    if let Some(r) = self.buf.get_mut(sb..eb) {
+                        r.sort_unstable_by_key(|m| m.ts);
+                    }
                     for li in start..sb {
                         let Some(&l) = self.buf.get(li) else { break };
-                        let mut best: Option<(u32, M)> = None;
-                        for ri in sb..eb {
-                            let Some(&r) = self.buf.get(ri) else { break };
-                            let d = l.ts.abs_diff(r.ts);
-                            if best.is_none_or(|(bd, _)| d < bd) {
-                                best = Some((d, r));
-                            }
-                        }
-                        if let Some((_, r)) = best {
+                        let right = self.buf.get(sb..eb).unwrap_or(&[]);
+                        let k = right.partition_point(|m| m.ts < l.ts);
+                        let best = [k.checked_sub(1), Some(k)]
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|k| right.get(k).copied())
+                            .min_by_key(|r| r.ts.abs_diff(l.ts));
+                        if let Some(r) = best {
                             let m = self.merge(l, r);
                             self.buf.push(m);
                         }
                     }
-                    self.settle(start, out);
+                    self.settle(start, eb);
                 }
             },
             Node::Before(a, b, n) | Node::Near(a, b, n) => {
                 let ordered = matches!(node, Node::Before(..));
-                let sa = self.eval(a, window);
-                let sb2 = self.eval(b, window);
+                self.eval(a, window);
+                let sb = self.eval(b, window);
                 let eb = self.buf.len();
-                let out = eb;
-                for ri in sb2..eb {
+                // Left matches sorted by end; for `near`, a copy sorted by start.
+                if let Some(l) = self.buf.get_mut(start..sb) {
+                    l.sort_unstable_by_key(|m| (m.te, m.ts));
+                }
+                let by_start = eb;
+                if !ordered {
+                    self.buf.extend_from_within(start..sb);
+                    if let Some(l) = self.buf.get_mut(by_start..) {
+                        l.sort_unstable_by_key(|m| (m.ts, m.te));
+                    }
+                }
+                let out = self.buf.len();
+                for ri in sb..eb {
                     let Some(&r) = self.buf.get(ri) else { break };
-                    let mut best: Option<(u32, M)> = None;
-                    for li in sa..sb2 {
-                        let Some(&l) = self.buf.get(li) else { break };
-                        let d = if l.te < r.ts {
-                            r.ts - l.te
-                        } else if !ordered && r.te < l.ts {
-                            l.ts - r.te
-                        } else {
-                            continue;
-                        };
-                        if d <= *n && best.is_none_or(|(bd, _)| d < bd) {
-                            best = Some((d, l));
+                    let left = self.buf.get(start..sb).unwrap_or(&[]);
+                    // The left match ending last before `r` starts.
+                    let k = left.partition_point(|m| m.te < r.ts);
+                    let mut best = k
+                        .checked_sub(1)
+                        .and_then(|k| left.get(k))
+                        .filter(|l| r.ts - l.te <= *n)
+                        .map(|&l| (r.ts - l.te, l));
+                    if !ordered {
+                        // Or the left match starting first after `r` ends.
+                        let starts = self.buf.get(by_start..out).unwrap_or(&[]);
+                        let k = starts.partition_point(|m| m.ts <= r.te);
+                        if let Some(&l) = starts.get(k).filter(|l| l.ts - r.te <= *n) {
+                            let d = l.ts - r.te;
+                            if best.is_none_or(|(bd, _)| d < bd) {
+                                best = Some((d, l));
+                            }
                         }
                     }
                     if let Some((_, l)) = best {
                         let m = self.merge(l, r);
                         self.buf.push(m);
-                        if self.buf.len() - out >= MAX_MATCHES {
-                            break;
-                        }
                     }
                 }
                 self.settle(start, out);
