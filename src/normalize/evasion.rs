@@ -29,7 +29,7 @@ fn is_space(c: char) -> bool {
 
 /// Symbols read as letters inside words.
 fn is_leet_symbol(c: char) -> bool {
-    matches!(c, '@' | '$' | '!' | '|')
+    matches!(c, '@' | '$' | '!')
 }
 
 /// Digits and symbols that may be leetspeak.
@@ -37,12 +37,13 @@ fn is_leetish(c: char) -> bool {
     c.is_ascii_digit() || is_leet_symbol(c)
 }
 
-/// The letter a leetspeak char reads as. `1`, `!` and `|` read `i` (terms get the `l`
+/// The letter a leetspeak char reads as. `1` and `!` read `i` (terms get the `l`
 /// readings as variants); `2` and `6` have no reading (they mark codes: `b2b`, `x86`).
+/// `|` is not read (too common as a separator: `x|y`, tables); `k|ll` stays.
 pub(super) fn leet_of(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
-        '1' | '!' | '|' => 'i',
+        '1' | '!' => 'i',
         '3' => 'e',
         '4' | '@' => 'a',
         '5' | '$' => 's',
@@ -156,13 +157,22 @@ fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], protected: bool) {
             }
         }
     }
-    if protected || w.iter().filter(|u| u.c.is_alphabetic()).count() < 2 || is_spaced_pattern(w) {
+    // At least two letters, or one when no digit is involved (`a$$`).
+    let letters = w.iter().filter(|u| u.c.is_alphabetic()).count();
+    let min_letters = if w.iter().any(|u| u.c.is_ascii_digit()) {
+        2
+    } else {
+        1
+    };
+    if protected || letters < min_letters || is_spaced_pattern(w) {
         return;
     }
-    if opts.leetspeak {
+    // `@name` is a mention, not leetspeak.
+    if opts.leetspeak && w.first().is_none_or(|u| u.c != '@') {
         leet_word(w);
     }
-    if opts.masked_letters {
+    // `a*b` is arithmetic; `f*ck`, `f**k` are four long.
+    if opts.masked_letters && w.len() >= 4 {
         mask_word(w);
     }
 }
@@ -217,7 +227,7 @@ fn classify_run(w: &[Unit], a: usize, b: usize) -> Option<RunFold> {
         return None; // a number: 2021, x1000
     }
     let dollar = run.iter().any(|u| u.c == '$');
-    let spaced_sym = run.iter().any(|u| matches!(u.c, '@' | '!' | '|'));
+    let symbol = run.iter().any(|u| is_leet_symbol(u.c));
     let leading = a == 0;
     let trailing = b == w.len();
     if leading && digits > 0 {
@@ -232,13 +242,16 @@ fn classify_run(w: &[Unit], a: usize, b: usize) -> Option<RunFold> {
     Some(if !leading && !trailing {
         RunFold::Fold
     } else if leading && !trailing {
-        if spaced_sym {
-            RunFold::Keep // @mention, !command
+        if symbol {
+            // @mention, !command, $HOME: terms get `$`/`@` initial variants instead.
+            RunFold::Keep
         } else {
             RunFold::Fold
         }
-    } else if spaced_sym {
+    } else if run.iter().any(|u| u.c == '!' || u.c == '@') {
         RunFold::Keep // hello!
+    } else if digits == 0 && run.len() >= 2 {
+        RunFold::Fold // a$$
     } else {
         RunFold::IfEvidence
     })
@@ -314,6 +327,12 @@ fn is_sep_char(c: char) -> bool {
         c,
         '.' | '-' | '_' | '/' | '|' | '*' | '+' | '~' | '·' | '•' | '‧' | '=' | ':'
     )
+}
+
+/// Separators also common between single letters in ordinary text (`x|y|z`, `a/b/c`,
+/// `a+b+c`, initials `J. R. R.`): a run joined by one of them needs four singles, not three.
+fn is_weak_sep(sep: &Sep) -> bool {
+    matches!(sep[1], '/' | '|' | '*' | '+' | '~' | '=' | ':') || *sep == ['\0', '.', ' ']
 }
 
 /// One-letter words of English and French (and the Romance languages), which a run
@@ -408,7 +427,8 @@ fn scan_run(units: &[Unit], i: usize, leet: bool) -> Option<Run> {
         }
     }
     let space_only = sep == [' ', '\0', '\0'];
-    let valid = t.singles >= 3
+    let min_singles = if is_weak_sep(&sep) { 4 } else { 3 };
+    let valid = t.singles >= min_singles
         && (t.letters == t.singles || t.letters >= 3)
         && (!space_only || t.uncommon)
         && last > i;

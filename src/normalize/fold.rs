@@ -202,6 +202,12 @@ fn push_folded(
         return push_ascii(units, l, start, end);
     }
     if is_diacritic(l) {
+        // A mark standing alone in the input belongs to the letter before it.
+        if orig == l
+            && let Some(last) = units.last_mut()
+        {
+            last.end = end;
+        }
         return;
     }
     if let Some(base) = stroked_base(l) {

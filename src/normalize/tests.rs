@@ -155,3 +155,11 @@ fn invisible_off_keeps_them() {
     };
     assert_eq!(fold_with("k\u{200B}ill", &opts), "k\u{200B}ill");
 }
+
+#[test]
+#[ignore = "exploration helper"]
+fn explore() {
+    for s in std::env::var("NZ").unwrap_or_default().split('|') {
+        println!("{s:?} -> {:?}", fold(s));
+    }
+}

@@ -23,6 +23,10 @@ const MIN_TYPO_LETTERS: usize = 5;
 ///
 /// - `leetspeak`: each subset of the term's `l`s read as `i` (text folds `1 ! |` to
 ///   `i`, so `1oser` → `ioser` matches `loser`, `ki11` → `kiii` matches `kill`).
+///   Text keeps leetspeak at the edges of a word when nothing else in the word is
+///   leetspeak (`mp3`, `win10`, `$HOME`, `@name` stay), so terms get those forms: the
+///   last letter, or the last two, as digits (`put3`, `a55`, `ki11`); the first and the
+///   last (`3ncul3`); a first `s` as `$` and a first `a` as `@` (`$alope`, `@ss`).
 /// - `repeated_letters`: one letter run (or two runs, in a single-word term) made three
 ///   long (`kill` → `kiiill`, `killl`, `kiiilll`), matching text where a run of more
 ///   than three was shortened to three.
@@ -45,6 +49,7 @@ pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> V
     }
     if opts.leetspeak {
         l_variants(&base, &mut v);
+        edge_leet_variants(&base, &mut v);
     }
     if opts.repeated_letters {
         elongated_variants(&base, &mut v);
@@ -137,6 +142,58 @@ fn l_variants(base: &[char], v: &mut Variants) {
             }
         }
         v.add(&c);
+    }
+}
+
+/// The digit a letter is written as in leetspeak (`l` too, as `1`).
+fn leet_digit(c: char) -> Option<char> {
+    Some(match c {
+        'a' => '4',
+        'b' => '8',
+        'e' => '3',
+        'g' => '9',
+        'i' | 'l' => '1',
+        'o' => '0',
+        's' => '5',
+        't' => '7',
+        _ => return None,
+    })
+}
+
+/// Leetspeak that text keeps at the edges of a word (see [`term_variants`]), one word
+/// of the term at a time.
+fn edge_leet_variants(base: &[char], v: &mut Variants) {
+    for (ws, we) in words(base) {
+        if we - ws < 2 {
+            continue;
+        }
+        let digit_at = |j: usize| base.get(j).copied().and_then(leet_digit);
+        let with = |subs: &[(usize, char)]| {
+            let mut c = base.to_vec();
+            for &(j, d) in subs {
+                if let Some(x) = c.get_mut(j) {
+                    *x = d;
+                }
+            }
+            c
+        };
+        let last = we - 1;
+        if let Some(d) = digit_at(last) {
+            v.add(&with(&[(last, d)]));
+            if we - ws >= 3
+                && let Some(d2) = digit_at(last - 1)
+            {
+                v.add(&with(&[(last - 1, d2), (last, d)]));
+            }
+            if let Some(d0) = digit_at(ws) {
+                v.add(&with(&[(ws, d0), (last, d)]));
+            }
+        }
+        match base.get(ws) {
+            Some('s') => v.add(&with(&[(ws, '$')])),
+            Some('a') => v.add(&with(&[(ws, '@')])),
+            _ => {}
+        }
     }
 }
 
