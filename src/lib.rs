@@ -1,5 +1,79 @@
-//! tosguard (work in progress)
+//! # tosguard
+//!
+//! An embeddable content-moderation library: a [`Policy`] is compiled from written
+//! terms-of-service rules, and [`Policy::classify`] returns the categories a text
+//! violates — threats, incitement to violence, sexual violence, hate speech,
+//! harassment — with evidence spans that point at the exact words of the original text.
+//!
+//! Deterministic, explainable, offline: the same answer for the same text and policy,
+//! and every finding names its rule and its words.
+//!
+//! ```
+//! let policy = tosguard::Policy::baseline();
+//! let text = "I will kill you";
+//! let verdict = tosguard::classify(&policy, text);
+//! for finding in verdict.findings() {
+//!     println!("{} ({}): {:?}", finding.rule(), finding.category(),
+//!         finding.evidence().iter().map(|e| &text[e.span()]).collect::<Vec<_>>());
+//! }
+//! assert!(verdict.has_category("violence.threat"));
+//! ```
+//!
+//! Compiling can fail, with a [`PolicyError`] that lists every problem with its file,
+//! field and line; classifying cannot fail. See `docs/policy-format.md` for the policy
+//! file format.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
+mod builtin;
+mod compile;
+mod condition;
+mod engine;
+mod error;
+mod expand;
+mod explain;
 mod normalize;
+mod policy;
+mod spec;
+mod verdict;
+
+pub use builtin::builtin_names;
+pub use error::{Location, PolicyError, Problem, ProblemKind};
+pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
 pub use normalize::NormalizeOptions;
+pub use policy::{
+    CategoryInfo, ExampleFailure, ExampleReport, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo,
+};
+pub use spec::{MatchMode, Scope};
+pub use verdict::{Action, Evidence, Finding, Severity, Verdict};
+
+/// Classifies `text` under `policy`: the same as [`Policy::classify`].
+pub fn classify(policy: &Policy, text: &str) -> Verdict {
+    policy.classify(text)
+}
+
+/// Support for the crate's own benchmarks. Not part of the public API: it may change
+/// in any release.
+#[doc(hidden)]
+pub mod __bench {
+    use crate::Policy;
+
+    /// The folded text `classify` would scan.
+    pub fn fold(policy: &Policy, text: &str) -> String {
+        policy.fold_for_bench(text)
+    }
+
+    /// Every pattern of the policy's automaton.
+    pub fn patterns(policy: &Policy) -> Vec<String> {
+        policy.patterns_for_bench()
+    }
+}
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

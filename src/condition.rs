@@ -1,0 +1,482 @@
+//! The condition language of rules (`when = "…"`): lexicon names, inline phrases,
+//! `and`, `or`, `not`, parentheses, and the proximity operators `before(N)` and `near(N)`.
+//!
+//! Precedence, loosest first: `or`, `and`, `not`, proximity. Proximity chains read left
+//! to right.
+
+use std::ops::Range;
+
+use crate::error::ProblemKind;
+
+/// A parsed condition. Spans are byte ranges into the condition string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Expr {
+    /// A lexicon reference.
+    Lexicon(String, Range<usize>),
+    /// An inline phrase.
+    Phrase(String, Range<usize>),
+    Not(Box<Expr>, Range<usize>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    /// `a before(n) b`: b starts at most n tokens after a ends.
+    Before(Box<Expr>, Box<Expr>, u32),
+    /// `a near(n) b`: at most n tokens apart, either order.
+    Near(Box<Expr>, Box<Expr>, u32),
+}
+
+/// A mistake in a condition, with its byte span in the condition string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CondError {
+    pub(crate) kind: ProblemKind,
+    pub(crate) message: String,
+    pub(crate) span: Range<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    Ident(String),
+    Phrase(String),
+    And,
+    Or,
+    Not,
+    Before(u32),
+    Near(u32),
+    Open,
+    Close,
+}
+
+fn err(kind: ProblemKind, message: impl Into<String>, span: Range<usize>) -> CondError {
+    CondError {
+        kind,
+        message: message.into(),
+        span,
+    }
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '.' || c == '-'
+}
+
+fn lex(src: &str, errors: &mut Vec<CondError>) -> Option<Vec<(Tok, Range<usize>)>> {
+    let mut toks = Vec::new();
+    let mut it = src.char_indices().peekable();
+    while let Some(&(i, c)) = it.peek() {
+        if c.is_whitespace() {
+            it.next();
+            continue;
+        }
+        match c {
+            '(' => {
+                it.next();
+                toks.push((Tok::Open, i..i + 1));
+            }
+            ')' => {
+                it.next();
+                toks.push((Tok::Close, i..i + 1));
+            }
+            '"' => {
+                it.next();
+                let mut text = String::new();
+                let mut end = None;
+                while let Some((j, d)) = it.next() {
+                    match d {
+                        '"' => {
+                            end = Some(j + 1);
+                            break;
+                        }
+                        '\\' => {
+                            if let Some((_, e)) = it.next() {
+                                text.push(e);
+                            }
+                        }
+                        _ => text.push(d),
+                    }
+                }
+                let Some(end) = end else {
+                    errors.push(err(
+                        ProblemKind::BadCondition,
+                        "unclosed `\"`",
+                        i..src.len(),
+                    ));
+                    return None;
+                };
+                if text.trim().is_empty() {
+                    errors.push(err(ProblemKind::EmptyTerm, "empty phrase", i..end));
+                }
+                toks.push((Tok::Phrase(text), i..end));
+            }
+            c if is_ident_char(c) => {
+                let mut end = i;
+                while let Some(&(j, d)) = it.peek() {
+                    if is_ident_char(d) {
+                        end = j + d.len_utf8();
+                        it.next();
+                    } else {
+                        break;
+                    }
+                }
+                let word = &src[i..end];
+                let tok = match word.to_ascii_lowercase().as_str() {
+                    "and" => Tok::And,
+                    "or" => Tok::Or,
+                    "not" => Tok::Not,
+                    op @ ("before" | "near") => {
+                        match proximity_arg(src, end, &mut it) {
+                            Ok((n, arg_end)) => {
+                                if n == 0 {
+                                    errors.push(err(
+                                        ProblemKind::ZeroProximity,
+                                        format!("`{op}(0)`: a distance must be at least 1 word"),
+                                        i..arg_end,
+                                    ));
+                                }
+                                toks.push((
+                                    if op == "before" {
+                                        Tok::Before(n)
+                                    } else {
+                                        Tok::Near(n)
+                                    },
+                                    i..arg_end,
+                                ));
+                            }
+                            Err(e) => {
+                                errors.push(err(
+                                    ProblemKind::BadCondition,
+                                    format!(
+                                        "`{op}` needs a distance in words, as in `{op}(3)`: {e}"
+                                    ),
+                                    i..end,
+                                ));
+                                return None;
+                            }
+                        }
+                        continue;
+                    }
+                    _ => Tok::Ident(word.to_string()),
+                };
+                toks.push((tok, i..end));
+            }
+            other => {
+                errors.push(err(
+                    ProblemKind::BadCondition,
+                    format!("unexpected `{other}`"),
+                    i..i + other.len_utf8(),
+                ));
+                return None;
+            }
+        }
+    }
+    Some(toks)
+}
+
+/// Parses `(N)` after a proximity keyword; returns N and the end offset.
+fn proximity_arg(
+    src: &str,
+    from: usize,
+    it: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+) -> Result<(u32, usize), String> {
+    let rest = &src[from..];
+    let trimmed = rest.trim_start();
+    let lead = rest.len() - trimmed.len();
+    if !trimmed.starts_with('(') {
+        return Err("missing `(`".into());
+    }
+    let close = trimmed.find(')').ok_or("missing `)`")?;
+    let inner = trimmed[1..close].trim();
+    let n: u32 = inner
+        .parse()
+        .map_err(|_| format!("`{inner}` is not a whole number"))?;
+    let end = from + lead + close + 1;
+    while let Some(&(j, _)) = it.peek() {
+        if j < end {
+            it.next();
+        } else {
+            break;
+        }
+    }
+    Ok((n, end))
+}
+
+struct Parser<'a> {
+    toks: &'a [(Tok, Range<usize>)],
+    pos: usize,
+    len: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|t| &t.0)
+    }
+
+    fn here(&self) -> Range<usize> {
+        self.toks
+            .get(self.pos)
+            .map(|t| t.1.clone())
+            .unwrap_or(self.len..self.len)
+    }
+
+    fn or(&mut self) -> Result<Expr, CondError> {
+        let mut left = self.and()?;
+        while self.peek() == Some(&Tok::Or) {
+            self.pos += 1;
+            let right = self.and()?;
+            left = Expr::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Expr, CondError> {
+        let mut left = self.unary()?;
+        while self.peek() == Some(&Tok::And) {
+            self.pos += 1;
+            let right = self.unary()?;
+            left = Expr::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr, CondError> {
+        if self.peek() == Some(&Tok::Not) {
+            let start = self.here().start;
+            self.pos += 1;
+            let inner = self.unary()?;
+            let end = self
+                .toks
+                .get(self.pos.saturating_sub(1))
+                .map(|t| t.1.end)
+                .unwrap_or(self.len);
+            return Ok(Expr::Not(Box::new(inner), start..end));
+        }
+        self.proximity()
+    }
+
+    fn proximity(&mut self) -> Result<Expr, CondError> {
+        let mut left = self.atom()?;
+        loop {
+            match self.peek() {
+                Some(&Tok::Before(n)) => {
+                    self.pos += 1;
+                    let right = self.atom()?;
+                    left = Expr::Before(Box::new(left), Box::new(right), n);
+                }
+                Some(&Tok::Near(n)) => {
+                    self.pos += 1;
+                    let right = self.atom()?;
+                    left = Expr::Near(Box::new(left), Box::new(right), n);
+                }
+                _ => return Ok(left),
+            }
+        }
+    }
+
+    fn atom(&mut self) -> Result<Expr, CondError> {
+        let span = self.here();
+        let Some(tok) = self.peek().cloned() else {
+            return Err(err(
+                ProblemKind::BadCondition,
+                "the condition ends too early: expected a lexicon name, a \"phrase\" or `(`",
+                span,
+            ));
+        };
+        self.pos += 1;
+        match tok {
+            Tok::Ident(name) => Ok(Expr::Lexicon(name, span)),
+            Tok::Phrase(text) => Ok(Expr::Phrase(text, span)),
+            Tok::Open => {
+                let inner = self.or()?;
+                if self.peek() == Some(&Tok::Close) {
+                    self.pos += 1;
+                    Ok(inner)
+                } else {
+                    Err(err(ProblemKind::BadCondition, "expected `)`", self.here()))
+                }
+            }
+            Tok::Not => Err(err(
+                ProblemKind::BadCondition,
+                "`not` cannot stand here: put the negated part in parentheses, as in `a before(2) (b or c)` or `a and not b`",
+                span,
+            )),
+            other => Err(err(
+                ProblemKind::BadCondition,
+                format!(
+                    "expected a lexicon name, a \"phrase\" or `(`, found {}",
+                    describe(&other)
+                ),
+                span,
+            )),
+        }
+    }
+}
+
+fn describe(t: &Tok) -> &'static str {
+    match t {
+        Tok::Ident(_) => "a name",
+        Tok::Phrase(_) => "a phrase",
+        Tok::And => "`and`",
+        Tok::Or => "`or`",
+        Tok::Not => "`not`",
+        Tok::Before(_) => "`before`",
+        Tok::Near(_) => "`near`",
+        Tok::Open => "`(`",
+        Tok::Close => "`)`",
+    }
+}
+
+/// Parses a condition, returning every mistake found.
+pub(crate) fn parse(src: &str) -> Result<Expr, Vec<CondError>> {
+    let mut errors = Vec::new();
+    let Some(toks) = lex(src, &mut errors) else {
+        return Err(errors);
+    };
+    if toks.is_empty() {
+        errors.push(err(
+            ProblemKind::BadCondition,
+            "the condition is empty",
+            0..src.len(),
+        ));
+        return Err(errors);
+    }
+    let mut p = Parser {
+        toks: &toks,
+        pos: 0,
+        len: src.len(),
+    };
+    match p.or() {
+        Ok(expr) => {
+            if p.pos < toks.len() {
+                let span = p.here();
+                let what = toks.get(p.pos).map(|t| describe(&t.0)).unwrap_or("text");
+                errors.push(err(
+                    ProblemKind::BadCondition,
+                    format!(
+                        "unexpected {what}: expected `and`, `or`, `before(N)`, `near(N)` or the end"
+                    ),
+                    span,
+                ));
+            }
+            if let Err(e) = check_evidence(&expr, true) {
+                errors.push(e);
+            }
+            if errors.is_empty() {
+                Ok(expr)
+            } else {
+                Err(errors)
+            }
+        }
+        Err(e) => {
+            errors.push(e);
+            Err(errors)
+        }
+    }
+}
+
+/// `not` only stands as an operand of `and` beside a positive condition: a match must
+/// always point at some words.
+fn check_evidence(e: &Expr, top: bool) -> Result<(), CondError> {
+    let _ = top;
+    match e {
+        Expr::Lexicon(..) | Expr::Phrase(..) => Ok(()),
+        Expr::Not(_, span) => Err(err(
+            ProblemKind::NoEvidence,
+            "`not …` can match without pointing at any words: combine it with `and`, as in `threat and not idiom`",
+            span.clone(),
+        )),
+        Expr::And(a, b) => {
+            let a_not = matches!(**a, Expr::Not(..));
+            let b_not = matches!(**b, Expr::Not(..));
+            if a_not && b_not {
+                return check_evidence(a, false);
+            }
+            if let Expr::Not(inner, _) = &**a {
+                check_inner(inner)?;
+            } else {
+                check_evidence(a, false)?;
+            }
+            if let Expr::Not(inner, _) = &**b {
+                check_inner(inner)?;
+            } else {
+                check_evidence(b, false)?;
+            }
+            Ok(())
+        }
+        Expr::Or(a, b) | Expr::Before(a, b, _) | Expr::Near(a, b, _) => {
+            check_evidence(a, false)?;
+            check_evidence(b, false)
+        }
+    }
+}
+
+/// The operand of a `not` may itself be anything that parses; a `not` inside it needs
+/// the same pairing.
+fn check_inner(e: &Expr) -> Result<(), CondError> {
+    match e {
+        Expr::Not(inner, _) => check_inner(inner),
+        other => check_evidence(other, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(e: &Expr) -> String {
+        match e {
+            Expr::Lexicon(n, _) => n.clone(),
+            Expr::Phrase(p, _) => format!("{p:?}"),
+            Expr::Not(a, _) => format!("(not {})", show(a)),
+            Expr::And(a, b) => format!("({} and {})", show(a), show(b)),
+            Expr::Or(a, b) => format!("({} or {})", show(a), show(b)),
+            Expr::Before(a, b, n) => format!("({} before{n} {})", show(a), show(b)),
+            Expr::Near(a, b, n) => format!("({} near{n} {})", show(a), show(b)),
+        }
+    }
+
+    #[test]
+    fn precedence_and_chains() {
+        let e = parse("a before(2) b and not c or d").unwrap();
+        assert_eq!(show(&e), "(((a before2 b) and (not c)) or d)");
+        let e = parse("a before(3) b before( 2 ) c").unwrap();
+        assert_eq!(show(&e), "((a before3 b) before2 c)");
+        let e = parse("\"kill 'em all\" or (x near(5) y)").unwrap();
+        assert_eq!(show(&e), "(\"kill 'em all\" or (x near5 y))");
+        let e = parse("a AND NOT (b or c)").unwrap();
+        assert_eq!(show(&e), "(a and (not (b or c)))");
+    }
+
+    #[test]
+    fn errors_have_spans() {
+        let errs = parse("a before(0) b").unwrap_err();
+        assert_eq!(errs[0].kind, ProblemKind::ZeroProximity);
+        assert_eq!(errs[0].span, 2..11);
+        let errs = parse("a and").unwrap_err();
+        assert_eq!(errs[0].kind, ProblemKind::BadCondition);
+        assert_eq!(errs[0].span, 5..5);
+        let errs = parse("a before b").unwrap_err();
+        assert!(errs[0].message.contains("before(3)"));
+        let errs = parse("(a or b").unwrap_err();
+        assert!(errs[0].message.contains("expected `)`"));
+        let errs = parse("a b").unwrap_err();
+        assert_eq!(errs[0].span, 2..3);
+        let errs = parse("\"open").unwrap_err();
+        assert!(errs[0].message.contains("unclosed"));
+        let errs = parse("a # b").unwrap_err();
+        assert_eq!(errs[0].span, 2..3);
+        assert!(parse("").is_err());
+        assert!(parse("a before(x) b").is_err());
+    }
+
+    #[test]
+    fn not_needs_a_positive_partner() {
+        assert_eq!(parse("not a").unwrap_err()[0].kind, ProblemKind::NoEvidence);
+        assert_eq!(
+            parse("a or not b").unwrap_err()[0].kind,
+            ProblemKind::NoEvidence
+        );
+        assert_eq!(
+            parse("not a and not b").unwrap_err()[0].kind,
+            ProblemKind::NoEvidence
+        );
+        assert!(parse("not a and b").is_ok());
+        assert!(parse("a and not (b before(2) c)").is_ok());
+    }
+}

@@ -1,0 +1,671 @@
+//! The public face of a compiled policy.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use once_cell::sync::Lazy;
+
+use crate::builtin;
+use crate::compile::{self, Compiled, Origin, Pack, Sources};
+use crate::error::{PolicyError, Problem, ProblemKind};
+use crate::spec::{
+    self, ExamplesSpec, LexiconSpec, MatchMode, PolicyFile, PolicyMeta, RuleSpec, Scope, unspanned,
+};
+use crate::verdict::{Action, Severity, Verdict};
+
+#[derive(Debug)]
+struct Inner {
+    compiled: Compiled,
+}
+
+/// A compiled policy: categories, lexicons in one automaton, and rules.
+///
+/// Compiling validates everything and may fail; classifying never fails. A `Policy` is
+/// immutable, `Send + Sync`, and cheap to clone (an `Arc`): compile once, share it
+/// between threads.
+///
+/// ```
+/// use tosguard::Policy;
+///
+/// let policy = Policy::from_toml_str(r#"
+///     [policy]
+///     id = "my-aup"
+///     extends = ["taxonomy"]
+///
+///     [lexicons.harm]
+///     terms = ["kill{,s}", "stab{,s}"]
+///
+///     [lexicons.you]
+///     terms = ["you", "u"]
+///
+///     [[rules]]
+///     id = "threat"
+///     category = "violence.threat"
+///     when = '"i will" before(2) harm before(2) you'
+///     unless = ["negated"]
+/// "#)?;
+///
+/// let text = "Honestly, I will KILL you.";
+/// let verdict = policy.classify(text);
+/// assert!(verdict.has_category("violence.threat"));
+/// let words: Vec<&str> = verdict.findings()[0].evidence().iter().map(|e| &text[e.span()]).collect();
+/// assert_eq!(words, ["I will", "KILL", "you"]);
+/// assert!(policy.classify("I will never kill you").is_clean());
+/// # Ok::<(), tosguard::PolicyError>(())
+/// ```
+#[derive(Clone)]
+pub struct Policy {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.inner.compiled;
+        f.debug_struct("Policy")
+            .field("id", &c.id)
+            .field("version", &c.version)
+            .field("rules", &c.rules.len())
+            .field("lexicons", &c.lexicons.len())
+            .field("patterns", &c.pattern_text.len())
+            .finish()
+    }
+}
+
+static BASELINE: Lazy<Result<Policy, PolicyError>> = Lazy::new(|| Policy::builtin("baseline"));
+
+impl Policy {
+    /// Compiles a policy from TOML text. Parents named in `extends` are built-in packs.
+    pub fn from_toml_str(src: &str) -> Result<Policy, PolicyError> {
+        Loader::new().from_toml_str(src)
+    }
+
+    /// Compiles a policy file. `extends` may also name files relative to it.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, PolicyError> {
+        Loader::new().from_file(path)
+    }
+
+    /// Compiles a built-in pack by name (`baseline`, `taxonomy`, …).
+    pub fn builtin(name: &str) -> Result<Policy, PolicyError> {
+        Loader::new().load(name)
+    }
+
+    /// The built-in baseline policy, compiled on first use and shared.
+    ///
+    /// # Panics
+    ///
+    /// Only if the built-in policy fails to compile, which the crate's own test suite
+    /// rules out for every release. [`Policy::try_baseline`] returns the error instead.
+    #[allow(clippy::expect_used)]
+    pub fn baseline() -> Policy {
+        Self::try_baseline()
+            .expect("the built-in baseline policy compiles (checked by the test suite)")
+    }
+
+    /// The built-in baseline policy, or why it does not compile.
+    pub fn try_baseline() -> Result<Policy, PolicyError> {
+        BASELINE.clone()
+    }
+
+    /// A builder for policies kept outside TOML files.
+    pub fn builder(id: impl Into<String>) -> PolicyBuilder {
+        PolicyBuilder::new(id)
+    }
+
+    /// Classifies `text`. Never fails, never panics; linear in the length of `text`.
+    pub fn classify(&self, text: &str) -> Verdict {
+        self.inner.compiled.classify(text)
+    }
+
+    pub(crate) fn fold_for_bench(&self, text: &str) -> String {
+        let mut n = crate::normalize::Normalized::new();
+        crate::normalize::normalize_into(text, &self.inner.compiled.normalize, &mut n);
+        n.text().to_string()
+    }
+
+    pub(crate) fn patterns_for_bench(&self) -> Vec<String> {
+        self.inner.compiled.pattern_text.clone()
+    }
+
+    /// Classifies `text` and explains the decision: the folded text, every hit, and
+    /// for each rule whose condition matched, whether it fired or which context
+    /// suppressed it.
+    ///
+    /// ```
+    /// let policy = tosguard::Policy::baseline();
+    /// let why = policy.explain("I will never kill you");
+    /// assert!(why.verdict.is_clean());
+    /// let threat = why.rules.iter().find(|r| r.rule == "en.threat.direct").unwrap();
+    /// assert_eq!(threat.matches[0].outcome, "suppressed by negated");
+    /// ```
+    pub fn explain(&self, text: &str) -> crate::Explanation {
+        self.inner.compiled.explain(text)
+    }
+
+    /// A stable hash of everything that decides a verdict (categories, folded terms,
+    /// contexts, rules, normalization options), carried in every [`Verdict`]: an audit
+    /// can tell which policy version decided. The same policy gives the same
+    /// fingerprint on every machine and run; any change to a rule, a term or a category
+    /// gives another.
+    pub fn fingerprint(&self) -> &str {
+        &self.inner.compiled.fingerprint
+    }
+
+    /// The policy id.
+    pub fn id(&self) -> &str {
+        &self.inner.compiled.id
+    }
+
+    /// The policy version (empty when the file gives none).
+    pub fn version(&self) -> &str {
+        &self.inner.compiled.version
+    }
+
+    /// The policy title.
+    pub fn title(&self) -> Option<&str> {
+        self.inner.compiled.title.as_deref()
+    }
+
+    /// The policy description.
+    pub fn description(&self) -> Option<&str> {
+        self.inner.compiled.description.as_deref()
+    }
+
+    /// The categories, from every pack in the `extends` chain.
+    pub fn categories(&self) -> impl Iterator<Item = CategoryInfo<'_>> {
+        self.inner
+            .compiled
+            .categories
+            .iter()
+            .map(|c| CategoryInfo { c })
+    }
+
+    /// The rules, from every pack in the `extends` chain, parents first.
+    pub fn rules(&self) -> impl Iterator<Item = RuleInfo<'_>> {
+        let c = &self.inner.compiled;
+        c.rules.iter().map(move |r| RuleInfo { r, c })
+    }
+
+    /// Runs every rule's embedded examples: a `violating` example must make its rule
+    /// fire, an `allowed` example must not.
+    pub fn check_examples(&self) -> ExampleReport {
+        let mut report = ExampleReport::default();
+        for rule in self.rules() {
+            let ex = &rule.r.examples;
+            if ex.violating.is_empty() && ex.allowed.is_empty() {
+                report.without_examples.push(rule.id().to_string());
+            }
+            let cases = ex
+                .violating
+                .iter()
+                .map(|t| (t, true))
+                .chain(ex.allowed.iter().map(|t| (t, false)));
+            for (text, violating) in cases {
+                let verdict = self.classify(text);
+                let fired = verdict.findings().iter().any(|f| f.rule() == rule.id());
+                if fired == violating {
+                    report.passed += 1;
+                } else {
+                    report.failures.push(ExampleFailure {
+                        rule: rule.id().to_string(),
+                        text: text.clone(),
+                        expected_violating: violating,
+                        verdict,
+                    });
+                }
+            }
+        }
+        report
+    }
+}
+
+/// The outcome of [`Policy::check_examples`].
+#[derive(Clone, Debug, Default)]
+pub struct ExampleReport {
+    /// Examples that behaved as written.
+    pub passed: usize,
+    /// Examples that did not.
+    pub failures: Vec<ExampleFailure>,
+    /// Rules with no example at all.
+    pub without_examples: Vec<String>,
+}
+
+impl ExampleReport {
+    /// True when every example passed.
+    pub fn is_ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+impl fmt::Display for ExampleReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for fail in &self.failures {
+            writeln!(f, "{fail}")?;
+        }
+        write!(f, "{} passed, {} failed", self.passed, self.failures.len())
+    }
+}
+
+/// An example that did not behave as written.
+#[derive(Clone, Debug)]
+pub struct ExampleFailure {
+    /// The rule the example belongs to.
+    pub rule: String,
+    /// The example text.
+    pub text: String,
+    /// Whether the example was listed as violating.
+    pub expected_violating: bool,
+    /// What the policy decided.
+    pub verdict: Verdict,
+}
+
+impl fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (expected, got) = if self.expected_violating {
+            ("the rule fires", "it did not")
+        } else {
+            ("the rule does not fire", "it fired")
+        };
+        write!(
+            f,
+            "{}: {:?}: expected {expected}, but {got}",
+            self.rule, self.text
+        )?;
+        for finding in self.verdict.findings() {
+            let words: Vec<&str> = finding.evidence().iter().map(|e| e.text()).collect();
+            write!(
+                f,
+                "\n    {} ({}) on {:?}",
+                finding.rule(),
+                finding.category(),
+                words
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A category of a compiled policy.
+#[derive(Clone, Copy, Debug)]
+pub struct CategoryInfo<'a> {
+    c: &'a compile::Category,
+}
+
+impl CategoryInfo<'_> {
+    /// The id, such as `violence.threat`.
+    pub fn id(&self) -> &str {
+        &self.c.id
+    }
+    /// The title.
+    pub fn title(&self) -> Option<&str> {
+        self.c.title.as_deref()
+    }
+    /// The description.
+    pub fn description(&self) -> Option<&str> {
+        self.c.description.as_deref()
+    }
+    /// The terms-of-service clause.
+    pub fn tos_ref(&self) -> Option<&str> {
+        self.c.tos_ref.as_deref()
+    }
+    /// The severity.
+    pub fn severity(&self) -> Severity {
+        self.c.severity
+    }
+    /// The action.
+    pub fn action(&self) -> Action {
+        self.c.action
+    }
+}
+
+/// A rule of a compiled policy.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleInfo<'a> {
+    r: &'a compile::Rule,
+    c: &'a Compiled,
+}
+
+impl RuleInfo<'_> {
+    /// The rule id.
+    pub fn id(&self) -> &str {
+        &self.r.id
+    }
+    /// The id of the pack that defines it.
+    pub fn policy(&self) -> &str {
+        &self.r.pack
+    }
+    /// The category id.
+    pub fn category(&self) -> &str {
+        self.c
+            .categories
+            .get(self.r.category)
+            .map(|c| c.id.as_str())
+            .unwrap_or("")
+    }
+    /// The severity.
+    pub fn severity(&self) -> Severity {
+        self.r.severity
+    }
+    /// The condition, as written.
+    pub fn when(&self) -> &str {
+        &self.r.when_src
+    }
+    /// The description.
+    pub fn description(&self) -> Option<&str> {
+        self.r.description.as_deref()
+    }
+    /// The window the rule looks at.
+    pub fn scope(&self) -> Scope {
+        self.r.scope
+    }
+    /// Examples that must make the rule fire.
+    pub fn violating_examples(&self) -> &[String] {
+        &self.r.examples.violating
+    }
+    /// Examples that must not make the rule fire.
+    pub fn allowed_examples(&self) -> &[String] {
+        &self.r.examples.allowed
+    }
+}
+
+/// Compiles policies whose `extends` may name sources the host registered (kept in
+/// a database, say), besides built-in packs and files.
+///
+/// ```
+/// let policy = tosguard::Loader::new()
+///     .source("common", "[policy]\nid = \"common\"\nextends = [\"taxonomy\"]\n[lexicons.you]\nterms = [\"you\"]\n")
+///     .from_toml_str("[policy]\nid = \"mine\"\nextends = [\"common\"]\n[[rules]]\nid = \"r\"\ncategory = \"harassment.insult\"\nwhen = 'you before(2) \"idiot\"'\n")?;
+/// assert!(policy.classify("you idiot").has_category("harassment.insult"));
+/// # Ok::<(), tosguard::PolicyError>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Loader {
+    sources: Sources,
+}
+
+impl Loader {
+    /// A loader that knows the built-in packs and files.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a named policy source that `extends` (and [`Loader::load`]) can name.
+    pub fn source(mut self, name: impl Into<String>, toml: impl Into<String>) -> Self {
+        self.sources.insert(name.into(), toml.into());
+        self
+    }
+
+    /// Compiles the registered source or built-in pack `name`.
+    pub fn load(&self, name: &str) -> Result<Policy, PolicyError> {
+        let (origin, src) = if let Some(src) = self.sources.get(name) {
+            (Origin::Named(name.into()), src.clone())
+        } else if let Some(src) = builtin::source(name) {
+            (Origin::Builtin(name.into()), src.to_string())
+        } else {
+            let mut names: Vec<String> = self.sources.keys().map(|n| format!("`{n}`")).collect();
+            names.extend(builtin::builtin_names().map(|n| format!("`{n}`")));
+            return Err(PolicyError {
+                problems: vec![Problem::new(
+                    ProblemKind::UnknownParent,
+                    "",
+                    format!(
+                        "unknown policy `{name}`: known policies are {}",
+                        names.join(", ")
+                    ),
+                )],
+            });
+        };
+        self.compile_source(origin, name.to_string(), src)
+    }
+
+    /// Compiles TOML text.
+    pub fn from_toml_str(&self, src: &str) -> Result<Policy, PolicyError> {
+        self.compile_source(Origin::Memory, "<policy>".into(), src.to_string())
+    }
+
+    /// Compiles a policy file.
+    pub fn from_file(&self, path: impl AsRef<Path>) -> Result<Policy, PolicyError> {
+        let path = path.as_ref();
+        let display = path.display().to_string();
+        let src = std::fs::read_to_string(path).map_err(|e| PolicyError {
+            problems: vec![{
+                let mut p =
+                    Problem::new(ProblemKind::Io, "", format!("cannot read the policy: {e}"));
+                p.source = display.clone();
+                p
+            }],
+        })?;
+        let origin = Origin::File(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
+        self.compile_source(origin, display, src)
+    }
+
+    fn compile_source(
+        &self,
+        origin: Origin,
+        display: String,
+        src: String,
+    ) -> Result<Policy, PolicyError> {
+        let root = compile::parse_pack(origin, display, src)
+            .map_err(|p| PolicyError { problems: vec![p] })?;
+        self.compile_pack(root)
+    }
+
+    fn compile_pack(&self, root: Pack) -> Result<Policy, PolicyError> {
+        let mut problems = Vec::new();
+        let packs = compile::load_tree(root, &self.sources, &mut problems);
+        let compiled = compile::compile(&packs, problems)?;
+        Ok(Policy {
+            inner: Arc::new(Inner { compiled }),
+        })
+    }
+}
+
+/// Builds a policy in code, for hosts that keep their rules outside TOML files.
+///
+/// ```
+/// use tosguard::{Policy, RuleDef, Severity, Action};
+///
+/// let policy = Policy::builder("host-aup")
+///     .extends("taxonomy")
+///     .category("custom.doxxing", Severity::High, Action::Remove, "AUP 4.2: publishing private addresses")
+///     .lexicon("where", ["we know where you live", "i know where you live"])
+///     .rule(RuleDef::new("doxx.where", "custom.doxxing", "where").unless(["negated", "quoted"]))
+///     .build()?;
+/// assert_eq!(policy.classify("We know where you live.").action(), Action::Remove);
+/// # Ok::<(), tosguard::PolicyError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct PolicyBuilder {
+    file: PolicyFile,
+    sources: Sources,
+}
+
+impl PolicyBuilder {
+    /// An empty policy with id `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        PolicyBuilder {
+            file: PolicyFile {
+                policy: PolicyMeta {
+                    id: unspanned(id.into()),
+                    version: None,
+                    title: None,
+                    description: None,
+                    extends: Vec::new(),
+                    normalize: None,
+                },
+                categories: BTreeMap::new(),
+                lexicons: BTreeMap::new(),
+                contexts: BTreeMap::new(),
+                rules: Vec::new(),
+                overrides: Default::default(),
+            },
+            sources: Sources::new(),
+        }
+    }
+
+    /// Sets the version.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.file.policy.version = Some(version.into());
+        self
+    }
+
+    /// Sets the title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.file.policy.title = Some(title.into());
+        self
+    }
+
+    /// Builds on a built-in pack (or a source registered with [`PolicyBuilder::source`]).
+    pub fn extends(mut self, parent: impl Into<String>) -> Self {
+        self.file.policy.extends.push(unspanned(parent.into()));
+        self
+    }
+
+    /// Registers a named TOML source that `extends` can name.
+    pub fn source(mut self, name: impl Into<String>, toml: impl Into<String>) -> Self {
+        self.sources.insert(name.into(), toml.into());
+        self
+    }
+
+    /// Sets which folding families apply.
+    pub fn normalize(mut self, options: crate::NormalizeOptions) -> Self {
+        self.file.policy.normalize = Some(options);
+        self
+    }
+
+    /// Adds a category.
+    pub fn category(
+        mut self,
+        id: impl Into<String>,
+        severity: Severity,
+        action: Action,
+        tos_ref: impl Into<String>,
+    ) -> Self {
+        self.file.categories.insert(
+            id.into(),
+            unspanned(spec::CategorySpec {
+                title: None,
+                description: None,
+                tos_ref: Some(tos_ref.into()),
+                severity,
+                action: Some(action),
+            }),
+        );
+        self
+    }
+
+    /// Adds a whole-word lexicon.
+    pub fn lexicon<I, T>(self, name: impl Into<String>, terms: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        self.lexicon_with(name, MatchMode::Word, terms)
+    }
+
+    /// Adds a lexicon with a match mode.
+    pub fn lexicon_with<I, T>(mut self, name: impl Into<String>, mode: MatchMode, terms: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        self.file.lexicons.insert(
+            name.into(),
+            unspanned(LexiconSpec {
+                lang: None,
+                mode,
+                fuzzy: 0,
+                joined: false,
+                terms: terms.into_iter().map(|t| unspanned(t.into())).collect(),
+            }),
+        );
+        self
+    }
+
+    /// Adds a rule.
+    pub fn rule(mut self, rule: RuleDef) -> Self {
+        self.file.rules.push(unspanned(rule.spec));
+        self
+    }
+
+    /// Compiles the policy, reporting every problem.
+    pub fn build(self) -> Result<Policy, PolicyError> {
+        let id = self.file.policy.id.get_ref().clone();
+        let root = Pack {
+            origin: Origin::Memory,
+            display: id,
+            src: None,
+            file: self.file,
+        };
+        Loader {
+            sources: self.sources,
+        }
+        .compile_pack(root)
+    }
+}
+
+/// A rule for [`PolicyBuilder::rule`].
+#[derive(Clone, Debug)]
+pub struct RuleDef {
+    spec: RuleSpec,
+}
+
+impl RuleDef {
+    /// A rule `id` in `category` that fires when `when` holds.
+    pub fn new(
+        id: impl Into<String>,
+        category: impl Into<String>,
+        when: impl Into<String>,
+    ) -> Self {
+        RuleDef {
+            spec: RuleSpec {
+                id: unspanned(id.into()),
+                category: unspanned(category.into()),
+                description: None,
+                severity: None,
+                when: unspanned(when.into()),
+                unless: Vec::new(),
+                requires: Vec::new(),
+                scope: Scope::default(),
+                examples: ExamplesSpec::default(),
+            },
+        }
+    }
+
+    /// Contexts that suppress the rule.
+    pub fn unless<I: IntoIterator<Item = T>, T: Into<String>>(mut self, contexts: I) -> Self {
+        self.spec.unless = contexts.into_iter().map(|c| unspanned(c.into())).collect();
+        self
+    }
+
+    /// Contexts that must hold.
+    pub fn requires<I: IntoIterator<Item = T>, T: Into<String>>(mut self, contexts: I) -> Self {
+        self.spec.requires = contexts.into_iter().map(|c| unspanned(c.into())).collect();
+        self
+    }
+
+    /// Overrides the category's severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.spec.severity = Some(severity);
+        self
+    }
+
+    /// The window the rule looks at.
+    pub fn scope(mut self, scope: Scope) -> Self {
+        self.spec.scope = scope;
+        self
+    }
+
+    /// Examples that must make the rule fire.
+    pub fn violating<I: IntoIterator<Item = T>, T: Into<String>>(mut self, texts: I) -> Self {
+        self.spec.examples.violating = texts.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Examples that must not make the rule fire.
+    pub fn allowed<I: IntoIterator<Item = T>, T: Into<String>>(mut self, texts: I) -> Self {
+        self.spec.examples.allowed = texts.into_iter().map(Into::into).collect();
+        self
+    }
+}

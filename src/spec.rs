@@ -1,0 +1,186 @@
+//! The serde shape of a policy file. Kept private: the public ways in are TOML and
+//! [`crate::PolicyBuilder`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::normalize::NormalizeOptions;
+use crate::verdict::{Action, Severity};
+
+pub(crate) type S<T> = Spanned<T>;
+
+/// A value with no place in any source (built in code).
+pub(crate) fn unspanned<T>(v: T) -> S<T> {
+    Spanned::new(0..0, v)
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PolicyFile {
+    pub(crate) policy: PolicyMeta,
+    #[serde(default)]
+    pub(crate) categories: BTreeMap<String, S<CategorySpec>>,
+    #[serde(default)]
+    pub(crate) lexicons: BTreeMap<String, S<LexiconSpec>>,
+    #[serde(default)]
+    pub(crate) contexts: BTreeMap<String, S<ContextSpec>>,
+    #[serde(default)]
+    pub(crate) rules: Vec<S<RuleSpec>>,
+    #[serde(default, rename = "override")]
+    pub(crate) overrides: OverridesSpec,
+}
+
+/// Changes a policy makes to what it extends.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OverridesSpec {
+    #[serde(default)]
+    pub(crate) rules: BTreeMap<String, S<RuleOverride>>,
+    #[serde(default)]
+    pub(crate) categories: BTreeMap<String, S<CategoryOverride>>,
+    #[serde(default)]
+    pub(crate) lexicons: BTreeMap<String, S<LexiconOverride>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleOverride {
+    #[serde(default)]
+    pub(crate) enabled: Option<bool>,
+    #[serde(default)]
+    pub(crate) severity: Option<Severity>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CategoryOverride {
+    #[serde(default)]
+    pub(crate) severity: Option<Severity>,
+    #[serde(default)]
+    pub(crate) action: Option<Action>,
+    #[serde(default)]
+    pub(crate) tos_ref: Option<String>,
+    #[serde(default)]
+    pub(crate) title: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LexiconOverride {
+    #[serde(default)]
+    pub(crate) add: Vec<S<String>>,
+    #[serde(default)]
+    pub(crate) remove: Vec<S<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PolicyMeta {
+    pub(crate) id: S<String>,
+    #[serde(default)]
+    pub(crate) version: Option<String>,
+    #[serde(default)]
+    pub(crate) title: Option<String>,
+    #[serde(default)]
+    pub(crate) description: Option<String>,
+    #[serde(default)]
+    pub(crate) extends: Vec<S<String>>,
+    #[serde(default)]
+    pub(crate) normalize: Option<NormalizeOptions>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CategorySpec {
+    #[serde(default)]
+    pub(crate) title: Option<String>,
+    #[serde(default)]
+    pub(crate) description: Option<String>,
+    #[serde(default)]
+    pub(crate) tos_ref: Option<String>,
+    pub(crate) severity: Severity,
+    #[serde(default)]
+    pub(crate) action: Option<Action>,
+}
+
+/// How a lexicon term must sit in the text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// Whole words only (the default): `kill` never matches inside `skill`.
+    #[default]
+    Word,
+    /// The term starts a word: `immigr` matches `immigrants`.
+    Prefix,
+    /// Anywhere, even inside a word.
+    Infix,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LexiconSpec {
+    #[serde(default)]
+    pub(crate) lang: Option<String>,
+    #[serde(default, rename = "match")]
+    pub(crate) mode: MatchMode,
+    #[serde(default)]
+    pub(crate) fuzzy: u8,
+    #[serde(default)]
+    pub(crate) joined: bool,
+    pub(crate) terms: Vec<S<String>>,
+}
+
+/// The window a rule or a context looks at.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// A clause: ends at `,`, `;`, `:`, dashes and sentence ends.
+    Clause,
+    /// A sentence: ends at `.`, `!`, `?`, `…` and line breaks (the default).
+    #[default]
+    Sentence,
+    /// The whole text.
+    Text,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContextSpec {
+    #[serde(default)]
+    pub(crate) scope: Option<Scope>,
+    #[serde(default)]
+    pub(crate) window: Option<S<u32>>,
+    #[serde(default)]
+    pub(crate) cues: Vec<S<String>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExamplesSpec {
+    #[serde(default)]
+    pub(crate) violating: Vec<String>,
+    #[serde(default)]
+    pub(crate) allowed: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleSpec {
+    pub(crate) id: S<String>,
+    pub(crate) category: S<String>,
+    #[serde(default)]
+    pub(crate) description: Option<String>,
+    #[serde(default)]
+    pub(crate) severity: Option<Severity>,
+    pub(crate) when: S<String>,
+    #[serde(default)]
+    pub(crate) unless: Vec<S<String>>,
+    #[serde(default)]
+    pub(crate) requires: Vec<S<String>>,
+    #[serde(default)]
+    pub(crate) scope: Scope,
+    #[serde(default)]
+    pub(crate) examples: ExamplesSpec,
+}

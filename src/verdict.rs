@@ -1,0 +1,240 @@
+//! What `classify` returns: findings with evidence spans in the original text.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a violation is. Ordered: `Low < Medium < High < Critical`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Vulgar or borderline; usually no action.
+    Low,
+    /// Abusive; usually reviewed.
+    Medium,
+    /// Clearly against the rules; usually removed.
+    High,
+    /// Threats to life and safety; removed and escalated.
+    Critical,
+}
+
+impl Severity {
+    /// The lower-case name, as in policy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// The action a category takes when its policy names none.
+    pub fn default_action(self) -> Action {
+        match self {
+            Severity::Low => Action::Flag,
+            Severity::Medium => Action::Review,
+            Severity::High | Severity::Critical => Action::Remove,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a policy does with content. Ordered: `None < Flag < Review < Remove`; a
+/// verdict takes the strongest action of its findings.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Nothing: the content stays up (no finding, or only informational ones).
+    #[default]
+    None,
+    /// Keep the content up but label it, or lower its reach.
+    Flag,
+    /// Hold for a human moderator.
+    Review,
+    /// Take the content down.
+    Remove,
+}
+
+impl Action {
+    /// The lower-case name, as in policy files and CLI output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::None => "none",
+            Action::Flag => "flag",
+            Action::Review => "review",
+            Action::Remove => "remove",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Words of the original text that a finding rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Evidence {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) text: String,
+    pub(crate) lexicon: String,
+}
+
+impl Evidence {
+    /// The byte range in the ORIGINAL text passed to `classify`, on char boundaries:
+    /// `&text[evidence.span()]` is the evidence as the author wrote it.
+    pub fn span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The original words (`&text[self.span()]`).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The lexicon (or inline phrase) that matched.
+    pub fn lexicon(&self) -> &str {
+        &self.lexicon
+    }
+}
+
+/// One rule that fired, with its category and evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub(crate) policy: String,
+    pub(crate) rule: String,
+    pub(crate) category: String,
+    pub(crate) severity: Severity,
+    pub(crate) action: Action,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tos_ref: Option<String>,
+    pub(crate) evidence: Vec<Evidence>,
+}
+
+impl Finding {
+    /// The id of the policy (pack) whose rule fired.
+    pub fn policy(&self) -> &str {
+        &self.policy
+    }
+
+    /// The rule id.
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// The category id, such as `violence.threat`.
+    pub fn category(&self) -> &str {
+        &self.category
+    }
+
+    /// The severity (the rule's, or its category's).
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The action the category calls for.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// The terms-of-service clause the rule enforces.
+    pub fn tos_ref(&self) -> Option<&str> {
+        self.tos_ref.as_deref()
+    }
+
+    /// The evidence, in text order; never empty.
+    pub fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+}
+
+/// The outcome of classifying one text under one policy.
+///
+/// ```
+/// let policy = tosguard::Policy::baseline();
+/// let text = "Je vais te tuer";
+/// let verdict = policy.classify(text);
+/// assert_eq!(verdict.action(), tosguard::Action::Remove);
+/// assert!(verdict.has_category("violence.threat"));
+/// let f = &verdict.findings()[0];
+/// assert!(f.evidence().iter().any(|e| &text[e.span()] == "tuer"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub(crate) policy: String,
+    pub(crate) version: String,
+    #[serde(default)]
+    pub(crate) fingerprint: String,
+    pub(crate) action: Action,
+    pub(crate) severity: Option<Severity>,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl Verdict {
+    /// The id of the policy that decided.
+    pub fn policy(&self) -> &str {
+        &self.policy
+    }
+
+    /// The version of the policy that decided.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The fingerprint of the policy that decided (see [`crate::Policy::fingerprint`]).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The strongest action among the findings (`Action::None` if there are none).
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// The highest severity among the findings.
+    pub fn severity(&self) -> Option<Severity> {
+        self.severity
+    }
+
+    /// Every rule that fired, in the policy's rule order.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// True when no rule fired.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// The distinct categories found, sorted.
+    pub fn categories(&self) -> Vec<&str> {
+        let mut c: Vec<&str> = self.findings.iter().map(|f| f.category()).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+
+    /// Whether a finding has category `id`, or, for a prefix ending in `.` or `*`
+    /// (`"hate."`, `"hate.*"`), any category under it.
+    pub fn has_category(&self, id: &str) -> bool {
+        let prefix = id.strip_suffix('*').unwrap_or(id);
+        self.findings.iter().any(|f| {
+            if prefix.ends_with('.') {
+                f.category.starts_with(prefix)
+            } else {
+                f.category == id
+            }
+        })
+    }
+}

@@ -1,0 +1,304 @@
+//! Every kind of policy error: its kind, its path, its location and its message.
+
+use tosguard::{Loader, Policy, PolicyError, ProblemKind};
+
+fn errors(src: &str) -> PolicyError {
+    match Policy::from_toml_str(src) {
+        Ok(p) => panic!("expected an error, compiled {p:?}"),
+        Err(e) => e,
+    }
+}
+
+/// One problem of `kind`; returns (path, "line:col", message, rendered).
+fn one(err: &PolicyError, kind: ProblemKind) -> (String, String, String, String) {
+    let found: Vec<_> = err.problems().iter().filter(|p| p.kind() == kind).collect();
+    assert_eq!(found.len(), 1, "expected one {kind:?} in:\n{err}");
+    let p = found[0];
+    let loc = p.location().map(|l| l.to_string()).unwrap_or_default();
+    (
+        p.path().to_string(),
+        loc,
+        p.message().to_string(),
+        p.to_string(),
+    )
+}
+
+const HEAD: &str =
+    "[policy]\nid = \"t\"\nextends = [\"taxonomy\"]\n[lexicons.harm]\nterms = [\"kill\"]\n";
+
+#[test]
+fn toml_syntax_error_has_line_and_column() {
+    let e = errors("[policy]\nid = \"t\"\n[lexicons.x]\nterms = [\"a\", ]]\n");
+    let (_, loc, _, rendered) = one(&e, ProblemKind::Syntax);
+    assert!(loc.starts_with("4:"), "{rendered}");
+    assert!(rendered.starts_with("<policy>:4:"), "{rendered}");
+}
+
+#[test]
+fn unknown_field_is_a_syntax_error() {
+    let e = errors("[policy]\nid = \"t\"\n[lexicons.x]\nterm = [\"a\"]\n");
+    let (_, loc, msg, _) = one(&e, ProblemKind::Syntax);
+    assert!(msg.contains("term"), "{msg}");
+    assert!(loc.starts_with("3:") || loc.starts_with("4:"), "{loc}");
+}
+
+#[test]
+fn bad_severity_names_the_choices() {
+    let e = errors("[policy]\nid = \"t\"\n[categories.x]\nseverity = \"hgih\"\n");
+    let (_, loc, msg, _) = one(&e, ProblemKind::Syntax);
+    assert_eq!(loc, "4:12");
+    assert!(msg.contains("hgih") && msg.contains("critical"), "{msg}");
+}
+
+#[test]
+fn unknown_lexicon_with_suggestion_and_column() {
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"harm before(2) hram\"\n"
+    );
+    let e = errors(&src);
+    let (path, loc, msg, rendered) = one(&e, ProblemKind::UnknownLexicon);
+    assert_eq!(path, "rules[r1].when");
+    assert_eq!(msg, "unknown lexicon `hram` (did you mean `harm`?)");
+    assert_eq!(loc, "9:24");
+    assert!(
+        rendered.ends_with("  | when = \"harm before(2) hram\"\n  |                        ^^^^"),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn unknown_category() {
+    let src =
+        format!("{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.thraet\"\nwhen = \"harm\"\n");
+    let (path, loc, msg, _) = one(&errors(&src), ProblemKind::UnknownCategory);
+    assert_eq!(path, "rules[r1].category");
+    assert_eq!(msg, "unknown category `violence.thraet`");
+    assert_eq!(loc, "8:12");
+}
+
+#[test]
+fn duplicate_rule_ids() {
+    let rule = "[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"harm\"\n";
+    let src = format!("{HEAD}{rule}{rule}");
+    let (path, loc, msg, _) = one(&errors(&src), ProblemKind::DuplicateId);
+    assert_eq!(path, "rules[r1].id");
+    assert_eq!(loc, "11:6");
+    assert!(msg.starts_with("rule `r1` is already defined"), "{msg}");
+}
+
+#[test]
+fn duplicate_category_across_extends() {
+    let src = "[policy]\nid = \"t\"\nextends = [\"taxonomy\"]\n[categories.\"violence.threat\"]\nseverity = \"low\"\n";
+    let (path, _, msg, _) = one(&errors(src), ProblemKind::DuplicateId);
+    assert_eq!(path, "categories.violence.threat");
+    assert_eq!(
+        msg,
+        "category `violence.threat` is already defined by `taxonomy`"
+    );
+}
+
+#[test]
+fn empty_and_whitespace_terms() {
+    let e = errors("[policy]\nid = \"t\"\n[lexicons.x]\nterms = [\"ok\", \"\", \"   \"]\n");
+    let empties: Vec<_> = e
+        .problems()
+        .iter()
+        .filter(|p| p.kind() == ProblemKind::EmptyTerm)
+        .collect();
+    assert_eq!(empties.len(), 2, "{e}");
+    assert_eq!(empties[0].path(), "lexicons.x.terms[1]");
+    assert_eq!(empties[1].path(), "lexicons.x.terms[2]");
+    assert_eq!(
+        empties[1].location().map(|l| l.to_string()).as_deref(),
+        Some("4:20")
+    );
+}
+
+#[test]
+fn bad_brace_expansion() {
+    let e = errors("[policy]\nid = \"t\"\n[lexicons.x]\nterms = [\"kill{s,ed\"]\n");
+    let (path, _, msg, _) = one(&e, ProblemKind::BadBraces);
+    assert_eq!(path, "lexicons.x.terms[0]");
+    assert_eq!(msg, "unclosed `{` in `kill{s,ed`");
+}
+
+#[test]
+fn unknown_context() {
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"harm\"\nunless = [\"negated\", \"qouted\"]\n"
+    );
+    let (path, loc, msg, _) = one(&errors(&src), ProblemKind::UnknownContext);
+    assert_eq!(path, "rules[r1].unless[1]");
+    assert_eq!(loc, "10:22");
+    assert!(
+        msg.starts_with("unknown context `qouted`: contexts are "),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("`quoted`") && msg.contains("`negated`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn zero_proximity() {
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"harm near(0) harm\"\n"
+    );
+    let (path, loc, msg, _) = one(&errors(&src), ProblemKind::ZeroProximity);
+    assert_eq!(path, "rules[r1].when");
+    assert_eq!(loc, "9:14");
+    assert_eq!(msg, "`near(0)`: a distance must be at least 1 word");
+}
+
+#[test]
+fn condition_syntax_error() {
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"harm and (harm or\"\n"
+    );
+    let (_, loc, msg, _) = one(&errors(&src), ProblemKind::BadCondition);
+    assert_eq!(loc, "9:26");
+    assert!(msg.starts_with("the condition ends too early"), "{msg}");
+}
+
+#[test]
+fn not_alone_has_no_evidence() {
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"not harm\"\n"
+    );
+    let (_, loc, _, _) = one(&errors(&src), ProblemKind::NoEvidence);
+    assert_eq!(loc, "9:9");
+}
+
+#[test]
+fn unknown_parent() {
+    let e = errors("[policy]\nid = \"t\"\nextends = [\"baseline\", \"basline\"]\n");
+    let (path, loc, msg, _) = one(&e, ProblemKind::UnknownParent);
+    assert_eq!(path, "policy.extends[1]");
+    assert_eq!(loc, "3:24");
+    assert!(
+        msg.starts_with("unknown policy `basline`: built-in policies are "),
+        "{msg}"
+    );
+}
+
+#[test]
+fn extends_cycle() {
+    let e = Loader::new()
+        .source("a", "[policy]\nid = \"a\"\nextends = [\"b\"]\n")
+        .source("b", "[policy]\nid = \"b\"\nextends = [\"c\"]\n")
+        .source("c", "[policy]\nid = \"c\"\nextends = [\"a\"]\n")
+        .load("a")
+        .unwrap_err();
+    let (path, _, msg, rendered) = one(&e, ProblemKind::ExtendsCycle);
+    assert_eq!(path, "policy.extends[0]");
+    assert_eq!(
+        msg,
+        "policies extend each other in a cycle: a -> b -> c -> a"
+    );
+    assert!(rendered.starts_with("c:3:12: "), "{rendered}");
+}
+
+#[test]
+fn extends_cycle_through_files() {
+    let dir = std::env::temp_dir().join(format!("tosguard-cycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("one.toml"),
+        "[policy]\nid = \"one\"\nextends = [\"./two.toml\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("two.toml"),
+        "[policy]\nid = \"two\"\nextends = [\"one.toml\"]\n",
+    )
+    .unwrap();
+    let e = Policy::from_file(dir.join("one.toml")).unwrap_err();
+    let _ = std::fs::remove_dir_all(&dir);
+    let (_, _, msg, _) = one(&e, ProblemKind::ExtendsCycle);
+    assert!(
+        msg.contains("one.toml -> ") && msg.ends_with("one.toml"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn missing_file() {
+    let e = Policy::from_file("/nonexistent/tosguard/policy.toml").unwrap_err();
+    let (_, _, msg, rendered) = one(&e, ProblemKind::Io);
+    assert!(msg.starts_with("cannot read the policy"), "{msg}");
+    assert!(
+        rendered.starts_with("/nonexistent/tosguard/policy.toml: "),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_not_only_the_first() {
+    let src = "[policy]\nid = \"t\"\nextends = [\"taxonomy\", \"nope\"]\n\
+        [lexicons.x]\nterms = [\"\", \"a{b\"]\n\
+        [[rules]]\nid = \"r1\"\ncategory = \"nope\"\nwhen = \"y before(0) x\"\nunless = [\"zz\"]\n\
+        [[rules]]\nid = \"r1\"\ncategory = \"profanity\"\nwhen = \"x\"\n";
+    let e = errors(src);
+    let mut kinds: Vec<ProblemKind> = e.problems().iter().map(|p| p.kind()).collect();
+    kinds.sort_by_key(|k| format!("{k:?}"));
+    for k in [
+        ProblemKind::UnknownParent,
+        ProblemKind::EmptyTerm,
+        ProblemKind::BadBraces,
+        ProblemKind::UnknownCategory,
+        ProblemKind::ZeroProximity,
+        ProblemKind::UnknownContext,
+        ProblemKind::DuplicateId,
+    ] {
+        assert!(kinds.contains(&k), "missing {k:?} in:\n{e}");
+    }
+    assert!(
+        e.to_string()
+            .ends_with(&format!("{} problems", e.problems().len()))
+    );
+}
+
+#[test]
+fn invalid_ids() {
+    let e = errors("[policy]\nid = \"has space\"\n[lexicons.\"a b\"]\nterms = [\"x\"]\n");
+    let invalid: Vec<_> = e
+        .problems()
+        .iter()
+        .filter(|p| p.kind() == ProblemKind::InvalidValue)
+        .collect();
+    assert_eq!(invalid.len(), 2, "{e}");
+}
+
+#[test]
+fn builder_errors_have_paths_but_no_locations() {
+    let e = Policy::builder("b")
+        .rule(tosguard::RuleDef::new("r", "nope", "missing"))
+        .build()
+        .unwrap_err();
+    assert_eq!(e.problems().len(), 2, "{e}");
+    assert!(e.problems().iter().all(|p| p.location().is_none()));
+    assert!(
+        e.to_string()
+            .contains("b: rules[r].category: unknown category `nope`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn no_panic_on_odd_policies() {
+    for src in [
+        "",
+        "[policy]",
+        "[policy]\nid = \"\"",
+        "[policy]\nid = \"x\"\n[[rules]]\nid = \"\"\ncategory = \"\"\nwhen = \"\"",
+        "[policy]\nid = \"x\"\n[[rules]]\nid = \"r\"\ncategory = \"c\"\nwhen = \"((((((\"",
+        "[policy]\nid = \"x\"\n[[rules]]\nid = \"r\"\ncategory = \"c\"\nwhen = \"\\\"unterminated\"",
+        "[policy]\nid = \"x\"\n[[rules]]\nid = \"r\"\ncategory = \"c\"\nwhen = '''\nmulti\nline and ??'''",
+        "[policy]\nid = \"x\"\n[lexicons.x]\nterms = [\"{{{{\", \"}}\", \"{,}\", \"é{\"]",
+        "[policy]\nid = \"x\"\n[contexts.negated]\nwindow = 0\ncues = [\"\"]",
+        "[policy]\nid = \"x\"\n[contexts.quoted]\ncues = [\"a\"]",
+    ] {
+        assert!(Policy::from_toml_str(src).is_err(), "{src:?} compiled");
+    }
+}
