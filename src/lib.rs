@@ -34,6 +34,8 @@ mod compile;
 mod condition;
 mod engine;
 mod error;
+#[cfg(feature = "eval")]
+pub mod eval;
 mod expand;
 mod explain;
 mod normalize;
