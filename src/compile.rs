@@ -207,6 +207,8 @@ pub(crate) struct Category {
     pub(crate) tos_ref: Option<String>,
     pub(crate) severity: Severity,
     pub(crate) action: Action,
+    pub(crate) dsa_category: Option<String>,
+    pub(crate) dsa_keywords: Vec<String>,
 }
 
 /// A compiled lexicon (named, an inline phrase, or a context's cues).
@@ -216,6 +218,7 @@ pub(crate) struct Lexicon {
     /// Kept for coverage reports and `explain`.
     #[allow(dead_code)]
     pub(crate) lang: Option<String>,
+    pub(crate) mode: MatchMode,
     pub(crate) terms: Vec<String>,
 }
 
@@ -264,6 +267,8 @@ pub(crate) struct Rule {
     pub(crate) scope: Scope,
     pub(crate) description: Option<String>,
     pub(crate) examples: ExamplesSpec,
+    /// The layer of a policy stack the rule belongs to (0 in a single policy).
+    pub(crate) layer: usize,
     /// Lexicons the rule cannot match without (checked before any work).
     pub(crate) needs: Vec<u32>,
     /// Lexicons one of which every match contains: the windows to evaluate.
@@ -292,7 +297,19 @@ pub(crate) struct Compiled {
     pub(crate) automaton: AhoCorasick,
     pub(crate) patterns: Vec<Vec<PatternUse>>,
     pub(crate) pattern_text: Vec<String>,
+    /// Per pattern: [`crate::engine::pattern_flags`].
+    pub(crate) pattern_flags: Vec<u8>,
     /// A stable hash of everything that decides a verdict.
+    pub(crate) fingerprint: String,
+    /// The policies whose rules this holds: one, or the layers of a stack.
+    pub(crate) layers: Vec<LayerMeta>,
+}
+
+/// Who decides for the rules of one layer.
+#[derive(Clone, Debug)]
+pub(crate) struct LayerMeta {
+    pub(crate) id: String,
+    pub(crate) version: String,
     pub(crate) fingerprint: String,
 }
 
@@ -311,6 +328,14 @@ struct PatternSet {
 }
 
 impl PatternSet {
+    fn flags(&self) -> Vec<u8> {
+        self.text
+            .iter()
+            .zip(&self.uses)
+            .map(|(t, u)| crate::engine::pattern_flags(t, u))
+            .collect()
+    }
+
     fn add(&mut self, folded: String, lex: u32, mode: MatchMode) {
         let i = match self.index.get(&folded) {
             Some(&i) => i,
@@ -428,12 +453,13 @@ impl Builder<'_> {
         }
     }
 
-    fn new_lexicon(&mut self, name: String, lang: Option<String>) -> u32 {
+    fn new_lexicon(&mut self, name: String, lang: Option<String>, mode: MatchMode) -> u32 {
         let id = self.lexicons.len() as u32;
         self.lex_index.insert(name.clone(), id);
         self.lexicons.push(Lexicon {
             name,
             lang,
+            mode,
             terms: Vec::new(),
         });
         id
@@ -463,7 +489,7 @@ impl Builder<'_> {
                 let id = match self.lex_index.get(&key) {
                     Some(&id) => id,
                     None => {
-                        let id = self.new_lexicon(key, None);
+                        let id = self.new_lexicon(key, None, MatchMode::Word);
                         let term = S::new(base + span.start..base + span.end, text.clone());
                         self.add_terms(
                             pack,
@@ -555,6 +581,24 @@ struct PendingLexicon<'a> {
     removed: Vec<(usize, S<String>)>,
 }
 
+/// The one automaton of a policy. Overlapping search needs `MatchKind::Standard`; a
+/// DFA is the fastest to search and, for policy-sized term lists (thousands of
+/// terms), small enough.
+pub(crate) fn build_automaton(
+    patterns: &[String],
+) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    let total: usize = patterns.iter().map(String::len).sum();
+    let kind = if total <= 1 << 20 {
+        Some(aho_corasick::AhoCorasickKind::DFA)
+    } else {
+        None
+    };
+    AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(kind)
+        .build(patterns)
+}
+
 /// Compiles loaded packs (parents first, root last) into a policy.
 pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Compiled, PolicyError> {
     let Some(root) = packs.last() else {
@@ -620,6 +664,35 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 continue;
             }
             let c = cat.get_ref();
+            if let Some(d) = &c.dsa_category {
+                if !d.get_ref().starts_with("STATEMENT_CATEGORY_") {
+                    b.report(
+                        pi,
+                        Problem::new(
+                            ProblemKind::InvalidValue,
+                            format!("{path}.dsa_category"),
+                            format!("`{}` is not a DSA statement category: they start with `STATEMENT_CATEGORY_`", d.get_ref()),
+                        ),
+                        d.span(),
+                    );
+                }
+            }
+            for k in &c.dsa_keywords {
+                if !k.get_ref().starts_with("KEYWORD_") {
+                    b.report(
+                        pi,
+                        Problem::new(
+                            ProblemKind::InvalidValue,
+                            format!("{path}.dsa_keywords"),
+                            format!(
+                                "`{}` is not a DSA keyword: they start with `KEYWORD_`",
+                                k.get_ref()
+                            ),
+                        ),
+                        k.span(),
+                    );
+                }
+            }
             cat_owner.insert(cid.clone(), pack.display.clone());
             cat_index.insert(cid.clone(), categories.len());
             categories.push(Category {
@@ -629,6 +702,8 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 tos_ref: c.tos_ref.clone(),
                 severity: c.severity,
                 action: c.action.unwrap_or_else(|| c.severity.default_action()),
+                dsa_category: c.dsa_category.as_ref().map(|d| d.get_ref().clone()),
+                dsa_keywords: c.dsa_keywords.iter().map(|k| k.get_ref().clone()).collect(),
             });
         }
     }
@@ -725,7 +800,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     lex.span(),
                 );
             }
-            let id = b.new_lexicon(name.clone(), l.lang.clone());
+            let id = b.new_lexicon(name.clone(), l.lang.clone(), l.mode);
             pending.push(PendingLexicon {
                 pack: pi,
                 name: name.clone(),
@@ -871,7 +946,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     _ => continue,
                 },
                 None => {
-                    let lex = b.new_lexicon(lex_name, None);
+                    let lex = b.new_lexicon(lex_name, None, MatchMode::Word);
                     contexts.push(Context {
                         name: name.clone(),
                         kind: ContextKind::Cue {
@@ -1025,6 +1100,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     examples: r.examples.clone(),
                     needs,
                     anchors,
+                    layer: 0,
                 });
             }
         }
@@ -1061,9 +1137,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
     rules.retain(|r| !disabled.contains(&r.id));
 
     problems.append(&mut b.problems);
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(&b.patterns.text);
+    let automaton = build_automaton(&b.patterns.text);
     let automaton = match automaton {
         Ok(a) => a,
         Err(e) => {
@@ -1090,12 +1164,105 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         contexts,
         rules,
         automaton,
+        pattern_flags: b.patterns.flags(),
         patterns: b.patterns.uses,
         pattern_text: b.patterns.text,
         fingerprint: String::new(),
+        layers: Vec::new(),
     };
     c.fingerprint = fingerprint(&c);
+    c.layers = vec![LayerMeta {
+        id: c.id.clone(),
+        version: c.version.clone(),
+        fingerprint: c.fingerprint.clone(),
+    }];
     Ok(c)
+}
+
+fn remap(node: &Node, lex: u32) -> Node {
+    match node {
+        Node::Lex(id) => Node::Lex(id + lex),
+        Node::Not(a) => Node::Not(Box::new(remap(a, lex))),
+        Node::And(a, b) => Node::And(Box::new(remap(a, lex)), Box::new(remap(b, lex))),
+        Node::Or(a, b) => Node::Or(Box::new(remap(a, lex)), Box::new(remap(b, lex))),
+        Node::Before(a, b, n) => Node::Before(Box::new(remap(a, lex)), Box::new(remap(b, lex)), *n),
+        Node::Near(a, b, n) => Node::Near(Box::new(remap(a, lex)), Box::new(remap(b, lex)), *n),
+    }
+}
+
+/// Merges compiled policies that share normalization options into one, with one
+/// automaton: a stack's layers are classified with one normalization and one scan.
+/// Returns `None` when the layers fold text differently.
+pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
+    let first = layers.first()?;
+    if layers.iter().any(|l| l.normalize != first.normalize) {
+        return None;
+    }
+    let mut lexicons = Vec::new();
+    let mut categories = Vec::new();
+    let mut contexts = Vec::new();
+    let mut rules = Vec::new();
+    let mut patterns = PatternSet::default();
+    let mut metas = Vec::new();
+    for (li, layer) in layers.iter().enumerate() {
+        let (lex0, cat0, ctx0) = (lexicons.len() as u32, categories.len(), contexts.len());
+        lexicons.extend(layer.lexicons.iter().cloned());
+        categories.extend(layer.categories.iter().cloned());
+        contexts.extend(layer.contexts.iter().map(|c| Context {
+            name: c.name.clone(),
+            kind: match &c.kind {
+                ContextKind::Cue { lex, scope, window } => ContextKind::Cue {
+                    lex: lex + lex0,
+                    scope: *scope,
+                    window: *window,
+                },
+                other => other.clone(),
+            },
+        }));
+        for (text, uses) in layer.pattern_text.iter().zip(&layer.patterns) {
+            for u in uses {
+                patterns.add(text.clone(), u.lex + lex0, u.mode);
+            }
+        }
+        for r in &layer.rules {
+            let mut r = r.clone();
+            r.when = remap(&r.when, lex0);
+            r.category += cat0;
+            r.unless.iter_mut().for_each(|c| *c += ctx0);
+            r.requires.iter_mut().for_each(|c| *c += ctx0);
+            r.needs.iter_mut().for_each(|l| *l += lex0);
+            r.anchors.iter_mut().for_each(|l| *l += lex0);
+            r.layer = li;
+            rules.push(r);
+        }
+        metas.extend(layer.layers.first().cloned());
+    }
+    let automaton = build_automaton(&patterns.text).ok()?;
+    Some(Compiled {
+        id: metas
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        version: String::new(),
+        title: None,
+        description: None,
+        normalize: first.normalize.clone(),
+        categories,
+        lexicons,
+        contexts,
+        rules,
+        automaton,
+        pattern_flags: patterns.flags(),
+        patterns: patterns.uses,
+        pattern_text: patterns.text,
+        fingerprint: metas
+            .iter()
+            .map(|m| m.fingerprint.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        layers: metas,
+    })
 }
 
 /// FNV-1a, 128 bits: small, stable across platforms and Rust versions.
@@ -1139,6 +1306,10 @@ fn fingerprint(c: &Compiled) -> String {
         h.str(cat.severity.as_str());
         h.str(cat.action.as_str());
         h.str(cat.tos_ref.as_deref().unwrap_or(""));
+        h.str(cat.dsa_category.as_deref().unwrap_or(""));
+        for k in &cat.dsa_keywords {
+            h.str(k);
+        }
     }
     let lex_name = |i: u32| {
         c.lexicons

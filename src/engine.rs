@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use crate::compile::{Compiled, ContextKind, Node, Rule};
 use crate::normalize::{Normalized, is_word_char, normalize_into};
 use crate::spec::{MatchMode, Scope};
-use crate::verdict::{Action, Evidence, Finding, Severity, Verdict};
+use crate::verdict::{Evidence, Finding, Verdict};
 
 /// Matches kept per condition node and window: bounds the work on adversarial input.
 const MAX_MATCHES: usize = 64;
@@ -116,7 +116,9 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
     let mut in_token: Option<u32> = None;
     let mut dq_open: Option<u32> = None;
     let mut guillemets: Vec<u32> = Vec::new();
-    let mut sq_open: Option<u32> = None;
+    // Candidate opening single quotes in this sentence; a closing one pairs with the
+    // earliest, so that an elision inside a quotation (`'kill 'em all'`) stays inside.
+    let mut sq_open: Vec<u32> = Vec::new();
     s.questions.push(false);
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
@@ -129,7 +131,7 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
                     sentence += 1;
                     clause += 1;
                     s.questions.push(false);
-                    sq_open = None;
+                    sq_open.clear();
                 } else if pending_clause {
                     clause += 1;
                 }
@@ -174,10 +176,11 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
                 let before_word = prev.is_some_and(is_word_char);
                 let after_word = next.is_some_and(is_word_char);
                 if !before_word && after_word {
-                    sq_open = Some(i32_);
+                    sq_open.push(i32_);
                 } else if before_word && !after_word {
-                    if let Some(open) = sq_open.take() {
+                    if let Some(&open) = sq_open.first() {
                         s.quotes.push((open, i32_));
+                        sq_open.clear();
                     }
                 }
             }
@@ -203,6 +206,57 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
     s.quotes_embedded = outside >= 2;
 }
 
+/// Pattern flags, computed once per automaton pattern.
+pub(crate) const FIRST_IS_WORD: u8 = 1;
+pub(crate) const LAST_IS_WORD: u8 = 2;
+pub(crate) const HAS_WORD: u8 = 4;
+pub(crate) const HAS_PREFIX: u8 = 8;
+pub(crate) const HAS_INFIX: u8 = 16;
+
+/// The flags of a pattern: whether it starts and ends with a word character, and
+/// the match modes its lexicons use.
+pub(crate) fn pattern_flags(text: &str, uses: &[crate::compile::PatternUse]) -> u8 {
+    let mut f = 0;
+    if text.chars().next().is_some_and(is_word_char) {
+        f |= FIRST_IS_WORD;
+    }
+    if text.chars().next_back().is_some_and(is_word_char) {
+        f |= LAST_IS_WORD;
+    }
+    for u in uses {
+        f |= match u.mode {
+            MatchMode::Word => HAS_WORD,
+            MatchMode::Prefix => HAS_PREFIX,
+            MatchMode::Infix => HAS_INFIX,
+        };
+    }
+    f
+}
+
+/// Whether the character ending at byte `at` is a word character.
+fn word_char_before(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at.wrapping_sub(1)) {
+        None => false,
+        Some(&b) if b.is_ascii() => is_word_char(b as char),
+        Some(_) => text
+            .get(..at)
+            .and_then(|t| t.chars().next_back())
+            .is_some_and(is_word_char),
+    }
+}
+
+/// Whether the character starting at byte `at` is a word character.
+fn word_char_at(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
+        None => false,
+        Some(&b) if b.is_ascii() => is_word_char(b as char),
+        Some(_) => text
+            .get(at..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(is_word_char),
+    }
+}
+
 /// The first token at or after byte `at`, or containing it.
 fn token_at(tokens: &[Token], at: u32) -> usize {
     tokens.partition_point(|t| t.end <= at)
@@ -215,27 +269,20 @@ pub(crate) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.present.resize(c.lexicons.len(), false);
     for m in c.automaton.find_overlapping_iter(text) {
         let (start, end) = (m.start(), m.end());
-        let Some(uses) = c.patterns.get(m.pattern().as_usize()) else {
+        let p = m.pattern().as_usize();
+        let (Some(uses), Some(&flags)) = (c.patterns.get(p), c.pattern_flags.get(p)) else {
             continue;
         };
-        let first_is_word = text
-            .get(start..)
-            .and_then(|t| t.chars().next())
-            .is_some_and(is_word_char);
-        let last_is_word = text
-            .get(..end)
-            .and_then(|t| t.chars().next_back())
-            .is_some_and(is_word_char);
-        let left_ok = !first_is_word
-            || text
-                .get(..start)
-                .and_then(|t| t.chars().next_back())
-                .is_none_or(|p| !is_word_char(p));
-        let right_ok = !last_is_word
-            || text
-                .get(end..)
-                .and_then(|t| t.chars().next())
-                .is_none_or(|n| !is_word_char(n));
+        // Cheap rejection first: most automaton matches are short terms inside longer
+        // words.
+        let left_ok = flags & FIRST_IS_WORD == 0 || !word_char_before(text, start);
+        let right_ok = flags & LAST_IS_WORD == 0 || !word_char_at(text, end);
+        let any = flags & HAS_INFIX != 0
+            || (flags & HAS_PREFIX != 0 && left_ok)
+            || (flags & HAS_WORD != 0 && left_ok && right_ok);
+        if !any {
+            continue;
+        }
         let ts = token_at(&s.tokens, start as u32);
         let te = token_at(&s.tokens, (end as u32).saturating_sub(1));
         let (Some(&tok_s), Some(&tok_e)) = (s.tokens.get(ts), s.tokens.get(te)) else {
@@ -663,14 +710,39 @@ impl Compiled {
                     .unwrap_or_default(),
             });
         }
-        out.sort_by_key(|e| (e.start, e.end));
+        // Longest first at each start, then drop spans inside an earlier one (`'em`
+        // and `em` are one piece of evidence).
+        out.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+        let mut reach = 0;
+        out.retain(|e| {
+            let keep = e.end > reach;
+            reach = reach.max(e.end);
+            keep
+        });
         out
     }
 
     pub(crate) fn classify(&self, text: &str) -> Verdict {
+        self.classify_layers(text)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// Classifies once and splits the findings into one verdict per layer.
+    pub(crate) fn classify_layers(&self, text: &str) -> Vec<Verdict> {
         with_scratch(|s| {
             self.prepare(text, s);
-            let mut findings = Vec::new();
+            let mut verdicts: Vec<Verdict> = self
+                .layers
+                .iter()
+                .map(|l| Verdict {
+                    policy: l.id.clone(),
+                    version: l.version.clone(),
+                    fingerprint: l.fingerprint.clone(),
+                    ..Verdict::default()
+                })
+                .collect();
             for rule in &self.rules {
                 if !self.eval_rule(rule, s, None) {
                     continue;
@@ -678,36 +750,30 @@ impl Compiled {
                 let mut ids = std::mem::take(&mut s.evidence);
                 let evidence = self.evidence_of(text, &mut ids, s);
                 s.evidence = ids;
+                let (Some(cat), Some(verdict)) = (
+                    self.categories.get(rule.category),
+                    verdicts.get_mut(rule.layer),
+                ) else {
+                    continue;
+                };
                 if evidence.is_empty() {
                     continue;
                 }
-                let Some(cat) = self.categories.get(rule.category) else {
-                    continue;
-                };
-                findings.push(Finding {
+                verdict.action = verdict.action.max(cat.action);
+                verdict.severity = verdict.severity.max(Some(rule.severity));
+                verdict.findings.push(Finding {
                     policy: rule.pack.clone(),
                     rule: rule.id.clone(),
                     category: cat.id.clone(),
                     severity: rule.severity,
                     action: cat.action,
                     tos_ref: cat.tos_ref.clone(),
+                    dsa_category: cat.dsa_category.clone(),
+                    dsa_keywords: cat.dsa_keywords.clone(),
                     evidence,
                 });
             }
-            let action = findings
-                .iter()
-                .map(|f| f.action)
-                .max()
-                .unwrap_or(Action::None);
-            let severity: Option<Severity> = findings.iter().map(|f| f.severity).max();
-            Verdict {
-                policy: self.id.clone(),
-                version: self.version.clone(),
-                fingerprint: self.fingerprint.clone(),
-                action,
-                severity,
-                findings,
-            }
+            verdicts
         })
     }
 }

@@ -119,6 +119,10 @@ pub struct Finding {
     pub(crate) action: Action,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) tos_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) dsa_category: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) dsa_keywords: Vec<String>,
     pub(crate) evidence: Vec<Evidence>,
 }
 
@@ -151,6 +155,16 @@ impl Finding {
     /// The terms-of-service clause the rule enforces.
     pub fn tos_ref(&self) -> Option<&str> {
         self.tos_ref.as_deref()
+    }
+
+    /// The EU DSA statement category of the finding's category, if the policy names one.
+    pub fn dsa_category(&self) -> Option<&str> {
+        self.dsa_category.as_deref()
+    }
+
+    /// The EU DSA keywords of the finding's category.
+    pub fn dsa_keywords(&self) -> &[String] {
+        &self.dsa_keywords
     }
 
     /// The evidence, in text order; never empty.
