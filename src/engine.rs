@@ -8,7 +8,8 @@ use crate::normalize::{Normalized, is_word_char, normalize_into};
 use crate::spec::{MatchMode, Scope};
 use crate::verdict::{Evidence, Finding, Verdict};
 
-/// Matches kept per condition node and window: bounds the work on adversarial input.
+/// Cue hits examined per word when walking back to a context cue (all of them in any
+/// real text; a bound on adversarial input).
 const MAX_MATCHES: usize = 64;
 
 /// A word of the folded text.
@@ -196,14 +197,42 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
             clause,
         });
     }
+    // Merge the quoted regions into disjoint, sorted ones: lookups are then binary
+    // searches, and nested or overlapping quotes cost nothing extra.
     s.quotes.sort_unstable();
+    let mut merged: usize = 0;
+    for k in 0..s.quotes.len() {
+        let Some(&(a, b)) = s.quotes.get(k) else {
+            break;
+        };
+        match merged.checked_sub(1).and_then(|m| s.quotes.get_mut(m)) {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => {
+                if let Some(slot) = s.quotes.get_mut(merged) {
+                    *slot = (a, b);
+                }
+                merged += 1;
+            }
+        }
+    }
+    s.quotes.truncate(merged);
+    let quotes = &s.quotes;
     let outside = s
         .tokens
         .iter()
-        .filter(|t| !s.quotes.iter().any(|&(a, b)| t.start > a && t.end <= b))
+        .filter(|t| !in_quotes(quotes, t.start, t.end))
         .take(2)
         .count();
     s.quotes_embedded = outside >= 2;
+}
+
+/// Whether the bytes `start..end` lie inside one of the sorted, disjoint quoted
+/// regions (strictly after the opening mark, up to the closing one).
+fn in_quotes(quotes: &[(u32, u32)], start: u32, end: u32) -> bool {
+    let i = quotes.partition_point(|&(a, _)| a < start);
+    i.checked_sub(1)
+        .and_then(|i| quotes.get(i))
+        .is_some_and(|&(_, b)| end <= b)
 }
 
 /// Pattern flags, computed once per automaton pattern.
@@ -430,6 +459,9 @@ impl Eval<'_> {
     }
 
     /// Evaluates `node` over the hits of one window; the matches are `buf[returned..]`.
+    ///
+    /// Every operator is O(n log n) in the matches of its operands, and no operator
+    /// drops matches: padding a text with decoys cannot hide a threat at its end.
     fn eval(&mut self, node: &Node, window: (usize, usize)) -> usize {
         let start = self.buf.len();
         match node {
@@ -445,9 +477,6 @@ impl Eval<'_> {
                                 ev,
                                 n: 1,
                             });
-                            if self.buf.len() - start >= MAX_MATCHES {
-                                break;
-                            }
                         }
                     }
                 }
@@ -458,8 +487,6 @@ impl Eval<'_> {
             Node::Or(a, b) => {
                 self.eval(a, window);
                 self.eval(b, window);
-                self.buf
-                    .truncate(start + MAX_MATCHES.min(self.buf.len() - start));
             }
             Node::And(a, b) => match (&**a, &**b) {
                 (Node::Not(x), other) | (other, Node::Not(x)) => {
@@ -478,53 +505,68 @@ impl Eval<'_> {
                         self.buf.truncate(start);
                         return start;
                     }
-                    let out = self.buf.len();
+                    // Each left match pairs with the right match nearest to it.
+                    if let Some(r) = self.buf.get_mut(sb..eb) {
+                        r.sort_unstable_by_key(|m| m.ts);
+                    }
                     for li in start..sb {
                         let Some(&l) = self.buf.get(li) else { break };
-                        let mut best: Option<(u32, M)> = None;
-                        for ri in sb..eb {
-                            let Some(&r) = self.buf.get(ri) else { break };
-                            let d = l.ts.abs_diff(r.ts);
-                            if best.is_none_or(|(bd, _)| d < bd) {
-                                best = Some((d, r));
-                            }
-                        }
-                        if let Some((_, r)) = best {
+                        let right = self.buf.get(sb..eb).unwrap_or(&[]);
+                        let k = right.partition_point(|m| m.ts < l.ts);
+                        let best = [k.checked_sub(1), Some(k)]
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|k| right.get(k).copied())
+                            .min_by_key(|r| r.ts.abs_diff(l.ts));
+                        if let Some(r) = best {
                             let m = self.merge(l, r);
                             self.buf.push(m);
                         }
                     }
-                    self.settle(start, out);
+                    self.settle(start, eb);
                 }
             },
             Node::Before(a, b, n) | Node::Near(a, b, n) => {
                 let ordered = matches!(node, Node::Before(..));
-                let sa = self.eval(a, window);
-                let sb2 = self.eval(b, window);
+                self.eval(a, window);
+                let sb = self.eval(b, window);
                 let eb = self.buf.len();
-                let out = eb;
-                for ri in sb2..eb {
+                // Left matches sorted by end; for `near`, a copy sorted by start.
+                if let Some(l) = self.buf.get_mut(start..sb) {
+                    l.sort_unstable_by_key(|m| (m.te, m.ts));
+                }
+                let by_start = eb;
+                if !ordered {
+                    self.buf.extend_from_within(start..sb);
+                    if let Some(l) = self.buf.get_mut(by_start..) {
+                        l.sort_unstable_by_key(|m| (m.ts, m.te));
+                    }
+                }
+                let out = self.buf.len();
+                for ri in sb..eb {
                     let Some(&r) = self.buf.get(ri) else { break };
-                    let mut best: Option<(u32, M)> = None;
-                    for li in sa..sb2 {
-                        let Some(&l) = self.buf.get(li) else { break };
-                        let d = if l.te < r.ts {
-                            r.ts - l.te
-                        } else if !ordered && r.te < l.ts {
-                            l.ts - r.te
-                        } else {
-                            continue;
-                        };
-                        if d <= *n && best.is_none_or(|(bd, _)| d < bd) {
-                            best = Some((d, l));
+                    let left = self.buf.get(start..sb).unwrap_or(&[]);
+                    // The left match ending last before `r` starts.
+                    let k = left.partition_point(|m| m.te < r.ts);
+                    let mut best = k
+                        .checked_sub(1)
+                        .and_then(|k| left.get(k))
+                        .filter(|l| r.ts - l.te <= *n)
+                        .map(|&l| (r.ts - l.te, l));
+                    if !ordered {
+                        // Or the left match starting first after `r` ends.
+                        let starts = self.buf.get(by_start..out).unwrap_or(&[]);
+                        let k = starts.partition_point(|m| m.ts <= r.te);
+                        if let Some(&l) = starts.get(k).filter(|l| l.ts - r.te <= *n) {
+                            let d = l.ts - r.te;
+                            if best.is_none_or(|(bd, _)| d < bd) {
+                                best = Some((d, l));
+                            }
                         }
                     }
                     if let Some((_, l)) = best {
                         let m = self.merge(l, r);
                         self.buf.push(m);
-                        if self.buf.len() - out >= MAX_MATCHES {
-                            break;
-                        }
                     }
                 }
                 self.settle(start, out);
@@ -556,7 +598,7 @@ impl Compiled {
                     && evidence
                         .iter()
                         .filter_map(|&i| hits.get(i as usize))
-                        .any(|h| s.quotes.iter().any(|&(a, b)| h.start > a && h.end <= b))
+                        .any(|h| in_quotes(&s.quotes, h.start, h.end))
             }
             ContextKind::Question => {
                 evidence
@@ -569,21 +611,36 @@ impl Compiled {
                             .unwrap_or(false)
                     })
             }
-            ContextKind::Cue { lex, scope, window } => evidence
-                .iter()
-                .filter_map(|&i| hits.get(i as usize).map(|h| (i, h)))
-                .any(|(i, h)| {
-                    let unit = h.unit(*scope);
-                    hits[..i as usize]
-                        .iter()
-                        .rev()
-                        .take_while(|c| c.unit(*scope) == unit)
-                        .any(|c| {
-                            c.lex == *lex
-                                && c.end <= h.start
-                                && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
-                        })
-                }),
+            ContextKind::Cue { lex, scope, window } => {
+                // The cue hits, in text order, from the per-lexicon index.
+                let (a, b) = (
+                    s.lex_off.get(*lex as usize).copied().unwrap_or(0) as usize,
+                    s.lex_off.get(*lex as usize + 1).copied().unwrap_or(0) as usize,
+                );
+                let cues = s.lex_hits.get(a..b).unwrap_or(&[]);
+                evidence
+                    .iter()
+                    .filter_map(|&i| hits.get(i as usize))
+                    .any(|h| {
+                        let unit = h.unit(*scope);
+                        // Cues that end before the word, nearest first, while in its unit
+                        // (and window): a binary search, then a short walk back.
+                        let before = cues.partition_point(|&c| {
+                            hits.get(c as usize).is_some_and(|c| c.start < h.start)
+                        });
+                        cues.get(..before)
+                            .unwrap_or(&[])
+                            .iter()
+                            .rev()
+                            .filter_map(|&c| hits.get(c as usize))
+                            .take_while(|c| {
+                                c.unit(*scope) == unit
+                                    && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
+                            })
+                            .take(MAX_MATCHES)
+                            .any(|c| c.end <= h.start)
+                    })
+            }
         }
     }
 
