@@ -33,13 +33,19 @@
 //! | `violence.sexual` | `V`, `S` |
 //! | `violence.graphic` | `V`, `V2` |
 //! | `hate.derogation`, `hate.dehumanization`, `hate.slur` | `H` |
-//! | `hate.threat` | `H`, `H2` |
+//! | `hate.threat` | `H`, `H2`, `V` |
 //! | `harassment.insult` | `HR` |
 //! | `self_harm.encouragement` | `SH`, `HR` |
 //! | `self_harm.intent` | `SH` |
 //! | `sexual.explicit` | `S` |
 //! | `sexual.minors` | `S`, `S3` |
 //! | `profanity`, any other category | none |
+//!
+//! `hate.threat` counts for `V` as well: the table gives it MLCommons `S1` (violent
+//! crimes) beside `S10`, and OpenAI's *hate/threatening* is hate that threatens violence
+//! (in the moderation development data, 22 of the 23 `H2` cases are also `V`, and only 3
+//! are `HR`). Threats against a person (`violence.threat`) count for `HR`, as the
+//! table's *harassment/threatening* says.
 //!
 //! The report gives, per label, precision, recall, F1 and support (the number of cases
 //! where the label is 1), an overall accuracy (a case is *flagged* when some finding maps
@@ -80,7 +86,7 @@ pub fn moderation_labels(category: &str) -> &'static [&'static str] {
         "violence.incitement" | "violence.glorification" | "extremism.support" => &["V"],
         "violence.sexual" => &["V", "S"],
         "violence.graphic" => &["V", "V2"],
-        "hate.threat" => &["H", "H2"],
+        "hate.threat" => &["H", "H2", "V"],
         "harassment.insult" => &["HR"],
         "self_harm.encouragement" => &["SH", "HR"],
         "self_harm.intent" => &["SH"],
@@ -920,7 +926,7 @@ examples.allowed = ["I will help you"]
     #[test]
     fn mapping_follows_the_taxonomy_table() {
         assert_eq!(moderation_labels("hate.slur"), &["H"]);
-        assert_eq!(moderation_labels("hate.threat"), &["H", "H2"]);
+        assert_eq!(moderation_labels("hate.threat"), &["H", "H2", "V"]);
         assert_eq!(moderation_labels("violence.threat"), &["V", "HR"]);
         assert_eq!(moderation_labels("extremism.support"), &["V"]);
         assert_eq!(moderation_labels("sexual.minors"), &["S", "S3"]);
