@@ -461,11 +461,20 @@ impl Builder<'_> {
                 // multiply them, and a disguise hides in the one word that carries it.
                 let single_word = !t.trim().contains(char::is_whitespace);
                 let mut variants = if with_variants && single_word {
-                    term_variants(&t, &self.opts, fuzzy)
+                    term_variants(&t, &self.opts, 0)
                 } else {
                     vec![canonical(&t, &self.opts)]
                 };
                 variants.truncate(MAX_VARIANTS_PER_TERM);
+                if fuzzy > 0 && with_variants && single_word {
+                    // Typo variants (one letter missing, doubled or swapped) come on top
+                    // of the cap: the lexicon asked for them.
+                    for v in term_variants(&t, &self.opts, fuzzy) {
+                        if !variants.contains(&v) {
+                            variants.push(v);
+                        }
+                    }
+                }
                 let Some(first) = variants.first() else {
                     continue;
                 };
