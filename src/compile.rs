@@ -207,6 +207,8 @@ pub(crate) struct Category {
     pub(crate) tos_ref: Option<String>,
     pub(crate) severity: Severity,
     pub(crate) action: Action,
+    pub(crate) dsa_category: Option<String>,
+    pub(crate) dsa_keywords: Vec<String>,
 }
 
 /// A compiled lexicon (named, an inline phrase, or a context's cues).
@@ -216,6 +218,7 @@ pub(crate) struct Lexicon {
     /// Kept for coverage reports and `explain`.
     #[allow(dead_code)]
     pub(crate) lang: Option<String>,
+    pub(crate) mode: MatchMode,
     pub(crate) terms: Vec<String>,
 }
 
@@ -264,6 +267,12 @@ pub(crate) struct Rule {
     pub(crate) scope: Scope,
     pub(crate) description: Option<String>,
     pub(crate) examples: ExamplesSpec,
+    /// The layer of a policy stack the rule belongs to (0 in a single policy).
+    pub(crate) layer: usize,
+    /// Lexicons the rule cannot match without (checked before any work).
+    pub(crate) needs: Vec<u32>,
+    /// Lexicons one of which every match contains: the windows to evaluate.
+    pub(crate) anchors: Vec<u32>,
 }
 
 /// Which lexicons an automaton pattern belongs to, and how it must sit in a word.
@@ -288,6 +297,18 @@ pub(crate) struct Compiled {
     pub(crate) automaton: AhoCorasick,
     pub(crate) patterns: Vec<Vec<PatternUse>>,
     pub(crate) pattern_text: Vec<String>,
+    /// A stable hash of everything that decides a verdict.
+    pub(crate) fingerprint: String,
+    /// The policies whose rules this holds: one, or the layers of a stack.
+    pub(crate) layers: Vec<LayerMeta>,
+}
+
+/// Who decides for the rules of one layer.
+#[derive(Clone, Debug)]
+pub(crate) struct LayerMeta {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) fingerprint: String,
 }
 
 fn valid_id(s: &str) -> bool {
@@ -324,6 +345,14 @@ impl PatternSet {
     }
 }
 
+/// How a lexicon's terms match.
+#[derive(Clone, Copy, Debug, Default)]
+struct TermOptions {
+    mode: MatchMode,
+    fuzzy: u8,
+    joined: bool,
+}
+
 struct Builder<'a> {
     packs: &'a [Pack],
     problems: Vec<Problem>,
@@ -342,18 +371,22 @@ impl Builder<'_> {
         self.problems.push(p);
     }
 
-    /// Expands and folds `terms` into lexicon `lex`.
-    #[allow(clippy::too_many_arguments)]
+    /// Expands and folds `terms` into lexicon `lex`, leaving out the folded terms in
+    /// `removed` (and marking those it met).
     fn add_terms(
         &mut self,
         pack: usize,
         lex: u32,
         path: &str,
         terms: &[S<String>],
-        mode: MatchMode,
-        fuzzy: u8,
-        joined: bool,
+        how: TermOptions,
+        removed: &mut [(String, bool)],
     ) {
+        let TermOptions {
+            mode,
+            fuzzy,
+            joined,
+        } = how;
         for (i, term) in terms.iter().enumerate() {
             let tpath = format!("{path}[{i}]");
             let raw = term.get_ref();
@@ -381,6 +414,10 @@ impl Builder<'_> {
                 let Some(first) = variants.first() else {
                     continue;
                 };
+                if let Some(r) = removed.iter_mut().find(|(f, _)| f == first) {
+                    r.1 = true;
+                    continue;
+                }
                 if first.trim().is_empty() {
                     self.report(
                         pack,
@@ -406,12 +443,13 @@ impl Builder<'_> {
         }
     }
 
-    fn new_lexicon(&mut self, name: String, lang: Option<String>) -> u32 {
+    fn new_lexicon(&mut self, name: String, lang: Option<String>, mode: MatchMode) -> u32 {
         let id = self.lexicons.len() as u32;
         self.lex_index.insert(name.clone(), id);
         self.lexicons.push(Lexicon {
             name,
             lang,
+            mode,
             terms: Vec::new(),
         });
         id
@@ -441,16 +479,15 @@ impl Builder<'_> {
                 let id = match self.lex_index.get(&key) {
                     Some(&id) => id,
                     None => {
-                        let id = self.new_lexicon(key, None);
+                        let id = self.new_lexicon(key, None, MatchMode::Word);
                         let term = S::new(base + span.start..base + span.end, text.clone());
                         self.add_terms(
                             pack,
                             id,
                             path,
                             std::slice::from_ref(&term),
-                            MatchMode::Word,
-                            0,
-                            false,
+                            TermOptions::default(),
+                            &mut [],
                         );
                         id
                     }
@@ -524,6 +561,16 @@ fn string_content_start(src: Option<&str>, span: &std::ops::Range<usize>) -> usi
     span.start + quote
 }
 
+/// A lexicon whose terms are compiled once every override is known.
+struct PendingLexicon<'a> {
+    pack: usize,
+    name: String,
+    id: u32,
+    spec: &'a crate::spec::LexiconSpec,
+    added: Vec<(usize, S<String>)>,
+    removed: Vec<(usize, S<String>)>,
+}
+
 /// Compiles loaded packs (parents first, root last) into a policy.
 pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Compiled, PolicyError> {
     let Some(root) = packs.last() else {
@@ -589,6 +636,35 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 continue;
             }
             let c = cat.get_ref();
+            if let Some(d) = &c.dsa_category {
+                if !d.get_ref().starts_with("STATEMENT_CATEGORY_") {
+                    b.report(
+                        pi,
+                        Problem::new(
+                            ProblemKind::InvalidValue,
+                            format!("{path}.dsa_category"),
+                            format!("`{}` is not a DSA statement category: they start with `STATEMENT_CATEGORY_`", d.get_ref()),
+                        ),
+                        d.span(),
+                    );
+                }
+            }
+            for k in &c.dsa_keywords {
+                if !k.get_ref().starts_with("KEYWORD_") {
+                    b.report(
+                        pi,
+                        Problem::new(
+                            ProblemKind::InvalidValue,
+                            format!("{path}.dsa_keywords"),
+                            format!(
+                                "`{}` is not a DSA keyword: they start with `KEYWORD_`",
+                                k.get_ref()
+                            ),
+                        ),
+                        k.span(),
+                    );
+                }
+            }
             cat_owner.insert(cid.clone(), pack.display.clone());
             cat_index.insert(cid.clone(), categories.len());
             categories.push(Category {
@@ -598,12 +674,49 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 tos_ref: c.tos_ref.clone(),
                 severity: c.severity,
                 action: c.action.unwrap_or_else(|| c.severity.default_action()),
+                dsa_category: c.dsa_category.as_ref().map(|d| d.get_ref().clone()),
+                dsa_keywords: c.dsa_keywords.iter().map(|k| k.get_ref().clone()).collect(),
             });
         }
     }
 
-    // Lexicons.
+    for (pi, pack) in packs.iter().enumerate() {
+        for (cid, ov) in &pack.file.overrides.categories {
+            let o = ov.get_ref();
+            match cat_index.get(cid).and_then(|&i| categories.get_mut(i)) {
+                Some(c) => {
+                    if let Some(sev) = o.severity {
+                        c.severity = sev;
+                        if o.action.is_none() {
+                            c.action = sev.default_action();
+                        }
+                    }
+                    if let Some(a) = o.action {
+                        c.action = a;
+                    }
+                    if let Some(t) = &o.tos_ref {
+                        c.tos_ref = Some(t.clone());
+                    }
+                    if let Some(t) = &o.title {
+                        c.title = Some(t.clone());
+                    }
+                }
+                None => b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        format!("override.categories.{cid}"),
+                        format!("no category `{cid}` to override"),
+                    ),
+                    ov.span(),
+                ),
+            }
+        }
+    }
+
+    // Lexicons: ids first (rules need them), terms once overrides are known.
     let mut lex_owner: HashMap<String, String> = HashMap::new();
+    let mut pending: Vec<PendingLexicon<'_>> = Vec::new();
     for (pi, pack) in packs.iter().enumerate() {
         for (name, lex) in &pack.file.lexicons {
             let path = format!("lexicons.{name}");
@@ -659,16 +772,85 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     lex.span(),
                 );
             }
-            let id = b.new_lexicon(name.clone(), l.lang.clone());
-            b.add_terms(
-                pi,
+            let id = b.new_lexicon(name.clone(), l.lang.clone(), l.mode);
+            pending.push(PendingLexicon {
+                pack: pi,
+                name: name.clone(),
                 id,
-                &format!("{path}.terms"),
-                &l.terms,
-                l.mode,
-                l.fuzzy.min(1),
-                l.joined,
+                spec: l,
+                added: Vec::new(),
+                removed: Vec::new(),
+            });
+        }
+    }
+    for (pi, pack) in packs.iter().enumerate() {
+        for (name, ov) in &pack.file.overrides.lexicons {
+            let path = format!("override.lexicons.{name}");
+            match pending.iter_mut().find(|p| &p.name == name) {
+                Some(p) => {
+                    let o = ov.get_ref();
+                    p.added.extend(o.add.iter().map(|t| (pi, t.clone())));
+                    p.removed.extend(o.remove.iter().map(|t| (pi, t.clone())));
+                }
+                None => b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        path,
+                        format!("no lexicon `{name}` to override"),
+                    ),
+                    ov.span(),
+                ),
+            }
+        }
+    }
+    for p in &pending {
+        let how = TermOptions {
+            mode: p.spec.mode,
+            fuzzy: p.spec.fuzzy.min(1),
+            joined: p.spec.joined,
+        };
+        // Folded forms of the removed terms, each with where it was written.
+        let mut removed: Vec<(String, bool)> = Vec::new();
+        let mut removed_at: Vec<(usize, S<String>)> = Vec::new();
+        for (pi, t) in &p.removed {
+            for e in expand(t.get_ref()).unwrap_or_else(|_| vec![t.get_ref().clone()]) {
+                if let Some(f) = term_variants(&e, &b.opts, 0).into_iter().next() {
+                    removed.push((f, false));
+                    removed_at.push((*pi, t.clone()));
+                }
+            }
+        }
+        b.add_terms(
+            p.pack,
+            p.id,
+            &format!("lexicons.{}.terms", p.name),
+            &p.spec.terms,
+            how,
+            &mut removed,
+        );
+        for (pi, t) in &p.added {
+            b.add_terms(
+                *pi,
+                p.id,
+                &format!("override.lexicons.{}.add", p.name),
+                std::slice::from_ref(t),
+                how,
+                &mut [],
             );
+        }
+        for ((folded, used), (pi, t)) in removed.iter().zip(&removed_at) {
+            if !used {
+                b.report(
+                    *pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        format!("override.lexicons.{}.remove", p.name),
+                        format!("lexicon `{}` has no term `{folded}` to remove", p.name),
+                    ),
+                    t.span(),
+                );
+            }
         }
     }
 
@@ -736,7 +918,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     _ => continue,
                 },
                 None => {
-                    let lex = b.new_lexicon(lex_name, None);
+                    let lex = b.new_lexicon(lex_name, None, MatchMode::Word);
                     contexts.push(Context {
                         name: name.clone(),
                         kind: ContextKind::Cue {
@@ -764,9 +946,8 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 lex,
                 &format!("{path}.cues"),
                 &c.cues,
-                MatchMode::Word,
-                0,
-                false,
+                TermOptions::default(),
+                &mut [],
             );
         }
     }
@@ -876,6 +1057,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     .severity
                     .or_else(|| categories.get(category).map(|c| c.severity))
                     .unwrap_or(Severity::Medium);
+                let (needs, anchors) = (crate::engine::needs(&when), crate::engine::anchors(&when));
                 rules.push(Rule {
                     id: rid.clone(),
                     pack: pack.file.policy.id.get_ref().clone(),
@@ -888,10 +1070,43 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     scope: r.scope,
                     description: r.description.clone(),
                     examples: r.examples.clone(),
+                    needs,
+                    anchors,
+                    layer: 0,
                 });
             }
         }
     }
+
+    let mut disabled: HashSet<String> = HashSet::new();
+    for (pi, pack) in packs.iter().enumerate() {
+        for (rid, ov) in &pack.file.overrides.rules {
+            let o = ov.get_ref();
+            match rules.iter_mut().find(|r| &r.id == rid) {
+                Some(r) => {
+                    if let Some(sev) = o.severity {
+                        r.severity = sev;
+                    }
+                    if o.enabled == Some(false) {
+                        disabled.insert(rid.clone());
+                    } else {
+                        disabled.remove(rid);
+                    }
+                }
+                None if rule_owner.contains_key(rid) => {}
+                None => b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        format!("override.rules.{rid}"),
+                        format!("no rule `{rid}` to override"),
+                    ),
+                    ov.span(),
+                ),
+            }
+        }
+    }
+    rules.retain(|r| !disabled.contains(&r.id));
 
     problems.append(&mut b.problems);
     let automaton = AhoCorasick::builder()
@@ -912,7 +1127,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         return Err(PolicyError { problems });
     }
     let meta = &root.file.policy;
-    Ok(Compiled {
+    let mut c = Compiled {
         id: meta.id.get_ref().clone(),
         version: meta.version.clone().unwrap_or_default(),
         title: meta.title.clone(),
@@ -925,5 +1140,234 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         automaton,
         patterns: b.patterns.uses,
         pattern_text: b.patterns.text,
+        fingerprint: String::new(),
+        layers: Vec::new(),
+    };
+    c.fingerprint = fingerprint(&c);
+    c.layers = vec![LayerMeta {
+        id: c.id.clone(),
+        version: c.version.clone(),
+        fingerprint: c.fingerprint.clone(),
+    }];
+    Ok(c)
+}
+
+fn remap(node: &Node, lex: u32) -> Node {
+    match node {
+        Node::Lex(id) => Node::Lex(id + lex),
+        Node::Not(a) => Node::Not(Box::new(remap(a, lex))),
+        Node::And(a, b) => Node::And(Box::new(remap(a, lex)), Box::new(remap(b, lex))),
+        Node::Or(a, b) => Node::Or(Box::new(remap(a, lex)), Box::new(remap(b, lex))),
+        Node::Before(a, b, n) => Node::Before(Box::new(remap(a, lex)), Box::new(remap(b, lex)), *n),
+        Node::Near(a, b, n) => Node::Near(Box::new(remap(a, lex)), Box::new(remap(b, lex)), *n),
+    }
+}
+
+/// Merges compiled policies that share normalization options into one, with one
+/// automaton: a stack's layers are classified with one normalization and one scan.
+/// Returns `None` when the layers fold text differently.
+pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
+    let first = layers.first()?;
+    if layers.iter().any(|l| l.normalize != first.normalize) {
+        return None;
+    }
+    let mut lexicons = Vec::new();
+    let mut categories = Vec::new();
+    let mut contexts = Vec::new();
+    let mut rules = Vec::new();
+    let mut patterns = PatternSet::default();
+    let mut metas = Vec::new();
+    for (li, layer) in layers.iter().enumerate() {
+        let (lex0, cat0, ctx0) = (lexicons.len() as u32, categories.len(), contexts.len());
+        lexicons.extend(layer.lexicons.iter().cloned());
+        categories.extend(layer.categories.iter().cloned());
+        contexts.extend(layer.contexts.iter().map(|c| Context {
+            name: c.name.clone(),
+            kind: match &c.kind {
+                ContextKind::Cue { lex, scope, window } => ContextKind::Cue {
+                    lex: lex + lex0,
+                    scope: *scope,
+                    window: *window,
+                },
+                other => other.clone(),
+            },
+        }));
+        for (text, uses) in layer.pattern_text.iter().zip(&layer.patterns) {
+            for u in uses {
+                patterns.add(text.clone(), u.lex + lex0, u.mode);
+            }
+        }
+        for r in &layer.rules {
+            let mut r = r.clone();
+            r.when = remap(&r.when, lex0);
+            r.category += cat0;
+            r.unless.iter_mut().for_each(|c| *c += ctx0);
+            r.requires.iter_mut().for_each(|c| *c += ctx0);
+            r.needs.iter_mut().for_each(|l| *l += lex0);
+            r.anchors.iter_mut().for_each(|l| *l += lex0);
+            r.layer = li;
+            rules.push(r);
+        }
+        metas.extend(layer.layers.first().cloned());
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns.text)
+        .ok()?;
+    Some(Compiled {
+        id: metas
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        version: String::new(),
+        title: None,
+        description: None,
+        normalize: first.normalize.clone(),
+        categories,
+        lexicons,
+        contexts,
+        rules,
+        automaton,
+        patterns: patterns.uses,
+        pattern_text: patterns.text,
+        fingerprint: metas
+            .iter()
+            .map(|m| m.fingerprint.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        layers: metas,
     })
+}
+
+/// FNV-1a, 128 bits: small, stable across platforms and Rust versions.
+struct Fnv(u128);
+
+impl Fnv {
+    fn bytes(&mut self, b: &[u8]) {
+        for &x in b {
+            self.0 ^= u128::from(x);
+            self.0 = self
+                .0
+                .wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013B);
+        }
+    }
+
+    /// A length-prefixed string, so that fields cannot run into each other.
+    fn str(&mut self, s: &str) {
+        self.bytes(&(s.len() as u64).to_le_bytes());
+        self.bytes(s.as_bytes());
+    }
+}
+
+/// The fingerprint of a compiled policy: a hash of a canonical form of its
+/// categories, lexicons (folded patterns and how they match), contexts, rules and
+/// normalization options. Equal policies hash equal on every machine; any change to
+/// a rule, a term or a category changes it.
+fn fingerprint(c: &Compiled) -> String {
+    let mut h = Fnv(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
+    h.str("tosguard-fingerprint-v1");
+    h.str(&c.id);
+    h.str(&c.version);
+    let n = &c.normalize;
+    h.str(&format!(
+        "{}{}{}{}{}",
+        n.confusables, n.invisible, n.leetspeak, n.separated_letters, n.repeated_letters
+    ));
+    let mut cats: Vec<&Category> = c.categories.iter().collect();
+    cats.sort_by(|a, b| a.id.cmp(&b.id));
+    for cat in cats {
+        h.str(&cat.id);
+        h.str(cat.severity.as_str());
+        h.str(cat.action.as_str());
+        h.str(cat.tos_ref.as_deref().unwrap_or(""));
+        h.str(cat.dsa_category.as_deref().unwrap_or(""));
+        for k in &cat.dsa_keywords {
+            h.str(k);
+        }
+    }
+    let lex_name = |i: u32| {
+        c.lexicons
+            .get(i as usize)
+            .map(|l| l.name.as_str())
+            .unwrap_or("")
+    };
+    let mut patterns: Vec<(&str, Vec<(String, &str)>)> = c
+        .pattern_text
+        .iter()
+        .zip(&c.patterns)
+        .map(|(t, uses)| {
+            let mut u: Vec<(String, &str)> = uses
+                .iter()
+                .map(|u| {
+                    let mode = match u.mode {
+                        MatchMode::Word => "word",
+                        MatchMode::Prefix => "prefix",
+                        MatchMode::Infix => "infix",
+                    };
+                    (lex_name(u.lex).to_string(), mode)
+                })
+                .collect();
+            u.sort();
+            (t.as_str(), u)
+        })
+        .collect();
+    patterns.sort();
+    for (t, uses) in patterns {
+        h.str(t);
+        for (l, m) in uses {
+            h.str(&l);
+            h.str(m);
+        }
+    }
+    for ctx in &c.contexts {
+        h.str(&ctx.name);
+        match &ctx.kind {
+            ContextKind::Quoted => h.str("quoted"),
+            ContextKind::Question => h.str("question"),
+            ContextKind::Cue { lex, scope, window } => {
+                h.str(lex_name(*lex));
+                h.str(&format!("{scope:?}{window:?}"));
+            }
+        }
+    }
+    for r in &c.rules {
+        h.str(&r.id);
+        h.str(
+            c.categories
+                .get(r.category)
+                .map(|c| c.id.as_str())
+                .unwrap_or(""),
+        );
+        h.str(r.severity.as_str());
+        h.str(&r.when_src);
+        h.str(&format!("{:?}", r.scope));
+        for &u in &r.unless {
+            h.str("unless");
+            h.str(c.contexts.get(u).map(|c| c.name.as_str()).unwrap_or(""));
+        }
+        for &u in &r.requires {
+            h.str("requires");
+            h.str(c.contexts.get(u).map(|c| c.name.as_str()).unwrap_or(""));
+        }
+    }
+    format!("fnv1a128:{:032x}", h.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fnv;
+
+    #[test]
+    fn fnv1a_128_reference_values() {
+        // Published FNV-1a 128-bit test vectors: the hash must never depend on the
+        // platform or the Rust version.
+        let basis = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+        let mut h = Fnv(basis);
+        h.bytes(b"");
+        assert_eq!(h.0, basis);
+        let mut h = Fnv(basis);
+        h.bytes(b"a");
+        assert_eq!(h.0, 0xd228_cb69_6f1a_8caf_7891_2b70_4e4a_8964);
+    }
 }

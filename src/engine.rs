@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use crate::compile::{Compiled, ContextKind, Node, Rule};
 use crate::normalize::{Normalized, is_word_char, normalize_into};
 use crate::spec::{MatchMode, Scope};
-use crate::verdict::{Action, Evidence, Finding, Severity, Verdict};
+use crate::verdict::{Evidence, Finding, Verdict};
 
 /// Matches kept per condition node and window: bounds the work on adversarial input.
 const MAX_MATCHES: usize = 64;
@@ -72,6 +72,10 @@ pub(crate) struct Scratch {
     buf: Vec<M>,
     arena: Vec<u32>,
     evidence: Vec<u32>,
+    lex_off: Vec<u32>,
+    lex_fill: Vec<u32>,
+    lex_hits: Vec<u32>,
+    windows: Vec<u32>,
     /// Whether the quoted regions leave words outside them.
     pub(crate) quotes_embedded: bool,
 }
@@ -112,7 +116,9 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
     let mut in_token: Option<u32> = None;
     let mut dq_open: Option<u32> = None;
     let mut guillemets: Vec<u32> = Vec::new();
-    let mut sq_open: Option<u32> = None;
+    // Candidate opening single quotes in this sentence; a closing one pairs with the
+    // earliest, so that an elision inside a quotation (`'kill 'em all'`) stays inside.
+    let mut sq_open: Vec<u32> = Vec::new();
     s.questions.push(false);
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
@@ -125,7 +131,7 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
                     sentence += 1;
                     clause += 1;
                     s.questions.push(false);
-                    sq_open = None;
+                    sq_open.clear();
                 } else if pending_clause {
                     clause += 1;
                 }
@@ -170,10 +176,11 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
                 let before_word = prev.is_some_and(is_word_char);
                 let after_word = next.is_some_and(is_word_char);
                 if !before_word && after_word {
-                    sq_open = Some(i32_);
+                    sq_open.push(i32_);
                 } else if before_word && !after_word {
-                    if let Some(open) = sq_open.take() {
+                    if let Some(&open) = sq_open.first() {
                         s.quotes.push((open, i32_));
+                        sq_open.clear();
                     }
                 }
             }
@@ -271,14 +278,76 @@ pub(crate) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.hits.sort_unstable_by_key(|h| (h.start, h.end, h.lex));
 }
 
-/// Lexicons a node cannot match without.
-pub(crate) fn needs(node: &Node, out: &mut Vec<u32>) {
-    match node {
-        Node::Lex(id) => out.push(*id),
-        Node::Not(_) | Node::Or(..) => {}
+/// Lexicons a node cannot match without, sorted and unique.
+pub(crate) fn needs(node: &Node) -> Vec<u32> {
+    fn walk(node: &Node, out: &mut Vec<u32>) {
+        match node {
+            Node::Lex(id) => out.push(*id),
+            Node::Not(_) | Node::Or(..) => {}
+            Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
+                walk(a, out);
+                walk(b, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(node, &mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Lexicons at least one of which every match of `node` contains, sorted and unique:
+/// a rule is only evaluated in windows holding a hit of one of them.
+pub(crate) fn anchors(node: &Node) -> Vec<u32> {
+    let mut out = match node {
+        Node::Lex(id) => vec![*id],
+        Node::Not(_) => Vec::new(),
+        Node::Or(a, b) => {
+            let mut v = anchors(a);
+            v.extend(anchors(b));
+            v
+        }
         Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
-            needs(a, out);
-            needs(b, out);
+            let (x, y) = (anchors(a), anchors(b));
+            match (x.is_empty(), y.is_empty()) {
+                (true, _) => y,
+                (_, true) => x,
+                _ if y.len() < x.len() => y,
+                _ => x,
+            }
+        }
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Builds the per-lexicon index of hits (`lex_off`, `lex_hits`).
+fn index_hits(lexicons: usize, s: &mut Scratch) {
+    s.lex_off.clear();
+    s.lex_off.resize(lexicons + 1, 0);
+    for h in &s.hits {
+        if let Some(c) = s.lex_off.get_mut(h.lex as usize + 1) {
+            *c += 1;
+        }
+    }
+    for i in 1..s.lex_off.len() {
+        let prev = s.lex_off.get(i - 1).copied().unwrap_or(0);
+        if let Some(c) = s.lex_off.get_mut(i) {
+            *c += prev;
+        }
+    }
+    s.lex_hits.clear();
+    s.lex_hits.resize(s.hits.len(), 0);
+    s.lex_fill.clear();
+    s.lex_fill.extend_from_slice(&s.lex_off);
+    for (i, h) in s.hits.iter().enumerate() {
+        if let Some(slot) = s.lex_fill.get_mut(h.lex as usize) {
+            if let Some(dst) = s.lex_hits.get_mut(*slot as usize) {
+                *dst = i as u32;
+            }
+            *slot += 1;
         }
     }
 }
@@ -479,11 +548,11 @@ impl Compiled {
     pub(crate) fn eval_rule(
         &self,
         rule: &Rule,
-        needs: &[u32],
         s: &mut Scratch,
         mut trace: Option<&mut Vec<(Vec<u32>, Outcome)>>,
     ) -> bool {
-        if needs
+        if rule
+            .needs
             .iter()
             .any(|&l| !s.present.get(l as usize).copied().unwrap_or(false))
         {
@@ -491,15 +560,27 @@ impl Compiled {
         }
         s.evidence.clear();
         let mut fired = false;
-        let mut i = 0;
-        let n = s.hits.len();
-        while i < n {
-            let Some(first) = s.hits.get(i) else { break };
-            let unit = first.unit(rule.scope);
-            let mut j = i + 1;
-            while j < n && s.hits.get(j).is_some_and(|h| h.unit(rule.scope) == unit) {
-                j += 1;
+        // The windows (sentence, clause or text units) that hold an anchor hit.
+        s.windows.clear();
+        for &lex in &rule.anchors {
+            let (a, b) = (
+                s.lex_off.get(lex as usize).copied().unwrap_or(0) as usize,
+                s.lex_off.get(lex as usize + 1).copied().unwrap_or(0) as usize,
+            );
+            for &hi in s.lex_hits.get(a..b).unwrap_or(&[]) {
+                if let Some(h) = s.hits.get(hi as usize) {
+                    s.windows.push(h.unit(rule.scope));
+                }
             }
+        }
+        s.windows.sort_unstable();
+        s.windows.dedup();
+        for wi in 0..s.windows.len() {
+            let Some(&unit) = s.windows.get(wi) else {
+                break;
+            };
+            let i = s.hits.partition_point(|h| h.unit(rule.scope) < unit);
+            let j = s.hits.partition_point(|h| h.unit(rule.scope) <= unit);
             s.buf.clear();
             s.arena.clear();
             let mut ev = Eval {
@@ -536,7 +617,6 @@ impl Compiled {
                     t.push((evidence.to_vec(), outcome));
                 }
             }
-            i = j;
         }
         fired
     }
@@ -547,6 +627,7 @@ impl Compiled {
         let norm = std::mem::take(&mut s.norm);
         segment(norm.text(), s);
         scan(self, norm.text(), s);
+        index_hits(self.lexicons.len(), s);
         s.norm = norm;
     }
 
@@ -585,60 +666,79 @@ impl Compiled {
                     .unwrap_or_default(),
             });
         }
-        out.sort_by_key(|e| (e.start, e.end));
+        // Longest first at each start, then drop spans inside an earlier one (`'em`
+        // and `em` are one piece of evidence).
+        out.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+        let mut reach = 0;
+        out.retain(|e| {
+            let keep = e.end > reach;
+            reach = reach.max(e.end);
+            keep
+        });
         out
     }
 
-    pub(crate) fn classify(&self, text: &str, needs: &[Vec<u32>]) -> Verdict {
+    pub(crate) fn classify(&self, text: &str) -> Verdict {
+        self.classify_layers(text)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// Classifies once and splits the findings into one verdict per layer.
+    pub(crate) fn classify_layers(&self, text: &str) -> Vec<Verdict> {
         with_scratch(|s| {
             self.prepare(text, s);
-            let mut findings = Vec::new();
-            for (ri, rule) in self.rules.iter().enumerate() {
-                let need = needs.get(ri).map(Vec::as_slice).unwrap_or(&[]);
-                if !self.eval_rule(rule, need, s, None) {
+            let mut verdicts: Vec<Verdict> = self
+                .layers
+                .iter()
+                .map(|l| Verdict {
+                    policy: l.id.clone(),
+                    version: l.version.clone(),
+                    fingerprint: l.fingerprint.clone(),
+                    ..Verdict::default()
+                })
+                .collect();
+            for rule in &self.rules {
+                if !self.eval_rule(rule, s, None) {
                     continue;
                 }
                 let mut ids = std::mem::take(&mut s.evidence);
                 let evidence = self.evidence_of(text, &mut ids, s);
                 s.evidence = ids;
+                let (Some(cat), Some(verdict)) = (
+                    self.categories.get(rule.category),
+                    verdicts.get_mut(rule.layer),
+                ) else {
+                    continue;
+                };
                 if evidence.is_empty() {
                     continue;
                 }
-                let Some(cat) = self.categories.get(rule.category) else {
-                    continue;
-                };
-                findings.push(Finding {
+                verdict.action = verdict.action.max(cat.action);
+                verdict.severity = verdict.severity.max(Some(rule.severity));
+                verdict.findings.push(Finding {
                     policy: rule.pack.clone(),
                     rule: rule.id.clone(),
                     category: cat.id.clone(),
                     severity: rule.severity,
                     action: cat.action,
                     tos_ref: cat.tos_ref.clone(),
+                    dsa_category: cat.dsa_category.clone(),
+                    dsa_keywords: cat.dsa_keywords.clone(),
                     evidence,
                 });
             }
-            let action = findings
-                .iter()
-                .map(|f| f.action)
-                .max()
-                .unwrap_or(Action::None);
-            let severity: Option<Severity> = findings.iter().map(|f| f.severity).max();
-            Verdict {
-                policy: self.id.clone(),
-                version: self.version.clone(),
-                action,
-                severity,
-                findings,
-            }
+            verdicts
         })
     }
 }
 
 impl Compiled {
     /// Classifies `text` and records why each rule fired or was suppressed.
-    pub(crate) fn explain(&self, text: &str, needs: &[Vec<u32>]) -> crate::explain::Explanation {
+    pub(crate) fn explain(&self, text: &str) -> crate::explain::Explanation {
         use crate::explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
-        let verdict = self.classify(text, needs);
+        let verdict = self.classify(text);
         with_scratch(|s| {
             self.prepare(text, s);
             let hits = s
@@ -667,10 +767,9 @@ impl Compiled {
                 .collect();
             let mut rules = Vec::new();
             let mut not_matched = 0;
-            for (ri, rule) in self.rules.iter().enumerate() {
-                let need = needs.get(ri).map(Vec::as_slice).unwrap_or(&[]);
+            for rule in &self.rules {
                 let mut trace = Vec::new();
-                let fired = self.eval_rule(rule, need, s, Some(&mut trace));
+                let fired = self.eval_rule(rule, s, Some(&mut trace));
                 if trace.is_empty() {
                     not_matched += 1;
                     continue;

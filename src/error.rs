@@ -64,6 +64,8 @@ pub enum ProblemKind {
     ExtendsCycle,
     /// `extends` names a policy that is neither built in nor a readable file.
     UnknownParent,
+    /// An `[override]` names a rule, category, lexicon or term that does not exist.
+    UnknownOverride,
 }
 
 /// One mistake in a policy, with where it is.

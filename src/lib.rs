@@ -32,6 +32,7 @@
 mod builtin;
 mod compile;
 mod condition;
+mod dsa;
 mod engine;
 mod error;
 mod expand;
@@ -39,16 +40,18 @@ mod explain;
 mod normalize;
 mod policy;
 mod spec;
+mod stack;
+pub mod testing;
 mod verdict;
 
 pub use builtin::builtin_names;
+pub use dsa::{AutomatedDecision, StatementOfReasons, StatementOptions};
 pub use error::{Location, PolicyError, Problem, ProblemKind};
 pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
 pub use normalize::NormalizeOptions;
-pub use policy::{
-    CategoryInfo, ExampleFailure, ExampleReport, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo,
-};
+pub use policy::{CategoryInfo, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo};
 pub use spec::{MatchMode, Scope};
+pub use stack::{Disagreement, PolicyStack, StackVerdict};
 pub use verdict::{Action, Evidence, Finding, Severity, Verdict};
 
 /// Classifies `text` under `policy`: the same as [`Policy::classify`].

@@ -7,18 +7,18 @@ use std::sync::Arc;
 
 use once_cell::sync::Lazy;
 
+use crate::builtin;
 use crate::compile::{self, Compiled, Origin, Pack, Sources};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::spec::{
-    self, ExamplesSpec, LexiconSpec, MatchMode, PolicyFile, PolicyMeta, RuleSpec, Scope, unspanned,
+    self, ExampleSpec, ExamplesSpec, LexiconSpec, MatchMode, PolicyFile, PolicyMeta, RuleSpec,
+    Scope, unspanned,
 };
 use crate::verdict::{Action, Severity, Verdict};
-use crate::{builtin, engine};
 
 #[derive(Debug)]
 struct Inner {
     compiled: Compiled,
-    needs: Vec<Vec<u32>>,
 }
 
 /// A compiled policy: categories, lexicons in one automaton, and rules.
@@ -116,7 +116,7 @@ impl Policy {
 
     /// Classifies `text`. Never fails, never panics; linear in the length of `text`.
     pub fn classify(&self, text: &str) -> Verdict {
-        self.inner.compiled.classify(text, &self.inner.needs)
+        self.inner.compiled.classify(text)
     }
 
     pub(crate) fn fold_for_bench(&self, text: &str) -> String {
@@ -141,7 +141,20 @@ impl Policy {
     /// assert_eq!(threat.matches[0].outcome, "suppressed by negated");
     /// ```
     pub fn explain(&self, text: &str) -> crate::Explanation {
-        self.inner.compiled.explain(text, &self.inner.needs)
+        self.inner.compiled.explain(text)
+    }
+
+    /// A stable hash of everything that decides a verdict (categories, folded terms,
+    /// contexts, rules, normalization options), carried in every [`Verdict`]: an audit
+    /// can tell which policy version decided. The same policy gives the same
+    /// fingerprint on every machine and run; any change to a rule, a term or a category
+    /// gives another.
+    pub fn fingerprint(&self) -> &str {
+        &self.inner.compiled.fingerprint
+    }
+
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.inner.compiled
     }
 
     /// The policy id.
@@ -180,101 +193,10 @@ impl Policy {
     }
 
     /// Runs every rule's embedded examples: a `violating` example must make its rule
-    /// fire, an `allowed` example must not.
-    pub fn check_examples(&self) -> ExampleReport {
-        let mut report = ExampleReport::default();
-        for rule in self.rules() {
-            let ex = &rule.r.examples;
-            if ex.violating.is_empty() && ex.allowed.is_empty() {
-                report.without_examples.push(rule.id().to_string());
-            }
-            let cases = ex
-                .violating
-                .iter()
-                .map(|t| (t, true))
-                .chain(ex.allowed.iter().map(|t| (t, false)));
-            for (text, violating) in cases {
-                let verdict = self.classify(text);
-                let fired = verdict.findings().iter().any(|f| f.rule() == rule.id());
-                if fired == violating {
-                    report.passed += 1;
-                } else {
-                    report.failures.push(ExampleFailure {
-                        rule: rule.id().to_string(),
-                        text: text.clone(),
-                        expected_violating: violating,
-                        verdict,
-                    });
-                }
-            }
-        }
-        report
-    }
-}
-
-/// The outcome of [`Policy::check_examples`].
-#[derive(Clone, Debug, Default)]
-pub struct ExampleReport {
-    /// Examples that behaved as written.
-    pub passed: usize,
-    /// Examples that did not.
-    pub failures: Vec<ExampleFailure>,
-    /// Rules with no example at all.
-    pub without_examples: Vec<String>,
-}
-
-impl ExampleReport {
-    /// True when every example passed.
-    pub fn is_ok(&self) -> bool {
-        self.failures.is_empty()
-    }
-}
-
-impl fmt::Display for ExampleReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for fail in &self.failures {
-            writeln!(f, "{fail}")?;
-        }
-        write!(f, "{} passed, {} failed", self.passed, self.failures.len())
-    }
-}
-
-/// An example that did not behave as written.
-#[derive(Clone, Debug)]
-pub struct ExampleFailure {
-    /// The rule the example belongs to.
-    pub rule: String,
-    /// The example text.
-    pub text: String,
-    /// Whether the example was listed as violating.
-    pub expected_violating: bool,
-    /// What the policy decided.
-    pub verdict: Verdict,
-}
-
-impl fmt::Display for ExampleFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (expected, got) = if self.expected_violating {
-            ("the rule fires", "it did not")
-        } else {
-            ("the rule does not fire", "it fired")
-        };
-        write!(
-            f,
-            "{}: {:?}: expected {expected}, but {got}",
-            self.rule, self.text
-        )?;
-        for finding in self.verdict.findings() {
-            let words: Vec<&str> = finding.evidence().iter().map(|e| e.text()).collect();
-            write!(
-                f,
-                "\n    {} ({}) on {:?}",
-                finding.rule(),
-                finding.category(),
-                words
-            )?;
-        }
-        Ok(())
+    /// fire (with the category and evidence it names, if any), an `allowed` example
+    /// must not make it fire. See [`crate::testing`] for test files and assertions.
+    pub fn check_examples(&self) -> crate::testing::TestReport {
+        crate::testing::run_examples(self)
     }
 }
 
@@ -284,21 +206,21 @@ pub struct CategoryInfo<'a> {
     c: &'a compile::Category,
 }
 
-impl CategoryInfo<'_> {
+impl<'a> CategoryInfo<'a> {
     /// The id, such as `violence.threat`.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &'a str {
         &self.c.id
     }
     /// The title.
-    pub fn title(&self) -> Option<&str> {
+    pub fn title(&self) -> Option<&'a str> {
         self.c.title.as_deref()
     }
     /// The description.
-    pub fn description(&self) -> Option<&str> {
+    pub fn description(&self) -> Option<&'a str> {
         self.c.description.as_deref()
     }
     /// The terms-of-service clause.
-    pub fn tos_ref(&self) -> Option<&str> {
+    pub fn tos_ref(&self) -> Option<&'a str> {
         self.c.tos_ref.as_deref()
     }
     /// The severity.
@@ -309,6 +231,14 @@ impl CategoryInfo<'_> {
     pub fn action(&self) -> Action {
         self.c.action
     }
+    /// The EU DSA statement category (`STATEMENT_CATEGORY_…`).
+    pub fn dsa_category(&self) -> Option<&'a str> {
+        self.c.dsa_category.as_deref()
+    }
+    /// The EU DSA category specification keywords (`KEYWORD_…`).
+    pub fn dsa_keywords(&self) -> &'a [String] {
+        &self.c.dsa_keywords
+    }
 }
 
 /// A rule of a compiled policy.
@@ -318,17 +248,17 @@ pub struct RuleInfo<'a> {
     c: &'a Compiled,
 }
 
-impl RuleInfo<'_> {
+impl<'a> RuleInfo<'a> {
     /// The rule id.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &'a str {
         &self.r.id
     }
     /// The id of the pack that defines it.
-    pub fn policy(&self) -> &str {
+    pub fn policy(&self) -> &'a str {
         &self.r.pack
     }
     /// The category id.
-    pub fn category(&self) -> &str {
+    pub fn category(&self) -> &'a str {
         self.c
             .categories
             .get(self.r.category)
@@ -340,24 +270,27 @@ impl RuleInfo<'_> {
         self.r.severity
     }
     /// The condition, as written.
-    pub fn when(&self) -> &str {
+    pub fn when(&self) -> &'a str {
         &self.r.when_src
     }
     /// The description.
-    pub fn description(&self) -> Option<&str> {
+    pub fn description(&self) -> Option<&'a str> {
         self.r.description.as_deref()
     }
     /// The window the rule looks at.
     pub fn scope(&self) -> Scope {
         self.r.scope
     }
-    /// Examples that must make the rule fire.
-    pub fn violating_examples(&self) -> &[String] {
-        &self.r.examples.violating
+    /// The texts of the examples that must make the rule fire.
+    pub fn violating_examples(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.r.examples.violating.iter().map(|e| e.text())
     }
-    /// Examples that must not make the rule fire.
-    pub fn allowed_examples(&self) -> &[String] {
-        &self.r.examples.allowed
+    /// The texts of the examples that must not make the rule fire.
+    pub fn allowed_examples(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.r.examples.allowed.iter().map(|e| e.text())
+    }
+    pub(crate) fn examples(&self) -> &'a crate::spec::ExamplesSpec {
+        &self.r.examples
     }
 }
 
@@ -447,19 +380,8 @@ impl Loader {
         let mut problems = Vec::new();
         let packs = compile::load_tree(root, &self.sources, &mut problems);
         let compiled = compile::compile(&packs, problems)?;
-        let needs = compiled
-            .rules
-            .iter()
-            .map(|r| {
-                let mut v = Vec::new();
-                engine::needs(&r.when, &mut v);
-                v.sort_unstable();
-                v.dedup();
-                v
-            })
-            .collect();
         Ok(Policy {
-            inner: Arc::new(Inner { compiled, needs }),
+            inner: Arc::new(Inner { compiled }),
         })
     }
 }
@@ -501,6 +423,7 @@ impl PolicyBuilder {
                 lexicons: BTreeMap::new(),
                 contexts: BTreeMap::new(),
                 rules: Vec::new(),
+                overrides: Default::default(),
             },
             sources: Sources::new(),
         }
@@ -552,6 +475,8 @@ impl PolicyBuilder {
                 tos_ref: Some(tos_ref.into()),
                 severity,
                 action: Some(action),
+                dsa_category: None,
+                dsa_keywords: Vec::new(),
             }),
         );
         self
@@ -661,13 +586,19 @@ impl RuleDef {
 
     /// Examples that must make the rule fire.
     pub fn violating<I: IntoIterator<Item = T>, T: Into<String>>(mut self, texts: I) -> Self {
-        self.spec.examples.violating = texts.into_iter().map(Into::into).collect();
+        self.spec.examples.violating = texts
+            .into_iter()
+            .map(|t| ExampleSpec::Text(t.into()))
+            .collect();
         self
     }
 
     /// Examples that must not make the rule fire.
     pub fn allowed<I: IntoIterator<Item = T>, T: Into<String>>(mut self, texts: I) -> Self {
-        self.spec.examples.allowed = texts.into_iter().map(Into::into).collect();
+        self.spec.examples.allowed = texts
+            .into_iter()
+            .map(|t| ExampleSpec::Text(t.into()))
+            .collect();
         self
     }
 }

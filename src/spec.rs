@@ -28,6 +28,51 @@ pub(crate) struct PolicyFile {
     pub(crate) contexts: BTreeMap<String, S<ContextSpec>>,
     #[serde(default)]
     pub(crate) rules: Vec<S<RuleSpec>>,
+    #[serde(default, rename = "override")]
+    pub(crate) overrides: OverridesSpec,
+}
+
+/// Changes a policy makes to what it extends.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OverridesSpec {
+    #[serde(default)]
+    pub(crate) rules: BTreeMap<String, S<RuleOverride>>,
+    #[serde(default)]
+    pub(crate) categories: BTreeMap<String, S<CategoryOverride>>,
+    #[serde(default)]
+    pub(crate) lexicons: BTreeMap<String, S<LexiconOverride>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleOverride {
+    #[serde(default)]
+    pub(crate) enabled: Option<bool>,
+    #[serde(default)]
+    pub(crate) severity: Option<Severity>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CategoryOverride {
+    #[serde(default)]
+    pub(crate) severity: Option<Severity>,
+    #[serde(default)]
+    pub(crate) action: Option<Action>,
+    #[serde(default)]
+    pub(crate) tos_ref: Option<String>,
+    #[serde(default)]
+    pub(crate) title: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LexiconOverride {
+    #[serde(default)]
+    pub(crate) add: Vec<S<String>>,
+    #[serde(default)]
+    pub(crate) remove: Vec<S<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -58,6 +103,12 @@ pub(crate) struct CategorySpec {
     pub(crate) severity: Severity,
     #[serde(default)]
     pub(crate) action: Option<Action>,
+    /// EU DSA Transparency Database statement category (`STATEMENT_CATEGORY_…`).
+    #[serde(default)]
+    pub(crate) dsa_category: Option<S<String>>,
+    /// EU DSA category specification keywords (`KEYWORD_…`).
+    #[serde(default)]
+    pub(crate) dsa_keywords: Vec<S<String>>,
 }
 
 /// How a lexicon term must sit in the text.
@@ -115,9 +166,52 @@ pub(crate) struct ContextSpec {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ExamplesSpec {
     #[serde(default)]
-    pub(crate) violating: Vec<String>,
+    pub(crate) violating: Vec<ExampleSpec>,
     #[serde(default)]
-    pub(crate) allowed: Vec<String>,
+    pub(crate) allowed: Vec<ExampleSpec>,
+}
+
+/// An embedded example: a text, or a text with what its finding must hold.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum ExampleSpec {
+    Text(String),
+    Detailed(DetailedExample),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetailedExample {
+    pub(crate) text: String,
+    /// For a violating example: the category the rule's finding must have.
+    #[serde(default)]
+    pub(crate) category: Option<String>,
+    /// For a violating example: words that must be among the rule's evidence.
+    #[serde(default)]
+    pub(crate) evidence: Vec<String>,
+}
+
+impl ExampleSpec {
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            ExampleSpec::Text(t) => t,
+            ExampleSpec::Detailed(d) => &d.text,
+        }
+    }
+
+    pub(crate) fn category(&self) -> Option<&str> {
+        match self {
+            ExampleSpec::Text(_) => None,
+            ExampleSpec::Detailed(d) => d.category.as_deref(),
+        }
+    }
+
+    pub(crate) fn evidence(&self) -> &[String] {
+        match self {
+            ExampleSpec::Text(_) => &[],
+            ExampleSpec::Detailed(d) => &d.evidence,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -119,6 +119,10 @@ pub struct Finding {
     pub(crate) action: Action,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) tos_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) dsa_category: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) dsa_keywords: Vec<String>,
     pub(crate) evidence: Vec<Evidence>,
 }
 
@@ -153,6 +157,16 @@ impl Finding {
         self.tos_ref.as_deref()
     }
 
+    /// The EU DSA statement category of the finding's category, if the policy names one.
+    pub fn dsa_category(&self) -> Option<&str> {
+        self.dsa_category.as_deref()
+    }
+
+    /// The EU DSA keywords of the finding's category.
+    pub fn dsa_keywords(&self) -> &[String] {
+        &self.dsa_keywords
+    }
+
     /// The evidence, in text order; never empty.
     pub fn evidence(&self) -> &[Evidence] {
         &self.evidence
@@ -174,6 +188,8 @@ impl Finding {
 pub struct Verdict {
     pub(crate) policy: String,
     pub(crate) version: String,
+    #[serde(default)]
+    pub(crate) fingerprint: String,
     pub(crate) action: Action,
     pub(crate) severity: Option<Severity>,
     pub(crate) findings: Vec<Finding>,
@@ -188,6 +204,11 @@ impl Verdict {
     /// The version of the policy that decided.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The fingerprint of the policy that decided (see [`crate::Policy::fingerprint`]).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// The strongest action among the findings (`Action::None` if there are none).

@@ -138,7 +138,7 @@ fn embedded_examples_are_checked() {
     assert_eq!(report.failures.len(), 1);
     let msg = report.to_string();
     assert!(
-        msg.contains("t: \"kill you now\": expected the rule does not fire, but it fired"),
+        msg.contains("FAIL api-test/t/allowed[0]\n  text:     \"kill you now\"\n  expected: `t` does not fire\n  got:      t (violence.threat) on [\"kill\", \"you\"]"),
         "{msg}"
     );
     assert!(msg.ends_with("1 passed, 1 failed"), "{msg}");

@@ -12,12 +12,8 @@ fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // The tool may exit before reading its input (a bad policy): a closed pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     let out = child.wait_with_output().unwrap();
     (
         out.status.code().unwrap_or(-1),
@@ -164,23 +160,54 @@ fn two_policies_give_a_decision_each() {
 }
 
 #[test]
-fn check_runs_embedded_examples() {
-    let dir = std::env::temp_dir().join(format!("tosguard-check-{}", std::process::id()));
+fn test_command_runs_examples_and_the_test_file_beside_the_policy() {
+    let dir = std::env::temp_dir().join(format!("tosguard-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("p.toml");
+    let policy = dir.join("aup.toml");
     std::fs::write(
-        &path,
-        "[policy]\nid = \"p\"\nextends = [\"taxonomy\"]\n[[rules]]\nid = \"r\"\ncategory = \"profanity\"\nwhen = '\"darn\"'\nexamples.violating = [\"darn it\", \"oh well\"]\nexamples.allowed = [\"fine\"]\n",
+        &policy,
+        "[policy]\nid = \"aup\"\nextends = [\"taxonomy\"]\n[lexicons.darn]\nterms = [\"darn\", \"heck\"]\n\
+         [[rules]]\nid = \"r\"\ncategory = \"profanity\"\nwhen = 'darn'\n\
+         examples.violating = [\"darn it\", { text = \"oh heck\", evidence = [\"heck\"] }]\nexamples.allowed = [\"fine\"]\n",
     )
     .unwrap();
-    let (code, out, _) = run(&["check", "--policy", path.to_str().unwrap()], "");
-    let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(code, 1);
+    std::fs::write(
+        dir.join("aup.test.toml"),
+        "[[case]]\nname = \"mild\"\ntext = \"darn\"\npresent = [\"profanity\"]\nabsent = [\"hate.*\"]\n\
+         [[case]]\ntext = \"all good\"\nabsent = [\"profanity\"]\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&["test", "-v", "--coverage", policy.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("aup/r/violating[1]: PASS"), "{out}");
+    assert!(out.contains("aup/r/allowed[0]: PASS"), "{out}");
+    assert!(out.contains("aup.test/mild: PASS"), "{out}");
+    assert!(out.contains("aup.test/case[1]: PASS"), "{out}");
     assert!(
-        out.contains("r: \"oh well\": expected the rule fires, but it did not"),
+        out.contains("terms matched by some example: 2 of 2"),
         "{out}"
     );
-    assert!(out.contains("2 passed, 1 failed"), "{out}");
+    assert!(out.trim_end().ends_with("5 passed, 0 failed"), "{out}");
+
+    // A failing example: exit 1 and a readable diff.
+    std::fs::write(
+        &policy,
+        std::fs::read_to_string(&policy).unwrap().replace(
+            "examples.allowed = [\"fine\"]",
+            "examples.allowed = [\"darn fine\"]",
+        ),
+    )
+    .unwrap();
+    let (code, out, _) = run(&["test", policy.to_str().unwrap()], "");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "FAIL aup/r/allowed[0]\n  text:     \"darn fine\"\n  expected: `r` does not fire\n  got:      r (profanity) on [\"darn\"]"
+        ),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("4 passed, 1 failed"), "{out}");
 }
 
 #[test]

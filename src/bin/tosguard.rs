@@ -6,21 +6,29 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use tosguard::{Action, Policy};
+use std::path::Path;
+
+use tosguard::{Policy, PolicyStack, testing};
 
 const USAGE: &str = "\
 usage: tosguard <command> [options]
 
 commands:
-  classify [--policy FILE]... [--builtin NAME]...
+  classify [--policy FILE]... [--builtin NAME]... [--statements]
       Reads JSON lines {\"id\": ..., \"text\": ...} (or plain text lines) on stdin and
       writes one JSON object per input line, in order. Without --policy or --builtin,
-      uses the built-in `baseline` policy.
+      uses the built-in `baseline` policy. With several policies (a host's and a
+      platform's, say), each is a layer: the output adds each layer's decision and
+      where they disagree. --statements adds, for content a policy removes, an EU
+      DSA Article 17 statement of reasons in the Transparency Database's fields.
   explain [--policy FILE]... [--builtin NAME]... [--json] [TEXT]
       Explains the decision on TEXT (or on each line of stdin): the folded text,
       every hit, and each rule that matched, fired or was suppressed.
-  check [--policy FILE]... [--builtin NAME]...
-      Runs every rule's embedded examples; exits 1 if one fails.
+  test [-v] [--coverage] POLICY...
+      Runs each policy's embedded examples and the test file beside it
+      (`aup.toml` -> `aup.test.toml`). POLICY is a file or a built-in name. -v prints
+      one line per case; --coverage lists rules and terms no example exercises.
+      Exits 1 if a case fails.
   builtins
       Lists the built-in policies.
 
@@ -40,15 +48,20 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        "classify" => match load_policies(rest) {
-            Ok(policies) => classify(&policies),
-            Err(code) => code,
-        },
+        "classify" => {
+            let statements = rest.iter().any(|a| a == "--statements");
+            let rest: Vec<String> = rest
+                .iter()
+                .filter(|a| *a != "--statements")
+                .cloned()
+                .collect();
+            match load_policies(&rest) {
+                Ok(policies) => classify(&policies, statements),
+                Err(code) => code,
+            }
+        }
         "explain" => explain(rest),
-        "check" => match load_policies(rest) {
-            Ok(policies) => check(&policies),
-            Err(code) => code,
-        },
+        "test" => test(rest),
         "builtins" => {
             for name in tosguard::builtin_names() {
                 println!("{name}");
@@ -132,7 +145,11 @@ fn parse_line(line: &str, lineno: usize) -> Result<(Value, String), (Value, Stri
     }
 }
 
-fn classify(policies: &[Policy]) -> ExitCode {
+fn classify(policies: &[Policy], statements: bool) -> ExitCode {
+    let stack = policies
+        .iter()
+        .cloned()
+        .fold(PolicyStack::new(), PolicyStack::layer);
     let stdin = io::stdin();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -157,7 +174,7 @@ fn classify(policies: &[Policy]) -> ExitCode {
             Err(e) => json!({"id": lineno, "error": format!("line {lineno}: not UTF-8: {e}")}),
             Ok(line) => match parse_line(line, lineno) {
                 Err((id, error)) => json!({"id": id, "error": error}),
-                Ok((id, text)) => record(id, &text, policies),
+                Ok((id, text)) => record(id, &text, &stack, statements),
             },
         };
         if writeln!(out, "{record}").is_err() {
@@ -171,17 +188,15 @@ fn classify(policies: &[Policy]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn record(id: Value, text: &str, policies: &[Policy]) -> Value {
-    let mut action = Action::None;
+fn record(id: Value, text: &str, stack: &PolicyStack, statements: bool) -> Value {
+    let verdict = stack.classify(text);
     let mut findings = Vec::new();
     let mut decisions = Vec::new();
-    for policy in policies {
-        let verdict = policy.classify(text);
-        action = action.max(verdict.action());
-        decisions.push(json!({"policy": policy.id(), "action": verdict.action()}));
-        for f in verdict.findings() {
+    for v in verdict.layers() {
+        decisions.push(json!({"policy": v.policy(), "action": v.action()}));
+        for f in v.findings() {
             findings.push(json!({
-                "policy": policy.id(),
+                "policy": v.policy(),
                 "rule": f.rule(),
                 "category": f.category(),
                 "severity": f.severity(),
@@ -190,28 +205,140 @@ fn record(id: Value, text: &str, policies: &[Policy]) -> Value {
             }));
         }
     }
-    let mut obj = json!({"id": id, "action": action, "findings": findings});
-    if policies.len() > 1 {
+    let mut obj = json!({"id": id, "action": verdict.action(), "findings": findings});
+    if statements {
+        let sors: Vec<Value> = verdict
+            .layers()
+            .iter()
+            .filter_map(|v| {
+                v.statement_of_reasons().map(|sor| {
+                    let mut o = json!({"policy": v.policy()});
+                    if let (Value::Object(o), Ok(Value::Object(fields))) =
+                        (&mut o, serde_json::to_value(&sor))
+                    {
+                        o.extend(fields);
+                    }
+                    o
+                })
+            })
+            .collect();
+        if !sors.is_empty() {
+            obj["statements"] = Value::Array(sors);
+        }
+    }
+    if verdict.layers().len() > 1 {
         obj["decisions"] = Value::Array(decisions);
+        let disagreements = verdict.disagreements();
+        if !disagreements.is_empty() {
+            obj["disagreements"] = json!(disagreements);
+        }
     }
     obj
 }
 
-fn check(policies: &[Policy]) -> ExitCode {
-    let mut failed = false;
-    for policy in policies {
-        let report = policy.check_examples();
-        println!("{}: {report}", policy.id());
+fn test(args: &[String]) -> ExitCode {
+    let mut verbose = false;
+    let mut want_coverage = false;
+    let mut targets = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "-v" | "--verbose" => verbose = true,
+            "--coverage" => want_coverage = true,
+            s if s.starts_with('-') => {
+                eprintln!("tosguard: unknown option `{s}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            _ => targets.push(a.clone()),
+        }
+    }
+    if targets.is_empty() {
+        eprintln!("tosguard: `test` needs at least one policy\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut total = testing::TestReport::default();
+    let mut broken = false;
+    for target in &targets {
+        let path = Path::new(target);
+        let is_file = path.exists();
+        let policy = if is_file {
+            Policy::from_file(path)
+        } else {
+            Policy::builtin(target)
+        };
+        let policy = match policy {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("tosguard: policy `{target}` does not compile:\n{e}");
+                broken = true;
+                continue;
+            }
+        };
+        let mut report = policy.check_examples();
+        let mut texts = Vec::new();
+        if is_file {
+            let beside = testing::test_file_for(path);
+            if beside.exists() {
+                match testing::run_test_file(&policy, &beside) {
+                    Ok(r) => report.merge(r),
+                    Err(e) => {
+                        eprintln!(
+                            "tosguard: test file `{}` is invalid:\n{e}",
+                            beside.display()
+                        );
+                        broken = true;
+                    }
+                }
+                if let Ok(src) = std::fs::read_to_string(&beside) {
+                    texts.push(src);
+                }
+            }
+        }
+        if verbose {
+            for r in &report.results {
+                println!("{}: {}", r.id, if r.passed { "PASS" } else { "FAIL" });
+            }
+        }
+        for f in &report.failures {
+            println!("{f}");
+        }
         for rule in &report.without_examples {
             println!("{}: rule `{rule}` has no examples", policy.id());
         }
-        failed |= !report.is_ok();
+        if want_coverage {
+            let case_texts = case_texts(&texts);
+            let refs: Vec<&str> = case_texts.iter().map(String::as_str).collect();
+            println!(
+                "coverage of `{}`:\n{}",
+                policy.id(),
+                testing::coverage(&policy, &refs)
+            );
+        }
+        total.merge(report);
     }
-    if failed {
+    println!("{} passed, {} failed", total.passed, total.failures.len());
+    if broken || !total.is_ok() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The `text` of every case of test files, for coverage.
+fn case_texts(sources: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in sources
+        .iter()
+        .filter_map(|src| src.parse::<toml::Table>().ok())
+    {
+        if let Some(toml::Value::Array(cases)) = table.get("case") {
+            for case in cases {
+                if let Some(toml::Value::String(text)) = case.get("text") {
+                    out.push(text.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn explain(args: &[String]) -> ExitCode {
