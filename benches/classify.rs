@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::AhoCorasick;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tosguard::Policy;
 
@@ -74,10 +74,11 @@ fn bench_posts(c: &mut Criterion, name: &str, posts: &[&str], policy: &Policy, a
 
 fn benches(c: &mut Criterion) {
     let policy = Policy::baseline();
-    let ac = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(tosguard::__bench::patterns(&policy))
-        .expect("patterns compile");
+    // The same terms, in an automaton built exactly as the policy builds its own.
+    let Ok(ac) = tosguard::__bench::automaton(&tosguard::__bench::patterns(&policy)) else {
+        eprintln!("the policy's patterns do not build an automaton");
+        return;
+    };
     bench_posts(c, "en", EN, &policy, &ac);
     bench_posts(c, "fr", FR, &policy, &ac);
 
@@ -101,5 +102,28 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(classify, benches);
+/// Inputs built to defeat a naive engine: many quotation marks, one endless sentence
+/// full of hits. Throughput must not fall as the input grows (linear time).
+fn adversarial(c: &mut Criterion) {
+    let policy = Policy::baseline();
+    let units: [(&str, &str); 3] = [
+        ("quotes", "\"a\" 'b' « c » "),
+        ("one_sentence_of_hits", "i will not kill you and "),
+        ("unclosed_quotes", "\"i will kill you "),
+    ];
+    for (name, unit) in units {
+        let mut g = c.benchmark_group(format!("adversarial_{name}"));
+        g.sample_size(10);
+        for size in [64 << 10, 512 << 10] {
+            let text = unit.repeat(size / unit.len());
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_function(format!("{}KiB", size >> 10), |b| {
+                b.iter(|| black_box(policy.classify(black_box(&text))))
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(classify, benches, adversarial);
 criterion_main!(classify);

@@ -297,6 +297,8 @@ pub(crate) struct Compiled {
     pub(crate) automaton: AhoCorasick,
     pub(crate) patterns: Vec<Vec<PatternUse>>,
     pub(crate) pattern_text: Vec<String>,
+    /// Per pattern: [`crate::engine::pattern_flags`].
+    pub(crate) pattern_flags: Vec<u8>,
     /// A stable hash of everything that decides a verdict.
     pub(crate) fingerprint: String,
     /// The policies whose rules this holds: one, or the layers of a stack.
@@ -326,6 +328,14 @@ struct PatternSet {
 }
 
 impl PatternSet {
+    fn flags(&self) -> Vec<u8> {
+        self.text
+            .iter()
+            .zip(&self.uses)
+            .map(|(t, u)| crate::engine::pattern_flags(t, u))
+            .collect()
+    }
+
     fn add(&mut self, folded: String, lex: u32, mode: MatchMode) {
         let i = match self.index.get(&folded) {
             Some(&i) => i,
@@ -569,6 +579,24 @@ struct PendingLexicon<'a> {
     spec: &'a crate::spec::LexiconSpec,
     added: Vec<(usize, S<String>)>,
     removed: Vec<(usize, S<String>)>,
+}
+
+/// The one automaton of a policy. Overlapping search needs `MatchKind::Standard`; a
+/// DFA is the fastest to search and, for policy-sized term lists (thousands of
+/// terms), small enough.
+pub(crate) fn build_automaton(
+    patterns: &[String],
+) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    let total: usize = patterns.iter().map(String::len).sum();
+    let kind = if total <= 1 << 20 {
+        Some(aho_corasick::AhoCorasickKind::DFA)
+    } else {
+        None
+    };
+    AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(kind)
+        .build(patterns)
 }
 
 /// Compiles loaded packs (parents first, root last) into a policy.
@@ -1109,9 +1137,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
     rules.retain(|r| !disabled.contains(&r.id));
 
     problems.append(&mut b.problems);
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(&b.patterns.text);
+    let automaton = build_automaton(&b.patterns.text);
     let automaton = match automaton {
         Ok(a) => a,
         Err(e) => {
@@ -1138,6 +1164,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         contexts,
         rules,
         automaton,
+        pattern_flags: b.patterns.flags(),
         patterns: b.patterns.uses,
         pattern_text: b.patterns.text,
         fingerprint: String::new(),
@@ -1210,10 +1237,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
         }
         metas.extend(layer.layers.first().cloned());
     }
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(&patterns.text)
-        .ok()?;
+    let automaton = build_automaton(&patterns.text).ok()?;
     Some(Compiled {
         id: metas
             .iter()
@@ -1229,6 +1253,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
         contexts,
         rules,
         automaton,
+        pattern_flags: patterns.flags(),
         patterns: patterns.uses,
         pattern_text: patterns.text,
         fingerprint: metas

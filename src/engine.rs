@@ -8,7 +8,8 @@ use crate::normalize::{Normalized, is_word_char, normalize_into};
 use crate::spec::{MatchMode, Scope};
 use crate::verdict::{Evidence, Finding, Verdict};
 
-/// Matches kept per condition node and window: bounds the work on adversarial input.
+/// Cue hits examined per word when walking back to a context cue (all of them in any
+/// real text; a bound on adversarial input).
 const MAX_MATCHES: usize = 64;
 
 /// A word of the folded text.
@@ -196,14 +197,93 @@ pub(crate) fn segment(text: &str, s: &mut Scratch) {
             clause,
         });
     }
+    // Merge the quoted regions into disjoint, sorted ones: lookups are then binary
+    // searches, and nested or overlapping quotes cost nothing extra.
     s.quotes.sort_unstable();
+    let mut merged: usize = 0;
+    for k in 0..s.quotes.len() {
+        let Some(&(a, b)) = s.quotes.get(k) else {
+            break;
+        };
+        match merged.checked_sub(1).and_then(|m| s.quotes.get_mut(m)) {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => {
+                if let Some(slot) = s.quotes.get_mut(merged) {
+                    *slot = (a, b);
+                }
+                merged += 1;
+            }
+        }
+    }
+    s.quotes.truncate(merged);
+    let quotes = &s.quotes;
     let outside = s
         .tokens
         .iter()
-        .filter(|t| !s.quotes.iter().any(|&(a, b)| t.start > a && t.end <= b))
+        .filter(|t| !in_quotes(quotes, t.start, t.end))
         .take(2)
         .count();
     s.quotes_embedded = outside >= 2;
+}
+
+/// Whether the bytes `start..end` lie inside one of the sorted, disjoint quoted
+/// regions (strictly after the opening mark, up to the closing one).
+fn in_quotes(quotes: &[(u32, u32)], start: u32, end: u32) -> bool {
+    let i = quotes.partition_point(|&(a, _)| a < start);
+    i.checked_sub(1)
+        .and_then(|i| quotes.get(i))
+        .is_some_and(|&(_, b)| end <= b)
+}
+
+/// Pattern flags, computed once per automaton pattern.
+pub(crate) const FIRST_IS_WORD: u8 = 1;
+pub(crate) const LAST_IS_WORD: u8 = 2;
+pub(crate) const HAS_WORD: u8 = 4;
+pub(crate) const HAS_PREFIX: u8 = 8;
+pub(crate) const HAS_INFIX: u8 = 16;
+
+/// The flags of a pattern: whether it starts and ends with a word character, and
+/// the match modes its lexicons use.
+pub(crate) fn pattern_flags(text: &str, uses: &[crate::compile::PatternUse]) -> u8 {
+    let mut f = 0;
+    if text.chars().next().is_some_and(is_word_char) {
+        f |= FIRST_IS_WORD;
+    }
+    if text.chars().next_back().is_some_and(is_word_char) {
+        f |= LAST_IS_WORD;
+    }
+    for u in uses {
+        f |= match u.mode {
+            MatchMode::Word => HAS_WORD,
+            MatchMode::Prefix => HAS_PREFIX,
+            MatchMode::Infix => HAS_INFIX,
+        };
+    }
+    f
+}
+
+/// Whether the character ending at byte `at` is a word character.
+fn word_char_before(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at.wrapping_sub(1)) {
+        None => false,
+        Some(&b) if b.is_ascii() => is_word_char(b as char),
+        Some(_) => text
+            .get(..at)
+            .and_then(|t| t.chars().next_back())
+            .is_some_and(is_word_char),
+    }
+}
+
+/// Whether the character starting at byte `at` is a word character.
+fn word_char_at(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
+        None => false,
+        Some(&b) if b.is_ascii() => is_word_char(b as char),
+        Some(_) => text
+            .get(at..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(is_word_char),
+    }
 }
 
 /// The first token at or after byte `at`, or containing it.
@@ -218,27 +298,20 @@ pub(crate) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.present.resize(c.lexicons.len(), false);
     for m in c.automaton.find_overlapping_iter(text) {
         let (start, end) = (m.start(), m.end());
-        let Some(uses) = c.patterns.get(m.pattern().as_usize()) else {
+        let p = m.pattern().as_usize();
+        let (Some(uses), Some(&flags)) = (c.patterns.get(p), c.pattern_flags.get(p)) else {
             continue;
         };
-        let first_is_word = text
-            .get(start..)
-            .and_then(|t| t.chars().next())
-            .is_some_and(is_word_char);
-        let last_is_word = text
-            .get(..end)
-            .and_then(|t| t.chars().next_back())
-            .is_some_and(is_word_char);
-        let left_ok = !first_is_word
-            || text
-                .get(..start)
-                .and_then(|t| t.chars().next_back())
-                .is_none_or(|p| !is_word_char(p));
-        let right_ok = !last_is_word
-            || text
-                .get(end..)
-                .and_then(|t| t.chars().next())
-                .is_none_or(|n| !is_word_char(n));
+        // Cheap rejection first: most automaton matches are short terms inside longer
+        // words.
+        let left_ok = flags & FIRST_IS_WORD == 0 || !word_char_before(text, start);
+        let right_ok = flags & LAST_IS_WORD == 0 || !word_char_at(text, end);
+        let any = flags & HAS_INFIX != 0
+            || (flags & HAS_PREFIX != 0 && left_ok)
+            || (flags & HAS_WORD != 0 && left_ok && right_ok);
+        if !any {
+            continue;
+        }
         let ts = token_at(&s.tokens, start as u32);
         let te = token_at(&s.tokens, (end as u32).saturating_sub(1));
         let (Some(&tok_s), Some(&tok_e)) = (s.tokens.get(ts), s.tokens.get(te)) else {
@@ -386,6 +459,9 @@ impl Eval<'_> {
     }
 
     /// Evaluates `node` over the hits of one window; the matches are `buf[returned..]`.
+    ///
+    /// Every operator is O(n log n) in the matches of its operands, and no operator
+    /// drops matches: padding a text with decoys cannot hide a threat at its end.
     fn eval(&mut self, node: &Node, window: (usize, usize)) -> usize {
         let start = self.buf.len();
         match node {
@@ -401,9 +477,6 @@ impl Eval<'_> {
                                 ev,
                                 n: 1,
                             });
-                            if self.buf.len() - start >= MAX_MATCHES {
-                                break;
-                            }
                         }
                     }
                 }
@@ -414,8 +487,6 @@ impl Eval<'_> {
             Node::Or(a, b) => {
                 self.eval(a, window);
                 self.eval(b, window);
-                self.buf
-                    .truncate(start + MAX_MATCHES.min(self.buf.len() - start));
             }
             Node::And(a, b) => match (&**a, &**b) {
                 (Node::Not(x), other) | (other, Node::Not(x)) => {
@@ -434,53 +505,68 @@ impl Eval<'_> {
                         self.buf.truncate(start);
                         return start;
                     }
-                    let out = self.buf.len();
+                    // Each left match pairs with the right match nearest to it.
+                    if let Some(r) = self.buf.get_mut(sb..eb) {
+                        r.sort_unstable_by_key(|m| m.ts);
+                    }
                     for li in start..sb {
                         let Some(&l) = self.buf.get(li) else { break };
-                        let mut best: Option<(u32, M)> = None;
-                        for ri in sb..eb {
-                            let Some(&r) = self.buf.get(ri) else { break };
-                            let d = l.ts.abs_diff(r.ts);
-                            if best.is_none_or(|(bd, _)| d < bd) {
-                                best = Some((d, r));
-                            }
-                        }
-                        if let Some((_, r)) = best {
+                        let right = self.buf.get(sb..eb).unwrap_or(&[]);
+                        let k = right.partition_point(|m| m.ts < l.ts);
+                        let best = [k.checked_sub(1), Some(k)]
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|k| right.get(k).copied())
+                            .min_by_key(|r| r.ts.abs_diff(l.ts));
+                        if let Some(r) = best {
                             let m = self.merge(l, r);
                             self.buf.push(m);
                         }
                     }
-                    self.settle(start, out);
+                    self.settle(start, eb);
                 }
             },
             Node::Before(a, b, n) | Node::Near(a, b, n) => {
                 let ordered = matches!(node, Node::Before(..));
-                let sa = self.eval(a, window);
-                let sb2 = self.eval(b, window);
+                self.eval(a, window);
+                let sb = self.eval(b, window);
                 let eb = self.buf.len();
-                let out = eb;
-                for ri in sb2..eb {
+                // Left matches sorted by end; for `near`, a copy sorted by start.
+                if let Some(l) = self.buf.get_mut(start..sb) {
+                    l.sort_unstable_by_key(|m| (m.te, m.ts));
+                }
+                let by_start = eb;
+                if !ordered {
+                    self.buf.extend_from_within(start..sb);
+                    if let Some(l) = self.buf.get_mut(by_start..) {
+                        l.sort_unstable_by_key(|m| (m.ts, m.te));
+                    }
+                }
+                let out = self.buf.len();
+                for ri in sb..eb {
                     let Some(&r) = self.buf.get(ri) else { break };
-                    let mut best: Option<(u32, M)> = None;
-                    for li in sa..sb2 {
-                        let Some(&l) = self.buf.get(li) else { break };
-                        let d = if l.te < r.ts {
-                            r.ts - l.te
-                        } else if !ordered && r.te < l.ts {
-                            l.ts - r.te
-                        } else {
-                            continue;
-                        };
-                        if d <= *n && best.is_none_or(|(bd, _)| d < bd) {
-                            best = Some((d, l));
+                    let left = self.buf.get(start..sb).unwrap_or(&[]);
+                    // The left match ending last before `r` starts.
+                    let k = left.partition_point(|m| m.te < r.ts);
+                    let mut best = k
+                        .checked_sub(1)
+                        .and_then(|k| left.get(k))
+                        .filter(|l| r.ts - l.te <= *n)
+                        .map(|&l| (r.ts - l.te, l));
+                    if !ordered {
+                        // Or the left match starting first after `r` ends.
+                        let starts = self.buf.get(by_start..out).unwrap_or(&[]);
+                        let k = starts.partition_point(|m| m.ts <= r.te);
+                        if let Some(&l) = starts.get(k).filter(|l| l.ts - r.te <= *n) {
+                            let d = l.ts - r.te;
+                            if best.is_none_or(|(bd, _)| d < bd) {
+                                best = Some((d, l));
+                            }
                         }
                     }
                     if let Some((_, l)) = best {
                         let m = self.merge(l, r);
                         self.buf.push(m);
-                        if self.buf.len() - out >= MAX_MATCHES {
-                            break;
-                        }
                     }
                 }
                 self.settle(start, out);
@@ -512,7 +598,7 @@ impl Compiled {
                     && evidence
                         .iter()
                         .filter_map(|&i| hits.get(i as usize))
-                        .any(|h| s.quotes.iter().any(|&(a, b)| h.start > a && h.end <= b))
+                        .any(|h| in_quotes(&s.quotes, h.start, h.end))
             }
             ContextKind::Question => {
                 evidence
@@ -525,21 +611,36 @@ impl Compiled {
                             .unwrap_or(false)
                     })
             }
-            ContextKind::Cue { lex, scope, window } => evidence
-                .iter()
-                .filter_map(|&i| hits.get(i as usize).map(|h| (i, h)))
-                .any(|(i, h)| {
-                    let unit = h.unit(*scope);
-                    hits[..i as usize]
-                        .iter()
-                        .rev()
-                        .take_while(|c| c.unit(*scope) == unit)
-                        .any(|c| {
-                            c.lex == *lex
-                                && c.end <= h.start
-                                && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
-                        })
-                }),
+            ContextKind::Cue { lex, scope, window } => {
+                // The cue hits, in text order, from the per-lexicon index.
+                let (a, b) = (
+                    s.lex_off.get(*lex as usize).copied().unwrap_or(0) as usize,
+                    s.lex_off.get(*lex as usize + 1).copied().unwrap_or(0) as usize,
+                );
+                let cues = s.lex_hits.get(a..b).unwrap_or(&[]);
+                evidence
+                    .iter()
+                    .filter_map(|&i| hits.get(i as usize))
+                    .any(|h| {
+                        let unit = h.unit(*scope);
+                        // Cues that end before the word, nearest first, while in its unit
+                        // (and window): a binary search, then a short walk back.
+                        let before = cues.partition_point(|&c| {
+                            hits.get(c as usize).is_some_and(|c| c.start < h.start)
+                        });
+                        cues.get(..before)
+                            .unwrap_or(&[])
+                            .iter()
+                            .rev()
+                            .filter_map(|&c| hits.get(c as usize))
+                            .take_while(|c| {
+                                c.unit(*scope) == unit
+                                    && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
+                            })
+                            .take(MAX_MATCHES)
+                            .any(|c| c.end <= h.start)
+                    })
+            }
         }
     }
 
@@ -646,9 +747,11 @@ impl Compiled {
                 continue;
             };
             let span = s.norm.original_range(h.start as usize..h.end as usize);
+            // Hits come in text order: a repeated span (one word in two lexicons) is
+            // next to its twin.
             if out
-                .iter()
-                .any(|e| e.start == span.start && e.end == span.end)
+                .last()
+                .is_some_and(|e| e.start == span.start && e.end == span.end)
             {
                 continue;
             }

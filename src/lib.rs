@@ -74,6 +74,13 @@ pub mod __bench {
     pub fn patterns(policy: &Policy) -> Vec<String> {
         policy.patterns_for_bench()
     }
+
+    /// An automaton over `patterns` built exactly as a policy builds its own.
+    pub fn automaton(
+        patterns: &[String],
+    ) -> Result<aho_corasick::AhoCorasick, aho_corasick::BuildError> {
+        crate::compile::build_automaton(patterns)
+    }
 }
 
 /// The README's examples, compiled and run as doc tests.

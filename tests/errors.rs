@@ -302,3 +302,65 @@ fn no_panic_on_odd_policies() {
         assert!(Policy::from_toml_str(src).is_err(), "{src:?} compiled");
     }
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+    use tosguard::Policy;
+
+    fn condition() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            Just("harm".to_string()),
+            Just("you".to_string()),
+            Just("nope".to_string()),
+            Just("and".to_string()),
+            Just("or".to_string()),
+            Just("not".to_string()),
+            Just("(".to_string()),
+            Just(")".to_string()),
+            Just("\"kill 'em\"".to_string()),
+            Just("\"".to_string()),
+            (0u32..5).prop_map(|n| format!("before({n})")),
+            (0u32..5).prop_map(|n| format!("near({n})")),
+            Just("before(".to_string()),
+            "\\PC{0,3}",
+        ];
+        prop::collection::vec(token, 0..12).prop_map(|t| t.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn any_condition_compiles_or_errors(cond in condition()) {
+            let src = format!(
+                "[policy]\nid = \"p\"\nextends = [\"taxonomy\"]\n[lexicons.harm]\nterms = [\"kill\"]\n[lexicons.you]\nterms = [\"you\"]\n[[rules]]\nid = \"r\"\ncategory = \"violence.threat\"\nwhen = '{}'\n",
+                cond.replace('\'', "")
+            );
+            match Policy::from_toml_str(&src) {
+                Ok(p) => { let _ = p.classify("i kill you, kill 'em"); }
+                Err(e) => {
+                    prop_assert!(!e.problems().is_empty());
+                    let _ = e.to_string();
+                }
+            }
+        }
+
+        #[test]
+        fn any_text_as_a_policy_errors_cleanly(src in "\\PC{0,300}") {
+            if let Err(e) = Policy::from_toml_str(&src) {
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+
+        #[test]
+        fn any_terms_compile_or_error(terms in prop::collection::vec("\\PC{0,12}", 0..6)) {
+            let list: Vec<String> = terms.iter().map(|t| format!("{t:?}")).collect();
+            let src = format!("[policy]\nid = \"p\"\n[lexicons.x]\nterms = [{}]\n", list.join(", "));
+            if let Ok(p) = Policy::from_toml_str(&src) {
+                for t in &terms {
+                    let _ = p.classify(t);
+                }
+            }
+        }
+    }
+}

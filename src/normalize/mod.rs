@@ -102,6 +102,16 @@ pub(crate) fn normalize_into(input: &str, opts: &NormalizeOptions, out: &mut Nor
             push_space(out, c, start, end, &mut last_space);
             continue;
         }
+        if c.is_ascii() {
+            last_space = false;
+            out.text.push(if c == '`' {
+                '\''
+            } else {
+                c.to_ascii_lowercase()
+            });
+            out.src.push((start, end));
+            continue;
+        }
         if is_dropped(c, opts) {
             extend_last(out, start, end);
             continue;
