@@ -10,7 +10,7 @@ use crate::builtin;
 use crate::condition::{self, Expr};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::expand::expand;
-use crate::normalize::{NormalizeOptions, term_variants};
+use crate::normalize::{NormalizeOptions, joined_variant, term_variants};
 use crate::spec::{ExamplesSpec, MatchMode, PolicyFile, S, Scope};
 use crate::verdict::{Action, Severity};
 
@@ -356,12 +356,48 @@ impl PatternSet {
 }
 
 /// How a lexicon's terms match.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct TermOptions {
     mode: MatchMode,
     fuzzy: u8,
     joined: bool,
+    /// Whether the evasion variants of each term (stretched, masked, leetspeak
+    /// readings) are compiled too; off for context cues, which are function words.
+    variants: bool,
 }
+
+impl Default for TermOptions {
+    fn default() -> Self {
+        TermOptions {
+            mode: MatchMode::Word,
+            fuzzy: 0,
+            joined: false,
+            variants: true,
+        }
+    }
+}
+
+impl TermOptions {
+    /// Options for context cues and other function-word lists: exact folded terms.
+    fn exact() -> Self {
+        TermOptions {
+            variants: false,
+            ..TermOptions::default()
+        }
+    }
+}
+
+/// A term folded exactly as text is folded (the first of its variants), without
+/// computing the others.
+fn canonical(term: &str, opts: &NormalizeOptions) -> String {
+    let mut n = crate::normalize::Normalized::new();
+    crate::normalize::normalize_into(term.trim(), opts, &mut n);
+    n.text().trim().to_string()
+}
+
+/// Most automaton patterns one term may add: evasion variants grow with the length
+/// of a term, and a policy of thousands of terms must stay small and fast to build.
+const MAX_VARIANTS_PER_TERM: usize = 16;
 
 struct Builder<'a> {
     packs: &'a [Pack],
@@ -396,6 +432,7 @@ impl Builder<'_> {
             mode,
             fuzzy,
             joined,
+            variants: with_variants,
         } = how;
         for (i, term) in terms.iter().enumerate() {
             let tpath = format!("{path}[{i}]");
@@ -420,7 +457,24 @@ impl Builder<'_> {
                 }
             };
             for t in expanded {
-                let variants = term_variants(&t, &self.opts, fuzzy);
+                // Evasion variants are for single words: a phrase of common words would
+                // multiply them, and a disguise hides in the one word that carries it.
+                let single_word = !t.trim().contains(char::is_whitespace);
+                let mut variants = if with_variants && single_word {
+                    term_variants(&t, &self.opts, 0)
+                } else {
+                    vec![canonical(&t, &self.opts)]
+                };
+                variants.truncate(MAX_VARIANTS_PER_TERM);
+                if fuzzy > 0 && with_variants && single_word {
+                    // Typo variants (one letter missing, doubled or swapped) come on top
+                    // of the cap: the lexicon asked for them.
+                    for v in term_variants(&t, &self.opts, fuzzy) {
+                        if !variants.contains(&v) {
+                            variants.push(v);
+                        }
+                    }
+                }
                 let Some(first) = variants.first() else {
                     continue;
                 };
@@ -440,8 +494,10 @@ impl Builder<'_> {
                     );
                     continue;
                 }
-                if joined && first.contains(' ') {
-                    self.patterns.add(first.replace(' ', ""), lex, mode);
+                if joined {
+                    if let Some(j) = joined_variant(&t) {
+                        self.patterns.add(j, lex, mode);
+                    }
                 }
                 for v in variants {
                     self.patterns.add(v, lex, mode);
@@ -588,14 +644,14 @@ pub(crate) fn build_automaton(
     patterns: &[String],
 ) -> Result<AhoCorasick, aho_corasick::BuildError> {
     let total: usize = patterns.iter().map(String::len).sum();
-    let kind = if total <= 1 << 20 {
-        Some(aho_corasick::AhoCorasickKind::DFA)
+    let kind = if total <= 16 << 10 {
+        aho_corasick::AhoCorasickKind::DFA
     } else {
-        None
+        aho_corasick::AhoCorasickKind::ContiguousNFA
     };
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
-        .kind(kind)
+        .kind(Some(kind))
         .build(patterns)
 }
 
@@ -837,6 +893,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
             mode: p.spec.mode,
             fuzzy: p.spec.fuzzy.min(1),
             joined: p.spec.joined,
+            variants: true,
         };
         // Folded forms of the removed terms, each with where it was written.
         let mut removed: Vec<(String, bool)> = Vec::new();
@@ -974,7 +1031,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 lex,
                 &format!("{path}.cues"),
                 &c.cues,
-                TermOptions::default(),
+                TermOptions::exact(),
                 &mut [],
             );
         }

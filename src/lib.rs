@@ -35,6 +35,8 @@ mod condition;
 mod dsa;
 mod engine;
 mod error;
+#[cfg(feature = "eval")]
+pub mod eval;
 mod expand;
 mod explain;
 mod normalize;

@@ -216,3 +216,32 @@ fn explain_shows_the_suppressing_context() {
     assert_eq!(code, 0);
     assert!(out.contains("suppressed by negated"), "{out}");
 }
+
+#[test]
+fn eval_scores_a_hatecheck_style_file() {
+    let dir = std::env::temp_dir().join(format!("tosguard-cli-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cases.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"id\":\"a\",\"functionality\":\"dehum_h\",\"label\":\"hateful\",\"text\":\"Muslims are vermin.\"}\n",
+            "{\"id\":\"b\",\"functionality\":\"pos_nh\",\"label\":\"non-hateful\",\"text\":\"Muslims are wonderful neighbours.\"}\n",
+        ),
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let (code, out, err) = run(&["eval", "--json", p], "");
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["cases"], 2);
+    assert_eq!(v["hatecheck"]["scores"]["accuracy"], 1.0);
+    let (code, out, _) = run(&["eval", "--errors", "0", p], "");
+    assert_eq!(code, 0);
+    assert!(out.contains("HateCheck-style: 2 cases"), "{out}");
+    std::fs::write(&path, "{\"id\":1,\"label\":\"hateful\"}\n").unwrap();
+    let (code, _, err) = run(&["eval", p], "");
+    assert_eq!(code, 1);
+    assert!(err.contains(":1: no `text`"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -29,6 +29,10 @@ commands:
       (`aup.toml` -> `aup.test.toml`). POLICY is a file or a built-in name. -v prints
       one line per case; --coverage lists rules and terms no example exercises.
       Exits 1 if a case fails.
+  eval [--policy FILE | --builtin NAME] [--json] [--errors N] DATA.jsonl
+      Scores a policy on labelled JSON lines (HateCheck-style `label`/`functionality`,
+      or moderation-style `labels`): accuracy, precision, recall, F1, per functionality
+      or per label, and the first N wrong cases (default 20).
   builtins
       Lists the built-in policies.
 
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         }
         "explain" => explain(rest),
         "test" => test(rest),
+        "eval" => eval(rest),
         "builtins" => {
             for name in tosguard::builtin_names() {
                 println!("{name}");
@@ -393,6 +398,82 @@ fn explain(args: &[String]) -> ExitCode {
                 println!("== {} :: {text:?}\n{why}\n", policy.id());
             }
         }
+    }
+    ExitCode::SUCCESS
+}
+
+fn eval(args: &[String]) -> ExitCode {
+    let mut opts = Vec::new();
+    let mut data = None;
+    let mut as_json = false;
+    let mut max_errors = 20usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => as_json = true,
+            "--errors" => match it.next().map(|n| n.parse::<usize>()) {
+                Some(Ok(n)) => max_errors = n,
+                _ => {
+                    eprintln!("tosguard: `--errors` needs a number");
+                    return ExitCode::from(2);
+                }
+            },
+            "--policy" | "-p" | "--builtin" | "-b" => {
+                opts.push(a.clone());
+                if let Some(v) = it.next() {
+                    opts.push(v.clone());
+                }
+            }
+            s if s.starts_with("--policy=") || s.starts_with("--builtin=") => opts.push(a.clone()),
+            s if s.starts_with("--errors=") => match s["--errors=".len()..].parse::<usize>() {
+                Ok(n) => max_errors = n,
+                Err(_) => {
+                    eprintln!("tosguard: `--errors` needs a number");
+                    return ExitCode::from(2);
+                }
+            },
+            s if s.starts_with('-') && s.len() > 1 => {
+                eprintln!("tosguard: unknown option `{s}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            _ if data.is_none() => data = Some(a.clone()),
+            _ => {
+                eprintln!("tosguard: `eval` takes one data file\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(data) = data else {
+        eprintln!("tosguard: `eval` needs a data file\n\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let policies = match load_policies(&opts) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let [policy] = policies.as_slice() else {
+        eprintln!("tosguard: `eval` scores one policy at a time");
+        return ExitCode::from(2);
+    };
+    let cases = match tosguard::eval::load_cases(std::path::Path::new(&data)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tosguard: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut report = tosguard::eval::evaluate(policy, &cases);
+    report.truncate_errors(max_errors);
+    if as_json {
+        match serde_json::to_string(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("tosguard: cannot serialise the report: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        print!("{report}");
     }
     ExitCode::SUCCESS
 }
