@@ -395,6 +395,10 @@ fn canonical(term: &str, opts: &NormalizeOptions) -> String {
     n.text().trim().to_string()
 }
 
+/// Longest phrase (in words) of a fuzzy lexicon that gets typo variants: each word
+/// multiplies them.
+const MAX_FUZZY_PHRASE_WORDS: usize = 2;
+
 /// Most automaton patterns one term may add: evasion variants grow with the length
 /// of a term, and a policy of thousands of terms must stay small and fast to build.
 const MAX_VARIANTS_PER_TERM: usize = 16;
@@ -460,17 +464,27 @@ impl Builder<'_> {
                 // Evasion variants are for single words: a phrase of common words would
                 // multiply them, and a disguise hides in the one word that carries it.
                 let single_word = !t.trim().contains(char::is_whitespace);
-                let mut variants = if with_variants && single_word {
+                let evasion = if with_variants && single_word {
                     term_variants(&t, &self.opts, 0)
                 } else {
                     vec![canonical(&t, &self.opts)]
                 };
-                variants.truncate(MAX_VARIANTS_PER_TERM);
-                if fuzzy > 0 && with_variants && single_word {
+                let mut variants: Vec<String> = evasion
+                    .iter()
+                    .take(MAX_VARIANTS_PER_TERM)
+                    .cloned()
+                    .collect();
+                let words = t.split_whitespace().count();
+                if fuzzy > 0 && with_variants && words <= MAX_FUZZY_PHRASE_WORDS {
                     // Typo variants (one letter missing, doubled or swapped) come on top
-                    // of the cap: the lexicon asked for them.
+                    // of the cap, for short phrases too: the lexicon asked for them.
+                    let plain: HashSet<String> = if single_word {
+                        evasion.into_iter().collect()
+                    } else {
+                        term_variants(&t, &self.opts, 0).into_iter().collect()
+                    };
                     for v in term_variants(&t, &self.opts, fuzzy) {
-                        if !variants.contains(&v) {
+                        if !plain.contains(&v) && !variants.contains(&v) {
                             variants.push(v);
                         }
                     }
