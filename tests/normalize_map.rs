@@ -27,14 +27,17 @@ fn norm(s: &str) -> Normalized {
     n
 }
 
+/// An input, its folded text, and `(folded range, original range)` pairs.
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [(std::ops::Range<usize>, std::ops::Range<usize>)],
+);
+
 /// `(folded range, original range)` pairs, raw offsets.
 #[test]
 fn raw_offsets() {
-    let cases: &[(
-        &str,
-        &str,
-        &[(std::ops::Range<usize>, std::ops::Range<usize>)],
-    )] = &[
+    let cases: &[Case] = &[
         ("Kill", "kill", &[(0..4, 0..4), (1..2, 1..2)]),
         ("a  b", "a b", &[(1..2, 1..3), (2..3, 3..4)]),
         (
