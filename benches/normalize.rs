@@ -77,6 +77,26 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // The core folding alone (every evasion family off), for comparison.
+    let core = NormalizeOptions {
+        confusables: false,
+        invisible: true,
+        leetspeak: false,
+        separated_letters: false,
+        repeated_letters: false,
+        masked_letters: false,
+    };
+    for (name, posts) in [("ascii_core_only", ASCII), ("french_core_only", FRENCH)] {
+        let text = corpus(posts, 64 * 1024);
+        let mut out = Normalized::new();
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                normalize_into(black_box(&text), &core, &mut out);
+                black_box(out.text().len())
+            })
+        });
+    }
     // A single short post, as the engine sees most of them.
     let post = ASCII[0];
     let mut out = Normalized::new();

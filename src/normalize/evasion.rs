@@ -8,18 +8,31 @@ use std::mem;
 use super::{NormalizeOptions, Unit, WILDCARD, is_word_char};
 
 /// Runs the passes switched on in `opts`. `scratch` is a reusable second buffer.
+///
+/// The word pass also notes whether the other two passes have anything to do (a
+/// one-char word, a run of four identical letters), so most texts skip them.
 pub(super) fn apply(opts: &NormalizeOptions, units: &mut Vec<Unit>, scratch: &mut Vec<Unit>) {
-    if opts.confusables || opts.leetspeak || opts.masked_letters {
-        words_pass(opts, units);
+    let seen = words_pass(opts, units);
+    let mut joined = false;
+    if opts.separated_letters && seen.single {
+        joined = join_separated(opts, units, scratch);
+        if joined {
+            mem::swap(units, scratch);
+        }
     }
-    if opts.separated_letters {
-        join_separated(opts, units, scratch);
-        mem::swap(units, scratch);
-    }
-    if opts.repeated_letters {
+    if opts.repeated_letters && (seen.long_run || joined) {
         collapse_repeats(units, scratch);
         mem::swap(units, scratch);
     }
+}
+
+/// What the word pass saw.
+#[derive(Default)]
+struct Seen {
+    /// A word of one char (a candidate for the separated-letters pass).
+    single: bool,
+    /// A run of more than three identical letters.
+    long_run: bool,
 }
 
 /// Folded whitespace.
@@ -55,8 +68,8 @@ pub(super) fn leet_of(c: char) -> Option<char> {
 }
 
 /// Chars of a word for the word pass: word chars plus the symbols it may rewrite.
-fn is_pass_char(c: char) -> bool {
-    is_word_char(c) || is_leet_symbol(c) || c == '*'
+fn is_pass_char(u: &Unit) -> bool {
+    u.is_word() || is_leet_symbol(u.c) || u.c == '*'
 }
 
 /// Words that look like leetspeak but are codes or names: left as they are.
@@ -94,8 +107,10 @@ fn looks_like_url(tok: &[Unit]) -> bool {
     scheme || www || email
 }
 
-/// The per-word pass: confusables, leetspeak, masked letters.
-fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) {
+/// The per-word pass: confusables, leetspeak, masked letters (as switched on).
+fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
+    let mut seen = Seen::default();
+    let per_word = opts.confusables || opts.leetspeak || opts.masked_letters;
     let n = units.len();
     let mut i = 0;
     while i < n {
@@ -110,19 +125,42 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) {
         let protected = units.get(i..tok_end).is_some_and(looks_like_url);
         let mut k = i;
         while k < tok_end {
-            if units.get(k).is_none_or(|u| !is_pass_char(u.c)) {
+            if units.get(k).is_none_or(|u| !is_pass_char(u)) {
                 k += 1;
                 continue;
             }
             let ws = k;
-            while k < tok_end && units.get(k).is_some_and(|u| is_pass_char(u.c)) {
+            while k < tok_end && units.get(k).is_some_and(|u| is_pass_char(u)) {
                 k += 1;
             }
             if let Some(w) = units.get_mut(ws..k) {
-                fold_word(opts, w, protected);
+                if per_word {
+                    fold_word(opts, w, protected);
+                }
+                note(w, &mut seen);
             }
         }
         i = tok_end;
+    }
+    seen
+}
+
+/// Notes what the later passes will find in a word (after its folding).
+fn note(w: &[Unit], seen: &mut Seen) {
+    // One word char (`k`, `k!`), or single chars between separators (`k*i*l*l`).
+    if w.iter().filter(|u| u.is_word()).count() == 1 || is_spaced_pattern(w) {
+        seen.single = true;
+    }
+    let mut run = (' ', 0usize);
+    for u in w {
+        run = if u.c == run.0 {
+            (u.c, run.1 + 1)
+        } else {
+            (u.c, 1)
+        };
+        if run.1 > 3 && u.is_alpha() {
+            seen.long_run = true;
+        }
     }
 }
 
@@ -138,41 +176,49 @@ pub(super) fn is_latin(c: char) -> bool {
 
 /// Folds one word (a maximal run of [`is_pass_char`] units inside a token).
 fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], protected: bool) {
-    if opts.confusables {
+    // One scan for what the word holds; most words hold nothing to fold.
+    let (mut alt, mut leetish, mut star, mut digit) = (false, false, false, false);
+    let mut letters = 0usize;
+    for u in w.iter() {
+        alt |= u.alt != '\0';
+        leetish |= is_leetish(u.c);
+        star |= u.c == '*';
+        digit |= u.c.is_ascii_digit();
+        letters += usize::from(u.is_alpha());
+    }
+    if opts.confusables && alt {
         // Latin-dominant: some Latin letter, and at least as many Latin letters as
         // letters of other scripts that have no Latin reading.
         let (mut latin, mut foreign) = (0usize, 0usize);
         for u in w.iter() {
             if is_latin(u.c) {
                 latin += 1;
-            } else if u.alt == '\0' && u.c.is_alphabetic() {
+            } else if u.alt == '\0' && u.is_alpha() {
                 foreign += 1;
             }
         }
         if latin > 0 && latin >= foreign {
             for u in w.iter_mut() {
                 if u.alt != '\0' {
-                    u.c = u.alt;
+                    u.set(u.alt);
                 }
             }
         }
     }
+    if !(leetish || star) {
+        return;
+    }
     // At least two letters, or one when no digit is involved (`a$$`).
-    let letters = w.iter().filter(|u| u.c.is_alphabetic()).count();
-    let min_letters = if w.iter().any(|u| u.c.is_ascii_digit()) {
-        2
-    } else {
-        1
-    };
+    let min_letters = if digit { 2 } else { 1 };
     if protected || letters < min_letters || is_spaced_pattern(w) {
         return;
     }
     // `@name` is a mention, not leetspeak.
-    if opts.leetspeak && w.first().is_none_or(|u| u.c != '@') {
+    if opts.leetspeak && leetish && w.first().is_none_or(|u| u.c != '@') {
         leet_word(w);
     }
     // `a*b` is arithmetic; `f*ck`, `f**k` are four long.
-    if opts.masked_letters && w.len() >= 4 {
+    if opts.masked_letters && star && w.len() >= 4 {
         mask_word(w);
     }
 }
@@ -186,13 +232,9 @@ fn is_spaced_pattern(w: &[Unit]) -> bool {
     w.len() >= 5
         && w.len() % 2 == 1
         && !is_word_char(sym)
-        && w.iter().enumerate().all(|(j, u)| {
-            if j % 2 == 0 {
-                is_word_char(u.c)
-            } else {
-                u.c == sym
-            }
-        })
+        && w.iter()
+            .enumerate()
+            .all(|(j, u)| if j % 2 == 0 { u.is_word() } else { u.c == sym })
 }
 
 /// The next maximal run of leetish units at or after `from`, as `(start, end)`.
@@ -289,7 +331,7 @@ fn leet_word(w: &mut [Unit]) {
         if fold && let Some(run) = w.get_mut(a..b) {
             for u in run {
                 if let Some(l) = leet_of(u.c) {
-                    u.c = l;
+                    u.set(l);
                 }
             }
         }
@@ -315,7 +357,7 @@ fn mask_word(w: &mut [Unit]) {
             && let Some(run) = w.get_mut(a..j)
         {
             for u in run {
-                u.c = WILDCARD;
+                u.set(WILDCARD);
             }
         }
     }
@@ -369,11 +411,11 @@ fn read_sep(units: &[Unit], j: usize) -> Option<(Sep, usize)> {
 /// it is a letter.
 fn single_at(units: &[Unit], k: usize, leet: bool) -> Option<bool> {
     let u = units.get(k)?;
-    let letter = u.c.is_alphabetic();
+    let letter = u.is_alpha();
     if !(letter || (leet && u.c.is_ascii_digit() && leet_of(u.c).is_some())) {
         return None;
     }
-    let free = |o: Option<&Unit>| o.is_none_or(|v| !is_word_char(v.c) && v.c != '\'');
+    let free = |o: Option<&Unit>| o.is_none_or(|v| !v.is_word() && v.c != '\'');
     let before = k.checked_sub(1).and_then(|p| units.get(p));
     (free(before) && free(units.get(k + 1))).then_some(letter)
 }
@@ -435,9 +477,11 @@ fn scan_run(units: &[Unit], i: usize, leet: bool) -> Option<Run> {
     Some(Run { last, valid })
 }
 
-/// Joins runs of ≥ 3 single letters separated by the same separator (`k i l l`).
-fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) {
+/// Joins runs of ≥ 3 single letters separated by the same separator (`k i l l`) into
+/// `out`. Returns whether it joined anything (if not, `out` is to be ignored).
+fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) -> bool {
     out.clear();
+    let mut joined = false;
     let n = units.len();
     let mut i = 0;
     while i < n {
@@ -448,17 +492,18 @@ fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) 
                     while let Some(u) = span.get(k) {
                         let mut u = *u;
                         if let Some(l) = leet_of(u.c).filter(|_| u.c.is_ascii_digit()) {
-                            u.c = l;
+                            u.set(l);
                         }
                         out.push(u);
                         k += 1;
                         // skip the separator
-                        while span.get(k).is_some_and(|v| !is_word_char(v.c)) {
+                        while span.get(k).is_some_and(|v| !v.is_word()) {
                             k += 1;
                         }
                     }
                 }
                 i = run.last + 1;
+                joined = true;
             }
             Some(run) if run.last > i => {
                 out.extend(units.get(i..run.last).unwrap_or_default());
@@ -470,6 +515,7 @@ fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) 
             }
         }
     }
+    joined
 }
 
 /// Shortens runs of more than three identical letters to three, the third covering the
@@ -479,7 +525,7 @@ fn collapse_repeats(units: &[Unit], out: &mut Vec<Unit>) {
     let mut run_c = '\0';
     let mut run_len = 0usize;
     for u in units {
-        if u.c == run_c && u.c.is_alphabetic() {
+        if u.c == run_c && u.is_alpha() {
             run_len += 1;
         } else {
             run_c = u.c;

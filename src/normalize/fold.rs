@@ -42,7 +42,7 @@ fn push_ascii(units: &mut Vec<Unit>, c: char, start: u32, end: u32) {
 
 /// Pushes one unit.
 fn push(units: &mut Vec<Unit>, c: char, alt: char, start: u32, end: u32) {
-    units.push(Unit { c, alt, start, end });
+    units.push(Unit::new(c, alt, start, end));
 }
 
 /// Pushes whitespace, merging it into a whitespace unit just before.
@@ -52,7 +52,7 @@ fn push_space(units: &mut Vec<Unit>, line_break: bool, start: u32, end: u32) {
     {
         last.end = end;
         if line_break {
-            last.c = '\n';
+            last.set('\n');
         }
         return;
     }
@@ -93,8 +93,15 @@ fn is_hangul_vt(c: char) -> bool {
     matches!(c, '\u{1161}'..='\u{1175}' | '\u{11A8}'..='\u{11C2}')
 }
 
+/// No confusable in the table lies in this range (CJK, kana; checked by a unit test):
+/// the look-up is skipped there.
+pub(super) const NO_CONFUSABLES: std::ops::Range<char> = '\u{3000}'..'\u{A000}';
+
 /// The Latin letter a confusable reads as.
 pub(super) fn confusable(c: char) -> Option<char> {
+    if NO_CONFUSABLES.contains(&c) {
+        return None;
+    }
     CONFUSABLES
         .binary_search_by_key(&c, |&(k, _)| k)
         .ok()
@@ -223,20 +230,19 @@ fn push_folded(
         if let Some(last) = units.last_mut()
             && let Some(composed) = compose(last.c, l)
         {
-            last.c = composed;
+            last.set(composed);
             last.end = end;
             return;
         }
         return push(units, l, '\0', start, end);
     }
-    let alt = if opts.confusables && l.is_alphabetic() {
-        single
+    let mut u = Unit::new(l, '\0', start, end);
+    if opts.confusables && u.is_alpha() {
+        u.alt = single
             .then(|| confusable(orig))
             .flatten()
             .or_else(|| confusable(l))
-            .unwrap_or('\0')
-    } else {
-        '\0'
-    };
-    push(units, l, alt, start, end);
+            .unwrap_or('\0');
+    }
+    units.push(u);
 }

@@ -116,6 +116,62 @@ struct Unit {
     start: u32,
     /// End of the original byte range.
     end: u32,
+    /// [`Unit::ALPHA`] and [`Unit::WORD`] of `c`, computed once (the Unicode lookups
+    /// behind them are the costliest part of the passes otherwise).
+    kind: u8,
+}
+
+impl Unit {
+    /// `c` is alphabetic.
+    const ALPHA: u8 = 1;
+    /// `c` is a word char ([`is_word_char`]).
+    const WORD: u8 = 2;
+
+    /// A unit for `c`.
+    fn new(c: char, alt: char, start: u32, end: u32) -> Unit {
+        Unit {
+            c,
+            alt,
+            start,
+            end,
+            kind: kind_of(c),
+        }
+    }
+
+    /// Replaces the char.
+    fn set(&mut self, c: char) {
+        self.c = c;
+        self.kind = kind_of(c);
+    }
+
+    /// Is the char alphabetic?
+    fn is_alpha(&self) -> bool {
+        self.kind & Unit::ALPHA != 0
+    }
+
+    /// Is the char a word char?
+    fn is_word(&self) -> bool {
+        self.kind & Unit::WORD != 0
+    }
+}
+
+/// The [`Unit::kind`] bits of `c`.
+fn kind_of(c: char) -> u8 {
+    if c.is_ascii() {
+        return if c.is_ascii_alphabetic() {
+            Unit::ALPHA | Unit::WORD
+        } else if c.is_ascii_digit() {
+            Unit::WORD
+        } else {
+            0
+        };
+    }
+    let alpha = c.is_alphabetic();
+    let word = alpha
+        || c.is_numeric()
+        || c == WILDCARD
+        || unicode_normalization::char::is_combining_mark(c);
+    u8::from(alpha) * Unit::ALPHA | u8::from(word) * Unit::WORD
 }
 
 /// Converts a byte offset to the map's `u32`, saturating (inputs over 4 GiB are not

@@ -538,3 +538,20 @@ fn linear_on_pathological_inputs() {
     }
     assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
 }
+
+#[test]
+fn confusables_skip_range_holds_no_entry() {
+    let t = confusables_table::CONFUSABLES;
+    assert!(!t.iter().any(|(k, _)| fold::NO_CONFUSABLES.contains(k)));
+}
+
+#[test]
+fn unit_kind_matches_is_word_char() {
+    for c in [
+        'a', 'Z', '7', ' ', '*', 'é', 'ж', '日', '\u{93F}', WILDCARD, '٣', '\u{301}', '!',
+    ] {
+        let u = Unit::new(c, '\0', 0, 0);
+        assert_eq!(u.is_word(), is_word_char(c), "{c:?}");
+        assert_eq!(u.is_alpha(), c.is_alphabetic(), "{c:?}");
+    }
+}
