@@ -130,7 +130,7 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
                 continue;
             }
             let ws = k;
-            while k < tok_end && units.get(k).is_some_and(|u| is_pass_char(u)) {
+            while k < tok_end && units.get(k).is_some_and(is_pass_char) {
                 k += 1;
             }
             if let Some(w) = units.get_mut(ws..k) {

@@ -171,7 +171,7 @@ fn kind_of(c: char) -> u8 {
         || c.is_numeric()
         || c == WILDCARD
         || unicode_normalization::char::is_combining_mark(c);
-    u8::from(alpha) * Unit::ALPHA | u8::from(word) * Unit::WORD
+    (u8::from(alpha) * Unit::ALPHA) | (u8::from(word) * Unit::WORD)
 }
 
 /// Converts a byte offset to the map's `u32`, saturating (inputs over 4 GiB are not
