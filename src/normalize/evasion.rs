@@ -110,7 +110,6 @@ fn looks_like_url(tok: &[Unit]) -> bool {
 /// The per-word pass: confusables, leetspeak, masked letters (as switched on).
 fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
     let mut seen = Seen::default();
-    let per_word = opts.confusables || opts.leetspeak || opts.masked_letters;
     let n = units.len();
     let mut i = 0;
     while i < n {
@@ -122,7 +121,8 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
             .get(i..)
             .map_or(0, |s| s.iter().take_while(|u| !is_space(u.c)).count());
         let tok_end = i + tok_len.max(1);
-        let protected = units.get(i..tok_end).is_some_and(looks_like_url);
+        // Whether the token is a URL or an address: computed once, if needed.
+        let mut protected: Option<bool> = None;
         let mut k = i;
         while k < tok_end {
             if units.get(k).is_none_or(|u| !is_pass_char(u)) {
@@ -133,37 +133,66 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
             while k < tok_end && units.get(k).is_some_and(is_pass_char) {
                 k += 1;
             }
+            let stats = units.get(ws..k).map(scan_word).unwrap_or_default();
+            seen.single |= stats.word_chars == 1;
+            seen.long_run |= stats.long_run;
+            let fold_symbols = (opts.leetspeak || opts.masked_letters)
+                && (stats.leetish || stats.star)
+                && !*protected
+                    .get_or_insert_with(|| units.get(i..tok_end).is_some_and(looks_like_url));
             if let Some(w) = units.get_mut(ws..k) {
-                if per_word {
-                    fold_word(opts, w, protected);
+                if opts.confusables && stats.alt {
+                    fold_confusables(w);
                 }
-                note(w, &mut seen);
+                if fold_symbols {
+                    // `k*i*l*l` is left to the separated-letters pass.
+                    seen.single |= fold_word(opts, w, &stats);
+                }
             }
         }
         i = tok_end;
     }
     seen
 }
+/// What one scan of a word finds.
+#[derive(Default)]
+struct WordStats {
+    /// A unit with a confusable reading.
+    alt: bool,
+    /// A leetspeak digit or symbol.
+    leetish: bool,
+    /// A `*`.
+    star: bool,
+    /// An ASCII digit.
+    digit: bool,
+    /// Letters.
+    letters: usize,
+    /// Word chars.
+    word_chars: usize,
+    /// A run of more than three identical letters.
+    long_run: bool,
+}
 
-/// Notes what the later passes will find in a word (after its folding).
-fn note(w: &[Unit], seen: &mut Seen) {
-    // One word char (`k`, `k!`), or single chars between separators (`k*i*l*l`).
-    if w.iter().filter(|u| u.is_word()).count() == 1 || is_spaced_pattern(w) {
-        seen.single = true;
-    }
-    let mut run = (' ', 0usize);
+/// Scans a word once.
+fn scan_word(w: &[Unit]) -> WordStats {
+    let mut st = WordStats::default();
+    let mut run = ('\0', 0usize);
     for u in w {
+        st.alt |= u.alt != '\0';
+        st.leetish |= is_leetish(u.c);
+        st.star |= u.c == '*';
+        st.digit |= u.c.is_ascii_digit();
+        st.letters += usize::from(u.is_alpha());
+        st.word_chars += usize::from(u.is_word());
         run = if u.c == run.0 {
             (u.c, run.1 + 1)
         } else {
             (u.c, 1)
         };
-        if run.1 > 3 && u.is_alpha() {
-            seen.long_run = true;
-        }
+        st.long_run |= run.1 > 3 && u.is_alpha();
     }
+    st
 }
-
 /// Is the char Latin script (after the core folding)?
 pub(super) fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic()
@@ -174,55 +203,51 @@ pub(super) fn is_latin(c: char) -> bool {
             && c.is_alphabetic()
 }
 
-/// Folds one word (a maximal run of [`is_pass_char`] units inside a token).
-fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], protected: bool) {
-    // One scan for what the word holds; most words hold nothing to fold.
-    let (mut alt, mut leetish, mut star, mut digit) = (false, false, false, false);
-    let mut letters = 0usize;
+/// Reads the confusables of a word as Latin letters if the word is Latin-dominant: some
+/// Latin letter, and at least as many Latin letters as letters of other scripts that
+/// have no Latin reading. (Letters folded here may form a long run: `seen.long_run` is
+/// not updated, so a run made of confusables is not shortened, which only matters for
+/// words of four or more identical confusables.)
+fn fold_confusables(w: &mut [Unit]) {
+    let (mut latin, mut foreign) = (0usize, 0usize);
     for u in w.iter() {
-        alt |= u.alt != '\0';
-        leetish |= is_leetish(u.c);
-        star |= u.c == '*';
-        digit |= u.c.is_ascii_digit();
-        letters += usize::from(u.is_alpha());
-    }
-    if opts.confusables && alt {
-        // Latin-dominant: some Latin letter, and at least as many Latin letters as
-        // letters of other scripts that have no Latin reading.
-        let (mut latin, mut foreign) = (0usize, 0usize);
-        for u in w.iter() {
-            if is_latin(u.c) {
-                latin += 1;
-            } else if u.alt == '\0' && u.is_alpha() {
-                foreign += 1;
-            }
-        }
-        if latin > 0 && latin >= foreign {
-            for u in w.iter_mut() {
-                if u.alt != '\0' {
-                    u.set(u.alt);
-                }
-            }
+        if is_latin(u.c) {
+            latin += 1;
+        } else if u.alt == '\0' && u.is_alpha() {
+            foreign += 1;
         }
     }
-    if !(leetish || star) {
-        return;
-    }
-    // At least two letters, or one when no digit is involved (`a$$`).
-    let min_letters = if digit { 2 } else { 1 };
-    if protected || letters < min_letters || is_spaced_pattern(w) {
-        return;
-    }
-    // `@name` is a mention, not leetspeak.
-    if opts.leetspeak && leetish && w.first().is_none_or(|u| u.c != '@') {
-        leet_word(w);
-    }
-    // `a*b` is arithmetic; `f*ck`, `f**k` are four long.
-    if opts.masked_letters && star && w.len() >= 4 {
-        mask_word(w);
+    if latin > 0 && latin >= foreign {
+        for u in w.iter_mut() {
+            if u.alt != '\0' {
+                u.set(u.alt);
+            }
+        }
     }
 }
 
+/// Reads the leetspeak and masked letters of one word (a maximal run of
+/// [`is_pass_char`] units inside a token that is not a URL). Returns whether the word
+/// is spelled-out single chars (`k*i*l*l`), left for the separated-letters pass.
+fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) -> bool {
+    // At least two letters, or one when no digit is involved (`a$$`).
+    let min_letters = if st.digit { 2 } else { 1 };
+    if st.letters < min_letters {
+        return false;
+    }
+    if is_spaced_pattern(w) {
+        return true;
+    }
+    // `@name` is a mention, not leetspeak.
+    if opts.leetspeak && st.leetish && w.first().is_none_or(|u| u.c != '@') {
+        leet_word(w);
+    }
+    // `a*b` is arithmetic; `f*ck`, `f**k` are four long.
+    if opts.masked_letters && st.star && w.len() >= 4 {
+        mask_word(w);
+    }
+    false
+}
 /// `k*i*l*l`, `k|i|l|l`: single chars alternating with one symbol, left for the
 /// separated-letters pass rather than read as masked or leet letters.
 fn is_spaced_pattern(w: &[Unit]) -> bool {
@@ -481,12 +506,14 @@ fn scan_run(units: &[Unit], i: usize, leet: bool) -> Option<Run> {
 /// `out`. Returns whether it joined anything (if not, `out` is to be ignored).
 fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) -> bool {
     out.clear();
-    let mut joined = false;
+    // Units before `copied` are in `out`; nothing is copied until a run is joined.
+    let mut copied = 0;
     let n = units.len();
     let mut i = 0;
     while i < n {
         match scan_run(units, i, opts.leetspeak) {
             Some(run) if run.valid => {
+                out.extend(units.get(copied..i).unwrap_or_default());
                 if let Some(span) = units.get(i..=run.last) {
                     let mut k = 0;
                     while let Some(u) = span.get(k) {
@@ -503,21 +530,18 @@ fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) 
                     }
                 }
                 i = run.last + 1;
-                joined = true;
+                copied = i;
             }
-            Some(run) if run.last > i => {
-                out.extend(units.get(i..run.last).unwrap_or_default());
-                i = run.last;
-            }
-            _ => {
-                out.extend(units.get(i));
-                i += 1;
-            }
+            Some(run) if run.last > i => i = run.last,
+            _ => i += 1,
         }
     }
-    joined
+    if copied == 0 {
+        return false;
+    }
+    out.extend(units.get(copied..).unwrap_or_default());
+    true
 }
-
 /// Shortens runs of more than three identical letters to three, the third covering the
 /// rest of the run.
 fn collapse_repeats(units: &[Unit], out: &mut Vec<Unit>) {
