@@ -15,7 +15,18 @@ pub(super) fn fold_units(input: &str, opts: &NormalizeOptions, units: &mut Vec<U
     if input.is_ascii() {
         // Fast path: no Unicode table is touched.
         for (i, b) in input.bytes().enumerate() {
-            push_ascii(units, char::from(b), off(i), off(i + 1));
+            let (start, end) = (off(i), off(i + 1));
+            match ASCII.get(usize::from(b)) {
+                Some(&(f, kind, CLASS_CHAR)) => units.push(Unit {
+                    c: char::from(f),
+                    alt: '\0',
+                    start,
+                    end,
+                    kind,
+                }),
+                Some(&(_, _, class)) => push_space(units, class == CLASS_BREAK, start, end),
+                None => {}
+            }
         }
         return;
     }
@@ -27,6 +38,48 @@ pub(super) fn fold_units(input: &str, opts: &NormalizeOptions, units: &mut Vec<U
             fold_char(c, start, end, opts, units);
         }
     }
+}
+
+/// [`ASCII`] class: an ordinary char.
+const CLASS_CHAR: u8 = 0;
+/// [`ASCII`] class: whitespace.
+const CLASS_SPACE: u8 = 1;
+/// [`ASCII`] class: a line break.
+const CLASS_BREAK: u8 = 2;
+
+/// For each ASCII byte: its folded byte, its [`Unit::kind`] and its class.
+static ASCII: [(u8, u8, u8); 128] = ascii_table();
+
+/// Builds [`ASCII`] (the same folding as [`push_ascii`]).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index out of bounds is a compile error"
+)]
+const fn ascii_table() -> [(u8, u8, u8); 128] {
+    let mut t = [(0u8, 0u8, CLASS_CHAR); 128];
+    let mut b = 0u8;
+    while b < 128 {
+        let f = match b {
+            b'A'..=b'Z' => b + 32,
+            b'`' => b'\'',
+            _ => b,
+        };
+        let kind = if f.is_ascii_alphabetic() {
+            Unit::ALPHA | Unit::WORD
+        } else if f.is_ascii_digit() {
+            Unit::WORD
+        } else {
+            0
+        };
+        let class = match b {
+            b' ' | b'\t' => CLASS_SPACE,
+            b'\n' | b'\r' | 0x0B | 0x0C => CLASS_BREAK,
+            _ => CLASS_CHAR,
+        };
+        t[b as usize] = (f, kind, class);
+        b += 1;
+    }
+    t
 }
 
 /// Pushes the folding of one ASCII char.

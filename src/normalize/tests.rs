@@ -555,3 +555,14 @@ fn unit_kind_matches_is_word_char() {
         assert_eq!(u.is_alpha(), c.is_alphabetic(), "{c:?}");
     }
 }
+
+#[test]
+fn ascii_table_agrees_with_the_general_path() {
+    // Every ASCII char next to a non-ASCII one takes the general path.
+    for b in 0u8..128 {
+        let c = char::from(b);
+        let fast = fold_core(&format!("x{c}y"));
+        let slow = fold_core(&format!("x{c}y\u{E9}"));
+        assert_eq!(format!("{fast}e"), slow, "{c:?}");
+    }
+}
