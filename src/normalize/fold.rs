@@ -15,25 +15,16 @@ pub(super) fn fold_units(input: &str, opts: &NormalizeOptions, units: &mut Vec<U
     if input.is_ascii() {
         // Fast path: no Unicode table is touched.
         for (i, b) in input.bytes().enumerate() {
-            let (start, end) = (off(i), off(i + 1));
-            match ASCII.get(usize::from(b)) {
-                Some(&(f, kind, CLASS_CHAR)) => units.push(Unit {
-                    c: char::from(f),
-                    alt: '\0',
-                    start,
-                    end,
-                    kind,
-                }),
-                Some(&(_, _, class)) => push_space(units, class == CLASS_BREAK, start, end),
-                None => {}
-            }
+            push_ascii_byte(units, b, off(i), off(i + 1));
         }
         return;
     }
     for (i, c) in input.char_indices() {
         let (start, end) = (off(i), off(i + c.len_utf8()));
-        if c.is_ascii() {
-            push_ascii(units, c, start, end);
+        if let Ok(b) = u8::try_from(c)
+            && b.is_ascii()
+        {
+            push_ascii_byte(units, b, start, end);
         } else {
             fold_char(c, start, end, opts, units);
         }
@@ -80,6 +71,21 @@ const fn ascii_table() -> [(u8, u8, u8); 128] {
         b += 1;
     }
     t
+}
+
+/// Pushes the folding of one ASCII byte, through [`ASCII`].
+fn push_ascii_byte(units: &mut Vec<Unit>, b: u8, start: u32, end: u32) {
+    match ASCII.get(usize::from(b)) {
+        Some(&(f, kind, CLASS_CHAR)) => units.push(Unit {
+            c: char::from(f),
+            alt: '\0',
+            start,
+            end,
+            kind,
+        }),
+        Some(&(_, _, class)) => push_space(units, class == CLASS_BREAK, start, end),
+        None => {}
+    }
 }
 
 /// Pushes the folding of one ASCII char.
@@ -291,7 +297,9 @@ fn push_folded(
     }
     let mut u = Unit::new(l, '\0', start, end);
     if opts.confusables && u.is_alpha() {
-        u.alt = single
+        // The original char first when it differs (upper case `Ν` reads `n`, lower
+        // case `ν` reads `v`).
+        u.alt = (single && orig != l)
             .then(|| confusable(orig))
             .flatten()
             .or_else(|| confusable(l))
