@@ -5,7 +5,12 @@
 //! The normalization module is crate-private, so it is compiled into this test crate
 //! from its source (it depends on nothing else in the crate).
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 #[allow(dead_code, unused_imports, clippy::all)]
 #[path = "../src/normalize/mod.rs"]
@@ -153,4 +158,35 @@ fn benign_texts_are_left_alone() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+#[ignore = "measurement: cargo test --test normalize_corpus budget -- --ignored --nocapture"]
+fn budget() {
+    let data = include_str!("data/normalize/disguised.txt");
+    for cap in [8usize, 12, 16, 24, 32, 64, 10_000] {
+        let (mut ok, mut total) = (0, 0);
+        let opts = NormalizeOptions::default();
+        for line in data
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with('!'))
+        {
+            let (term, bracketed) = line.split_once('\t').unwrap();
+            let (text, want) = unbracket(bracketed);
+            let mut n = Normalized::new();
+            normalize_into(&text, &opts, &mut n);
+            let mut vs = term_variants(term, &opts, 1);
+            vs.truncate(cap);
+            vs.extend(joined_variant(term));
+            total += 1;
+            if vs.iter().any(|v| {
+                whole_word_matches(n.text(), v)
+                    .into_iter()
+                    .any(|m| n.original_range(m) == want)
+            }) {
+                ok += 1;
+            }
+        }
+        println!("cap {cap}: {ok}/{total}");
+    }
 }

@@ -566,3 +566,24 @@ fn ascii_table_agrees_with_the_general_path() {
         assert_eq!(format!("{fast}e"), slow, "{c:?}");
     }
 }
+
+#[test]
+fn common_forms_come_first() {
+    // An engine keeping 16 variants per term still gets one-letter masks, `l` as `1`,
+    // one elongated run and edge leetspeak for a short word.
+    let v = term_variants("kill", &NormalizeOptions::default(), 0);
+    let first: Vec<&str> = v.iter().take(16).map(String::as_str).collect();
+    for want in [
+        "kill",
+        "k\u{FDD0}ll",
+        "ki\u{FDD0}l",
+        "kiil",
+        "kiii",
+        "kiiill",
+        "kil1",
+        "ki11",
+        "k\u{FDD0}\u{FDD0}l",
+    ] {
+        assert!(first.contains(&want), "{want:?} not in {first:?}");
+    }
+}
