@@ -587,3 +587,48 @@ fn common_forms_come_first() {
         assert!(first.contains(&want), "{want:?} not in {first:?}");
     }
 }
+
+#[test]
+fn confusables_table_is_up_to_date() {
+    use std::process::Command;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let table = include_str!("confusables_table.rs");
+    let Some(recorded) = table
+        .lines()
+        .find_map(|l| l.strip_prefix("// Python unicodedata version: "))
+        .and_then(|l| l.split_whitespace().next())
+    else {
+        panic!("no unicodedata version in the table header");
+    };
+    let local = Command::new("python3")
+        .args([
+            "-c",
+            "import unicodedata; print(unicodedata.unidata_version)",
+        ])
+        .output();
+    let Ok(local) = local else {
+        eprintln!("skipped: no python3");
+        return;
+    };
+    if String::from_utf8_lossy(&local.stdout).trim() != recorded {
+        eprintln!("skipped: python3 has another unicodedata version than {recorded}");
+        return;
+    }
+    let out = Command::new("python3")
+        .current_dir(root)
+        .args([
+            "tools/gen-confusables/gen.py",
+            "data/unicode/confusables.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == table,
+        "src/normalize/confusables_table.rs is stale: rerun tools/gen-confusables/gen.py"
+    );
+}
