@@ -141,12 +141,17 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
                 && !*protected
                     .get_or_insert_with(|| units.get(i..tok_end).is_some_and(looks_like_url));
             if let Some(w) = units.get_mut(ws..k) {
-                if opts.confusables && stats.alt {
+                let confusables = opts.confusables && stats.alt;
+                if confusables {
                     fold_confusables(w);
                 }
                 if fold_symbols {
                     // `k*i*l*l` is left to the separated-letters pass.
                     seen.single |= fold_word(opts, w, &stats);
+                }
+                // Folded letters may make a long run (`sh0000t`, `kііііll`).
+                if (confusables || fold_symbols) && !seen.long_run {
+                    seen.long_run = scan_word(w).long_run;
                 }
             }
         }
@@ -154,6 +159,7 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
     }
     seen
 }
+
 /// What one scan of a word finds.
 #[derive(Default)]
 struct WordStats {
@@ -193,6 +199,7 @@ fn scan_word(w: &[Unit]) -> WordStats {
     }
     st
 }
+
 /// Is the char Latin script (after the core folding)?
 pub(super) fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic()
@@ -205,9 +212,7 @@ pub(super) fn is_latin(c: char) -> bool {
 
 /// Reads the confusables of a word as Latin letters if the word is Latin-dominant: some
 /// Latin letter, and at least as many Latin letters as letters of other scripts that
-/// have no Latin reading. (Letters folded here may form a long run: `seen.long_run` is
-/// not updated, so a run made of confusables is not shortened, which only matters for
-/// words of four or more identical confusables.)
+/// have no Latin reading.
 fn fold_confusables(w: &mut [Unit]) {
     let (mut latin, mut foreign) = (0usize, 0usize);
     for u in w.iter() {
@@ -248,6 +253,7 @@ fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) -> bool {
     }
     false
 }
+
 /// `k*i*l*l`, `k|i|l|l`: single chars alternating with one symbol, left for the
 /// separated-letters pass rather than read as masked or leet letters.
 fn is_spaced_pattern(w: &[Unit]) -> bool {
@@ -436,7 +442,9 @@ fn read_sep(units: &[Unit], j: usize) -> Option<(Sep, usize)> {
 /// it is a letter.
 fn single_at(units: &[Unit], k: usize, leet: bool) -> Option<bool> {
     let u = units.get(k)?;
-    let letter = u.is_alpha();
+    // Latin letters only: one-letter words of other scripts (Russian `а я в`) and
+    // spaced CJK stay as they are.
+    let letter = u.c.is_ascii_alphabetic();
     if !(letter || (leet && u.c.is_ascii_digit() && leet_of(u.c).is_some())) {
         return None;
     }
@@ -542,6 +550,7 @@ fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) 
     out.extend(units.get(copied..).unwrap_or_default());
     true
 }
+
 /// Shortens runs of more than three identical letters to three, the third covering the
 /// rest of the run.
 fn collapse_repeats(units: &[Unit], out: &mut Vec<Unit>) {

@@ -208,6 +208,13 @@ fn evasion_table() {
         ),
         ("kiiiiill", "kiiill", "kiiill", "kiiiiill"),
         ("TUEEEEER", "tueeer", "tueeer", "TUEEEEER"),
+        ("sh0000t", "shooot", "shooot", "sh0000t"),
+        (
+            "k\u{456}\u{456}\u{456}\u{456}ll",
+            "kiiill",
+            "kiiill",
+            "k\u{456}\u{456}\u{456}\u{456}ll",
+        ),
         ("k*ll", "k\u{FDD0}ll", "k\u{FDD0}ll", "k*ll"),
         (
             "n***er",
