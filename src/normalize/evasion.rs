@@ -130,10 +130,14 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
                 continue;
             }
             let ws = k;
-            while k < tok_end && units.get(k).is_some_and(is_pass_char) {
+            let mut stats = WordStats::default();
+            let mut run = ('\0', 0usize);
+            while k < tok_end
+                && let Some(u) = units.get(k).filter(|u| is_pass_char(u))
+            {
+                stats.add(u, &mut run);
                 k += 1;
             }
-            let stats = units.get(ws..k).map(scan_word).unwrap_or_default();
             seen.single |= stats.word_chars == 1;
             seen.long_run |= stats.long_run;
             let fold_symbols = (opts.leetspeak || opts.masked_letters)
@@ -179,23 +183,32 @@ struct WordStats {
     long_run: bool,
 }
 
+impl WordStats {
+    /// Counts the next unit of the word; `run` is the current run of one char.
+    fn add(&mut self, u: &Unit, run: &mut (char, usize)) {
+        if !u.c.is_ascii_alphabetic() {
+            self.alt |= u.alt != '\0';
+            self.leetish |= is_leetish(u.c);
+            self.star |= u.c == '*';
+            self.digit |= u.c.is_ascii_digit();
+        }
+        self.letters += usize::from(u.is_alpha());
+        self.word_chars += usize::from(u.is_word());
+        *run = if u.c == run.0 {
+            (u.c, run.1 + 1)
+        } else {
+            (u.c, 1)
+        };
+        self.long_run |= run.1 > 3 && u.is_alpha();
+    }
+}
+
 /// Scans a word once.
 fn scan_word(w: &[Unit]) -> WordStats {
     let mut st = WordStats::default();
     let mut run = ('\0', 0usize);
     for u in w {
-        st.alt |= u.alt != '\0';
-        st.leetish |= is_leetish(u.c);
-        st.star |= u.c == '*';
-        st.digit |= u.c.is_ascii_digit();
-        st.letters += usize::from(u.is_alpha());
-        st.word_chars += usize::from(u.is_word());
-        run = if u.c == run.0 {
-            (u.c, run.1 + 1)
-        } else {
-            (u.c, 1)
-        };
-        st.long_run |= run.1 > 3 && u.is_alpha();
+        st.add(u, &mut run);
     }
     st
 }
@@ -519,6 +532,14 @@ fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) 
     let n = units.len();
     let mut i = 0;
     while i < n {
+        // Inside a word of two chars or more no run starts: skip to its end.
+        if units.get(i).is_some_and(Unit::is_word) && units.get(i + 1).is_some_and(Unit::is_word) {
+            i += 2;
+            while units.get(i).is_some_and(Unit::is_word) {
+                i += 1;
+            }
+            continue;
+        }
         match scan_run(units, i, opts.leetspeak) {
             Some(run) if run.valid => {
                 out.extend(units.get(copied..i).unwrap_or_default());
