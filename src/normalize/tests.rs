@@ -639,3 +639,45 @@ fn confusables_table_is_up_to_date() {
         "src/normalize/confusables_table.rs is stale: rerun tools/gen-confusables/gen.py"
     );
 }
+
+#[test]
+fn simple_letters_agree_with_the_general_path() {
+    use unicode_normalization::UnicodeNormalization;
+    let ranges = [
+        0x0391..=0x03C9u32,
+        0x0410..=0x044F,
+        0x4E00..=0x9FFF,
+        0x3041..=0x30FA,
+    ];
+    let mut checked = 0;
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        let Some(l) = fold::simple_letter(c) else {
+            continue;
+        };
+        // Oracle: NFKD, lower case, diacritics dropped, final sigma folded, NFC.
+        let want: String = c
+            .to_string()
+            .nfkd()
+            .flat_map(char::to_lowercase)
+            .filter(|&d| !fold::is_diacritic(d))
+            .map(|d| if d == 'ς' { 'σ' } else { d })
+            .collect::<String>()
+            .nfc()
+            .collect();
+        assert_eq!(l.to_string(), want, "{c:?}");
+        assert!(c.is_alphabetic(), "{c:?}");
+        // Same unit as the general path, confusable reading included.
+        let mut n = Normalized::new();
+        normalize_into(&format!("{c}"), &NormalizeOptions::default(), &mut n);
+        let want_alt = fold::confusable(c)
+            .filter(|_| c != l)
+            .or_else(|| fold::confusable(l));
+        assert_eq!(
+            n.units.first().map(|u| u.alt),
+            Some(want_alt.unwrap_or('\0')),
+            "{c:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 20_000);
+}
