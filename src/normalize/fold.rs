@@ -19,15 +19,20 @@ pub(super) fn fold_units(input: &str, opts: &NormalizeOptions, units: &mut Vec<U
         }
         return;
     }
-    for (i, c) in input.char_indices() {
-        let (start, end) = (off(i), off(i + c.len_utf8()));
-        if let Ok(b) = u8::try_from(c)
-            && b.is_ascii()
-        {
-            push_ascii_byte(units, b, start, end);
-        } else {
-            fold_char(c, start, end, opts, units);
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            push_ascii_byte(units, b, off(i), off(i + 1));
+            i += 1;
+            continue;
         }
+        let Some(c) = input.get(i..).and_then(|s| s.chars().next()) else {
+            break; // unreachable: `i` is always on a char boundary
+        };
+        let end = i + c.len_utf8();
+        fold_char(c, off(i), off(end), opts, units);
+        i = end;
     }
 }
 
@@ -239,6 +244,44 @@ fn fold_char(c: char, start: u32, end: u32, opts: &NormalizeOptions, units: &mut
         units.push(u);
         return;
     }
+    if let Some(folded) = latin1_letter(c) {
+        for b in folded.bytes() {
+            push_ascii_byte(units, b, start, end);
+        }
+        return;
+    }
+    fold_general(c, start, end, opts, units);
+}
+
+/// Latin-1 letters with their folding (case folded, diacritics dropped): the general
+/// path gives the same result (checked by a unit test), only slower. `Þ þ` are left to
+/// the general path.
+pub(super) fn latin1_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'À'..='Å' | 'à'..='å' => "a",
+        'Æ' | 'æ' => "ae",
+        'Ç' | 'ç' => "c",
+        'È'..='Ë' | 'è'..='ë' => "e",
+        'Ì'..='Ï' | 'ì'..='ï' => "i",
+        'Ð' | 'ð' => "d",
+        'Ñ' | 'ñ' => "n",
+        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' => "o",
+        'Ù'..='Ü' | 'ù'..='ü' => "u",
+        'Ý' | 'ý' | 'ÿ' => "y",
+        'ß' => "ss",
+        'œ' | 'Œ' => "oe",
+        _ => return None,
+    })
+}
+
+/// Folds one non-ASCII char by decomposition (every char not on a fast path).
+pub(super) fn fold_general(
+    c: char,
+    start: u32,
+    end: u32,
+    opts: &NormalizeOptions,
+    units: &mut Vec<Unit>,
+) {
     if opts.invisible && is_invisible(c) {
         return;
     }

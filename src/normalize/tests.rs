@@ -681,3 +681,18 @@ fn simple_letters_agree_with_the_general_path() {
     }
     assert!(checked > 20_000);
 }
+
+#[test]
+fn latin1_letters_agree_with_the_general_path() {
+    let opts = NormalizeOptions::default();
+    let mut checked = 0;
+    for c in ('\u{C0}'..='\u{17F}').filter(|c| fold::latin1_letter(*c).is_some()) {
+        let mut fast = Vec::new();
+        fold::fold_units(&c.to_string(), &opts, &mut fast);
+        let mut slow = Vec::new();
+        fold::fold_general(c, 0, off(c.len_utf8()), &opts, &mut slow);
+        assert_eq!(fast, slow, "{c:?}");
+        checked += 1;
+    }
+    assert!(checked >= 60);
+}
