@@ -67,11 +67,6 @@ pub(super) fn leet_of(c: char) -> Option<char> {
     })
 }
 
-/// Chars of a word for the word pass: word chars plus the symbols it may rewrite.
-fn is_pass_char(u: &Unit) -> bool {
-    u.is_word() || is_leet_symbol(u.c) || u.c == '*'
-}
-
 /// Words that look like leetspeak but are codes or names: left as they are.
 const CODES: &[&str] = &[
     "i18n", "l10n", "a11y", "g11n", "m17n", "k8s", "k3s", "w3c", "c3po", "h1n1", "h5n1", "h7n9",
@@ -110,58 +105,66 @@ fn looks_like_url(tok: &[Unit]) -> bool {
 /// The per-word pass: confusables, leetspeak, masked letters (as switched on).
 fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
     let mut seen = Seen::default();
+    // The token (whitespace-delimited) of the last word that needed it, and whether it
+    // is a URL or an address: computed once per token, only for words with symbols.
+    let mut token: Option<(usize, usize, bool)> = None;
     let n = units.len();
-    let mut i = 0;
-    while i < n {
-        if units.get(i).is_none_or(|u| is_space(u.c)) {
-            i += 1;
+    let mut k = 0;
+    while k < n {
+        if units.get(k).is_none_or(|u| !u.is_pass()) {
+            k += 1;
             continue;
         }
-        let tok_len = units
-            .get(i..)
-            .map_or(0, |s| s.iter().take_while(|u| !is_space(u.c)).count());
-        let tok_end = i + tok_len.max(1);
-        // Whether the token is a URL or an address: computed once, if needed.
-        let mut protected: Option<bool> = None;
-        let mut k = i;
-        while k < tok_end {
-            if units.get(k).is_none_or(|u| !is_pass_char(u)) {
-                k += 1;
-                continue;
+        let ws = k;
+        let mut stats = WordStats::default();
+        let mut run = ('\0', 0usize);
+        while let Some(u) = units.get(k).filter(|u| u.is_pass()) {
+            stats.add(u, &mut run);
+            k += 1;
+        }
+        seen.single |= stats.word_chars == 1;
+        seen.long_run |= stats.long_run;
+        let fold_symbols = (opts.leetspeak || opts.masked_letters)
+            && (stats.leetish || stats.star)
+            && !token_is_url(units, ws, &mut token);
+        if let Some(w) = units.get_mut(ws..k) {
+            let confusables = opts.confusables && stats.alt;
+            if confusables {
+                fold_confusables(w);
             }
-            let ws = k;
-            let mut stats = WordStats::default();
-            let mut run = ('\0', 0usize);
-            while k < tok_end
-                && let Some(u) = units.get(k).filter(|u| is_pass_char(u))
-            {
-                stats.add(u, &mut run);
-                k += 1;
+            if fold_symbols {
+                // `k*i*l*l` is left to the separated-letters pass.
+                seen.single |= fold_word(opts, w, &stats);
             }
-            seen.single |= stats.word_chars == 1;
-            seen.long_run |= stats.long_run;
-            let fold_symbols = (opts.leetspeak || opts.masked_letters)
-                && (stats.leetish || stats.star)
-                && !*protected
-                    .get_or_insert_with(|| units.get(i..tok_end).is_some_and(looks_like_url));
-            if let Some(w) = units.get_mut(ws..k) {
-                let confusables = opts.confusables && stats.alt;
-                if confusables {
-                    fold_confusables(w);
-                }
-                if fold_symbols {
-                    // `k*i*l*l` is left to the separated-letters pass.
-                    seen.single |= fold_word(opts, w, &stats);
-                }
-                // Folded letters may make a long run (`sh0000t`, `kііііll`).
-                if (confusables || fold_symbols) && !seen.long_run {
-                    seen.long_run = scan_word(w).long_run;
-                }
+            // Folded letters may make a long run (`sh0000t`, `kііііll`).
+            if (confusables || fold_symbols) && !seen.long_run {
+                seen.long_run = scan_word(w).long_run;
             }
         }
-        i = tok_end;
     }
     seen
+}
+
+/// Is the token holding the unit at `at` a URL or an e-mail address? `cache` keeps the
+/// last token's bounds and answer (words are visited left to right, so every token is
+/// scanned at most once).
+fn token_is_url(units: &[Unit], at: usize, cache: &mut Option<(usize, usize, bool)>) -> bool {
+    if let Some((s, e, url)) = *cache
+        && s <= at
+        && at < e
+    {
+        return url;
+    }
+    let back = units
+        .get(..at)
+        .map_or(0, |b| b.iter().rev().take_while(|u| !is_space(u.c)).count());
+    let fwd = units
+        .get(at..)
+        .map_or(0, |f| f.iter().take_while(|u| !is_space(u.c)).count());
+    let (s, e) = (at - back, at + fwd);
+    let url = units.get(s..e).is_some_and(looks_like_url);
+    *cache = Some((s, e, url));
+    url
 }
 
 /// What one scan of a word finds.
@@ -245,7 +248,7 @@ fn fold_confusables(w: &mut [Unit]) {
 }
 
 /// Reads the leetspeak and masked letters of one word (a maximal run of
-/// [`is_pass_char`] units inside a token that is not a URL). Returns whether the word
+/// [`Unit::is_pass`] units inside a token that is not a URL). Returns whether the word
 /// is spelled-out single chars (`k*i*l*l`), left for the separated-letters pass.
 fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) -> bool {
     // At least two letters, or one when no digit is involved (`a$$`).

@@ -61,9 +61,11 @@ const fn ascii_table() -> [(u8, u8, u8); 128] {
             _ => b,
         };
         let kind = if f.is_ascii_alphabetic() {
-            Unit::ALPHA | Unit::WORD
+            Unit::ALPHA | Unit::WORD | Unit::PASS
         } else if f.is_ascii_digit() {
-            Unit::WORD
+            Unit::WORD | Unit::PASS
+        } else if matches!(f, b'@' | b'$' | b'!' | b'*') {
+            Unit::PASS
         } else {
             0
         };
@@ -232,7 +234,7 @@ fn fold_char(c: char, start: u32, end: u32, opts: &NormalizeOptions, units: &mut
             alt: '\0',
             start,
             end,
-            kind: Unit::ALPHA | Unit::WORD,
+            kind: Unit::ALPHA | Unit::WORD | Unit::PASS,
         };
         if opts.confusables && c < '\u{0500}' {
             u.alt = (c != l)

@@ -156,6 +156,9 @@ impl Unit {
     const ALPHA: u8 = 1;
     /// `c` is a word char ([`is_word_char`]).
     const WORD: u8 = 2;
+    /// `c` belongs to a word for the word pass: a word char, or a symbol it may read
+    /// as a letter (`@ $ ! *`).
+    const PASS: u8 = 4;
 
     /// A unit for `c`.
     fn new(c: char, alt: char, start: u32, end: u32) -> Unit {
@@ -183,15 +186,22 @@ impl Unit {
     fn is_word(&self) -> bool {
         self.kind & Unit::WORD != 0
     }
+
+    /// Is the char part of a word for the word pass?
+    fn is_pass(&self) -> bool {
+        self.kind & Unit::PASS != 0
+    }
 }
 
 /// The [`Unit::kind`] bits of `c`.
 fn kind_of(c: char) -> u8 {
     if c.is_ascii() {
         return if c.is_ascii_alphabetic() {
-            Unit::ALPHA | Unit::WORD
+            Unit::ALPHA | Unit::WORD | Unit::PASS
         } else if c.is_ascii_digit() {
-            Unit::WORD
+            Unit::WORD | Unit::PASS
+        } else if matches!(c, '@' | '$' | '!' | '*') {
+            Unit::PASS
         } else {
             0
         };
@@ -201,7 +211,7 @@ fn kind_of(c: char) -> u8 {
         || c.is_numeric()
         || c == WILDCARD
         || unicode_normalization::char::is_combining_mark(c);
-    (u8::from(alpha) * Unit::ALPHA) | (u8::from(word) * Unit::WORD)
+    (u8::from(alpha) * Unit::ALPHA) | (u8::from(word) * (Unit::WORD | Unit::PASS))
 }
 
 /// Converts a byte offset to the map's `u32`, saturating (inputs over 4 GiB are not

@@ -555,11 +555,14 @@ fn confusables_skip_range_holds_no_entry() {
 #[test]
 fn unit_kind_matches_is_word_char() {
     for c in [
-        'a', 'Z', '7', ' ', '*', 'é', 'ж', '日', '\u{93F}', WILDCARD, '٣', '\u{301}', '!',
+        'a', 'Z', '7', ' ', '*', 'é', 'ж', '日', '\u{93F}', WILDCARD, '٣', '\u{301}', '!', '@',
+        '$', '#',
     ] {
         let u = Unit::new(c, '\0', 0, 0);
         assert_eq!(u.is_word(), is_word_char(c), "{c:?}");
         assert_eq!(u.is_alpha(), c.is_alphabetic(), "{c:?}");
+        let symbol = matches!(c, '@' | '$' | '!' | '*');
+        assert_eq!(u.is_pass(), is_word_char(c) || symbol, "{c:?}");
     }
 }
 
