@@ -294,8 +294,11 @@ pub(crate) fn normalize_into(input: &str, opts: &NormalizeOptions, out: &mut Nor
     out.src.reserve(out.units.len());
     for u in &out.units {
         out.text.push(u.c);
-        for _ in 0..u.c.len_utf8() {
+        let len = u.c.len_utf8();
+        if len == 1 {
             out.src.push((u.start, u.end));
+        } else {
+            out.src.extend(std::iter::repeat_n((u.start, u.end), len));
         }
     }
 }
