@@ -210,7 +210,8 @@ fn stroked_base(l: char) -> Option<&'static str> {
 
 /// Letters of the commonest scripts that NFKC leaves alone and that have no diacritic
 /// to drop, with their case folding: basic Cyrillic but `й` (which decomposes), basic
-/// Greek, CJK ideographs, kana without voicing marks. The general path gives the same
+/// Greek, CJK ideographs, kana without voicing marks, and the letters of the Arabic,
+/// Hebrew, Devanagari and Thai blocks that NFKC keeps. The general path gives the same
 /// result (checked by a unit test), only slower.
 pub(super) fn simple_letter(c: char) -> Option<char> {
     let u = u32::from(c);
@@ -220,7 +221,8 @@ pub(super) fn simple_letter(c: char) -> Option<char> {
         0x03B1..=0x03C1 | 0x03C3..=0x03C9 => u,        // α-ρ σ-ω
         0x03C2 => 0x03C3,                              // ς
         0x0391..=0x03A1 | 0x03A3..=0x03A9 => u + 0x20, // Α-Ρ Σ-Ω
-        0x4E00..=0x9FFF | 0x3041..=0x3096 | 0x30A1..=0x30FA => u,
+        0x4E00..=0x9FFF | 0x3041..=0x3096 | 0x30A1..=0x30FA => u, // CJK, kana
+        0x0621..=0x064A | 0x05D0..=0x05EA | 0x0905..=0x0939 | 0x0E01..=0x0E30 => u, // Arabic, Hebrew, Devanagari, Thai
         _ => return None,
     };
     char::from_u32(l)
@@ -236,7 +238,7 @@ fn fold_char(c: char, start: u32, end: u32, opts: &NormalizeOptions, units: &mut
             end,
             kind: Unit::ALPHA | Unit::WORD | Unit::PASS,
         };
-        if opts.confusables && c < '\u{0500}' {
+        if opts.confusables && c < '\u{0E80}' {
             u.alt = (c != l)
                 .then(|| confusable(c))
                 .flatten()
