@@ -190,7 +190,10 @@ fn builtin_policy_test_files_pass() {
         }
     }
     let mut files = Vec::new();
-    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies"), &mut files);
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies"),
+        &mut files,
+    );
     assert!(!files.is_empty());
     for test_file in files {
         let policy_file = test_file.to_string_lossy().replace(".test.toml", ".toml");
