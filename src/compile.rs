@@ -10,7 +10,7 @@ use crate::builtin;
 use crate::condition::{self, Expr};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::expand::expand;
-use crate::normalize::{NormalizeOptions, term_variants};
+use crate::normalize::{NormalizeOptions, joined_variant, term_variants};
 use crate::spec::{ExamplesSpec, MatchMode, PolicyFile, S, Scope};
 use crate::verdict::{Action, Severity};
 
@@ -356,12 +356,40 @@ impl PatternSet {
 }
 
 /// How a lexicon's terms match.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct TermOptions {
     mode: MatchMode,
     fuzzy: u8,
     joined: bool,
+    /// Whether the evasion variants of each term (stretched, masked, leetspeak
+    /// readings) are compiled too; off for context cues, which are function words.
+    variants: bool,
 }
+
+impl Default for TermOptions {
+    fn default() -> Self {
+        TermOptions {
+            mode: MatchMode::Word,
+            fuzzy: 0,
+            joined: false,
+            variants: true,
+        }
+    }
+}
+
+impl TermOptions {
+    /// Options for context cues and other function-word lists: exact folded terms.
+    fn exact() -> Self {
+        TermOptions {
+            variants: false,
+            ..TermOptions::default()
+        }
+    }
+}
+
+/// Most automaton patterns one term may add: evasion variants grow with the length
+/// of a term, and a policy of thousands of terms must stay small and fast to build.
+const MAX_VARIANTS_PER_TERM: usize = 24;
 
 struct Builder<'a> {
     packs: &'a [Pack],
@@ -396,6 +424,7 @@ impl Builder<'_> {
             mode,
             fuzzy,
             joined,
+            variants: with_variants,
         } = how;
         for (i, term) in terms.iter().enumerate() {
             let tpath = format!("{path}[{i}]");
@@ -420,7 +449,12 @@ impl Builder<'_> {
                 }
             };
             for t in expanded {
-                let variants = term_variants(&t, &self.opts, fuzzy);
+                let mut variants = term_variants(&t, &self.opts, fuzzy);
+                variants.truncate(if with_variants {
+                    MAX_VARIANTS_PER_TERM
+                } else {
+                    1
+                });
                 let Some(first) = variants.first() else {
                     continue;
                 };
@@ -440,8 +474,10 @@ impl Builder<'_> {
                     );
                     continue;
                 }
-                if joined && first.contains(' ') {
-                    self.patterns.add(first.replace(' ', ""), lex, mode);
+                if joined {
+                    if let Some(j) = joined_variant(&t) {
+                        self.patterns.add(j, lex, mode);
+                    }
                 }
                 for v in variants {
                     self.patterns.add(v, lex, mode);
@@ -837,6 +873,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
             mode: p.spec.mode,
             fuzzy: p.spec.fuzzy.min(1),
             joined: p.spec.joined,
+            variants: true,
         };
         // Folded forms of the removed terms, each with where it was written.
         let mut removed: Vec<(String, bool)> = Vec::new();
@@ -974,7 +1011,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 lex,
                 &format!("{path}.cues"),
                 &c.cues,
-                TermOptions::default(),
+                TermOptions::exact(),
                 &mut [],
             );
         }

@@ -747,9 +747,11 @@ impl Compiled {
                 continue;
             };
             let span = s.norm.original_range(h.start as usize..h.end as usize);
+            // Hits come in text order: a repeated span (one word in two lexicons) is
+            // next to its twin.
             if out
-                .iter()
-                .any(|e| e.start == span.start && e.end == span.end)
+                .last()
+                .is_some_and(|e| e.start == span.start && e.end == span.end)
             {
                 continue;
             }

@@ -1,31 +1,84 @@
 //! Normalization: the folded text all matching runs on, with a map from every folded
 //! byte back to the original byte range it came from.
 //!
-//! This first part folds compatibility forms, case, diacritics, whitespace, quotes and
-//! invisible characters; evasion folding (confusables, leetspeak, separated and
-//! repeated letters) plugs into the same map.
+//! # Pipeline
+//!
+//! One left-to-right pass ([`fold`]) turns the input into *units*: one folded char each,
+//! with the half-open original byte range it came from. It applies the core folding
+//! that is always on: NFKC (compatibility forms, ligatures, circled and parenthesized
+//! letters), full case folding, diacritics removed (NFKD, combining diacritical marks
+//! dropped; marks of other scripts — kana voicing, Indic vowel signs — are kept and
+//! recomposed), whitespace runs collapsed, apostrophes and curly double quotes unified;
+//! and, behind [`NormalizeOptions::invisible`], invisible characters dropped. Pure-ASCII
+//! input takes a fast path that touches no Unicode table.
+//!
+//! Then the evasion passes ([`evasion`]) rewrite the units, each in linear time and
+//! behind its option: confusables and leetspeak and masked letters per word, separated
+//! single letters joined, long runs of one letter shortened. Finally the units are
+//! written out as the folded text and a per-byte map.
+//!
+//! # Folding decisions the matcher must know (see [`term_variants`])
+//!
+//! - `1`, `!` and `|` inside words read as `i`. Terms containing `l` also get variants
+//!   where some `l` read `i`, so `1oser` (folded `ioser`) still matches `loser`.
+//! - A `*` between letters of a word (`f*ck`, `n***er`) becomes [`WILDCARD`], one per
+//!   star; terms get variants with inner letters replaced by [`WILDCARD`].
+//! - A run of more than three identical letters is shortened to three (`kiiiiill` →
+//!   `kiiill`); runs of one, two or three are left alone, so `too` never becomes `to`
+//!   and `ass` never becomes `as`. Terms get variants where one or two letter runs are
+//!   made three long (`kill` → `kiiill`, `killl`, ...).
+
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+// The engine (developed on another branch) is the caller of most of this module.
+#![allow(dead_code, reason = "called by the scanning engine, merged separately")]
+
+mod confusables_table;
+mod evasion;
+mod fold;
+#[cfg(test)]
+mod tests;
+mod variants;
 
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+#[allow(
+    unused_imports,
+    reason = "called by the scanning engine, merged separately"
+)]
+pub(crate) use variants::{joined_variant, term_variants};
+
+/// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
+///
+/// U+FDD0 is a Unicode noncharacter, reserved for internal use: an input U+FDD0 folds to
+/// U+FFFD, so in folded text this char only ever stands for a masked letter.
+pub(crate) const WILDCARD: char = '\u{FDD0}';
+
 /// Which folding families a policy applies before matching.
 ///
 /// Every family is on by default; a host that wants literal matching switches them off
-/// in its policy file under `[policy.normalize]`.
+/// in its policy file under `[policy.normalize]`. The core folding (NFKC, case folding,
+/// diacritics removed, whitespace collapsed) is always applied.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NormalizeOptions {
-    /// Fold letters of other scripts that look Latin inside Latin words.
+    /// Fold letters of other scripts that look Latin inside Latin words (`kіll` with a
+    /// Cyrillic `і`). Words written mostly in another script are left alone.
     pub confusables: bool,
-    /// Drop zero-width, bidi and decorative characters.
+    /// Drop zero-width, bidi and decorative characters (variation selectors, soft
+    /// hyphen, tags, Hangul fillers).
     pub invisible: bool,
-    /// Read leetspeak digits and symbols inside words as letters.
+    /// Read leetspeak digits and symbols inside words as letters (`k1ll`, `$h00t`):
+    /// `0→o 1→i 3→e 4→a 5→s 7→t 8→b 9→g @→a $→s !→i |→i`. Numbers, prices, dates and
+    /// codes (`2021`, `$50`, `4x4`, `mp3`, `covid19`) are left alone.
     pub leetspeak: bool,
-    /// Join single letters separated by spaces or punctuation (`k i l l`).
+    /// Join single letters separated by spaces or punctuation (`k i l l`, `k.i.l.l`).
     pub separated_letters: bool,
-    /// Collapse runs of a repeated letter (`kiiiill`).
+    /// Shorten runs of more than three identical letters to three (`kiiiill`).
     pub repeated_letters: bool,
+    /// Read `*` between letters of a word as a masked letter (`f*ck`, `k*ll`).
+    pub masked_letters: bool,
 }
 
 impl Default for NormalizeOptions {
@@ -36,16 +89,53 @@ impl Default for NormalizeOptions {
             leetspeak: true,
             separated_letters: true,
             repeated_letters: true,
+            masked_letters: true,
         }
     }
+}
+
+impl NormalizeOptions {
+    /// Is any evasion family on (anything beyond the core folding and invisibles)?
+    fn any_evasion(&self) -> bool {
+        self.confusables
+            || self.leetspeak
+            || self.separated_letters
+            || self.repeated_letters
+            || self.masked_letters
+    }
+}
+
+/// One folded char and the half-open original byte range it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Unit {
+    /// The folded char.
+    c: char,
+    /// The Latin letter this char reads as if it is a confusable, else `'\0'`.
+    alt: char,
+    /// Start of the original byte range.
+    start: u32,
+    /// End of the original byte range.
+    end: u32,
+}
+
+/// Converts a byte offset to the map's `u32`, saturating (inputs over 4 GiB are not
+/// supported: their offsets past 4 GiB are clamped, never a panic).
+fn off(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// The folded text and its map back to the original.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Normalized {
+    /// The folded text.
     text: String,
-    /// For every byte of `text`, the original byte range it came from.
+    /// For every byte of `text`, the original byte range it came from. Both ends are
+    /// non-decreasing along the text.
     src: Vec<(u32, u32)>,
+    /// Scratch: the units of the current input.
+    units: Vec<Unit>,
+    /// Scratch: the second buffer of the passes that change the number of units.
+    scratch: Vec<Unit>,
 }
 
 impl Normalized {
@@ -59,268 +149,68 @@ impl Normalized {
         &self.text
     }
 
-    /// The original byte range covering the folded bytes `folded`.
-    /// Always on char boundaries of the original; empty input range maps to an empty range.
+    /// The original byte range covering the folded bytes `folded` (half-open).
+    ///
+    /// The result is on char boundaries of the original and covers every original char
+    /// that produced those bytes, including characters dropped between them (the dots
+    /// of `k.i.l.l`, zero-width characters). Out-of-range or reversed input is clamped;
+    /// an empty range maps to an empty range at the matching original position.
     pub(crate) fn original_range(&self, folded: Range<usize>) -> Range<usize> {
-        if folded.start >= folded.end || folded.end > self.src.len() {
-            let at = self
-                .src
-                .get(folded.start)
-                .map(|s| s.0 as usize)
-                .unwrap_or(0);
+        let len = self.src.len();
+        let start = folded.start.min(len);
+        let end = folded.end.min(len);
+        let last_end = self.src.last().map_or(0, |s| s.1 as usize);
+        if start >= end {
+            let at = self.src.get(start).map_or(last_end, |s| s.0 as usize);
             return at..at;
         }
-        let start = self.src[folded.start].0 as usize;
-        let end = self.src[folded.end - 1].1 as usize;
-        start..end.max(start)
+        let s = self.src.get(start).map_or(last_end, |s| s.0 as usize);
+        let e = self
+            .src
+            .get(end.saturating_sub(1))
+            .map_or(last_end, |s| s.1 as usize);
+        s..e.max(s)
+    }
+
+    /// The original byte range of every folded byte (test helper).
+    #[cfg(test)]
+    pub(crate) fn byte_map(&self) -> &[(u32, u32)] {
+        &self.src
     }
 }
 
-/// Fills `out` with the folded form of `input`.
+/// Fills `out` with the folded form of `input`, reusing its buffers (no allocation once
+/// they are large enough).
 ///
-/// Contract: the folded text is lower case, without diacritics, in compatibility form
-/// (NFKC letters: fullwidth and mathematical letters fold to ASCII); whitespace runs
+/// Contract: the folded text is lower case, NFKC, without diacritics; whitespace runs
 /// become one `' '` (or one `'\n'` if the run holds a line break); apostrophe-like
-/// characters (`’ ‘ ʼ ´ \``) become `'`, curly double quotes (`“ ” „`) become `"`,
-/// `« »` stay. Every folded byte maps back to the original character(s) it came from;
-/// a dropped character (an accent, an invisible character) joins the range of the
-/// character before it.
+/// characters (`’ ‘ ʼ ´ \` ′`) become `'`, curly double quotes (`“ ” „ ‟`) become `"`,
+/// `« »` stay; other punctuation stays. Linear time; never panics.
 pub(crate) fn normalize_into(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
     out.text.clear();
     out.src.clear();
-    out.text.reserve(input.len());
-    out.src.reserve(input.len());
-    if input.is_ascii() {
-        ascii_into(input, out);
-        return;
+    out.units.clear();
+    fold::fold_units(input, opts, &mut out.units);
+    if opts.any_evasion() {
+        evasion::apply(opts, &mut out.units, &mut out.scratch);
     }
-    let mut last_space = false;
-    for (i, c) in input.char_indices() {
-        let start = i as u32;
-        let end = (i + c.len_utf8()) as u32;
-        if c.is_whitespace() {
-            push_space(out, c, start, end, &mut last_space);
-            continue;
-        }
-        if c.is_ascii() {
-            last_space = false;
-            out.text.push(if c == '`' {
-                '\''
-            } else {
-                c.to_ascii_lowercase()
-            });
-            out.src.push((start, end));
-            continue;
-        }
-        if is_dropped(c, opts) {
-            extend_last(out, start, end);
-            continue;
-        }
-        last_space = false;
-        match c {
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{00B4}' | '`' | '\u{2032}' | '\u{201B}' => {
-                push(out, '\'', start, end);
-                continue;
-            }
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => {
-                push(out, '"', start, end);
-                continue;
-            }
-            '«' | '»' => {
-                push(out, c, start, end);
-                continue;
-            }
-            _ => {}
-        }
-        let before = out.text.len();
-        unicode_normalization::char::decompose_compatible(c, |d| {
-            if unicode_normalization::char::is_combining_mark(d) {
-                return;
-            }
-            if let Some(s) = special_fold(d) {
-                for f in s.chars() {
-                    push(out, f, start, end);
-                }
-                return;
-            }
-            for l in d.to_lowercase() {
-                if !unicode_normalization::char::is_combining_mark(l) {
-                    push(out, l, start, end);
-                }
-            }
-        });
-        if out.text.len() == before {
-            // The character folded to nothing (a lone combining mark, say).
-            extend_last(out, start, end);
+    out.text.reserve(out.units.len());
+    out.src.reserve(out.units.len());
+    for u in &out.units {
+        out.text.push(u.c);
+        for _ in 0..u.c.len_utf8() {
+            out.src.push((u.start, u.end));
         }
     }
-}
-
-/// Pure ASCII: lower case and whitespace only, no Unicode tables.
-fn ascii_into(input: &str, out: &mut Normalized) {
-    let mut last_space = false;
-    for (i, b) in input.bytes().enumerate() {
-        let (start, end) = (i as u32, i as u32 + 1);
-        if b.is_ascii_whitespace() {
-            push_space(out, b as char, start, end, &mut last_space);
-            continue;
-        }
-        last_space = false;
-        let c = if b == b'`' {
-            '\''
-        } else {
-            b.to_ascii_lowercase() as char
-        };
-        out.text.push(c);
-        out.src.push((start, end));
-    }
-}
-
-fn push(out: &mut Normalized, c: char, start: u32, end: u32) {
-    out.text.push(c);
-    for _ in 0..c.len_utf8() {
-        out.src.push((start, end));
-    }
-}
-
-/// Whitespace: runs collapse to one space, or one line break if the run holds one.
-fn push_space(out: &mut Normalized, c: char, start: u32, end: u32, last_space: &mut bool) {
-    let newline = c == '\n' || c == '\u{2028}' || c == '\u{2029}';
-    if *last_space {
-        if let Some(s) = out.src.last_mut() {
-            s.1 = end;
-        }
-        if newline && out.text.ends_with(' ') {
-            out.text.pop();
-            out.text.push('\n');
-        }
-        return;
-    }
-    *last_space = true;
-    out.text.push(if newline { '\n' } else { ' ' });
-    out.src.push((start, end));
-}
-
-/// Adds a dropped character's bytes to the range of the folded character before it.
-fn extend_last(out: &mut Normalized, start: u32, end: u32) {
-    let n = out
-        .text
-        .chars()
-        .next_back()
-        .map(char::len_utf8)
-        .unwrap_or(0);
-    let len = out.src.len();
-    if let Some(tail) = out.src.get_mut(len.saturating_sub(n)..) {
-        for s in tail {
-            if s.1 == start {
-                s.1 = end;
-            }
-        }
-    }
-}
-
-/// Characters that carry no letter: invisible and bidi controls, variation selectors.
-fn is_dropped(c: char, opts: &NormalizeOptions) -> bool {
-    if unicode_normalization::char::is_combining_mark(c) {
-        return true;
-    }
-    opts.invisible
-        && matches!(c,
-            '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
-            | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FE00}'..='\u{FE0F}'
-            | '\u{E0100}'..='\u{E01EF}' | '\u{034F}' | '\u{180E}')
-}
-
-/// Letters whose folding is not a decomposition.
-fn special_fold(c: char) -> Option<&'static str> {
-    Some(match c {
-        'ß' | 'ẞ' => "ss",
-        'æ' | 'Æ' => "ae",
-        'œ' | 'Œ' => "oe",
-        'ø' | 'Ø' => "o",
-        'ł' | 'Ł' => "l",
-        'đ' | 'Đ' => "d",
-        'ı' => "i",
-        _ => return None,
-    })
-}
-
-/// The folded forms under which a lexicon term is compiled: the first is the term folded
-/// exactly as [`normalize_into`] folds text; further variants (for example typo
-/// variants when `fuzzy > 0`) follow. Never empty for a non-empty term.
-pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, _fuzzy: u8) -> Vec<String> {
-    let mut n = Normalized::new();
-    normalize_into(term.trim(), opts, &mut n);
-    vec![n.text]
 }
 
 /// Is `c` (a char of the folded text) part of a word?
+///
+/// Letters, digits, combining marks kept by the folding (Indic vowel signs, kana
+/// voicing) and [`WILDCARD`].
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fold(s: &str) -> Normalized {
-        let mut n = Normalized::new();
-        normalize_into(s, &NormalizeOptions::default(), &mut n);
-        n
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
     }
-
-    #[test]
-    fn ascii_fast_path() {
-        let n = fold("I  Will\tKILL\n\n you");
-        assert_eq!(n.text(), "i will kill\nyou");
-        assert_eq!(n.original_range(7..11), 8..12);
-        assert_eq!(n.original_range(11..12), 12..15);
-        assert_eq!(n.original_range(12..15), 15..18);
-    }
-
-    #[test]
-    fn accents_case_compatibility() {
-        let n = fold("Ça DÉÇOIT ｋｉｌｌ 𝐤𝐢𝐥𝐥 ﬁn Straße Œuvre");
-        assert_eq!(n.text(), "ca decoit kill kill fin strasse oeuvre");
-        let src = "Ça DÉÇOIT ｋｉｌｌ 𝐤𝐢𝐥𝐥 ﬁn Straße Œuvre";
-        let k = n.text().find("kill").unwrap();
-        assert_eq!(&src[n.original_range(k..k + 4)], "ｋｉｌｌ");
-        let k2 = n.text().rfind("kill").unwrap();
-        assert_eq!(&src[n.original_range(k2..k2 + 4)], "𝐤𝐢𝐥𝐥");
-        let f = n.text().find("fin").unwrap();
-        assert_eq!(&src[n.original_range(f..f + 3)], "ﬁn");
-        assert_eq!(&src[n.original_range(f..f + 1)], "ﬁ");
-    }
-
-    #[test]
-    fn decomposed_accents_stay_inside_the_span() {
-        let src = "tue\u{0301} x";
-        let n = fold(src);
-        assert_eq!(n.text(), "tue x");
-        assert_eq!(&src[n.original_range(0..3)], "tue\u{0301}");
-    }
-
-    #[test]
-    fn invisible_characters_are_dropped_inside_the_span() {
-        let src = "k\u{200B}i\u{200D}ll you";
-        let n = fold(src);
-        assert_eq!(n.text(), "kill you");
-        assert_eq!(&src[n.original_range(0..4)], "k\u{200B}i\u{200D}ll");
-    }
-
-    #[test]
-    fn quotes_and_apostrophes() {
-        assert_eq!(fold("I’ll “go” « là »").text(), "i'll \"go\" « la »");
-    }
-
-    #[test]
-    fn ranges_never_panic() {
-        let n = fold("é");
-        for a in 0..5 {
-            for b in 0..5 {
-                let r = n.original_range(a..b);
-                assert!(r.start <= r.end && r.end <= 2);
-            }
-        }
-    }
+    c.is_alphanumeric() || c == WILDCARD || unicode_normalization::char::is_combining_mark(c)
 }

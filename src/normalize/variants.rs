@@ -1,0 +1,286 @@
+//! The folded forms under which a lexicon term is compiled.
+
+use std::collections::HashSet;
+
+use super::{NormalizeOptions, Normalized, WILDCARD, normalize_into};
+
+/// Longest word (in chars) that gets masked variants; longer words are left exact
+/// (the number of masked variants grows with the square of the length).
+const MAX_MASKED_WORD: usize = 16;
+
+/// Most `l`s of a term for which every subset is read as `i`; beyond, each one alone
+/// and all together.
+const MAX_L_SUBSETS: usize = 4;
+
+/// Fewest letters of a word for typo variants, and of the variant itself.
+const MIN_TYPO_LETTERS: usize = 5;
+
+/// The folded forms under which a lexicon term is compiled (all matched as whole
+/// words).
+///
+/// The first element is the term folded exactly as [`normalize_into`] folds text
+/// (trimmed). Then, as the options allow:
+///
+/// - `leetspeak`: each subset of the term's `l`s read as `i` (text folds `1 ! |` to
+///   `i`, so `1oser` → `ioser` matches `loser`, `ki11` → `kiii` matches `kill`).
+///   Text keeps leetspeak at the edges of a word when nothing else in the word is
+///   leetspeak (`mp3`, `win10`, `$HOME`, `@name` stay), so terms get those forms: the
+///   last letter, or the last two, as digits (`put3`, `a55`, `ki11`); the first and the
+///   last (`3ncul3`); a first `s` as `$` and a first `a` as `@` (`$alope`, `@ss`).
+/// - `repeated_letters`: one letter run (or two runs, in a single-word term) made three
+///   long (`kill` → `kiiill`, `killl`, `kiiilll`), matching text where a run of more
+///   than three was shortened to three.
+/// - `masked_letters`: in one word of at least three letters, a contiguous run of inner
+///   letters (never the first or last) replaced by as many [`super::WILDCARD`]s
+///   (`k\u{FDD0}ll`, `k\u{FDD0}\u{FDD0}l`): text folds `k*ll` to `k\u{FDD0}ll`. A
+///   masked form matches every term with the same visible letters and length.
+/// - `fuzzy > 0`: for words of at least five letters, one letter missing, doubled, or
+///   two neighbours swapped, keeping at least five letters.
+///
+/// Variants never repeat. Never empty.
+pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> Vec<String> {
+    let mut n = Normalized::new();
+    normalize_into(term.trim(), opts, &mut n);
+    let base: Vec<char> = n.text().trim().chars().collect();
+    let mut v = Variants::default();
+    v.add(&base);
+    if base.is_empty() {
+        return v.list;
+    }
+    if opts.leetspeak {
+        l_variants(&base, &mut v);
+        edge_leet_variants(&base, &mut v);
+    }
+    if opts.repeated_letters {
+        elongated_variants(&base, &mut v);
+    }
+    if opts.masked_letters {
+        masked_variants(&base, &mut v);
+    }
+    if fuzzy > 0 {
+        typo_variants(&base, &mut v);
+    }
+    v.list
+}
+
+/// The term with its spaces removed, for words run together (`killthemall`): only for
+/// terms of at least two words and eight letters. The term is folded with the default
+/// options first (folding is idempotent on folded terms, so the first element of
+/// [`term_variants`] may be passed as well).
+pub(crate) fn joined_variant(term: &str) -> Option<String> {
+    let mut n = Normalized::new();
+    normalize_into(term.trim(), &NormalizeOptions::default(), &mut n);
+    let text = n.text().trim();
+    let words = text.split([' ', '\n']).filter(|w| !w.is_empty()).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    (words >= 2 && letters >= 8).then(|| text.chars().filter(|&c| c != ' ' && c != '\n').collect())
+}
+
+/// A list of variants without repeats.
+#[derive(Default)]
+struct Variants {
+    /// In order of first addition.
+    list: Vec<String>,
+    /// What `list` holds.
+    seen: HashSet<String>,
+}
+
+impl Variants {
+    /// Adds a variant unless it is already there.
+    fn add(&mut self, chars: &[char]) {
+        let s: String = chars.iter().collect();
+        if self.seen.insert(s.clone()) {
+            self.list.push(s);
+        }
+    }
+}
+
+/// Spans `(start, end)` of the words (maximal runs of letters) of `chars`.
+fn words(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut j = 0;
+    while j < chars.len() {
+        if !chars.get(j).is_some_and(|c| c.is_alphabetic()) {
+            j += 1;
+            continue;
+        }
+        let a = j;
+        while chars.get(j).is_some_and(|c| c.is_alphabetic()) {
+            j += 1;
+        }
+        out.push((a, j));
+    }
+    out
+}
+
+/// `l` read as `i`: every non-empty subset of the `l`s (or, past [`MAX_L_SUBSETS`],
+/// each one alone and all of them).
+fn l_variants(base: &[char], v: &mut Variants) {
+    let ls: Vec<usize> = (0..base.len())
+        .filter(|&j| base.get(j) == Some(&'l'))
+        .collect();
+    let subsets: Vec<Vec<usize>> = if ls.len() <= MAX_L_SUBSETS {
+        (1u32..(1 << ls.len()))
+            .map(|m| {
+                ls.iter()
+                    .enumerate()
+                    .filter(|(b, _)| m & (1 << b) != 0)
+                    .map(|(_, &j)| j)
+                    .collect()
+            })
+            .collect()
+    } else {
+        let mut s: Vec<Vec<usize>> = ls.iter().map(|&j| vec![j]).collect();
+        s.push(ls.clone());
+        s
+    };
+    for subset in subsets {
+        let mut c = base.to_vec();
+        for j in subset {
+            if let Some(x) = c.get_mut(j) {
+                *x = 'i';
+            }
+        }
+        v.add(&c);
+    }
+}
+
+/// The digit a letter is written as in leetspeak (`l` too, as `1`).
+fn leet_digit(c: char) -> Option<char> {
+    Some(match c {
+        'a' => '4',
+        'b' => '8',
+        'e' => '3',
+        'g' => '9',
+        'i' | 'l' => '1',
+        'o' => '0',
+        's' => '5',
+        't' => '7',
+        _ => return None,
+    })
+}
+
+/// Leetspeak that text keeps at the edges of a word (see [`term_variants`]), one word
+/// of the term at a time.
+fn edge_leet_variants(base: &[char], v: &mut Variants) {
+    for (ws, we) in words(base) {
+        if we - ws < 2 {
+            continue;
+        }
+        let digit_at = |j: usize| base.get(j).copied().and_then(leet_digit);
+        let with = |subs: &[(usize, char)]| {
+            let mut c = base.to_vec();
+            for &(j, d) in subs {
+                if let Some(x) = c.get_mut(j) {
+                    *x = d;
+                }
+            }
+            c
+        };
+        let last = we - 1;
+        if let Some(d) = digit_at(last) {
+            v.add(&with(&[(last, d)]));
+            if we - ws >= 3
+                && let Some(d2) = digit_at(last - 1)
+            {
+                v.add(&with(&[(last - 1, d2), (last, d)]));
+            }
+            if let Some(d0) = digit_at(ws) {
+                v.add(&with(&[(ws, d0), (last, d)]));
+            }
+        }
+        match base.get(ws) {
+            Some('s') => v.add(&with(&[(ws, '$')])),
+            Some('a') => v.add(&with(&[(ws, '@')])),
+            _ => {}
+        }
+    }
+}
+
+/// Runs of one letter: `(start, len, char)`.
+fn letter_runs(base: &[char]) -> Vec<(usize, usize, char)> {
+    let mut runs: Vec<(usize, usize, char)> = Vec::new();
+    for (j, &c) in base.iter().enumerate() {
+        match runs.last_mut() {
+            Some(r) if r.2 == c && r.0 + r.1 == j => r.1 += 1,
+            _ if c.is_alphabetic() => runs.push((j, 1, c)),
+            _ => {}
+        }
+    }
+    runs
+}
+
+/// Rebuilds `base` with the given runs made three long.
+fn with_runs_tripled(base: &[char], runs: &[(usize, usize, char)]) -> Vec<char> {
+    let mut out = Vec::with_capacity(base.len() + 4);
+    let mut j = 0;
+    for &(start, len, c) in runs {
+        out.extend(base.get(j..start).unwrap_or_default());
+        out.extend([c; 3]);
+        j = start + len;
+    }
+    out.extend(base.get(j..).unwrap_or_default());
+    out
+}
+
+/// One letter run made three long; two runs in a single-word term.
+fn elongated_variants(base: &[char], v: &mut Variants) {
+    let runs: Vec<_> = letter_runs(base).into_iter().filter(|r| r.1 < 3).collect();
+    for r in &runs {
+        v.add(&with_runs_tripled(base, &[*r]));
+    }
+    if words(base).len() == 1 {
+        for (a, r1) in runs.iter().enumerate() {
+            for r2 in runs.iter().skip(a + 1) {
+                v.add(&with_runs_tripled(base, &[*r1, *r2]));
+            }
+        }
+    }
+}
+
+/// Contiguous runs of inner letters of one word masked.
+fn masked_variants(base: &[char], v: &mut Variants) {
+    for (ws, we) in words(base) {
+        let len = we - ws;
+        if !(3..=MAX_MASKED_WORD).contains(&len) {
+            continue;
+        }
+        for a in ws + 1..we - 1 {
+            for b in a + 1..we {
+                let mut c = base.to_vec();
+                for x in c.get_mut(a..b).unwrap_or_default() {
+                    *x = WILDCARD;
+                }
+                v.add(&c);
+            }
+        }
+    }
+}
+
+/// One letter missing, doubled, or two neighbours swapped, in one word of at least
+/// [`MIN_TYPO_LETTERS`] letters.
+fn typo_variants(base: &[char], v: &mut Variants) {
+    for (ws, we) in words(base) {
+        let len = we - ws;
+        if len < MIN_TYPO_LETTERS {
+            continue;
+        }
+        for j in ws..we {
+            if len > MIN_TYPO_LETTERS {
+                let mut c = base.to_vec();
+                c.remove(j);
+                v.add(&c);
+            }
+            let mut c = base.to_vec();
+            if let Some(&x) = base.get(j) {
+                c.insert(j, x);
+                v.add(&c);
+            }
+            if j + 1 < we && base.get(j) != base.get(j + 1) {
+                let mut c = base.to_vec();
+                c.swap(j, j + 1);
+                v.add(&c);
+            }
+        }
+    }
+}
