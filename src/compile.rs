@@ -387,9 +387,21 @@ impl TermOptions {
     }
 }
 
+/// A term folded exactly as text is folded (the first of its variants), without
+/// computing the others.
+fn canonical(term: &str, opts: &NormalizeOptions) -> String {
+    let mut n = crate::normalize::Normalized::new();
+    crate::normalize::normalize_into(term.trim(), opts, &mut n);
+    n.text().trim().to_string()
+}
+
+/// Longest phrase (in words) of a fuzzy lexicon that gets typo variants: each word
+/// multiplies them.
+const MAX_FUZZY_PHRASE_WORDS: usize = 2;
+
 /// Most automaton patterns one term may add: evasion variants grow with the length
 /// of a term, and a policy of thousands of terms must stay small and fast to build.
-const MAX_VARIANTS_PER_TERM: usize = 24;
+const MAX_VARIANTS_PER_TERM: usize = 16;
 
 struct Builder<'a> {
     packs: &'a [Pack],
@@ -449,12 +461,34 @@ impl Builder<'_> {
                 }
             };
             for t in expanded {
-                let mut variants = term_variants(&t, &self.opts, fuzzy);
-                variants.truncate(if with_variants {
-                    MAX_VARIANTS_PER_TERM
+                // Evasion variants are for single words: a phrase of common words would
+                // multiply them, and a disguise hides in the one word that carries it.
+                let single_word = !t.trim().contains(char::is_whitespace);
+                let evasion = if with_variants && single_word {
+                    term_variants(&t, &self.opts, 0)
                 } else {
-                    1
-                });
+                    vec![canonical(&t, &self.opts)]
+                };
+                let mut variants: Vec<String> = evasion
+                    .iter()
+                    .take(MAX_VARIANTS_PER_TERM)
+                    .cloned()
+                    .collect();
+                let words = t.split_whitespace().count();
+                if fuzzy > 0 && with_variants && words <= MAX_FUZZY_PHRASE_WORDS {
+                    // Typo variants (one letter missing, doubled or swapped) come on top
+                    // of the cap, for short phrases too: the lexicon asked for them.
+                    let plain: HashSet<String> = if single_word {
+                        evasion.into_iter().collect()
+                    } else {
+                        term_variants(&t, &self.opts, 0).into_iter().collect()
+                    };
+                    for v in term_variants(&t, &self.opts, fuzzy) {
+                        if !plain.contains(&v) && !variants.contains(&v) {
+                            variants.push(v);
+                        }
+                    }
+                }
                 let Some(first) = variants.first() else {
                     continue;
                 };
@@ -624,14 +658,14 @@ pub(crate) fn build_automaton(
     patterns: &[String],
 ) -> Result<AhoCorasick, aho_corasick::BuildError> {
     let total: usize = patterns.iter().map(String::len).sum();
-    let kind = if total <= 1 << 20 {
-        Some(aho_corasick::AhoCorasickKind::DFA)
+    let kind = if total <= 16 << 10 {
+        aho_corasick::AhoCorasickKind::DFA
     } else {
-        None
+        aho_corasick::AhoCorasickKind::ContiguousNFA
     };
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
-        .kind(kind)
+        .kind(Some(kind))
         .build(patterns)
 }
 

@@ -427,6 +427,9 @@ fn index_hits(lexicons: usize, s: &mut Scratch) {
 
 struct Eval<'a> {
     hits: &'a [Hit],
+    /// The per-lexicon index of hits (see `index_hits`).
+    lex_off: &'a [u32],
+    lex_hits: &'a [u32],
     buf: &'a mut Vec<M>,
     arena: &'a mut Vec<u32>,
 }
@@ -466,18 +469,24 @@ impl Eval<'_> {
         let start = self.buf.len();
         match node {
             Node::Lex(id) => {
-                for i in window.0..window.1 {
-                    if let Some(h) = self.hits.get(i) {
-                        if h.lex == *id {
-                            let ev = self.arena.len() as u32;
-                            self.arena.push(i as u32);
-                            self.buf.push(M {
-                                ts: h.ts,
-                                te: h.te,
-                                ev,
-                                n: 1,
-                            });
-                        }
+                // The lexicon's hits (ascending hit indices), cut to the window.
+                let (a, b) = (
+                    self.lex_off.get(*id as usize).copied().unwrap_or(0) as usize,
+                    self.lex_off.get(*id as usize + 1).copied().unwrap_or(0) as usize,
+                );
+                let all = self.lex_hits.get(a..b).unwrap_or(&[]);
+                let from = all.partition_point(|&i| (i as usize) < window.0);
+                let to = all.partition_point(|&i| (i as usize) < window.1);
+                for &i in all.get(from..to).unwrap_or(&[]) {
+                    if let Some(h) = self.hits.get(i as usize) {
+                        let ev = self.arena.len() as u32;
+                        self.arena.push(i);
+                        self.buf.push(M {
+                            ts: h.ts,
+                            te: h.te,
+                            ev,
+                            n: 1,
+                        });
                     }
                 }
             }
@@ -686,6 +695,8 @@ impl Compiled {
             s.arena.clear();
             let mut ev = Eval {
                 hits: &s.hits,
+                lex_off: &s.lex_off,
+                lex_hits: &s.lex_hits,
                 buf: &mut s.buf,
                 arena: &mut s.arena,
             };
