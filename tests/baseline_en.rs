@@ -6,6 +6,9 @@ fn baseline_en_cases() {
     let policy = tosguard::Policy::baseline();
     tosguard::testing::assert_test_file(
         &policy,
-        concat!(env!("CARGO_MANIFEST_DIR"), "/policies/baseline/en.test.toml"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/policies/baseline/en.test.toml"
+        ),
     );
 }
