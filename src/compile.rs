@@ -239,6 +239,8 @@ pub(crate) enum ContextKind {
     /// A cue before the words, in the same scope, within `window` words.
     Cue {
         lex: u32,
+        /// Phrases that cancel a cue they contain.
+        except: u32,
         scope: Scope,
         window: Option<u32>,
     },
@@ -401,7 +403,7 @@ const MAX_FUZZY_PHRASE_WORDS: usize = 2;
 
 /// Most automaton patterns one term may add: evasion variants grow with the length
 /// of a term, and a policy of thousands of terms must stay small and fast to build.
-const MAX_VARIANTS_PER_TERM: usize = 16;
+const MAX_VARIANTS_PER_TERM: usize = 32;
 
 struct Builder<'a> {
     packs: &'a [Pack],
@@ -1011,23 +1013,25 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 }
             }
             let lex_name = format!("@{name}");
-            let (ci, lex) = match ctx_index.get(name) {
+            let (ci, lex, except) = match ctx_index.get(name) {
                 Some(&ci) => match contexts.get(ci).map(|c| &c.kind) {
-                    Some(ContextKind::Cue { lex, .. }) => (ci, *lex),
+                    Some(ContextKind::Cue { lex, except, .. }) => (ci, *lex, *except),
                     _ => continue,
                 },
                 None => {
                     let lex = b.new_lexicon(lex_name, None, MatchMode::Word);
+                    let except = b.new_lexicon(format!("@{name}.except"), None, MatchMode::Word);
                     contexts.push(Context {
                         name: name.clone(),
                         kind: ContextKind::Cue {
                             lex,
+                            except,
                             scope: Scope::Sentence,
                             window: None,
                         },
                     });
                     ctx_index.insert(name.clone(), contexts.len() - 1);
-                    (contexts.len() - 1, lex)
+                    (contexts.len() - 1, lex, except)
                 }
             };
             if let Some(ContextKind::Cue { scope, window, .. }) =
@@ -1045,6 +1049,14 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                 lex,
                 &format!("{path}.cues"),
                 &c.cues,
+                TermOptions::exact(),
+                &mut [],
+            );
+            b.add_terms(
+                pi,
+                except,
+                &format!("{path}.except"),
+                &c.except,
                 TermOptions::exact(),
                 &mut [],
             );
@@ -1282,8 +1294,14 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
         contexts.extend(layer.contexts.iter().map(|c| Context {
             name: c.name.clone(),
             kind: match &c.kind {
-                ContextKind::Cue { lex, scope, window } => ContextKind::Cue {
+                ContextKind::Cue {
+                    lex,
+                    except,
+                    scope,
+                    window,
+                } => ContextKind::Cue {
                     lex: lex + lex0,
+                    except: except + lex0,
                     scope: *scope,
                     window: *window,
                 },
@@ -1421,8 +1439,14 @@ fn fingerprint(c: &Compiled) -> String {
         match &ctx.kind {
             ContextKind::Quoted => h.str("quoted"),
             ContextKind::Question => h.str("question"),
-            ContextKind::Cue { lex, scope, window } => {
+            ContextKind::Cue {
+                lex,
+                except,
+                scope,
+                window,
+            } => {
                 h.str(lex_name(*lex));
+                h.str(lex_name(*except));
                 h.str(&format!("{scope:?}{window:?}"));
             }
         }

@@ -235,6 +235,15 @@ fn in_quotes(quotes: &[(u32, u32)], start: u32, end: u32) -> bool {
         .is_some_and(|&(_, b)| end <= b)
 }
 
+/// The hits of lexicon `lex`, as ascending hit indices.
+fn lex_slice(s: &Scratch, lex: u32) -> &[u32] {
+    let (a, b) = (
+        s.lex_off.get(lex as usize).copied().unwrap_or(0) as usize,
+        s.lex_off.get(lex as usize + 1).copied().unwrap_or(0) as usize,
+    );
+    s.lex_hits.get(a..b).unwrap_or(&[])
+}
+
 /// Pattern flags, computed once per automaton pattern.
 pub(crate) const FIRST_IS_WORD: u8 = 1;
 pub(crate) const LAST_IS_WORD: u8 = 2;
@@ -620,13 +629,29 @@ impl Compiled {
                             .unwrap_or(false)
                     })
             }
-            ContextKind::Cue { lex, scope, window } => {
-                // The cue hits, in text order, from the per-lexicon index.
-                let (a, b) = (
-                    s.lex_off.get(*lex as usize).copied().unwrap_or(0) as usize,
-                    s.lex_off.get(*lex as usize + 1).copied().unwrap_or(0) as usize,
-                );
-                let cues = s.lex_hits.get(a..b).unwrap_or(&[]);
+            ContextKind::Cue {
+                lex,
+                except,
+                scope,
+                window,
+            } => {
+                let cues = lex_slice(s, *lex);
+                let exceptions = lex_slice(s, *except);
+                // A cue inside an exception phrase (`ne … que`, `nothing but`) does
+                // not count.
+                let cancelled = |c: &Hit| {
+                    let k = exceptions.partition_point(|&e| {
+                        hits.get(e as usize).is_some_and(|e| e.start <= c.start)
+                    });
+                    exceptions
+                        .get(..k)
+                        .unwrap_or(&[])
+                        .iter()
+                        .rev()
+                        .take(MAX_MATCHES)
+                        .filter_map(|&e| hits.get(e as usize))
+                        .any(|e| e.end >= c.end)
+                };
                 evidence
                     .iter()
                     .filter_map(|&i| hits.get(i as usize))
@@ -647,7 +672,7 @@ impl Compiled {
                                     && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
                             })
                             .take(MAX_MATCHES)
-                            .any(|c| c.end <= h.start)
+                            .any(|c| c.end <= h.start && !cancelled(c))
                     })
             }
         }

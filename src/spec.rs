@@ -160,6 +160,9 @@ pub(crate) struct ContextSpec {
     pub(crate) window: Option<S<u32>>,
     #[serde(default)]
     pub(crate) cues: Vec<S<String>>,
+    /// Phrases in which a cue does not count (`ne … que` restricts, it does not negate).
+    #[serde(default)]
+    pub(crate) except: Vec<S<String>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

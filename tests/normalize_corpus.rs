@@ -159,3 +159,34 @@ fn benign_texts_are_left_alone() {
         failures.join("\n")
     );
 }
+
+#[test]
+#[ignore = "measurement: cargo test --test normalize_corpus budget -- --ignored --nocapture"]
+fn budget() {
+    let data = include_str!("data/normalize/disguised.txt");
+    for cap in [8usize, 12, 16, 24, 32, 64, 10_000] {
+        let (mut ok, mut total) = (0, 0);
+        let opts = NormalizeOptions::default();
+        for line in data
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with('!'))
+        {
+            let (term, bracketed) = line.split_once('\t').unwrap();
+            let (text, want) = unbracket(bracketed);
+            let mut n = Normalized::new();
+            normalize_into(&text, &opts, &mut n);
+            let mut vs = term_variants(term, &opts, 1);
+            vs.truncate(cap);
+            vs.extend(joined_variant(term));
+            total += 1;
+            if vs.iter().any(|v| {
+                whole_word_matches(n.text(), v)
+                    .into_iter()
+                    .any(|m| n.original_range(m) == want)
+            }) {
+                ok += 1;
+            }
+        }
+        println!("cap {cap}: {ok}/{total}");
+    }
+}

@@ -3,6 +3,7 @@
 //   python3 tools/gen-confusables/gen.py data/unicode/confusables.txt > src/normalize/confusables_table.rs
 //
 // Unicode version: 17.0.0 (UTS #39 confusables.txt).
+// Python unicodedata version: 14.0.0 (NFKD and names).
 // Data (c) Unicode, Inc., see data/unicode/README.md for the licence notice.
 
 /// Confusable letters of other scripts (and Latin look-alikes) with the ASCII

@@ -8,18 +8,31 @@ use std::mem;
 use super::{NormalizeOptions, Unit, WILDCARD, is_word_char};
 
 /// Runs the passes switched on in `opts`. `scratch` is a reusable second buffer.
+///
+/// The word pass also notes whether the other two passes have anything to do (a
+/// one-char word, a run of four identical letters), so most texts skip them.
 pub(super) fn apply(opts: &NormalizeOptions, units: &mut Vec<Unit>, scratch: &mut Vec<Unit>) {
-    if opts.confusables || opts.leetspeak || opts.masked_letters {
-        words_pass(opts, units);
+    let seen = words_pass(opts, units);
+    let mut joined = false;
+    if opts.separated_letters && seen.single {
+        joined = join_separated(opts, units, scratch);
+        if joined {
+            mem::swap(units, scratch);
+        }
     }
-    if opts.separated_letters {
-        join_separated(opts, units, scratch);
-        mem::swap(units, scratch);
-    }
-    if opts.repeated_letters {
+    if opts.repeated_letters && (seen.long_run || joined) {
         collapse_repeats(units, scratch);
         mem::swap(units, scratch);
     }
+}
+
+/// What the word pass saw.
+#[derive(Default)]
+struct Seen {
+    /// A word of one char (a candidate for the separated-letters pass).
+    single: bool,
+    /// A run of more than three identical letters.
+    long_run: bool,
 }
 
 /// Folded whitespace.
@@ -52,11 +65,6 @@ pub(super) fn leet_of(c: char) -> Option<char> {
         '9' => 'g',
         _ => return None,
     })
-}
-
-/// Chars of a word for the word pass: word chars plus the symbols it may rewrite.
-fn is_pass_char(c: char) -> bool {
-    is_word_char(c) || is_leet_symbol(c) || c == '*'
 }
 
 /// Words that look like leetspeak but are codes or names: left as they are.
@@ -94,36 +102,118 @@ fn looks_like_url(tok: &[Unit]) -> bool {
     scheme || www || email
 }
 
-/// The per-word pass: confusables, leetspeak, masked letters.
-fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) {
+/// The per-word pass: confusables, leetspeak, masked letters (as switched on).
+fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
+    let mut seen = Seen::default();
+    // The token (whitespace-delimited) of the last word that needed it, and whether it
+    // is a URL or an address: computed once per token, only for words with symbols.
+    let mut token: Option<(usize, usize, bool)> = None;
     let n = units.len();
-    let mut i = 0;
-    while i < n {
-        if units.get(i).is_none_or(|u| is_space(u.c)) {
-            i += 1;
+    let mut k = 0;
+    while k < n {
+        if units.get(k).is_none_or(|u| !u.is_pass()) {
+            k += 1;
             continue;
         }
-        let tok_len = units
-            .get(i..)
-            .map_or(0, |s| s.iter().take_while(|u| !is_space(u.c)).count());
-        let tok_end = i + tok_len.max(1);
-        let protected = units.get(i..tok_end).is_some_and(looks_like_url);
-        let mut k = i;
-        while k < tok_end {
-            if units.get(k).is_none_or(|u| !is_pass_char(u.c)) {
-                k += 1;
-                continue;
+        let ws = k;
+        let mut stats = WordStats::default();
+        let mut run = ('\0', 0usize);
+        while let Some(u) = units.get(k).filter(|u| u.is_pass()) {
+            stats.add(u, &mut run);
+            k += 1;
+        }
+        seen.single |= stats.word_chars == 1;
+        seen.long_run |= stats.long_run;
+        let fold_symbols = (opts.leetspeak || opts.masked_letters)
+            && (stats.leetish || stats.star)
+            && !token_is_url(units, ws, &mut token);
+        if let Some(w) = units.get_mut(ws..k) {
+            let confusables = opts.confusables && stats.alt;
+            if confusables {
+                fold_confusables(w);
             }
-            let ws = k;
-            while k < tok_end && units.get(k).is_some_and(|u| is_pass_char(u.c)) {
-                k += 1;
+            if fold_symbols {
+                // `k*i*l*l` is left to the separated-letters pass.
+                seen.single |= fold_word(opts, w, &stats);
             }
-            if let Some(w) = units.get_mut(ws..k) {
-                fold_word(opts, w, protected);
+            // Folded letters may make a long run (`sh0000t`, `kііііll`).
+            if (confusables || fold_symbols) && !seen.long_run {
+                seen.long_run = scan_word(w).long_run;
             }
         }
-        i = tok_end;
     }
+    seen
+}
+
+/// Is the token holding the unit at `at` a URL or an e-mail address? `cache` keeps the
+/// last token's bounds and answer (words are visited left to right, so every token is
+/// scanned at most once).
+fn token_is_url(units: &[Unit], at: usize, cache: &mut Option<(usize, usize, bool)>) -> bool {
+    if let Some((s, e, url)) = *cache
+        && s <= at
+        && at < e
+    {
+        return url;
+    }
+    let back = units
+        .get(..at)
+        .map_or(0, |b| b.iter().rev().take_while(|u| !is_space(u.c)).count());
+    let fwd = units
+        .get(at..)
+        .map_or(0, |f| f.iter().take_while(|u| !is_space(u.c)).count());
+    let (s, e) = (at - back, at + fwd);
+    let url = units.get(s..e).is_some_and(looks_like_url);
+    *cache = Some((s, e, url));
+    url
+}
+
+/// What one scan of a word finds.
+#[derive(Default)]
+struct WordStats {
+    /// A unit with a confusable reading.
+    alt: bool,
+    /// A leetspeak digit or symbol.
+    leetish: bool,
+    /// A `*`.
+    star: bool,
+    /// An ASCII digit.
+    digit: bool,
+    /// Letters.
+    letters: usize,
+    /// Word chars.
+    word_chars: usize,
+    /// A run of more than three identical letters.
+    long_run: bool,
+}
+
+impl WordStats {
+    /// Counts the next unit of the word; `run` is the current run of one char.
+    fn add(&mut self, u: &Unit, run: &mut (char, usize)) {
+        if !u.c.is_ascii_alphabetic() {
+            self.alt |= u.alt != '\0';
+            self.leetish |= is_leetish(u.c);
+            self.star |= u.c == '*';
+            self.digit |= u.c.is_ascii_digit();
+        }
+        self.letters += usize::from(u.is_alpha());
+        self.word_chars += usize::from(u.is_word());
+        *run = if u.c == run.0 {
+            (u.c, run.1 + 1)
+        } else {
+            (u.c, 1)
+        };
+        self.long_run |= run.1 > 3 && u.is_alpha();
+    }
+}
+
+/// Scans a word once.
+fn scan_word(w: &[Unit]) -> WordStats {
+    let mut st = WordStats::default();
+    let mut run = ('\0', 0usize);
+    for u in w {
+        st.add(u, &mut run);
+    }
+    st
 }
 
 /// Is the char Latin script (after the core folding)?
@@ -136,45 +226,48 @@ pub(super) fn is_latin(c: char) -> bool {
             && c.is_alphabetic()
 }
 
-/// Folds one word (a maximal run of [`is_pass_char`] units inside a token).
-fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], protected: bool) {
-    if opts.confusables {
-        // Latin-dominant: some Latin letter, and at least as many Latin letters as
-        // letters of other scripts that have no Latin reading.
-        let (mut latin, mut foreign) = (0usize, 0usize);
-        for u in w.iter() {
-            if is_latin(u.c) {
-                latin += 1;
-            } else if u.alt == '\0' && u.c.is_alphabetic() {
-                foreign += 1;
-            }
+/// Reads the confusables of a word as Latin letters if the word is Latin-dominant: some
+/// Latin letter, and at least as many Latin letters as letters of other scripts that
+/// have no Latin reading.
+fn fold_confusables(w: &mut [Unit]) {
+    let (mut latin, mut foreign) = (0usize, 0usize);
+    for u in w.iter() {
+        if is_latin(u.c) {
+            latin += 1;
+        } else if u.alt == '\0' && u.is_alpha() {
+            foreign += 1;
         }
-        if latin > 0 && latin >= foreign {
-            for u in w.iter_mut() {
-                if u.alt != '\0' {
-                    u.c = u.alt;
-                }
+    }
+    if latin > 0 && latin >= foreign {
+        for u in w.iter_mut() {
+            if u.alt != '\0' {
+                u.set(u.alt);
             }
         }
     }
+}
+
+/// Reads the leetspeak and masked letters of one word (a maximal run of
+/// [`Unit::is_pass`] units inside a token that is not a URL). Returns whether the word
+/// is spelled-out single chars (`k*i*l*l`), left for the separated-letters pass.
+fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) -> bool {
     // At least two letters, or one when no digit is involved (`a$$`).
-    let letters = w.iter().filter(|u| u.c.is_alphabetic()).count();
-    let min_letters = if w.iter().any(|u| u.c.is_ascii_digit()) {
-        2
-    } else {
-        1
-    };
-    if protected || letters < min_letters || is_spaced_pattern(w) {
-        return;
+    let min_letters = if st.digit { 2 } else { 1 };
+    if st.letters < min_letters {
+        return false;
+    }
+    if is_spaced_pattern(w) {
+        return true;
     }
     // `@name` is a mention, not leetspeak.
-    if opts.leetspeak && w.first().is_none_or(|u| u.c != '@') {
+    if opts.leetspeak && st.leetish && w.first().is_none_or(|u| u.c != '@') {
         leet_word(w);
     }
     // `a*b` is arithmetic; `f*ck`, `f**k` are four long.
-    if opts.masked_letters && w.len() >= 4 {
+    if opts.masked_letters && st.star && w.len() >= 4 {
         mask_word(w);
     }
+    false
 }
 
 /// `k*i*l*l`, `k|i|l|l`: single chars alternating with one symbol, left for the
@@ -186,13 +279,9 @@ fn is_spaced_pattern(w: &[Unit]) -> bool {
     w.len() >= 5
         && w.len() % 2 == 1
         && !is_word_char(sym)
-        && w.iter().enumerate().all(|(j, u)| {
-            if j % 2 == 0 {
-                is_word_char(u.c)
-            } else {
-                u.c == sym
-            }
-        })
+        && w.iter()
+            .enumerate()
+            .all(|(j, u)| if j % 2 == 0 { u.is_word() } else { u.c == sym })
 }
 
 /// The next maximal run of leetish units at or after `from`, as `(start, end)`.
@@ -289,7 +378,7 @@ fn leet_word(w: &mut [Unit]) {
         if fold && let Some(run) = w.get_mut(a..b) {
             for u in run {
                 if let Some(l) = leet_of(u.c) {
-                    u.c = l;
+                    u.set(l);
                 }
             }
         }
@@ -315,7 +404,7 @@ fn mask_word(w: &mut [Unit]) {
             && let Some(run) = w.get_mut(a..j)
         {
             for u in run {
-                u.c = WILDCARD;
+                u.set(WILDCARD);
             }
         }
     }
@@ -369,11 +458,13 @@ fn read_sep(units: &[Unit], j: usize) -> Option<(Sep, usize)> {
 /// it is a letter.
 fn single_at(units: &[Unit], k: usize, leet: bool) -> Option<bool> {
     let u = units.get(k)?;
-    let letter = u.c.is_alphabetic();
+    // Latin letters only: one-letter words of other scripts (Russian `а я в`) and
+    // spaced CJK stay as they are.
+    let letter = u.c.is_ascii_alphabetic();
     if !(letter || (leet && u.c.is_ascii_digit() && leet_of(u.c).is_some())) {
         return None;
     }
-    let free = |o: Option<&Unit>| o.is_none_or(|v| !is_word_char(v.c) && v.c != '\'');
+    let free = |o: Option<&Unit>| o.is_none_or(|v| !v.is_word() && v.c != '\'');
     let before = k.checked_sub(1).and_then(|p| units.get(p));
     (free(before) && free(units.get(k + 1))).then_some(letter)
 }
@@ -435,41 +526,53 @@ fn scan_run(units: &[Unit], i: usize, leet: bool) -> Option<Run> {
     Some(Run { last, valid })
 }
 
-/// Joins runs of ≥ 3 single letters separated by the same separator (`k i l l`).
-fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) {
+/// Joins runs of ≥ 3 single letters separated by the same separator (`k i l l`) into
+/// `out`. Returns whether it joined anything (if not, `out` is to be ignored).
+fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) -> bool {
     out.clear();
+    // Units before `copied` are in `out`; nothing is copied until a run is joined.
+    let mut copied = 0;
     let n = units.len();
     let mut i = 0;
     while i < n {
+        // Inside a word of two chars or more no run starts: skip to its end.
+        if units.get(i).is_some_and(Unit::is_word) && units.get(i + 1).is_some_and(Unit::is_word) {
+            i += 2;
+            while units.get(i).is_some_and(Unit::is_word) {
+                i += 1;
+            }
+            continue;
+        }
         match scan_run(units, i, opts.leetspeak) {
             Some(run) if run.valid => {
+                out.extend(units.get(copied..i).unwrap_or_default());
                 if let Some(span) = units.get(i..=run.last) {
                     let mut k = 0;
                     while let Some(u) = span.get(k) {
                         let mut u = *u;
                         if let Some(l) = leet_of(u.c).filter(|_| u.c.is_ascii_digit()) {
-                            u.c = l;
+                            u.set(l);
                         }
                         out.push(u);
                         k += 1;
                         // skip the separator
-                        while span.get(k).is_some_and(|v| !is_word_char(v.c)) {
+                        while span.get(k).is_some_and(|v| !v.is_word()) {
                             k += 1;
                         }
                     }
                 }
                 i = run.last + 1;
+                copied = i;
             }
-            Some(run) if run.last > i => {
-                out.extend(units.get(i..run.last).unwrap_or_default());
-                i = run.last;
-            }
-            _ => {
-                out.extend(units.get(i));
-                i += 1;
-            }
+            Some(run) if run.last > i => i = run.last,
+            _ => i += 1,
         }
     }
+    if copied == 0 {
+        return false;
+    }
+    out.extend(units.get(copied..).unwrap_or_default());
+    true
 }
 
 /// Shortens runs of more than three identical letters to three, the third covering the
@@ -479,7 +582,7 @@ fn collapse_repeats(units: &[Unit], out: &mut Vec<Unit>) {
     let mut run_c = '\0';
     let mut run_len = 0usize;
     for u in units {
-        if u.c == run_c && u.c.is_alphabetic() {
+        if u.c == run_c && u.is_alpha() {
             run_len += 1;
         } else {
             run_c = u.c;

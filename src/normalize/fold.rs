@@ -15,17 +15,83 @@ pub(super) fn fold_units(input: &str, opts: &NormalizeOptions, units: &mut Vec<U
     if input.is_ascii() {
         // Fast path: no Unicode table is touched.
         for (i, b) in input.bytes().enumerate() {
-            push_ascii(units, char::from(b), off(i), off(i + 1));
+            push_ascii_byte(units, b, off(i), off(i + 1));
         }
         return;
     }
-    for (i, c) in input.char_indices() {
-        let (start, end) = (off(i), off(i + c.len_utf8()));
-        if c.is_ascii() {
-            push_ascii(units, c, start, end);
-        } else {
-            fold_char(c, start, end, opts, units);
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            push_ascii_byte(units, b, off(i), off(i + 1));
+            i += 1;
+            continue;
         }
+        let Some(c) = input.get(i..).and_then(|s| s.chars().next()) else {
+            break; // unreachable: `i` is always on a char boundary
+        };
+        let end = i + c.len_utf8();
+        fold_char(c, off(i), off(end), opts, units);
+        i = end;
+    }
+}
+
+/// [`ASCII`] class: an ordinary char.
+const CLASS_CHAR: u8 = 0;
+/// [`ASCII`] class: whitespace.
+const CLASS_SPACE: u8 = 1;
+/// [`ASCII`] class: a line break.
+const CLASS_BREAK: u8 = 2;
+
+/// For each ASCII byte: its folded byte, its [`Unit::kind`] and its class.
+static ASCII: [(u8, u8, u8); 128] = ascii_table();
+
+/// Builds [`ASCII`] (the same folding as [`push_ascii`]).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index out of bounds is a compile error"
+)]
+const fn ascii_table() -> [(u8, u8, u8); 128] {
+    let mut t = [(0u8, 0u8, CLASS_CHAR); 128];
+    let mut b = 0u8;
+    while b < 128 {
+        let f = match b {
+            b'A'..=b'Z' => b + 32,
+            b'`' => b'\'',
+            _ => b,
+        };
+        let kind = if f.is_ascii_alphabetic() {
+            Unit::ALPHA | Unit::WORD | Unit::PASS
+        } else if f.is_ascii_digit() {
+            Unit::WORD | Unit::PASS
+        } else if matches!(f, b'@' | b'$' | b'!' | b'*') {
+            Unit::PASS
+        } else {
+            0
+        };
+        let class = match b {
+            b' ' | b'\t' => CLASS_SPACE,
+            b'\n' | b'\r' | 0x0B | 0x0C => CLASS_BREAK,
+            _ => CLASS_CHAR,
+        };
+        t[b as usize] = (f, kind, class);
+        b += 1;
+    }
+    t
+}
+
+/// Pushes the folding of one ASCII byte, through [`ASCII`].
+fn push_ascii_byte(units: &mut Vec<Unit>, b: u8, start: u32, end: u32) {
+    match ASCII.get(usize::from(b)) {
+        Some(&(f, kind, CLASS_CHAR)) => units.push(Unit {
+            c: char::from(f),
+            alt: '\0',
+            start,
+            end,
+            kind,
+        }),
+        Some(&(_, _, class)) => push_space(units, class == CLASS_BREAK, start, end),
+        None => {}
     }
 }
 
@@ -42,7 +108,7 @@ fn push_ascii(units: &mut Vec<Unit>, c: char, start: u32, end: u32) {
 
 /// Pushes one unit.
 fn push(units: &mut Vec<Unit>, c: char, alt: char, start: u32, end: u32) {
-    units.push(Unit { c, alt, start, end });
+    units.push(Unit::new(c, alt, start, end));
 }
 
 /// Pushes whitespace, merging it into a whitespace unit just before.
@@ -52,7 +118,7 @@ fn push_space(units: &mut Vec<Unit>, line_break: bool, start: u32, end: u32) {
     {
         last.end = end;
         if line_break {
-            last.c = '\n';
+            last.set('\n');
         }
         return;
     }
@@ -93,8 +159,15 @@ fn is_hangul_vt(c: char) -> bool {
     matches!(c, '\u{1161}'..='\u{1175}' | '\u{11A8}'..='\u{11C2}')
 }
 
+/// No confusable in the table lies in this range (CJK, kana; checked by a unit test):
+/// the look-up is skipped there.
+pub(super) const NO_CONFUSABLES: std::ops::Range<char> = '\u{3000}'..'\u{A000}';
+
 /// The Latin letter a confusable reads as.
 pub(super) fn confusable(c: char) -> Option<char> {
+    if NO_CONFUSABLES.contains(&c) {
+        return None;
+    }
     CONFUSABLES
         .binary_search_by_key(&c, |&(k, _)| k)
         .ok()
@@ -135,8 +208,84 @@ fn stroked_base(l: char) -> Option<&'static str> {
     })
 }
 
+/// Letters of the commonest scripts that NFKC leaves alone and that have no diacritic
+/// to drop, with their case folding: basic Cyrillic but `й` (which decomposes), basic
+/// Greek, CJK ideographs, kana without voicing marks, and the letters of the Arabic,
+/// Hebrew, Devanagari and Thai blocks that NFKC keeps. The general path gives the same
+/// result (checked by a unit test), only slower.
+pub(super) fn simple_letter(c: char) -> Option<char> {
+    let u = u32::from(c);
+    let l = match u {
+        0x0430..=0x0438 | 0x043A..=0x044F => u,        // а-и к-я
+        0x0410..=0x0418 | 0x041A..=0x042F => u + 0x20, // А-И К-Я
+        0x03B1..=0x03C1 | 0x03C3..=0x03C9 => u,        // α-ρ σ-ω
+        0x03C2 => 0x03C3,                              // ς
+        0x0391..=0x03A1 | 0x03A3..=0x03A9 => u + 0x20, // Α-Ρ Σ-Ω
+        0x4E00..=0x9FFF | 0x3041..=0x3096 | 0x30A1..=0x30FA => u, // CJK, kana
+        0x0621..=0x064A | 0x05D0..=0x05EA | 0x0905..=0x0939 | 0x0E01..=0x0E30 => u, // Arabic, Hebrew, Devanagari, Thai
+        _ => return None,
+    };
+    char::from_u32(l)
+}
+
 /// Folds one non-ASCII char.
 fn fold_char(c: char, start: u32, end: u32, opts: &NormalizeOptions, units: &mut Vec<Unit>) {
+    if let Some(l) = simple_letter(c) {
+        let mut u = Unit {
+            c: l,
+            alt: '\0',
+            start,
+            end,
+            kind: Unit::ALPHA | Unit::WORD | Unit::PASS,
+        };
+        if opts.confusables && c < '\u{0E80}' {
+            u.alt = (c != l)
+                .then(|| confusable(c))
+                .flatten()
+                .or_else(|| confusable(l))
+                .unwrap_or('\0');
+        }
+        units.push(u);
+        return;
+    }
+    if let Some(folded) = latin1_letter(c) {
+        for b in folded.bytes() {
+            push_ascii_byte(units, b, start, end);
+        }
+        return;
+    }
+    fold_general(c, start, end, opts, units);
+}
+
+/// Latin-1 letters with their folding (case folded, diacritics dropped): the general
+/// path gives the same result (checked by a unit test), only slower. `Þ þ` are left to
+/// the general path.
+pub(super) fn latin1_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'À'..='Å' | 'à'..='å' => "a",
+        'Æ' | 'æ' => "ae",
+        'Ç' | 'ç' => "c",
+        'È'..='Ë' | 'è'..='ë' => "e",
+        'Ì'..='Ï' | 'ì'..='ï' => "i",
+        'Ð' | 'ð' => "d",
+        'Ñ' | 'ñ' => "n",
+        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' => "o",
+        'Ù'..='Ü' | 'ù'..='ü' => "u",
+        'Ý' | 'ý' | 'ÿ' => "y",
+        'ß' => "ss",
+        'œ' | 'Œ' => "oe",
+        _ => return None,
+    })
+}
+
+/// Folds one non-ASCII char by decomposition (every char not on a fast path).
+pub(super) fn fold_general(
+    c: char,
+    start: u32,
+    end: u32,
+    opts: &NormalizeOptions,
+    units: &mut Vec<Unit>,
+) {
     if opts.invisible && is_invisible(c) {
         return;
     }
@@ -223,20 +372,21 @@ fn push_folded(
         if let Some(last) = units.last_mut()
             && let Some(composed) = compose(last.c, l)
         {
-            last.c = composed;
+            last.set(composed);
             last.end = end;
             return;
         }
         return push(units, l, '\0', start, end);
     }
-    let alt = if opts.confusables && l.is_alphabetic() {
-        single
+    let mut u = Unit::new(l, '\0', start, end);
+    if opts.confusables && u.is_alpha() {
+        // The original char first when it differs (upper case `Ν` reads `n`, lower
+        // case `ν` reads `v`).
+        u.alt = (single && orig != l)
             .then(|| confusable(orig))
             .flatten()
             .or_else(|| confusable(l))
-            .unwrap_or('\0')
-    } else {
-        '\0'
-    };
-    push(units, l, alt, start, end);
+            .unwrap_or('\0');
+    }
+    units.push(u);
 }

@@ -1,5 +1,12 @@
 //! Unit tests of the normalization (tables of cases; raw offsets only in map tests).
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
 use super::*;
 
 /// Folds `s` with `opts`.
@@ -156,10 +163,543 @@ fn invisible_off_keeps_them() {
     assert_eq!(fold_with("k\u{200B}ill", &opts), "k\u{200B}ill");
 }
 
-#[test]
-#[ignore = "exploration helper"]
-fn explore() {
-    for s in std::env::var("NZ").unwrap_or_default().split('|') {
-        println!("{s:?} -> {:?}", fold(s));
+/// Folds `input` and returns the original text of the first whole-word occurrence of
+/// `folded_word` in the folded text.
+fn evidence<'a>(input: &'a str, folded_word: &str) -> Option<&'a str> {
+    let mut n = Normalized::new();
+    normalize_into(input, &NormalizeOptions::default(), &mut n);
+    let text = n.text();
+    for (at, _) in text.match_indices(folded_word) {
+        let end = at + folded_word.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char) {
+            return Some(&input[n.original_range(at..end)]);
+        }
     }
+    None
+}
+
+#[test]
+fn evasion_table() {
+    // (input, folded text, a folded word, its original evidence)
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("I will k1ll you", "i will kill you", "kill", "k1ll"),
+        ("$h00t them", "$hoot them", "$hoot", "$h00t"),
+        ("tu3r", "tuer", "tuer", "tu3r"),
+        ("4ss", "ass", "ass", "4ss"),
+        ("a$$", "ass", "ass", "a$$"),
+        ("r@pe", "rape", "rape", "r@pe"),
+        ("sh!t!", "shit!", "shit", "sh!t"),
+        ("h4x0r n00b", "haxor noob", "haxor", "h4x0r"),
+        ("s4l0p3", "salope", "salope", "s4l0p3"),
+        ("go k.i.l.l them", "go kill them", "kill", "k.i.l.l"),
+        ("go k i l l them", "go kill them", "kill", "k i l l"),
+        ("go K-I-L-L", "go kill", "kill", "K-I-L-L"),
+        ("go k_i_l_l.", "go kill.", "kill", "k_i_l_l"),
+        ("go k . i . l . l", "go kill", "kill", "k . i . l . l"),
+        ("p e n d r e", "pendre", "pendre", "p e n d r e"),
+        ("K 1 L L", "kill", "kill", "K 1 L L"),
+        (
+            "k\u{200B}i\u{200B}l\u{200B}l",
+            "kill",
+            "kill",
+            "k\u{200B}i\u{200B}l\u{200B}l",
+        ),
+        ("kiiiiill", "kiiill", "kiiill", "kiiiiill"),
+        ("TUEEEEER", "tueeer", "tueeer", "TUEEEEER"),
+        ("sh0000t", "shooot", "shooot", "sh0000t"),
+        (
+            "k\u{456}\u{456}\u{456}\u{456}ll",
+            "kiiill",
+            "kiiill",
+            "k\u{456}\u{456}\u{456}\u{456}ll",
+        ),
+        ("k*ll", "k\u{FDD0}ll", "k\u{FDD0}ll", "k*ll"),
+        (
+            "n***er",
+            "n\u{FDD0}\u{FDD0}\u{FDD0}er",
+            "n\u{FDD0}\u{FDD0}\u{FDD0}er",
+            "n***er",
+        ),
+        ("k\u{456}ll", "kill", "kill", "k\u{456}ll"),
+        (
+            "\u{41A}\u{406}LL you",
+            "kill you",
+            "kill",
+            "\u{41A}\u{406}LL",
+        ),
+        ("\u{3BA}\u{3B9}ll", "kill", "kill", "\u{3BA}\u{3B9}ll"),
+        (
+            "k\u{337}i\u{337}l\u{337}l\u{337} x",
+            "kill x",
+            "kill",
+            "k\u{337}i\u{337}l\u{337}l\u{337}",
+        ),
+    ];
+    for (input, folded, word, ev) in cases {
+        assert_eq!(fold(input), *folded, "input {input:?}");
+        assert_eq!(evidence(input, word), Some(*ev), "input {input:?}");
+    }
+}
+
+#[test]
+fn benign_table() {
+    // Inputs the evasion families must leave as the core folding leaves them.
+    let cases = [
+        "2021",
+        "$50",
+        "US$50",
+        "4x4",
+        "B-52",
+        "covid-19",
+        "covid19",
+        "mp3",
+        "win10",
+        "1st 2nd 3rd 4th",
+        "10am",
+        "5km",
+        "3eme",
+        "k8s",
+        "i18n",
+        "v1.2.3",
+        "3.14",
+        "bob@mail.com",
+        "https://x.com/k1ll",
+        "@j0hn",
+        "hello!",
+        "**bold**",
+        "a*b",
+        "il y a à manger",
+        "y a-t-il",
+        "l'homme",
+        "tuez-les",
+        "as too been ben ass",
+        "рор и сор",
+        "Привет мир",
+        "ο κόσμος",
+        "$HOME",
+        "x|y|z",
+        "J. R. R. Tolkien",
+        "a b",
+        "www",
+        "zzz",
+        "12h30",
+        "ps5",
+        "h1n1",
+        "4chan",
+    ];
+    for input in cases {
+        assert_eq!(fold(input), fold_core(input), "input {input:?}");
+    }
+}
+
+#[test]
+fn documented_joins() {
+    // Harmless joins of separated single letters (no letter is invented).
+    assert_eq!(fold("U.S.A."), "usa.");
+    assert_eq!(fold("a b c d"), "abcd");
+    // Only common one-letter words: not joined.
+    assert_eq!(fold("y a a"), "y a a");
+    // A letter glued by an apostrophe is not a single.
+    assert_eq!(fold("y a l'homme"), "y a l'homme");
+    // Mixed separators are not one run.
+    assert_eq!(fold("a b.c d"), "a b.c d");
+    // Weak separators need four singles.
+    assert_eq!(fold("a/b/c"), "a/b/c");
+    assert_eq!(fold("k/i/l/l"), "kill");
+}
+
+#[test]
+fn confusables_only_in_latin_words() {
+    // A Russian word made of Latin-looking letters stays Cyrillic.
+    assert_eq!(
+        fold("\u{440}\u{430}\u{440}\u{430}"),
+        "\u{440}\u{430}\u{440}\u{430}"
+    );
+    // One Latin letter inside a Russian word does not make it Latin.
+    assert_eq!(
+        fold("\u{43F}p\u{438}\u{432}\u{435}\u{442}"),
+        "\u{43F}p\u{438}\u{432}\u{435}\u{442}"
+    );
+    let off = NormalizeOptions {
+        confusables: false,
+        ..NormalizeOptions::default()
+    };
+    assert_eq!(fold_with("k\u{456}ll", &off), "k\u{456}ll");
+}
+
+#[test]
+fn options_switch_families_off() {
+    let none = NormalizeOptions {
+        confusables: false,
+        invisible: false,
+        leetspeak: false,
+        separated_letters: false,
+        repeated_letters: false,
+        masked_letters: false,
+    };
+    for input in ["k1ll", "k i l l", "kiiiiill", "f*ck", "k\u{456}ll"] {
+        assert_eq!(fold_with(input, &none), fold_core(input), "{input:?}");
+    }
+    assert_eq!(fold_with("Élève  ＫＩＬＬ", &none), "eleve kill");
+}
+
+#[test]
+fn confusables_table_sorted_unique_and_latin() {
+    let t = confusables_table::CONFUSABLES;
+    assert!(t.len() > 300);
+    assert!(t.windows(2).all(|w| w[0].0 < w[1].0), "sorted and unique");
+    assert!(
+        t.iter()
+            .all(|&(k, v)| !k.is_ascii() && v.is_ascii_lowercase())
+    );
+    for (c, want) in [
+        ('\u{456}', 'i'),
+        ('\u{430}', 'a'),
+        ('\u{3BF}', 'o'),
+        ('\u{3BD}', 'v'),
+        ('\u{3BA}', 'k'),
+    ] {
+        assert_eq!(fold::confusable(c), Some(want), "{c:?}");
+    }
+}
+
+#[test]
+fn confusables_table_matches_its_data_version() {
+    let table = include_str!("confusables_table.rs");
+    let data = include_str!("../../data/unicode/confusables.txt");
+    let version = data
+        .lines()
+        .find_map(|l| l.strip_prefix("# Version: "))
+        .unwrap();
+    assert!(table.starts_with("// DO NOT EDIT THIS FILE. IT WAS AUTOMATICALLY GENERATED BY:"));
+    assert!(table.contains(&format!("Unicode version: {version}")));
+}
+
+/// Does some variant of `term` equal the whole folded `text`?
+fn variant_matches(term: &str, text: &str, fuzzy: u8) -> bool {
+    let folded = fold(text);
+    term_variants(term, &NormalizeOptions::default(), fuzzy).contains(&folded)
+}
+
+#[test]
+fn term_variants_first_is_folded_term() {
+    let opts = NormalizeOptions::default();
+    for t in ["Kill", " tuer ", "Égorger", "kill them all", "ＫＩＬＬ"] {
+        assert_eq!(term_variants(t, &opts, 0)[0], fold(t.trim()));
+    }
+    assert_eq!(term_variants("", &opts, 1), vec![String::new()]);
+}
+
+#[test]
+fn repeated_letters_do_not_collide() {
+    // Elongated text matches the term ...
+    for (term, text) in [
+        ("kill", "kiiiiill"),
+        ("kill", "killllll"),
+        ("kill", "kiiiiilllll"),
+        ("tuer", "TUEEEEER"),
+        ("murder", "muuuurder"),
+        ("ass", "asssss"),
+        ("to", "toooo"),
+    ] {
+        assert!(variant_matches(term, text, 0), "{term} / {text}");
+    }
+    // ... but ordinary doubled words never match a shorter term, nor the reverse.
+    for (term, text) in [
+        ("as", "ass"),
+        ("ass", "as"),
+        ("to", "too"),
+        ("too", "to"),
+        ("ben", "been"),
+        ("been", "ben"),
+        ("kil", "kill"),
+        ("kill", "kil"),
+        ("god", "good"),
+    ] {
+        assert!(!variant_matches(term, text, 1), "{term} / {text}");
+    }
+}
+
+#[test]
+fn masked_variants() {
+    for (term, text) in [
+        ("kill", "k*ll"),
+        ("kill", "k**l"),
+        ("fuck", "f*ck"),
+        ("fuck", "f**k"),
+        ("nigger", "n***er"),
+        ("salope", "s*lope"),
+        ("salope", "s****e"),
+    ] {
+        assert!(variant_matches(term, text, 0), "{term} / {text}");
+    }
+    // the first and last letters are never masked, and each star is one letter
+    for (term, text) in [
+        ("kill", "*ill"),
+        ("kill", "kil*"),
+        ("kill", "k*l"),
+        ("kill", "k***ll"),
+    ] {
+        assert!(!variant_matches(term, text, 0), "{term} / {text}");
+    }
+}
+
+#[test]
+fn l_reads_as_one() {
+    for (term, text) in [
+        ("loser", "1oser"),
+        ("kill", "ki11"),
+        ("kill", "k1ll"),
+        ("kill", "k1l1"),
+        ("slut", "s1ut"),
+    ] {
+        assert!(variant_matches(term, text, 0), "{term} / {text}");
+    }
+}
+
+#[test]
+fn typo_variants() {
+    for (term, text) in [
+        ("murder", "murdr"),
+        ("murder", "mudrer"),
+        ("murder", "murrder"),
+        ("strangle", "strangel"),
+        ("bitch", "bitchh"),
+        ("bitch", "btich"),
+    ] {
+        assert!(variant_matches(term, text, 1), "{term} / {text}");
+        assert!(
+            !variant_matches(term, text, 0),
+            "{term} / {text} without fuzzy"
+        );
+    }
+    // never for short terms, never down to fewer than five letters
+    for (term, text) in [
+        ("kill", "kil"),
+        ("kill", "kll"),
+        ("shoot", "shot"),
+        ("bitch", "bich"),
+    ] {
+        assert!(!variant_matches(term, text, 1), "{term} / {text}");
+    }
+}
+
+#[test]
+fn joined_variants() {
+    assert_eq!(
+        joined_variant("kill them all").as_deref(),
+        Some("killthemall")
+    );
+    assert_eq!(
+        joined_variant("Kill Them ALL").as_deref(),
+        Some("killthemall")
+    );
+    assert_eq!(joined_variant("go die"), None); // fewer than 8 letters
+    assert_eq!(joined_variant("assassination"), None); // one word
+}
+
+#[test]
+fn variants_are_unique_and_bounded() {
+    let opts = NormalizeOptions::default();
+    for t in [
+        "kill",
+        "murder",
+        "kill them all",
+        "tuer",
+        "egorger",
+        "antidisestablishmentarianism",
+    ] {
+        let v = term_variants(t, &opts, 1);
+        let set: std::collections::HashSet<_> = v.iter().collect();
+        assert_eq!(set.len(), v.len(), "{t}");
+        assert!(v.len() < 1500, "{t}: {} variants", v.len());
+    }
+}
+
+#[test]
+fn word_chars() {
+    assert!(is_word_char('a') && is_word_char('7') && is_word_char(WILDCARD));
+    assert!(is_word_char('\u{93F}')); // Devanagari vowel sign
+    assert!(!is_word_char(' ') && !is_word_char('\'') && !is_word_char('-') && !is_word_char('*'));
+}
+
+#[test]
+fn linear_on_pathological_inputs() {
+    // Long runs that each pass looks at: single letters, separators, repeats, leet.
+    let inputs = [
+        "a ".repeat(200_000),
+        "a b.".repeat(100_000),
+        "k".repeat(400_000),
+        "1a".repeat(200_000),
+        "*a".repeat(200_000),
+        "\u{301}".repeat(100_000),
+        "y a ".repeat(100_000),
+    ];
+    let mut n = Normalized::new();
+    let t = std::time::Instant::now();
+    for input in &inputs {
+        normalize_into(input, &NormalizeOptions::default(), &mut n);
+        assert!(n.text().len() <= input.len() * 3);
+    }
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+}
+
+#[test]
+fn confusables_skip_range_holds_no_entry() {
+    let t = confusables_table::CONFUSABLES;
+    assert!(!t.iter().any(|(k, _)| fold::NO_CONFUSABLES.contains(k)));
+}
+
+#[test]
+fn unit_kind_matches_is_word_char() {
+    for c in [
+        'a', 'Z', '7', ' ', '*', 'é', 'ж', '日', '\u{93F}', WILDCARD, '٣', '\u{301}', '!', '@',
+        '$', '#',
+    ] {
+        let u = Unit::new(c, '\0', 0, 0);
+        assert_eq!(u.is_word(), is_word_char(c), "{c:?}");
+        assert_eq!(u.is_alpha(), c.is_alphabetic(), "{c:?}");
+        let symbol = matches!(c, '@' | '$' | '!' | '*');
+        assert_eq!(u.is_pass(), is_word_char(c) || symbol, "{c:?}");
+    }
+}
+
+#[test]
+fn ascii_table_agrees_with_the_general_path() {
+    // Every ASCII char next to a non-ASCII one takes the general path.
+    for b in 0u8..128 {
+        let c = char::from(b);
+        let fast = fold_core(&format!("x{c}y"));
+        let slow = fold_core(&format!("x{c}y\u{E9}"));
+        assert_eq!(format!("{fast}e"), slow, "{c:?}");
+    }
+}
+
+#[test]
+fn common_forms_come_first() {
+    // An engine keeping 16 variants per term still gets one-letter masks, `l` as `1`,
+    // one elongated run and edge leetspeak for a short word.
+    let v = term_variants("kill", &NormalizeOptions::default(), 0);
+    let first: Vec<&str> = v.iter().take(16).map(String::as_str).collect();
+    for want in [
+        "kill",
+        "k\u{FDD0}ll",
+        "ki\u{FDD0}l",
+        "kiil",
+        "kiii",
+        "kiiill",
+        "kil1",
+        "ki11",
+        "k\u{FDD0}\u{FDD0}l",
+    ] {
+        assert!(first.contains(&want), "{want:?} not in {first:?}");
+    }
+}
+
+#[test]
+fn confusables_table_is_up_to_date() {
+    use std::process::Command;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let table = include_str!("confusables_table.rs");
+    let Some(recorded) = table
+        .lines()
+        .find_map(|l| l.strip_prefix("// Python unicodedata version: "))
+        .and_then(|l| l.split_whitespace().next())
+    else {
+        panic!("no unicodedata version in the table header");
+    };
+    let local = Command::new("python3")
+        .args([
+            "-c",
+            "import unicodedata; print(unicodedata.unidata_version)",
+        ])
+        .output();
+    let Ok(local) = local else {
+        eprintln!("skipped: no python3");
+        return;
+    };
+    if String::from_utf8_lossy(&local.stdout).trim() != recorded {
+        eprintln!("skipped: python3 has another unicodedata version than {recorded}");
+        return;
+    }
+    let out = Command::new("python3")
+        .current_dir(root)
+        .args([
+            "tools/gen-confusables/gen.py",
+            "data/unicode/confusables.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == table,
+        "src/normalize/confusables_table.rs is stale: rerun tools/gen-confusables/gen.py"
+    );
+}
+
+#[test]
+fn simple_letters_agree_with_the_general_path() {
+    use unicode_normalization::UnicodeNormalization;
+    let ranges = [
+        0x0391..=0x03C9u32,
+        0x0410..=0x044F,
+        0x4E00..=0x9FFF,
+        0x05D0..=0x05EA,
+        0x0621..=0x064A,
+        0x0905..=0x0939,
+        0x0E01..=0x0E30,
+        0x3041..=0x30FA,
+    ];
+    let mut checked = 0;
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        let Some(l) = fold::simple_letter(c) else {
+            continue;
+        };
+        // Oracle: NFKD, lower case, diacritics dropped, final sigma folded, NFC.
+        let want: String = c
+            .to_string()
+            .nfkd()
+            .flat_map(char::to_lowercase)
+            .filter(|&d| !fold::is_diacritic(d))
+            .map(|d| if d == 'ς' { 'σ' } else { d })
+            .collect::<String>()
+            .nfc()
+            .collect();
+        assert_eq!(l.to_string(), want, "{c:?}");
+        assert!(c.is_alphabetic(), "{c:?}");
+        // Same unit as the general path, confusable reading included.
+        let mut n = Normalized::new();
+        normalize_into(&format!("{c}"), &NormalizeOptions::default(), &mut n);
+        let want_alt = fold::confusable(c)
+            .filter(|_| c != l)
+            .or_else(|| fold::confusable(l));
+        assert_eq!(
+            n.units.first().map(|u| u.alt),
+            Some(want_alt.unwrap_or('\0')),
+            "{c:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 20_000);
+}
+
+#[test]
+fn latin1_letters_agree_with_the_general_path() {
+    let opts = NormalizeOptions::default();
+    let mut checked = 0;
+    for c in ('\u{C0}'..='\u{17F}').filter(|c| fold::latin1_letter(*c).is_some()) {
+        let mut fast = Vec::new();
+        fold::fold_units(&c.to_string(), &opts, &mut fast);
+        let mut slow = Vec::new();
+        fold::fold_general(c, 0, off(c.len_utf8()), &opts, &mut slow);
+        assert_eq!(fast, slow, "{c:?}");
+        checked += 1;
+    }
+    assert!(checked >= 60);
 }

@@ -10,7 +10,7 @@ const MAX_MASKED_WORD: usize = 16;
 
 /// Most `l`s of a term for which every subset is read as `i`; beyond, each one alone
 /// and all together.
-const MAX_L_SUBSETS: usize = 4;
+const MAX_L_SUBSETS: usize = 3;
 
 /// Fewest letters of a word for typo variants, and of the variant itself.
 const MIN_TYPO_LETTERS: usize = 5;
@@ -38,6 +38,14 @@ const MIN_TYPO_LETTERS: usize = 5;
 ///   two neighbours swapped, keeping at least five letters.
 ///
 /// Variants never repeat. Never empty.
+///
+/// # Order
+///
+/// An engine that keeps only the first variants of each term keeps the most useful:
+/// the folded term; one inner letter masked (`k*ll`); `l` read as `i`; one letter run
+/// made three long; edge leetspeak; all inner letters masked (`k**l`); typos (when
+/// `fuzzy > 0`); the other masked runs; two letter runs made three long. A word of
+/// `n` letters has about `n` variants up to the typos, about `n²` in all.
 pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> Vec<String> {
     let mut n = Normalized::new();
     normalize_into(term.trim(), opts, &mut n);
@@ -47,18 +55,30 @@ pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> V
     if base.is_empty() {
         return v.list;
     }
+    // In order of priority (see the function's documentation).
+    if opts.masked_letters {
+        masked_variants(&base, &mut v, Mask::OneLetter);
+    }
     if opts.leetspeak {
         l_variants(&base, &mut v);
-        edge_leet_variants(&base, &mut v);
     }
     if opts.repeated_letters {
-        elongated_variants(&base, &mut v);
+        elongated_variants(&base, &mut v, false);
+    }
+    if opts.leetspeak {
+        edge_leet_variants(&base, &mut v);
     }
     if opts.masked_letters {
-        masked_variants(&base, &mut v);
+        masked_variants(&base, &mut v, Mask::AllInner);
     }
     if fuzzy > 0 {
         typo_variants(&base, &mut v);
+    }
+    if opts.masked_letters {
+        masked_variants(&base, &mut v, Mask::OtherRuns);
+    }
+    if opts.repeated_letters {
+        elongated_variants(&base, &mut v, true);
     }
     v.list
 }
@@ -223,13 +243,15 @@ fn with_runs_tripled(base: &[char], runs: &[(usize, usize, char)]) -> Vec<char> 
     out
 }
 
-/// One letter run made three long; two runs in a single-word term.
-fn elongated_variants(base: &[char], v: &mut Variants) {
+/// One letter run made three long (`pairs == false`), or two runs in a single-word
+/// term (`pairs == true`).
+fn elongated_variants(base: &[char], v: &mut Variants, pairs: bool) {
     let runs: Vec<_> = letter_runs(base).into_iter().filter(|r| r.1 < 3).collect();
-    for r in &runs {
-        v.add(&with_runs_tripled(base, &[*r]));
-    }
-    if words(base).len() == 1 {
+    if !pairs {
+        for r in &runs {
+            v.add(&with_runs_tripled(base, &[*r]));
+        }
+    } else if words(base).len() == 1 {
         for (a, r1) in runs.iter().enumerate() {
             for r2 in runs.iter().skip(a + 1) {
                 v.add(&with_runs_tripled(base, &[*r1, *r2]));
@@ -238,8 +260,19 @@ fn elongated_variants(base: &[char], v: &mut Variants) {
     }
 }
 
-/// Contiguous runs of inner letters of one word masked.
-fn masked_variants(base: &[char], v: &mut Variants) {
+/// Which masked variants to add.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mask {
+    /// One inner letter.
+    OneLetter,
+    /// Every inner letter of the word.
+    AllInner,
+    /// The other contiguous runs of inner letters.
+    OtherRuns,
+}
+
+/// Contiguous runs of inner letters of one word masked (never the first or last letter).
+fn masked_variants(base: &[char], v: &mut Variants, which: Mask) {
     for (ws, we) in words(base) {
         let len = we - ws;
         if !(3..=MAX_MASKED_WORD).contains(&len) {
@@ -247,6 +280,16 @@ fn masked_variants(base: &[char], v: &mut Variants) {
         }
         for a in ws + 1..we - 1 {
             for b in a + 1..we {
+                let kind = if b == a + 1 {
+                    Mask::OneLetter
+                } else if a == ws + 1 && b == we - 1 {
+                    Mask::AllInner
+                } else {
+                    Mask::OtherRuns
+                };
+                if kind != which {
+                    continue;
+                }
                 let mut c = base.to_vec();
                 for x in c.get_mut(a..b).unwrap_or_default() {
                     *x = WILDCARD;

@@ -86,6 +86,7 @@ def main(path):
       " > src/normalize/confusables_table.rs\n")
     w("//\n")
     w(f"// Unicode version: {version} (UTS #39 confusables.txt).\n")
+    w(f"// Python unicodedata version: {unicodedata.unidata_version} (NFKD and names).\n")
     w("// Data (c) Unicode, Inc., see data/unicode/README.md for the licence notice.\n\n")
     w("/// Confusable letters of other scripts (and Latin look-alikes) with the ASCII\n")
     w("/// letter they read as, sorted by the first element and unique.\n")
