@@ -36,11 +36,7 @@ fn root() -> &'static Path {
 /// Does `case` pass against `policy`, by the rules of `tests/cases.rs`?
 fn passes(policy: &Policy, case: &Case) -> bool {
     let verdict = policy.classify(&case.text);
-    let mut got: Vec<String> = verdict
-        .categories()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let mut got: Vec<String> = verdict.categories().iter().map(|c| c.to_string()).collect();
     got.sort();
     let mut want = case.categories.clone();
     want.sort();
@@ -79,7 +75,11 @@ fn known_broken_cases_still_fail() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     paths.sort();
-    assert!(!paths.is_empty(), "no known-broken files in {}", dir.display());
+    assert!(
+        !paths.is_empty(),
+        "no known-broken files in {}",
+        dir.display()
+    );
     let mut count = 0;
     let mut now_passing = Vec::new();
     for path in paths {
