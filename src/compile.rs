@@ -403,7 +403,7 @@ const MAX_FUZZY_PHRASE_WORDS: usize = 2;
 
 /// Most automaton patterns one term may add: evasion variants grow with the length
 /// of a term, and a policy of thousands of terms must stay small and fast to build.
-const MAX_VARIANTS_PER_TERM: usize = 16;
+const MAX_VARIANTS_PER_TERM: usize = 32;
 
 struct Builder<'a> {
     packs: &'a [Pack],

@@ -175,3 +175,26 @@ fn builtin_policies_run_their_own_examples() {
         testing::assert_examples(&policy);
     }
 }
+
+/// Every test file shipped beside a built-in policy file passes.
+#[test]
+fn builtin_policy_test_files_pass() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.to_string_lossy().ends_with(".test.toml") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies"), &mut files);
+    assert!(!files.is_empty());
+    for test_file in files {
+        let policy_file = test_file.to_string_lossy().replace(".test.toml", ".toml");
+        let policy = Policy::from_file(&policy_file).unwrap_or_else(|e| panic!("{e}"));
+        testing::assert_test_file(&policy, &test_file);
+    }
+}

@@ -60,7 +60,6 @@
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 // The engine (developed on another branch) is the caller of most of this module.
-#![allow(dead_code, reason = "called by the scanning engine, merged separately")]
 
 mod confusables_table;
 mod evasion;
@@ -73,10 +72,6 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-#[allow(
-    unused_imports,
-    reason = "called by the scanning engine, merged separately"
-)]
 pub(crate) use variants::{joined_variant, term_variants};
 
 /// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
