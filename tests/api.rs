@@ -218,3 +218,89 @@ proptest! {
         prop_assert!(words.contains(&"kill") && words.contains(&"you"), "{:?} in {:?}", words, text);
     }
 }
+
+/// Inserts U+200B after every `k`-th char, uppercases every other letter, or turns
+/// ASCII letters into their fullwidth forms.
+fn disguise(text: &str, how: u8, k: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        match how {
+            0 => {
+                out.push(c);
+                if c.is_ascii_alphabetic() && i % k.max(1) == 0 {
+                    out.push('\u{200B}');
+                }
+            }
+            1 => out.extend(if i % 2 == 0 {
+                c.to_uppercase().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }),
+            _ => out.push(if c.is_ascii_alphabetic() {
+                char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c)
+            } else {
+                c
+            }),
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Zero-width characters, case and fullwidth letters never change which categories
+    /// the baseline finds.
+    #[test]
+    fn disguise_does_not_change_categories(
+        words in prop::collection::vec(prop_oneof![
+            Just("i"), Just("will"), Just("kill"), Just("you"), Just("immigrants"), Just("are"),
+            Just("vermin"), Just("je"), Just("vais"), Just("te"), Just("tuer"), Just("never"),
+            Just("women"), Just("should"), Just("be"), Just("shot"), Just("rats"), Just("the"),
+            Just("hang"), Just("traitors"), Just("les"), Just("musulmans"), Just("sont"), Just("des"),
+        ], 1..9),
+        how in 0u8..3,
+        k in 1usize..4,
+    ) {
+        let text = words.join(" ");
+        let policy = Policy::baseline();
+        let plain = policy.classify(&text).categories().iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let disguised_text = disguise(&text, how, k);
+        let disguised = policy.classify(&disguised_text);
+        let got = disguised.categories().iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        prop_assert_eq!(&plain, &got, "{:?} vs {:?}", text, disguised_text);
+        for f in disguised.findings() {
+            for e in f.evidence() {
+                prop_assert_eq!(&disguised_text[e.span()], e.text());
+            }
+        }
+    }
+}
+
+#[test]
+fn disguised_threats_keep_their_category() {
+    let policy = Policy::baseline();
+    for text in [
+        "i will kill you",
+        "je vais te tuer",
+        "immigrants are vermin",
+    ] {
+        let want = policy
+            .classify(text)
+            .categories()
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>();
+        assert!(!want.is_empty(), "{text}");
+        for how in 0..3 {
+            let d = disguise(text, how, 1);
+            let got = policy
+                .classify(&d)
+                .categories()
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>();
+            assert_eq!(want, got, "{d:?}");
+        }
+    }
+}
