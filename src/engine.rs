@@ -652,6 +652,14 @@ impl Compiled {
                         .filter_map(|&e| hits.get(e as usize))
                         .any(|e| e.end >= c.end)
                 };
+                // A cue that is part of the match's own words (`can't stand`) does not
+                // negate the rest of the match.
+                let in_evidence = |c: &Hit| {
+                    evidence
+                        .iter()
+                        .filter_map(|&i| hits.get(i as usize))
+                        .any(|e| e.start <= c.start && c.end <= e.end)
+                };
                 evidence
                     .iter()
                     .filter_map(|&i| hits.get(i as usize))
@@ -672,7 +680,7 @@ impl Compiled {
                                     && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
                             })
                             .take(MAX_MATCHES)
-                            .any(|c| c.end <= h.start && !cancelled(c))
+                            .any(|c| c.end <= h.start && !cancelled(c) && !in_evidence(c))
                     })
             }
         }
