@@ -85,24 +85,26 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Runs `f` with this thread's scratch space (or a fresh one if it is in use).
+/// Runs `f` with this thread's scratch space: taken out of the thread-local slot for
+/// the call and put back after, so a nested call (or one during thread teardown) simply
+/// starts from an empty scratch.
 pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
-    let mut f = Some(f);
-    let out = SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut s) => f.take().map(|f| f(&mut s)),
-        Err(_) => None,
+    let mut scratch = SCRATCH
+        .try_with(|cell| {
+            cell.try_borrow_mut()
+                .map(|mut s| std::mem::take(&mut *s))
+                .ok()
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let out = f(&mut scratch);
+    let _ = SCRATCH.try_with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = scratch;
+        }
     });
-    match (out, f) {
-        (Some(r), _) => r,
-        (None, Some(f)) => f(&mut Scratch::default()),
-        // `f` was taken but produced nothing: impossible, as taking it runs it.
-        (None, None) => unreachable_scratch(),
-    }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_scratch() -> ! {
-    panic!("scratch closure neither ran nor was returned")
+    out
 }
 
 /// Splits folded text into tokens, sentences, clauses and quoted regions.
