@@ -215,9 +215,6 @@ pub(crate) struct Category {
 #[derive(Clone, Debug)]
 pub(crate) struct Lexicon {
     pub(crate) name: String,
-    /// Kept for coverage reports and `explain`.
-    #[allow(dead_code)]
-    pub(crate) lang: Option<String>,
     pub(crate) mode: MatchMode,
     pub(crate) terms: Vec<String>,
 }
@@ -525,12 +522,11 @@ impl Builder<'_> {
         }
     }
 
-    fn new_lexicon(&mut self, name: String, lang: Option<String>, mode: MatchMode) -> u32 {
+    fn new_lexicon(&mut self, name: String, mode: MatchMode) -> u32 {
         let id = self.lexicons.len() as u32;
         self.lex_index.insert(name.clone(), id);
         self.lexicons.push(Lexicon {
             name,
-            lang,
             mode,
             terms: Vec::new(),
         });
@@ -561,7 +557,7 @@ impl Builder<'_> {
                 let id = match self.lex_index.get(&key) {
                     Some(&id) => id,
                     None => {
-                        let id = self.new_lexicon(key, None, MatchMode::Word);
+                        let id = self.new_lexicon(key, MatchMode::Word);
                         let term = S::new(base + span.start..base + span.end, text.clone());
                         self.add_terms(
                             pack,
@@ -872,7 +868,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     lex.span(),
                 );
             }
-            let id = b.new_lexicon(name.clone(), l.lang.clone(), l.mode);
+            let id = b.new_lexicon(name.clone(), l.mode);
             pending.push(PendingLexicon {
                 pack: pi,
                 name: name.clone(),
@@ -1019,8 +1015,8 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                     _ => continue,
                 },
                 None => {
-                    let lex = b.new_lexicon(lex_name, None, MatchMode::Word);
-                    let except = b.new_lexicon(format!("@{name}.except"), None, MatchMode::Word);
+                    let lex = b.new_lexicon(lex_name, MatchMode::Word);
+                    let except = b.new_lexicon(format!("@{name}.except"), MatchMode::Word);
                     contexts.push(Context {
                         name: name.clone(),
                         kind: ContextKind::Cue {

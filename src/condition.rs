@@ -354,7 +354,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<CondError>> {
                     span,
                 ));
             }
-            if let Err(e) = check_evidence(&expr, true) {
+            if let Err(e) = check_evidence(&expr) {
                 errors.push(e);
             }
             if errors.is_empty() {
@@ -372,8 +372,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<CondError>> {
 
 /// `not` only stands as an operand of `and` beside a positive condition: a match must
 /// always point at some words.
-fn check_evidence(e: &Expr, top: bool) -> Result<(), CondError> {
-    let _ = top;
+fn check_evidence(e: &Expr) -> Result<(), CondError> {
     match e {
         Expr::Lexicon(..) | Expr::Phrase(..) => Ok(()),
         Expr::Not(_, span) => Err(err(
@@ -385,23 +384,23 @@ fn check_evidence(e: &Expr, top: bool) -> Result<(), CondError> {
             let a_not = matches!(**a, Expr::Not(..));
             let b_not = matches!(**b, Expr::Not(..));
             if a_not && b_not {
-                return check_evidence(a, false);
+                return check_evidence(a);
             }
             if let Expr::Not(inner, _) = &**a {
                 check_inner(inner)?;
             } else {
-                check_evidence(a, false)?;
+                check_evidence(a)?;
             }
             if let Expr::Not(inner, _) = &**b {
                 check_inner(inner)?;
             } else {
-                check_evidence(b, false)?;
+                check_evidence(b)?;
             }
             Ok(())
         }
         Expr::Or(a, b) | Expr::Before(a, b, _) | Expr::Near(a, b, _) => {
-            check_evidence(a, false)?;
-            check_evidence(b, false)
+            check_evidence(a)?;
+            check_evidence(b)
         }
     }
 }
@@ -411,7 +410,7 @@ fn check_evidence(e: &Expr, top: bool) -> Result<(), CondError> {
 fn check_inner(e: &Expr) -> Result<(), CondError> {
     match e {
         Expr::Not(inner, _) => check_inner(inner),
-        other => check_evidence(other, false),
+        other => check_evidence(other),
     }
 }
 

@@ -127,7 +127,10 @@ pub enum MatchMode {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct LexiconSpec {
+    /// Documentation for policy authors (`docs/policy-format.md`): accepted, never
+    /// used for matching, which applies every term to every text.
     #[serde(default)]
+    #[allow(dead_code, reason = "policy metadata; matching ignores it")]
     pub(crate) lang: Option<String>,
     #[serde(default, rename = "match")]
     pub(crate) mode: MatchMode,
