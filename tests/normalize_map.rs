@@ -17,7 +17,7 @@
 #[path = "../src/normalize/mod.rs"]
 mod normalize;
 
-use normalize::{NormalizeOptions, Normalized, normalize_into};
+use normalize::{NormalizeOptions, Normalized, normalize_into, normalize_reference_into};
 use proptest::prelude::*;
 
 /// Folds `s` with the default options.
@@ -171,6 +171,23 @@ fn tricky_char() -> impl Strategy<Value = char> {
     ]
 }
 
+/// Pieces of ASCII text that exercise every evasion pass: single letters and digits,
+/// separators, leet symbols, stars, letter runs, URLs, whitespace of every kind.
+fn ascii_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-zA-Z]{1,6}",
+        3 => prop::sample::select(vec![" ", "  ", "\n", " \t ", "\r\n", "\x0b"]).prop_map(String::from),
+        3 => "[a-z0-9@$!*._|/'`-]",
+        2 => "[kK][iI1!*]{1,5}[lL1]{1,3}",
+        1 => prop::sample::select(vec![
+            "http://x.io/k1ll", "a@b.c", "www.k1ll.com", "$50", "2021", "4x4", "k.i.l.l",
+            "k i l l", "k - i - l - l", "f*ck", "wow!!", "sh!t", "1st", "mp3", "kiiiill",
+            "aaaa", "x|y|z|w", "J. R. R. T.", "il y a", "@j0hn",
+        ]).prop_map(String::from),
+        1 => "[\x00-\x7f]{1,4}",
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -190,6 +207,29 @@ proptest! {
         for (a, b) in [(0, len + 3), (len, 0), (len / 2, len / 3), (usize::MAX, usize::MAX)] {
             let r = n.original_range(a..b);
             prop_assert!(r.end <= s.len() && s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+        }
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_unit_pipeline(
+        parts in prop::collection::vec(ascii_piece(), 0..40),
+        flags in any::<[bool; 6]>(),
+    ) {
+        let s: String = parts.concat();
+        let opts = NormalizeOptions {
+            confusables: flags[0],
+            invisible: flags[1],
+            leetspeak: flags[2],
+            separated_letters: flags[3],
+            repeated_letters: flags[4],
+            masked_letters: flags[5],
+        };
+        for opts in [opts, NormalizeOptions::default()] {
+            let (mut fast, mut reference) = (Normalized::new(), Normalized::new());
+            normalize_into(&s, &opts, &mut fast);
+            normalize_reference_into(&s, &opts, &mut reference);
+            prop_assert_eq!(fast.text(), reference.text(), "input {:?}", s);
+            prop_assert_eq!(fast.byte_map(), reference.byte_map(), "input {:?}", s);
         }
     }
 

@@ -37,14 +37,14 @@ pub(super) fn fold_units(input: &str, opts: &NormalizeOptions, units: &mut Vec<U
 }
 
 /// [`ASCII`] class: an ordinary char.
-const CLASS_CHAR: u8 = 0;
+pub(super) const CLASS_CHAR: u8 = 0;
 /// [`ASCII`] class: whitespace.
 const CLASS_SPACE: u8 = 1;
 /// [`ASCII`] class: a line break.
-const CLASS_BREAK: u8 = 2;
+pub(super) const CLASS_BREAK: u8 = 2;
 
 /// For each ASCII byte: its folded byte, its [`Unit::kind`] and its class.
-static ASCII: [(u8, u8, u8); 128] = ascii_table();
+pub(super) static ASCII: [(u8, u8, u8); 128] = ascii_table();
 
 /// Builds [`ASCII`] (the same folding as [`push_ascii`]).
 #[allow(

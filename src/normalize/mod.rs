@@ -9,8 +9,12 @@
 //! letters), full case folding, diacritics removed (NFKD, combining diacritical marks
 //! dropped; marks of other scripts — kana voicing, Indic vowel signs — are kept and
 //! recomposed), whitespace runs collapsed, apostrophes and curly double quotes unified;
-//! and, behind [`NormalizeOptions::invisible`], invisible characters dropped. Pure-ASCII
-//! input takes a fast path that touches no Unicode table.
+//! and, behind [`NormalizeOptions::invisible`], invisible characters dropped.
+//!
+//! Pure-ASCII input takes a fast path ([`ascii`]): it is copied and lower-cased in bulk,
+//! and only the tokens an evasion pass could change (found by a branch-light scan for
+//! digits, symbols, free single letters and letter runs) go through the unit pipeline.
+//! Its output is byte for byte the unit pipeline's.
 //!
 //! Then the evasion passes ([`evasion`]) rewrite the units, each in linear time and
 //! behind its option: confusables and leetspeak and masked letters per word, separated
@@ -61,6 +65,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 // The engine (developed on another branch) is the caller of most of this module.
 
+mod ascii;
 mod confusables_table;
 mod evasion;
 mod fold;
@@ -280,20 +285,44 @@ impl Normalized {
 pub(crate) fn normalize_into(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
     out.text.clear();
     out.src.clear();
+    if input.is_ascii() {
+        ascii::normalize_ascii(input, opts, out);
+        return;
+    }
+    normalize_units(input, opts, out);
+}
+
+/// The unit pipeline over the whole input: core folding, evasion passes, write-out.
+fn normalize_units(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
     out.units.clear();
     fold::fold_units(input, opts, &mut out.units);
     if opts.any_evasion() {
         evasion::apply(opts, &mut out.units, &mut out.scratch);
     }
-    out.text.reserve(out.units.len());
-    out.src.reserve(out.units.len());
-    for u in &out.units {
-        out.text.push(u.c);
+    write_units(&out.units, &mut out.text, &mut out.src);
+}
+
+/// [`normalize_into`] without the ASCII fast path: the reference the fast path must
+/// agree with, byte for byte.
+#[cfg(test)]
+pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
+    out.text.clear();
+    out.src.clear();
+    normalize_units(input, opts, out);
+}
+
+/// Appends the folded chars of `units` to `text`, and their original ranges, one per
+/// byte, to `src`.
+fn write_units(units: &[Unit], text: &mut String, src: &mut Vec<(u32, u32)>) {
+    text.reserve(units.len());
+    src.reserve(units.len());
+    for u in units {
+        text.push(u.c);
         let len = u.c.len_utf8();
         if len == 1 {
-            out.src.push((u.start, u.end));
+            src.push((u.start, u.end));
         } else {
-            out.src.extend(std::iter::repeat_n((u.start, u.end), len));
+            src.extend(std::iter::repeat_n((u.start, u.end), len));
         }
     }
 }

@@ -111,6 +111,41 @@ fn ascii_fast_path_map() {
     assert_eq!(n.original_range(0..4), 0..7);
 }
 
+/// The ASCII fast path folds and maps exactly as the unit pipeline does, on texts where
+/// every evasion family fires next to ordinary words, whitespace runs and codes.
+#[test]
+fn ascii_fast_path_agrees_with_the_reference() {
+    let texts = [
+        "I will k1ll you, k.i.l.l y0u, kiiiiill you, k*ll you and k i l l you.",
+        "Meeting at 3pm in room 4B; bring the Q4 numbers (v2.1) and $50.",
+        "k - i - l - l them\r\n\tall   now!!! wow!! sh!t a b c d",
+        "mail me at j0hn@example.com or see http://k1ll.example/x?a=1",
+        "  leading and trailing  \n\n ",
+        "x|y|z|w and J. R. R. T. and il y a u n e and l'a d'i",
+        "TUEEEEER `quoted` f**k B-52 covid-19 4x4 2021 1st 10am a$$ @j0hn",
+        "",
+        " ",
+        "a",
+    ];
+    let all_off = NormalizeOptions {
+        confusables: false,
+        invisible: false,
+        leetspeak: false,
+        separated_letters: false,
+        repeated_letters: false,
+        masked_letters: false,
+    };
+    for opts in [NormalizeOptions::default(), all_off] {
+        for text in texts {
+            let (mut fast, mut reference) = (Normalized::new(), Normalized::new());
+            normalize_into(text, &opts, &mut fast);
+            normalize_reference_into(text, &opts, &mut reference);
+            assert_eq!(fast.text(), reference.text(), "input {text:?}");
+            assert_eq!(fast.byte_map(), reference.byte_map(), "input {text:?}");
+        }
+    }
+}
+
 #[test]
 fn unicode_map_offsets() {
     let mut n = Normalized::new();
