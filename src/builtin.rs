@@ -4,6 +4,7 @@
 pub(crate) const PACKS: &[(&str, &str)] = &[
     ("contexts", include_str!("../policies/contexts.toml")),
     ("taxonomy", include_str!("../policies/taxonomy.toml")),
+    ("typos", include_str!("../policies/typos.toml")),
     ("baseline", include_str!("../policies/baseline.toml")),
     ("baseline.en", include_str!("../policies/baseline/en.toml")),
     ("baseline.fr", include_str!("../policies/baseline/fr.toml")),

@@ -10,7 +10,7 @@ use crate::builtin;
 use crate::condition::{self, Expr};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::expand::expand;
-use crate::normalize::{NormalizeOptions, joined_variant, term_variants};
+use crate::normalize::{NormalizeOptions, joined_variant, term_variants, typo_variants_of};
 use crate::spec::{ExamplesSpec, MatchMode, PolicyFile, S, Scope};
 use crate::verdict::{Action, Severity};
 
@@ -396,7 +396,7 @@ fn canonical(term: &str, opts: &NormalizeOptions) -> String {
 
 /// Longest phrase (in words) of a fuzzy lexicon that gets typo variants: each word
 /// multiplies them.
-const MAX_FUZZY_PHRASE_WORDS: usize = 2;
+const MAX_FUZZY_PHRASE_WORDS: usize = 3;
 
 /// Most automaton patterns one term may add: evasion variants grow with the length
 /// of a term, and a policy of thousands of terms must stay small and fast to build.
@@ -409,6 +409,8 @@ struct Builder<'a> {
     lexicons: Vec<Lexicon>,
     lex_index: HashMap<String, u32>,
     patterns: PatternSet,
+    /// Folded words never read as typos (`[typos] exclude` of every pack).
+    typo_exclude: HashSet<String>,
 }
 
 impl Builder<'_> {
@@ -482,7 +484,7 @@ impl Builder<'_> {
                     } else {
                         term_variants(&t, &self.opts, 0).into_iter().collect()
                     };
-                    for v in term_variants(&t, &self.opts, fuzzy) {
+                    for v in typo_variants_of(&t, &self.opts, &self.typo_exclude) {
                         if !plain.contains(&v) && !variants.contains(&v) {
                             variants.push(v);
                         }
@@ -668,6 +670,38 @@ pub(crate) fn build_automaton(
 }
 
 /// Compiles loaded packs (parents first, root last) into a policy.
+/// The folded words of every pack's `[typos] exclude`, reporting terms that are not
+/// one word.
+fn typo_exclusions(b: &mut Builder<'_>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for (pi, pack) in b.packs.iter().enumerate() {
+        for (i, w) in pack.file.typos.exclude.iter().enumerate() {
+            let folded = canonical(w.get_ref(), &b.opts);
+            let path = format!("typos.exclude[{i}]");
+            if folded.is_empty() {
+                b.report(
+                    pi,
+                    Problem::new(ProblemKind::EmptyTerm, path, "empty word"),
+                    w.span(),
+                );
+            } else if !folded.chars().all(char::is_alphabetic) {
+                b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::InvalidValue,
+                        path,
+                        format!("`{}` is not one word of letters", w.get_ref()),
+                    ),
+                    w.span(),
+                );
+            } else {
+                out.insert(folded);
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Compiled, PolicyError> {
     let Some(root) = packs.last() else {
         return Err(PolicyError { problems });
@@ -684,7 +718,9 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         lexicons: Vec::new(),
         lex_index: HashMap::new(),
         patterns: PatternSet::default(),
+        typo_exclude: HashSet::new(),
     };
+    b.typo_exclude = typo_exclusions(&mut b);
 
     // Ids and categories.
     let mut categories: Vec<Category> = Vec::new();

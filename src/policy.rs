@@ -425,6 +425,7 @@ impl PolicyBuilder {
                 contexts: BTreeMap::new(),
                 rules: Vec::new(),
                 overrides: Default::default(),
+                typos: Default::default(),
             },
             sources: Sources::new(),
         }

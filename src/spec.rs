@@ -30,9 +30,21 @@ pub(crate) struct PolicyFile {
     pub(crate) rules: Vec<S<RuleSpec>>,
     #[serde(default, rename = "override")]
     pub(crate) overrides: OverridesSpec,
+    #[serde(default)]
+    pub(crate) typos: TyposSpec,
 }
 
 /// Changes a policy makes to what it extends.
+/// `[typos]`: how typo variants of fuzzy lexicons are restricted.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TyposSpec {
+    /// Real words never read as a typo of a term (`voler` is not `violer`). Every pack
+    /// of a policy adds to the list.
+    #[serde(default)]
+    pub(crate) exclude: Vec<S<String>>,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OverridesSpec {

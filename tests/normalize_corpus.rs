@@ -18,7 +18,20 @@ mod normalize;
 
 use normalize::{
     NormalizeOptions, Normalized, is_word_char, joined_variant, normalize_into, term_variants,
+    typo_variants_of,
 };
+
+/// The built-in list of real words never read as typos (`policies/typos.toml`).
+fn typo_exclusions() -> std::collections::HashSet<String> {
+    let pack: toml::Value =
+        toml::from_str(include_str!("../policies/typos.toml")).expect("typos.toml parses");
+    pack["typos"]["exclude"]
+        .as_array()
+        .expect("an exclude list")
+        .iter()
+        .map(|w| w.as_str().expect("a word").to_string())
+        .collect()
+}
 
 /// Every whole-word occurrence of `needle` in `hay`, as folded byte ranges.
 fn whole_word_matches(hay: &str, needle: &str) -> Vec<std::ops::Range<usize>> {
@@ -37,9 +50,11 @@ fn whole_word_matches(hay: &str, needle: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// The variants the engine compiles for a term (with typos and the joined form).
+/// The variants the engine compiles for a term (with typos, less the built-in
+/// exclusions, and the joined form).
 fn all_variants(term: &str, opts: &NormalizeOptions) -> Vec<String> {
-    let mut v = term_variants(term, opts, 1);
+    let mut v = term_variants(term, opts, 0);
+    v.extend(typo_variants_of(term, opts, &typo_exclusions()));
     v.extend(joined_variant(term));
     v
 }

@@ -7,6 +7,8 @@
     reason = "tests"
 )]
 
+use std::collections::HashSet;
+
 use super::*;
 
 /// Folds `s` with `opts`.
@@ -453,7 +455,7 @@ fn repeated_letters_do_not_collide() {
         ("kill", "kil"),
         ("god", "good"),
     ] {
-        assert!(!variant_matches(term, text, 1), "{term} / {text}");
+        assert!(!variant_matches(term, text, 0), "{term} / {text}");
     }
 }
 
@@ -510,14 +512,47 @@ fn typo_variants() {
             "{term} / {text} without fuzzy"
         );
     }
-    // never for short terms, never down to fewer than five letters
+    // Words of four letters get them too, down to three letters ...
     for (term, text) in [
         ("kill", "kil"),
-        ("kill", "kll"),
-        ("shoot", "shot"),
-        ("bitch", "bich"),
+        ("tuer", "teur"),
+        ("mort", "mrt"),
+        ("homo", "omo"),
     ] {
+        assert!(variant_matches(term, text, 1), "{term} / {text}");
+    }
+    // ... never words of three letters, never down to two.
+    for (term, text) in [("con", "cn"), ("con", "ocn"), ("gay", "gy"), ("tue", "te")] {
         assert!(!variant_matches(term, text, 1), "{term} / {text}");
+    }
+}
+
+#[test]
+fn typo_variants_leave_out_excluded_words() {
+    let opts = NormalizeOptions::default();
+    let exclude: HashSet<String> = ["shot", "voler", "rein"].map(String::from).into();
+    for (term, real_word, typo) in [
+        ("shoot", "shot", "shooot"),
+        ("violer", "voler", "vioelr"),
+        ("rien", "rein", "rie"),
+        ("manque de respect", "manque de respct", "manque de repsect"),
+    ] {
+        let v = typo_variants_of(term, &opts, &exclude);
+        assert!(v.contains(&typo.to_string()), "{term}: {typo} in {v:?}");
+        if exclude.contains(real_word) {
+            assert!(
+                !v.contains(&real_word.to_string()),
+                "{term}: {real_word} excluded"
+            );
+        } else {
+            assert!(v.contains(&real_word.to_string()), "{term}: {real_word}");
+        }
+        // Without the list, the real word is a variant.
+        let all = typo_variants_of(term, &opts, &HashSet::new());
+        assert!(
+            all.contains(&real_word.to_string()),
+            "{term}: {real_word} unfiltered"
+        );
     }
 }
 
@@ -531,6 +566,12 @@ fn joined_variants() {
         joined_variant("Kill Them ALL").as_deref(),
         Some("killthemall")
     );
+    assert_eq!(
+        joined_variant("tuez-les tous").as_deref(),
+        Some("tuezlestous")
+    );
+    assert_eq!(joined_variant("kill 'em all").as_deref(), Some("killemall"));
+    assert_eq!(joined_variant("egorgez-les").as_deref(), Some("egorgezles"));
     assert_eq!(joined_variant("go die"), None); // fewer than 8 letters
     assert_eq!(joined_variant("assassination"), None); // one word
 }

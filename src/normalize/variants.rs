@@ -12,8 +12,11 @@ const MAX_MASKED_WORD: usize = 16;
 /// and all together.
 const MAX_L_SUBSETS: usize = 3;
 
-/// Fewest letters of a word for typo variants, and of the variant itself.
-const MIN_TYPO_LETTERS: usize = 5;
+/// Fewest letters of a word for typo variants.
+const MIN_TYPO_LETTERS: usize = 4;
+
+/// Fewest letters of a typo variant of a word (`mort` → `mrt`, never `kil` → `ki`).
+const MIN_TYPO_VARIANT_LETTERS: usize = 3;
 
 /// The folded forms under which a lexicon term is compiled (all matched as whole
 /// words).
@@ -34,8 +37,9 @@ const MIN_TYPO_LETTERS: usize = 5;
 ///   letters (never the first or last) replaced by as many [`super::WILDCARD`]s
 ///   (`k\u{FDD0}ll`, `k\u{FDD0}\u{FDD0}l`): text folds `k*ll` to `k\u{FDD0}ll`. A
 ///   masked form matches every term with the same visible letters and length.
-/// - `fuzzy > 0`: for words of at least five letters, one letter missing, doubled, or
-///   two neighbours swapped, keeping at least five letters.
+/// - `fuzzy > 0`: for words of at least four letters, one letter missing, doubled, or
+///   two neighbours swapped, keeping at least three letters (see [`typo_variants_of`]
+///   for the form that leaves out real words).
 ///
 /// Variants never repeat. Never empty.
 ///
@@ -72,7 +76,7 @@ pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> V
         masked_variants(&base, &mut v, Mask::AllInner);
     }
     if fuzzy > 0 {
-        typo_variants(&base, &mut v);
+        typo_variants(&base, &mut v, &HashSet::new());
     }
     if opts.masked_letters {
         masked_variants(&base, &mut v, Mask::OtherRuns);
@@ -83,17 +87,19 @@ pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> V
     v.list
 }
 
-/// The term with its spaces removed, for words run together (`killthemall`): only for
-/// terms of at least two words and eight letters. The term is folded with the default
-/// options first (folding is idempotent on folded terms, so the first element of
-/// [`term_variants`] may be passed as well).
+/// The term with its spaces, hyphens and apostrophes removed, for words run together
+/// (`killthemall`, `tuezlestous` for `tuez-les tous`, `killemall` for `kill 'em all`):
+/// only for terms of at least two words and eight letters. The term is folded with the
+/// default options first (folding is idempotent on folded terms, so the first element
+/// of [`term_variants`] may be passed as well).
 pub(crate) fn joined_variant(term: &str) -> Option<String> {
     let mut n = Normalized::new();
     normalize_into(term.trim(), &NormalizeOptions::default(), &mut n);
     let text = n.text().trim();
-    let words = text.split([' ', '\n']).filter(|w| !w.is_empty()).count();
+    let glue = [' ', '\n', '-', '\''];
+    let words = text.split(glue).filter(|w| !w.is_empty()).count();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    (words >= 2 && letters >= 8).then(|| text.chars().filter(|&c| c != ' ' && c != '\n').collect())
+    (words >= 2 && letters >= 8).then(|| text.chars().filter(|c| !glue.contains(c)).collect())
 }
 
 /// A list of variants without repeats.
@@ -301,29 +307,52 @@ fn masked_variants(base: &[char], v: &mut Variants, which: Mask) {
 }
 
 /// One letter missing, doubled, or two neighbours swapped, in one word of at least
-/// [`MIN_TYPO_LETTERS`] letters.
-fn typo_variants(base: &[char], v: &mut Variants) {
+/// [`MIN_TYPO_LETTERS`] letters, keeping at least [`MIN_TYPO_VARIANT_LETTERS`]; never a
+/// word of `exclude` (real words one typo away: `voler` is not `violer`).
+fn typo_variants(base: &[char], v: &mut Variants, exclude: &HashSet<String>) {
     for (ws, we) in words(base) {
         let len = we - ws;
         if len < MIN_TYPO_LETTERS {
             continue;
         }
+        // Adds `c` unless its changed word (`ws..ws + new_len`) is excluded.
+        let mut add = |c: Vec<char>, new_len: usize| {
+            let word: String = c.iter().skip(ws).take(new_len).collect();
+            if !exclude.contains(&word) {
+                v.add(&c);
+            }
+        };
         for j in ws..we {
-            if len > MIN_TYPO_LETTERS {
+            if len > MIN_TYPO_VARIANT_LETTERS {
                 let mut c = base.to_vec();
                 c.remove(j);
-                v.add(&c);
+                add(c, len - 1);
             }
             let mut c = base.to_vec();
             if let Some(&x) = base.get(j) {
                 c.insert(j, x);
-                v.add(&c);
+                add(c, len + 1);
             }
             if j + 1 < we && base.get(j) != base.get(j + 1) {
                 let mut c = base.to_vec();
                 c.swap(j, j + 1);
-                v.add(&c);
+                add(c, len);
             }
         }
     }
+}
+
+/// The typo variants of a term alone (see [`term_variants`], `fuzzy > 0`), leaving out
+/// those whose changed word is in `exclude` (folded words).
+pub(crate) fn typo_variants_of(
+    term: &str,
+    opts: &NormalizeOptions,
+    exclude: &HashSet<String>,
+) -> Vec<String> {
+    let mut n = Normalized::new();
+    normalize_into(term.trim(), opts, &mut n);
+    let base: Vec<char> = n.text().trim().chars().collect();
+    let mut v = Variants::default();
+    typo_variants(&base, &mut v, exclude);
+    v.list
 }
