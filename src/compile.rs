@@ -11,7 +11,7 @@ use crate::condition::{self, Expr};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::expand::expand;
 use crate::normalize::{NormalizeOptions, joined_variant, term_variants, typo_variants_of};
-use crate::spec::{ExamplesSpec, MatchMode, PolicyFile, S, Scope};
+use crate::spec::{CuePosition, ExamplesSpec, MatchMode, PolicyFile, S, Scope};
 use crate::verdict::{Action, Severity};
 
 /// Where a pack came from, used to find its parents and detect cycles.
@@ -233,13 +233,15 @@ pub(crate) enum Node {
 /// How a context is decided.
 #[derive(Clone, Debug)]
 pub(crate) enum ContextKind {
-    /// A cue before the words, in the same scope, within `window` words.
+    /// A cue before (or after, or either side of) the words, in the same scope, within
+    /// `window` words.
     Cue {
         lex: u32,
         /// Phrases that cancel a cue they contain.
         except: u32,
         scope: Scope,
         window: Option<u32>,
+        position: CuePosition,
     },
     /// Inside quotation marks.
     Quoted,
@@ -1060,17 +1062,25 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
                             except,
                             scope: Scope::Sentence,
                             window: None,
+                            position: CuePosition::Before,
                         },
                     });
                     ctx_index.insert(name.clone(), contexts.len() - 1);
                     (contexts.len() - 1, lex, except)
                 }
             };
-            if let Some(ContextKind::Cue { scope, window, .. }) =
-                contexts.get_mut(ci).map(|c| &mut c.kind)
+            if let Some(ContextKind::Cue {
+                scope,
+                window,
+                position,
+                ..
+            }) = contexts.get_mut(ci).map(|c| &mut c.kind)
             {
                 if let Some(s) = c.scope {
                     *scope = s;
+                }
+                if let Some(p) = c.position {
+                    *position = p;
                 }
                 if let Some(w) = &c.window {
                     *window = Some(*w.get_ref());
@@ -1331,11 +1341,13 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
                     except,
                     scope,
                     window,
+                    position,
                 } => ContextKind::Cue {
                     lex: lex + lex0,
                     except: except + lex0,
                     scope: *scope,
                     window: *window,
+                    position: *position,
                 },
                 other => other.clone(),
             },
@@ -1476,10 +1488,15 @@ fn fingerprint(c: &Compiled) -> String {
                 except,
                 scope,
                 window,
+                position,
             } => {
                 h.str(lex_name(*lex));
                 h.str(lex_name(*except));
-                h.str(&format!("{scope:?}{window:?}"));
+                // The default position hashes as before it existed.
+                match position {
+                    CuePosition::Before => h.str(&format!("{scope:?}{window:?}")),
+                    _ => h.str(&format!("{scope:?}{window:?}{position:?}")),
+                }
             }
         }
     }

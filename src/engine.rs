@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use crate::compile::{Compiled, ContextKind, Node, Rule};
 use crate::normalize::{Normalized, is_word_char, normalize_into};
-use crate::spec::{MatchMode, Scope};
+use crate::spec::{CuePosition, MatchMode, Scope};
 use crate::verdict::{Evidence, Finding, Verdict};
 
 /// Cue hits examined per word when walking back to a context cue (all of them in any
@@ -636,6 +636,7 @@ impl Compiled {
                 except,
                 scope,
                 window,
+                position,
             } => {
                 let cues = lex_slice(s, *lex);
                 let exceptions = lex_slice(s, *except);
@@ -662,6 +663,9 @@ impl Compiled {
                         .filter_map(|&i| hits.get(i as usize))
                         .any(|e| e.start <= c.start && c.end <= e.end)
                 };
+                let counts = |c: &Hit| !cancelled(c) && !in_evidence(c);
+                let before = matches!(position, CuePosition::Before | CuePosition::Around);
+                let after = matches!(position, CuePosition::After | CuePosition::Around);
                 evidence
                     .iter()
                     .filter_map(|&i| hits.get(i as usize))
@@ -669,20 +673,37 @@ impl Compiled {
                         let unit = h.unit(*scope);
                         // Cues that end before the word, nearest first, while in its unit
                         // (and window): a binary search, then a short walk back.
-                        let before = cues.partition_point(|&c| {
+                        let at = cues.partition_point(|&c| {
                             hits.get(c as usize).is_some_and(|c| c.start < h.start)
                         });
-                        cues.get(..before)
-                            .unwrap_or(&[])
-                            .iter()
-                            .rev()
-                            .filter_map(|&c| hits.get(c as usize))
-                            .take_while(|c| {
-                                c.unit(*scope) == unit
-                                    && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
-                            })
-                            .take(MAX_MATCHES)
-                            .any(|c| c.end <= h.start && !cancelled(c) && !in_evidence(c))
+                        let found_before = before
+                            && cues
+                                .get(..at)
+                                .unwrap_or(&[])
+                                .iter()
+                                .rev()
+                                .filter_map(|&c| hits.get(c as usize))
+                                .take_while(|c| {
+                                    c.unit(*scope) == unit
+                                        && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
+                                })
+                                .take(MAX_MATCHES)
+                                .any(|c| c.end <= h.start && counts(c));
+                        // Cues that start after the word, nearest first, likewise.
+                        let found_after = after
+                            && cues
+                                .get(at..)
+                                .unwrap_or(&[])
+                                .iter()
+                                .filter_map(|&c| hits.get(c as usize))
+                                .filter(|c| c.start >= h.end)
+                                .take_while(|c| {
+                                    c.unit(*scope) == unit
+                                        && window.is_none_or(|w| c.ts.saturating_sub(h.te) <= w)
+                                })
+                                .take(MAX_MATCHES)
+                                .any(counts);
+                        found_before || found_after
                     })
             }
         }

@@ -52,7 +52,7 @@ pub use error::{Location, PolicyError, Problem, ProblemKind};
 pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
 pub use normalize::NormalizeOptions;
 pub use policy::{CategoryInfo, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo};
-pub use spec::{MatchMode, Scope};
+pub use spec::{CuePosition, MatchMode, Scope};
 pub use stack::{Disagreement, PolicyStack, StackVerdict};
 pub use verdict::{Action, Evidence, Finding, Severity, Verdict};
 

@@ -166,6 +166,19 @@ pub enum Scope {
     Text,
 }
 
+/// Where a context cue must stand relative to the words of a match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CuePosition {
+    /// Before a word of the match (the default): `never` in `I would never kill you`.
+    #[default]
+    Before,
+    /// After a word of the match: `in the game` in `I'll kill you in the game`.
+    After,
+    /// Either side.
+    Around,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ContextSpec {
@@ -173,6 +186,9 @@ pub(crate) struct ContextSpec {
     pub(crate) scope: Option<Scope>,
     #[serde(default)]
     pub(crate) window: Option<S<u32>>,
+    /// Where a cue must stand relative to the match (before it by default).
+    #[serde(default)]
+    pub(crate) position: Option<CuePosition>,
     #[serde(default)]
     pub(crate) cues: Vec<S<String>>,
     /// Phrases in which a cue does not count (`ne … que` restricts, it does not negate).
