@@ -10,7 +10,7 @@ use crate::builtin;
 use crate::condition::{self, Expr};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::expand::expand;
-use crate::normalize::{NormalizeOptions, joined_variant, term_variants, typo_variants_of};
+use crate::normalize::{NormalizeOptions, joined_forms, term_variants, typo_variants_of};
 use crate::spec::{CuePosition, ExamplesSpec, MatchMode, PolicyFile, S, Scope};
 use crate::verdict::{Action, Severity};
 
@@ -512,7 +512,7 @@ impl Builder<'_> {
                     continue;
                 }
                 if joined {
-                    if let Some(j) = joined_variant(&t) {
+                    for j in joined_forms(&t) {
                         self.patterns.add(j, lex, mode);
                     }
                 }

@@ -17,8 +17,8 @@
 mod normalize;
 
 use normalize::{
-    NormalizeOptions, Normalized, is_word_char, joined_variant, normalize_into, term_variants,
-    typo_variants_of,
+    NormalizeOptions, Normalized, is_word_char, joined_forms, joined_variant, normalize_into,
+    term_variants, typo_variants_of,
 };
 
 /// The built-in list of real words never read as typos (`policies/typos.toml`).
@@ -55,7 +55,7 @@ fn whole_word_matches(hay: &str, needle: &str) -> Vec<std::ops::Range<usize>> {
 fn all_variants(term: &str, opts: &NormalizeOptions) -> Vec<String> {
     let mut v = term_variants(term, opts, 0);
     v.extend(typo_variants_of(term, opts, &typo_exclusions()));
-    v.extend(joined_variant(term));
+    v.extend(joined_forms(term));
     v
 }
 

@@ -77,7 +77,9 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use variants::{joined_variant, term_variants, typo_variants_of};
+#[cfg(test)]
+pub(crate) use variants::joined_variant;
+pub(crate) use variants::{joined_forms, term_variants, typo_variants_of};
 
 /// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
 ///

@@ -102,6 +102,31 @@ pub(crate) fn joined_variant(term: &str) -> Option<String> {
     (words >= 2 && letters >= 8).then(|| text.chars().filter(|c| !glue.contains(c)).collect())
 }
 
+/// Every form of a multi-word term written as one token, for lexicons with `joined =
+/// true`: the words run together ([`joined_variant`]: `killthemall`), and the words
+/// joined by `_`, `-` or `.` (`kill_them_all`, `death-to-immigrants`, `kill.them.all`),
+/// under the same conditions (two words and eight letters at least).
+pub(crate) fn joined_forms(term: &str) -> Vec<String> {
+    let Some(run_together) = joined_variant(term) else {
+        return Vec::new();
+    };
+    let mut n = Normalized::new();
+    normalize_into(term.trim(), &NormalizeOptions::default(), &mut n);
+    let words: Vec<&str> = n
+        .text()
+        .split([' ', '\n'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = vec![run_together];
+    for sep in ["_", "-", "."] {
+        let form = words.join(sep);
+        if !out.contains(&form) {
+            out.push(form);
+        }
+    }
+    out
+}
+
 /// A list of variants without repeats.
 #[derive(Default)]
 struct Variants {
