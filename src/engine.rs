@@ -606,6 +606,23 @@ pub(crate) enum Outcome {
     MissingRequired(usize),
 }
 
+/// The evidence hits in the last sentence of a match, if the match spans several
+/// sentences (else `None`: judge the whole evidence).
+fn last_sentence_evidence(evidence: &[u32], hits: &[Hit]) -> Option<Vec<u32>> {
+    let sentence = |i: &u32| hits.get(*i as usize).map(|h| h.sentence);
+    let last = evidence.iter().filter_map(sentence).max()?;
+    if evidence.iter().filter_map(sentence).all(|s| s == last) {
+        return None;
+    }
+    Some(
+        evidence
+            .iter()
+            .copied()
+            .filter(|i| sentence(i) == Some(last))
+            .collect(),
+    )
+}
+
 impl Compiled {
     fn context_holds(&self, ctx: usize, evidence: &[u32], s: &Scratch) -> bool {
         let Some(ctx) = self.contexts.get(ctx) else {
@@ -763,13 +780,19 @@ impl Compiled {
                 };
                 let range = m.ev as usize..(m.ev + m.n) as usize;
                 let evidence = s.arena.get(range.clone()).unwrap_or(&[]);
+                // A match across sentences (`scope = "text"`: a group named in one
+                // sentence, a claim about "them" in a later one) is judged by the
+                // context of its last sentence: an earlier sentence's negation or quote
+                // does not carry over to the claim.
+                let last_only = last_sentence_evidence(evidence, &s.hits);
+                let judged = last_only.as_deref().unwrap_or(evidence);
                 let outcome = match (
                     rule.unless
                         .iter()
-                        .find(|&&c| self.context_holds(c, evidence, s)),
+                        .find(|&&c| self.context_holds(c, judged, s)),
                     rule.requires
                         .iter()
-                        .find(|&&c| !self.context_holds(c, evidence, s)),
+                        .find(|&&c| !self.context_holds(c, judged, s)),
                 ) {
                     (Some(&c), _) => Outcome::Suppressed(c),
                     (None, Some(&c)) => Outcome::MissingRequired(c),

@@ -91,3 +91,54 @@ fn an_unknown_position_is_an_error() {
     let msg = err.to_string();
     assert!(msg.contains("inside") && msg.contains("position"), "{msg}");
 }
+
+/// A rule over the whole text: a group named in one sentence, a claim in a later one.
+fn text_scope_policy() -> Policy {
+    Loader::new()
+        .from_toml_str(
+            r#"
+[policy]
+id = "ctx-text"
+extends = ["taxonomy"]
+
+[lexicons.group]
+terms = ["immigrants"]
+
+[lexicons.they_vermin]
+terms = ["they are vermin"]
+
+[[rules]]
+id = "back-reference"
+category = "hate.dehumanization"
+scope = "text"
+when = "group before(20) they_vermin"
+unless = ["negated", "quoted"]
+"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_match_across_sentences_is_judged_by_its_last_sentence() {
+    let p = text_scope_policy();
+    let dehum = |t: &str| p.classify(t).has_category("hate.dehumanization");
+    assert!(dehum("Immigrants came here. They are vermin."));
+    // An earlier sentence's negation or quotation does not excuse the later claim ...
+    assert!(dehum("I don't hate immigrants. They are vermin."));
+    assert!(dehum(
+        "He wrote \"immigrants\" on the wall. They are vermin."
+    ));
+    // ... but the claim's own sentence does.
+    assert!(!dehum("Immigrants came here. Never say they are vermin."));
+    assert!(!dehum(
+        "Immigrants came here. \"They are vermin\" is a lie."
+    ));
+    // Evidence still covers both sentences.
+    let v = p.classify("I don't hate immigrants. They are vermin.");
+    let words: Vec<&str> = v.findings()[0]
+        .evidence()
+        .iter()
+        .map(|e| e.text())
+        .collect();
+    assert_eq!(words, ["immigrants", "They are vermin"]);
+}
