@@ -171,6 +171,18 @@ fn tricky_char() -> impl Strategy<Value = char> {
     ]
 }
 
+/// The options with each family switched on or off by `flags`.
+fn options(flags: [bool; 6]) -> NormalizeOptions {
+    NormalizeOptions {
+        confusables: flags[0],
+        invisible: flags[1],
+        leetspeak: flags[2],
+        separated_letters: flags[3],
+        repeated_letters: flags[4],
+        masked_letters: flags[5],
+    }
+}
+
 /// Pieces of ASCII text that exercise every evasion pass: single letters and digits,
 /// separators, leet symbols, stars, letter runs, URLs, whitespace of every kind.
 fn ascii_piece() -> impl Strategy<Value = String> {
@@ -216,14 +228,7 @@ proptest! {
         flags in any::<[bool; 6]>(),
     ) {
         let s: String = parts.concat();
-        let opts = NormalizeOptions {
-            confusables: flags[0],
-            invisible: flags[1],
-            leetspeak: flags[2],
-            separated_letters: flags[3],
-            repeated_letters: flags[4],
-            masked_letters: flags[5],
-        };
+        let opts = options(flags);
         for opts in [opts, NormalizeOptions::default()] {
             let (mut fast, mut reference) = (Normalized::new(), Normalized::new());
             normalize_into(&s, &opts, &mut fast);
@@ -239,14 +244,7 @@ proptest! {
         flags in any::<[bool; 6]>(),
     ) {
         let s: String = chars.into_iter().collect();
-        let opts = NormalizeOptions {
-            confusables: flags[0],
-            invisible: flags[1],
-            leetspeak: flags[2],
-            separated_letters: flags[3],
-            repeated_letters: flags[4],
-            masked_letters: flags[5],
-        };
+        let opts = options(flags);
         let mut n = Normalized::new();
         normalize_into(&s, &opts, &mut n);
         check(&s, &n)?;

@@ -11,6 +11,18 @@ use std::collections::HashSet;
 
 use super::*;
 
+/// Every family switched off, the invisible characters kept too.
+fn all_off() -> NormalizeOptions {
+    NormalizeOptions {
+        confusables: false,
+        invisible: false,
+        leetspeak: false,
+        separated_letters: false,
+        repeated_letters: false,
+        masked_letters: false,
+    }
+}
+
 /// Folds `s` with `opts`.
 fn fold_with(s: &str, opts: &NormalizeOptions) -> String {
     let mut n = Normalized::new();
@@ -129,15 +141,7 @@ fn ascii_fast_path_agrees_with_the_reference() {
         " ",
         "a",
     ];
-    let all_off = NormalizeOptions {
-        confusables: false,
-        invisible: false,
-        leetspeak: false,
-        separated_letters: false,
-        repeated_letters: false,
-        masked_letters: false,
-    };
-    for opts in [NormalizeOptions::default(), all_off] {
+    for opts in [NormalizeOptions::default(), all_off()] {
         for text in texts {
             let (mut fast, mut reference) = (Normalized::new(), Normalized::new());
             normalize_into(text, &opts, &mut fast);
@@ -368,14 +372,7 @@ fn confusables_only_in_latin_words() {
 
 #[test]
 fn options_switch_families_off() {
-    let none = NormalizeOptions {
-        confusables: false,
-        invisible: false,
-        leetspeak: false,
-        separated_letters: false,
-        repeated_letters: false,
-        masked_letters: false,
-    };
+    let none = all_off();
     for input in ["k1ll", "k i l l", "kiiiiill", "f*ck", "k\u{456}ll"] {
         assert_eq!(fold_with(input, &none), fold_core(input), "{input:?}");
     }
