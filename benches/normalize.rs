@@ -60,39 +60,23 @@ const EVASIVE: &[&str] = &[
 
 fn bench(c: &mut Criterion) {
     let opts = NormalizeOptions::default();
+    // The core folding alone (every evasion family off), for comparison.
+    let core = NormalizeOptions::core_only();
     let mut group = c.benchmark_group("normalize");
-    for (name, posts) in [
-        ("ascii", ASCII),
-        ("french", FRENCH),
-        ("mixed_script", MIXED),
-        ("evasive", EVASIVE),
+    for (name, posts, options) in [
+        ("ascii", ASCII, &opts),
+        ("french", FRENCH, &opts),
+        ("mixed_script", MIXED, &opts),
+        ("evasive", EVASIVE, &opts),
+        ("ascii_core_only", ASCII, &core),
+        ("french_core_only", FRENCH, &core),
     ] {
         let text = corpus(posts, 64 * 1024);
         let mut out = Normalized::new();
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| {
             b.iter(|| {
-                normalize_into(black_box(&text), &opts, &mut out);
-                black_box(out.text().len())
-            })
-        });
-    }
-    // The core folding alone (every evasion family off), for comparison.
-    let core = NormalizeOptions {
-        confusables: false,
-        invisible: true,
-        leetspeak: false,
-        separated_letters: false,
-        repeated_letters: false,
-        masked_letters: false,
-    };
-    for (name, posts) in [("ascii_core_only", ASCII), ("french_core_only", FRENCH)] {
-        let text = corpus(posts, 64 * 1024);
-        let mut out = Normalized::new();
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                normalize_into(black_box(&text), &core, &mut out);
+                normalize_into(black_box(&text), options, &mut out);
                 black_box(out.text().len())
             })
         });

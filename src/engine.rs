@@ -77,6 +77,8 @@ pub(crate) struct Scratch {
     lex_fill: Vec<u32>,
     lex_hits: Vec<u32>,
     windows: Vec<u32>,
+    /// The evidence of the current match in its last sentence, when it spans several.
+    judged: Vec<u32>,
     /// Whether the quoted regions leave words outside them.
     pub(crate) quotes_embedded: bool,
 }
@@ -606,21 +608,20 @@ pub(crate) enum Outcome {
     MissingRequired(usize),
 }
 
-/// The evidence hits in the last sentence of a match, if the match spans several
-/// sentences (else `None`: judge the whole evidence).
-fn last_sentence_evidence(evidence: &[u32], hits: &[Hit]) -> Option<Vec<u32>> {
+/// Fills `out` with the evidence hits in the last sentence of a match and returns
+/// `true`, if the match spans several sentences; else returns `false` (judge the whole
+/// evidence) and leaves `out` alone.
+fn last_sentence_evidence(evidence: &[u32], hits: &[Hit], out: &mut Vec<u32>) -> bool {
     let sentence = |i: &u32| hits.get(*i as usize).map(|h| h.sentence);
-    let last = evidence.iter().filter_map(sentence).max()?;
+    let Some(last) = evidence.iter().filter_map(sentence).max() else {
+        return false;
+    };
     if evidence.iter().filter_map(sentence).all(|s| s == last) {
-        return None;
+        return false;
     }
-    Some(
-        evidence
-            .iter()
-            .copied()
-            .filter(|i| sentence(i) == Some(last))
-            .collect(),
-    )
+    out.clear();
+    out.extend(evidence.iter().filter(|i| sentence(i) == Some(last)));
+    true
 }
 
 impl Compiled {
@@ -784,8 +785,11 @@ impl Compiled {
                 // sentence, a claim about "them" in a later one) is judged by the
                 // context of its last sentence: an earlier sentence's negation or quote
                 // does not carry over to the claim.
-                let last_only = last_sentence_evidence(evidence, &s.hits);
-                let judged = last_only.as_deref().unwrap_or(evidence);
+                let judged: &[u32] = if last_sentence_evidence(evidence, &s.hits, &mut s.judged) {
+                    &s.judged
+                } else {
+                    evidence
+                };
                 let outcome = match (
                     rule.unless
                         .iter()

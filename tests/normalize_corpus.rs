@@ -134,14 +134,7 @@ const TERMS: &[&str] = &[
 #[test]
 fn benign_texts_are_left_alone() {
     let data = include_str!("data/normalize/benign.txt");
-    let core = NormalizeOptions {
-        confusables: false,
-        invisible: true,
-        leetspeak: false,
-        separated_letters: false,
-        repeated_letters: false,
-        masked_letters: false,
-    };
+    let core = NormalizeOptions::core_only();
     let all = NormalizeOptions::default();
     let variants: Vec<(&str, Vec<String>)> =
         TERMS.iter().map(|t| (*t, all_variants(t, &all))).collect();

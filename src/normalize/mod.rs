@@ -127,6 +127,24 @@ impl Default for NormalizeOptions {
 }
 
 impl NormalizeOptions {
+    /// The core folding only, with invisible characters dropped: every evasion family
+    /// off, for hosts that want literal matching.
+    ///
+    /// ```
+    /// let literal = tosguard::NormalizeOptions::core_only();
+    /// assert!(literal.invisible && !literal.leetspeak && !literal.confusables);
+    /// ```
+    pub fn core_only() -> Self {
+        NormalizeOptions {
+            confusables: false,
+            invisible: true,
+            leetspeak: false,
+            separated_letters: false,
+            repeated_letters: false,
+            masked_letters: false,
+        }
+    }
+
     /// Is any evasion family on (anything beyond the core folding and invisibles)?
     fn any_evasion(&self) -> bool {
         self.confusables

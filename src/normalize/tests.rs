@@ -42,14 +42,7 @@ fn smoke() {
 
 /// Folds with every evasion family off (core folding and invisibles only).
 fn fold_core(s: &str) -> String {
-    let opts = NormalizeOptions {
-        confusables: false,
-        invisible: true,
-        leetspeak: false,
-        separated_letters: false,
-        repeated_letters: false,
-        masked_letters: false,
-    };
+    let opts = NormalizeOptions::core_only();
     fold_with(s, &opts)
 }
 

@@ -92,32 +92,22 @@ pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> V
 /// only for terms of at least two words and eight letters. The term is folded with the
 /// default options first (folding is idempotent on folded terms, so the first element
 /// of [`term_variants`] may be passed as well).
+#[cfg(test)]
 pub(crate) fn joined_variant(term: &str) -> Option<String> {
-    let mut n = Normalized::new();
-    normalize_into(term.trim(), &NormalizeOptions::default(), &mut n);
-    let text = n.text().trim();
-    let glue = [' ', '\n', '-', '\''];
-    let words = text.split(glue).filter(|w| !w.is_empty()).count();
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    (words >= 2 && letters >= 8).then(|| text.chars().filter(|c| !glue.contains(c)).collect())
+    run_together(&fold_default(term))
 }
 
 /// Every form of a multi-word term written as one token, for lexicons with `joined =
-/// true`: the words run together ([`joined_variant`]: `killthemall`), and the words
+/// true`: the words run together (`killthemall`, as `joined_variant` gives), and the words
 /// joined by `_`, `-` or `.` (`kill_them_all`, `death-to-immigrants`, `kill.them.all`),
 /// under the same conditions (two words and eight letters at least).
 pub(crate) fn joined_forms(term: &str) -> Vec<String> {
-    let Some(run_together) = joined_variant(term) else {
+    let text = fold_default(term);
+    let Some(run) = run_together(&text) else {
         return Vec::new();
     };
-    let mut n = Normalized::new();
-    normalize_into(term.trim(), &NormalizeOptions::default(), &mut n);
-    let words: Vec<&str> = n
-        .text()
-        .split([' ', '\n'])
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut out = vec![run_together];
+    let words: Vec<&str> = text.split([' ', '\n']).filter(|w| !w.is_empty()).collect();
+    let mut out = vec![run];
     for sep in ["_", "-", "."] {
         let form = words.join(sep);
         if !out.contains(&form) {
@@ -125,6 +115,22 @@ pub(crate) fn joined_forms(term: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// `term` folded with the default options, trimmed.
+fn fold_default(term: &str) -> String {
+    let mut n = Normalized::new();
+    normalize_into(term.trim(), &NormalizeOptions::default(), &mut n);
+    n.text().trim().to_string()
+}
+
+/// A folded term without its spaces, hyphens and apostrophes, if it has two words and
+/// eight letters at least.
+fn run_together(text: &str) -> Option<String> {
+    let glue = [' ', '\n', '-', '\''];
+    let words = text.split(glue).filter(|w| !w.is_empty()).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    (words >= 2 && letters >= 8).then(|| text.chars().filter(|c| !glue.contains(c)).collect())
 }
 
 /// A list of variants without repeats.
