@@ -338,7 +338,12 @@ fn parse_case(line: &str) -> Result<Case, String> {
             Gold::Moderation { labels }
         }
         (None, Some(_)) => return Err("`labels` must be an object".into()),
-        (None, None) => return Err("no `label` (HateCheck-style or labelled posts) or `labels` (moderation) field".into()),
+        (None, None) => {
+            return Err(
+                "no `label` (HateCheck-style or labelled posts) or `labels` (moderation) field"
+                    .into(),
+            );
+        }
     };
     Ok(Case { id, text, gold })
 }
@@ -1112,7 +1117,10 @@ fn write_labelled(f: &mut fmt::Formatter<'_>, l: &LabelledReport) -> fmt::Result
         write_scores_row(f, &c.category, &c.scores)?;
     }
     if !l.fired.is_empty() {
-        writeln!(f, "\n  fired category           cases  on violations  precision")?;
+        writeln!(
+            f,
+            "\n  fired category           cases  on violations  precision"
+        )?;
         for c in &l.fired {
             writeln!(
                 f,
@@ -1122,7 +1130,12 @@ fn write_labelled(f: &mut fmt::Formatter<'_>, l: &LabelledReport) -> fmt::Result
         }
     }
     if l.error_count > 0 {
-        writeln!(f, "\n  wrong: {} (showing {})", l.error_count, l.errors.len())?;
+        writeln!(
+            f,
+            "\n  wrong: {} (showing {})",
+            l.error_count,
+            l.errors.len()
+        )?;
         for e in &l.errors {
             let mut detail = Vec::new();
             if !e.missed.is_empty() {
@@ -1335,13 +1348,31 @@ examples.allowed = ["I will help you"]
     fn labelled_posts_score_overall_per_language_and_per_category() {
         let cases = vec![
             // Generic hate label, met by a finer hate finding.
-            Case::labelled("1", true, &["hate.derogation"], Some("en"), "they are vermin"),
+            Case::labelled(
+                "1",
+                true,
+                &["hate.derogation"],
+                Some("en"),
+                "they are vermin",
+            ),
             // Insult caught; hate.derogation known negative here.
             Case::labelled("2", true, &["harassment.insult"], Some("en"), "you idiot"),
             // A threat labelled as a threat, in French.
-            Case::labelled("3", true, &["violence.threat"], Some("fr"), "I will kill you"),
+            Case::labelled(
+                "3",
+                true,
+                &["violence.threat"],
+                Some("fr"),
+                "I will kill you",
+            ),
             // Missed hate.
-            Case::labelled("4", true, &["hate.derogation"], Some("en"), "they are a plague"),
+            Case::labelled(
+                "4",
+                true,
+                &["hate.derogation"],
+                Some("en"),
+                "they are a plague",
+            ),
             // Untyped violation, caught: counts overall, for no category.
             Case::labelled("5", true, &[], Some("fr"), "sale idiot"),
             // A false flag.
@@ -1358,7 +1389,13 @@ examples.allowed = ["I will help you"]
         let langs: Vec<(&str, usize, usize)> = l
             .languages
             .iter()
-            .map(|s| (s.lang.as_str(), s.scores.confusion.tp, s.scores.confusion.fp))
+            .map(|s| {
+                (
+                    s.lang.as_str(),
+                    s.scores.confusion.tp,
+                    s.scores.confusion.fp,
+                )
+            })
             .collect();
         assert_eq!(langs, vec![("en", 2, 1), ("fr", 2, 0)]);
         let get = |c: &str| l.categories.iter().find(|s| s.category == c).unwrap();
@@ -1369,7 +1406,11 @@ examples.allowed = ["I will help you"]
         assert_eq!((c.tp, c.fp, c.fn_, c.tn), (1, 1, 1, 3));
         let insult = get("harassment.insult");
         assert_eq!(
-            (insult.support, insult.scores.confusion.tp, insult.scores.confusion.fp),
+            (
+                insult.support,
+                insult.scores.confusion.tp,
+                insult.scores.confusion.fp
+            ),
             (1, 1, 0)
         );
         let threat = get("violence.threat");
@@ -1392,10 +1433,16 @@ examples.allowed = ["I will help you"]
         let wrong: Vec<&str> = l.errors.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(wrong, vec!["4", "6"]);
         assert_eq!(l.errors[0].missed, vec!["hate.derogation"]);
-        assert_eq!((l.errors[1].expected, l.errors[1].got), ("none", "violation"));
+        assert_eq!(
+            (l.errors[1].expected, l.errors[1].got),
+            ("none", "violation")
+        );
         assert_eq!(l.errors[1].spurious, vec!["hate.derogation"]);
         let text = r_display(&cases);
-        assert!(text.contains("Labelled posts: 7 cases, 5 violations"), "{text}");
+        assert!(
+            text.contains("Labelled posts: 7 cases, 5 violations"),
+            "{text}"
+        );
         assert!(text.contains("hate.derogation"), "{text}");
     }
 
@@ -1486,7 +1533,10 @@ examples.allowed = ["I will help you"]
                 r#"{"id": "a", "label": "violation", "categories": "x", "text": "x"}"#,
                 "list of taxonomy ids",
             ),
-            (r#"{"id": "a", "label": "toxic", "text": "x"}"#, "\"violation\""),
+            (
+                r#"{"id": "a", "label": "toxic", "text": "x"}"#,
+                "\"violation\"",
+            ),
         ] {
             let (line, msg) = parse_cases(&format!("\n{src}\n")).unwrap_err();
             assert_eq!(line, 2, "{src}");
