@@ -54,7 +54,7 @@ pub use normalize::NormalizeOptions;
 pub use policy::{CategoryInfo, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo};
 pub use spec::{CuePosition, MatchMode, Scope};
 pub use stack::{Disagreement, PolicyStack, StackVerdict};
-pub use verdict::{Action, Evidence, Finding, Severity, Verdict};
+pub use verdict::{Action, Evidence, Finding, Severity, Verdict, redact_spans};
 
 /// Classifies `text` under `policy`: the same as [`Policy::classify`].
 pub fn classify(policy: &Policy, text: &str) -> Verdict {

@@ -239,6 +239,26 @@ impl Verdict {
         c
     }
 
+    /// `text` with every evidence span of every finding masked: each character of the
+    /// evidence is replaced by `mask`, everything else is kept. `text` must be the text
+    /// the verdict was given for; a span that does not fit it is left unmasked.
+    ///
+    /// ```
+    /// let policy = tosguard::Policy::baseline();
+    /// let text = "I will kill you. Nice day.";
+    /// let masked = policy.classify(text).redact(text, '*');
+    /// assert_eq!(masked, "****** **** ***. Nice day.");
+    /// ```
+    pub fn redact(&self, text: &str, mask: char) -> String {
+        redact_spans(
+            text,
+            self.findings
+                .iter()
+                .flat_map(|f| f.evidence.iter().map(Evidence::span)),
+            mask,
+        )
+    }
+
     /// Whether a finding has category `id`, or, for a prefix ending in `.` or `*`
     /// (`"hate."`, `"hate.*"`), any category under it.
     pub fn has_category(&self, id: &str) -> bool {
@@ -251,4 +271,38 @@ impl Verdict {
             }
         })
     }
+}
+
+/// `text` with each character inside one of `spans` (byte ranges, in any order,
+/// overlapping or not) replaced by `mask`. A span out of bounds or not on character
+/// boundaries is ignored. [`Verdict::redact`] masks one verdict's evidence; this
+/// masks the evidence of several (the layers of a `PolicyStack`, say).
+pub fn redact_spans(
+    text: &str,
+    spans: impl IntoIterator<Item = Range<usize>>,
+    mask: char,
+) -> String {
+    let mut spans: Vec<Range<usize>> = spans
+        .into_iter()
+        .filter(|r| {
+            r.start < r.end
+                && r.end <= text.len()
+                && text.is_char_boundary(r.start)
+                && text.is_char_boundary(r.end)
+        })
+        .collect();
+    spans.sort_unstable_by_key(|r| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in spans {
+        let start = r.start.max(at);
+        if start >= r.end {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.extend(text[start..r.end].chars().map(|_| mask));
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
