@@ -89,3 +89,8 @@ pub mod __bench {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// The policy-format guide's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/policy-format.md")]
+struct PolicyFormatDoctests;
