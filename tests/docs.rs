@@ -5,10 +5,10 @@
 //!   `cfg(doctest)`); here we check they are included, and that the README's blocks
 //!   are complete programs (no hidden `# ` lines), as they are pasted.
 //! - `toml` blocks: a block with `[policy]` must compile; a block with `[[case]]` is a
-//!   test file and must pass against the last policy of its document; a
+//!   test file and must pass against the first policy of its document; a
 //!   `[dependencies]` block must name a path or a git URL; a `[profile...]` block must
-//!   parse; any other block is a fragment and must compile appended to the last policy
-//!   of its document.
+//!   parse; any other block is a fragment and must compile appended to the first policy
+//!   of its document (its main example).
 //! - `json` blocks: each line must parse.
 //! - `sh` blocks (feature `cli`): run with `tosguard` and `cargo run ... -- ARGS` as
 //!   the built binary, in a directory holding the repository's `examples/` and every
@@ -133,7 +133,7 @@ fn rust_blocks_are_doc_tests_and_the_readme_ones_are_complete() {
 fn toml_blocks_compile_or_pass() {
     let mut checked = 0;
     for doc in docs() {
-        let mut last_policy: Option<String> = None;
+        let mut main_policy: Option<String> = None;
         for b in blocks(&doc).iter().filter(|b| b.lang == "toml") {
             let at = format!("{}:{}", b.doc, b.line);
             let table: toml::Table = b
@@ -152,9 +152,9 @@ fn toml_blocks_compile_or_pass() {
                 if let Err(e) = Policy::from_toml_str(&b.code) {
                     panic!("{at}: the policy does not compile:\n{e}");
                 }
-                last_policy = Some(b.code.clone());
+                main_policy.get_or_insert_with(|| b.code.clone());
             } else if table.contains_key("case") {
-                let policy = match &last_policy {
+                let policy = match &main_policy {
                     Some(src) => Policy::from_toml_str(src).unwrap(),
                     None => Policy::baseline(),
                 };
@@ -166,12 +166,14 @@ fn toml_blocks_compile_or_pass() {
                     report.failures
                 );
             } else {
-                let base = last_policy
+                let base = main_policy
                     .as_deref()
                     .unwrap_or_else(|| panic!("{at}: a fragment with no policy before it"));
                 let whole = format!("{base}\n{}", b.code);
                 if let Err(e) = Policy::from_toml_str(&whole) {
-                    panic!("{at}: the fragment does not compile in the policy before it:\n{e}");
+                    panic!(
+                        "{at}: the fragment does not compile in the document's first policy:\n{e}"
+                    );
                 }
             }
             checked += 1;
@@ -183,7 +185,12 @@ fn toml_blocks_compile_or_pass() {
 #[test]
 fn json_blocks_parse() {
     for b in all_blocks().iter().filter(|b| b.lang == "json") {
-        for (i, line) in b.code.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (i, line) in b
+            .code
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             if let Err(e) = serde_json::from_str::<serde_json::Value>(line) {
                 panic!("{}:{}: not JSON: {e}", b.doc, b.line + 1 + i);
             }
@@ -200,7 +207,11 @@ fn sh_blocks_run() {
     std::fs::create_dir_all(dir.join("examples/policies")).unwrap();
     for e in std::fs::read_dir(root().join("examples/policies")).unwrap() {
         let p = e.unwrap().path();
-        std::fs::copy(&p, dir.join("examples/policies").join(p.file_name().unwrap())).unwrap();
+        std::fs::copy(
+            &p,
+            dir.join("examples/policies").join(p.file_name().unwrap()),
+        )
+        .unwrap();
     }
     let blocks = all_blocks();
     for b in blocks.iter().filter(|b| b.file.is_some()) {
