@@ -283,7 +283,7 @@ fn text_format_marks_the_evidence_and_redact_masks_it() {
     // evidence "Je vais" too); the rest is kept.
     assert_eq!(lines(&out)[0]["redacted"], "******* ** ****, ***.");
     let (_, out, _) = run(&["classify", "--redact=#"], "I will kill you\n");
-    assert_eq!(lines(&out)[0]["redacted"], "# #### #### ###");
+    assert_eq!(lines(&out)[0]["redacted"], "###### #### ###");
 }
 
 #[test]
@@ -613,7 +613,8 @@ fn check_reports_warnings_and_strict_fails_on_them() {
     std::fs::write(
         &path,
         format!(
-            "{AUP}\n[[rules]]\nid = \"bare\"\ncategory = \"violence.threat\"\nwhen = '\"boom\"'\n"
+            "{AUP}\n[categories.\"aup.custom\"]\nseverity = \"high\"\naction = \"remove\"\n\
+             [[rules]]\nid = \"bare\"\ncategory = \"aup.custom\"\nwhen = '\"boom\"'\n"
         ),
     )
     .unwrap();
@@ -622,6 +623,20 @@ fn check_reports_warnings_and_strict_fails_on_them() {
     assert!(out.contains("ok: "), "{out}");
     assert!(out.contains("policy `aup` version 3, "), "{out}");
     assert!(err.contains("rule `bare` has no examples"), "{err}");
+    assert!(
+        err.contains("category `aup.custom` removes content but names no `dsa_category`"),
+        "{err}"
+    );
+    let (code, out, err) = run(
+        &["classify", "--statements", "-p", path.to_str().unwrap()],
+        "boom\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("aup.custom remove content but name no `dsa_category`"),
+        "{err}"
+    );
+    assert_eq!(lines(&out)[0]["action"], "remove");
     let (code, _, _) = run(&["check", "--strict", path.to_str().unwrap()], "");
     assert_eq!(code, 3);
     std::fs::remove_dir_all(&dir).unwrap();

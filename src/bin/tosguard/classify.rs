@@ -122,6 +122,18 @@ struct Answer {
 
 pub fn run(args: &Args, matches: &ArgMatches) -> Result<(), Exit> {
     let policies = args.policies.load(matches)?;
+    if args.statements {
+        for p in &policies {
+            let missing = crate::check::removals_without_statement(p, false);
+            if !missing.is_empty() {
+                crate::output::warning(format!(
+                    "policy `{}`: {} remove content but name no `dsa_category`; --statements gives no statement of reasons for them",
+                    p.id(),
+                    missing.join(", ")
+                ));
+            }
+        }
+    }
     let (reader, size): (Box<dyn Read + Send>, Option<u64>) = match &args.input {
         None => stdin_reader(),
         Some(p) if p.as_os_str() == "-" => stdin_reader(),
