@@ -78,19 +78,27 @@ fn lint(policy: &Policy) -> Vec<String> {
             warnings.push(format!("rule `{}` has no examples", rule.id()));
         }
     }
-    let used: std::collections::BTreeSet<&str> = policy
-        .rules()
-        .filter(|r| r.policy() == policy.id())
-        .map(|r| r.category())
-        .collect();
-    for cat in policy.categories() {
-        if used.contains(cat.id()) && cat.action() == Action::Remove && cat.dsa_category().is_none()
-        {
-            warnings.push(format!(
-                "category `{}` removes content but names no `dsa_category`: `classify --statements` gives no statement of reasons for it",
-                cat.id()
-            ));
-        }
+    for cat in removals_without_statement(policy, true) {
+        warnings.push(format!(
+            "category `{cat}` removes content but names no `dsa_category`: `classify --statements` gives no statement of reasons for it"
+        ));
     }
     warnings
+}
+
+/// The categories that rules use (only the policy's own rules, with `own_only`), that
+/// remove content and name no `dsa_category`.
+pub fn removals_without_statement(policy: &Policy, own_only: bool) -> Vec<&str> {
+    let used: std::collections::BTreeSet<&str> = policy
+        .rules()
+        .filter(|r| !own_only || r.policy() == policy.id())
+        .map(|r| r.category())
+        .collect();
+    policy
+        .categories()
+        .filter(|c| {
+            used.contains(c.id()) && c.action() == Action::Remove && c.dsa_category().is_none()
+        })
+        .map(|c| c.id())
+        .collect()
 }
