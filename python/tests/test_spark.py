@@ -53,6 +53,7 @@ def spark():
         SparkSession.builder.master("local[2]")
         .appName("tosguard-test")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         # Everything on this machine, on the loopback interface only.
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
