@@ -270,7 +270,7 @@ fn build(results: &[Option<Classified>]) -> Result<ArrayRef, ArrowError> {
             }
         }
         finding_lengths.push(n_findings);
-        decision_lengths.push(c.layers().len());
+        decision_lengths.push(c.layers().count());
         let ds = c.disagreements();
         disagreement_lengths.push(ds.len());
         for d in &ds {

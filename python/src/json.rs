@@ -5,7 +5,9 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Value, json};
-use tosguard::{Disagreement, Finding, Verdict};
+use tosguard::{Disagreement, Finding};
+
+use crate::verdict::Layer;
 
 /// One finding as the CLI prints it.
 pub(crate) fn finding(policy: &str, f: &Finding) -> Value {
@@ -23,7 +25,7 @@ pub(crate) fn finding(policy: &str, f: &Finding) -> Value {
 /// each policy, in order; `disagreements` are given for two layers or more.
 pub(crate) fn record(
     id: Option<Value>,
-    layers: &[Verdict],
+    layers: &[Layer<'_>],
     disagreements: &[Disagreement],
     statements: bool,
 ) -> Value {
@@ -31,7 +33,7 @@ pub(crate) fn record(
     if let Some(id) = id {
         obj.insert("id".into(), id);
     }
-    let action = layers.iter().map(Verdict::action).max().unwrap_or_default();
+    let action = layers.iter().map(Layer::action).max().unwrap_or_default();
     obj.insert("action".into(), json!(action));
     let findings: Vec<Value> = layers
         .iter()
@@ -42,7 +44,7 @@ pub(crate) fn record(
         let sors: Vec<Value> = layers
             .iter()
             .filter_map(|v| {
-                v.statement_of_reasons().map(|sor| {
+                v.verdict()?.statement_of_reasons().map(|sor| {
                     let mut o = Map::new();
                     o.insert("policy".into(), json!(v.policy()));
                     if let Ok(Value::Object(fields)) = serde_json::to_value(&sor) {

@@ -14,7 +14,8 @@ use crate::arrow;
 use crate::batch::{Threads, as_text, collect_texts};
 use crate::error::policy_error;
 use crate::report::{PyExplanation, PyTestReport};
-use crate::verdict::{Classified, Engine, PyStackVerdict, PyVerdict};
+use crate::verdict::{Classified, Engine, Meta, Metas, PyStackVerdict, PyVerdict};
+use std::sync::Arc;
 
 /// Where a policy came from: what is needed to compile it again in another process.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -78,7 +79,7 @@ fn compile(py: Python<'_>, source: Source) -> PyResult<PyPolicy> {
     let policy = py
         .detach(|| source.compile())
         .map_err(|e| policy_error(py, &e))?;
-    Ok(PyPolicy { policy, source })
+    Ok(PyPolicy::new(policy, source))
 }
 
 /// `text` as `&str`, or a `TypeError`.
@@ -121,6 +122,22 @@ fn classify_many<'py>(
 pub(crate) struct PyPolicy {
     pub(crate) policy: Policy,
     source: Source,
+    metas: Metas,
+}
+
+impl PyPolicy {
+    fn new(policy: Policy, source: Source) -> PyPolicy {
+        let metas: Metas = Arc::from(vec![Meta::of(&policy)]);
+        PyPolicy {
+            policy,
+            source,
+            metas,
+        }
+    }
+
+    fn engine(&self) -> Engine<'_> {
+        Engine::One(&self.policy, &self.metas)
+    }
 }
 
 #[pymethods]
@@ -157,7 +174,7 @@ impl PyPolicy {
             path: path.display().to_string(),
             text,
         };
-        Ok(PyPolicy { policy, source })
+        Ok(PyPolicy::new(policy, source))
     }
 
     /// Several policies over the same content (a host's and a platform's, say), each
@@ -196,7 +213,7 @@ impl PyPolicy {
     /// Classifies ``text``, without holding the GIL.
     fn classify(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<PyVerdict> {
         let text = text_arg(text)?;
-        let engine = Engine::One(&self.policy);
+        let engine = self.engine();
         let inner = py.detach(|| engine.classify(text));
         Ok(PyVerdict { inner })
     }
@@ -211,7 +228,7 @@ impl PyPolicy {
         texts: &Bound<'py, PyAny>,
         threads: Option<i64>,
     ) -> PyResult<Bound<'py, PyList>> {
-        classify_many(py, Engine::One(&self.policy), texts, threads, |inner| {
+        classify_many(py, self.engine(), texts, threads, |inner| {
             Ok(Bound::new(py, PyVerdict { inner })?.into_any())
         })
     }
@@ -227,7 +244,7 @@ impl PyPolicy {
         threads: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let threads = Threads::from_arg(threads)?;
-        arrow::classify_array(py, Engine::One(&self.policy), array, threads)
+        arrow::classify_array(py, self.engine(), array, threads)
     }
 
     /// Why each rule fired or was suppressed on ``text``: the folded text, every hit,
@@ -235,7 +252,7 @@ impl PyPolicy {
     fn explain(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<PyExplanation> {
         let text = text_arg(text)?;
         let explanation = py.detach(|| self.policy.explain(text));
-        Ok(PyExplanation::new(self.policy.id(), text, explanation))
+        Ok(PyExplanation::new(&self.metas[0], text, explanation))
     }
 
     /// Runs every rule's embedded examples.
@@ -283,10 +300,7 @@ pub(crate) fn _restore_policy(
     };
     let key = source.clone();
     let policy = cached(py, &POLICIES, &key, || source.compile())?;
-    Ok(PyPolicy {
-        policy,
-        source: key,
-    })
+    Ok(PyPolicy::new(policy, key))
 }
 
 /// Policy layers evaluated together over the same texts: a host's acceptable-use
@@ -296,6 +310,7 @@ pub(crate) fn _restore_policy(
 pub(crate) struct PyPolicyStack {
     stack: PolicyStack,
     layers: Vec<Py<PyPolicy>>,
+    metas: Metas,
 }
 
 impl PyPolicyStack {
@@ -326,7 +341,12 @@ impl PyPolicyStack {
                 .into_iter()
                 .fold(PolicyStack::new(), PolicyStack::layer))
         })?;
-        Ok(PyPolicyStack { stack, layers })
+        let metas: Metas = layers.iter().map(|p| Meta::of(&p.get().policy)).collect();
+        Ok(PyPolicyStack {
+            stack,
+            layers,
+            metas,
+        })
     }
 }
 
@@ -341,7 +361,7 @@ impl PyPolicyStack {
     /// Classifies ``text`` under every layer, without holding the GIL.
     fn classify(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<PyStackVerdict> {
         let text = text_arg(text)?;
-        let engine = Engine::Stack(&self.stack);
+        let engine = Engine::Stack(&self.stack, &self.metas);
         let inner = py.detach(|| engine.classify(text));
         Ok(PyStackVerdict { inner })
     }
@@ -355,9 +375,13 @@ impl PyPolicyStack {
         texts: &Bound<'py, PyAny>,
         threads: Option<i64>,
     ) -> PyResult<Bound<'py, PyList>> {
-        classify_many(py, Engine::Stack(&self.stack), texts, threads, |inner| {
-            Ok(Bound::new(py, PyStackVerdict { inner })?.into_any())
-        })
+        classify_many(
+            py,
+            Engine::Stack(&self.stack, &self.metas),
+            texts,
+            threads,
+            |inner| Ok(Bound::new(py, PyStackVerdict { inner })?.into_any()),
+        )
     }
 
     /// Classifies a pyarrow string array in place under every layer; the struct array
@@ -370,7 +394,7 @@ impl PyPolicyStack {
         threads: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let threads = Threads::from_arg(threads)?;
-        arrow::classify_array(py, Engine::Stack(&self.stack), array, threads)
+        arrow::classify_array(py, Engine::Stack(&self.stack, &self.metas), array, threads)
     }
 
     /// One explanation per layer, in order.
@@ -378,10 +402,11 @@ impl PyPolicyStack {
         let text = text_arg(text)?;
         let layers: Vec<Policy> = self.layers.iter().map(|p| p.get().policy.clone()).collect();
         let explanations = py.detach(|| layers.iter().map(|p| p.explain(text)).collect::<Vec<_>>());
-        Ok(layers
+        Ok(self
+            .metas
             .iter()
             .zip(explanations)
-            .map(|(p, e)| PyExplanation::new(p.id(), text, e))
+            .map(|(meta, e)| PyExplanation::new(meta, text, e))
             .collect())
     }
 

@@ -2,6 +2,7 @@
 //! `tosguard explain` and `tosguard test` print, as Python objects.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use serde_json::json;
@@ -10,7 +11,7 @@ use tosguard::{Explanation, Policy};
 
 use crate::error::policy_error;
 use crate::json;
-use crate::verdict::{Engine, PyVerdict};
+use crate::verdict::{Classified, Meta, Metas, PyVerdict};
 
 /// Why each rule fired or was suppressed on one text.
 ///
@@ -21,14 +22,16 @@ pub(crate) struct PyExplanation {
     policy: String,
     text: String,
     explanation: Explanation,
+    metas: Metas,
 }
 
 impl PyExplanation {
-    pub(crate) fn new(policy: &str, text: &str, explanation: Explanation) -> Self {
+    pub(crate) fn new(meta: &Meta, text: &str, explanation: Explanation) -> Self {
         PyExplanation {
-            policy: policy.to_string(),
+            policy: meta.id.clone(),
             text: text.to_string(),
             explanation,
+            metas: Arc::from(vec![meta.clone()]),
         }
     }
 
@@ -69,7 +72,7 @@ impl PyExplanation {
     fn verdict(&self) -> PyVerdict {
         // The explanation's verdict is the policy's own; recompute the character spans.
         let v = self.explanation.verdict.clone();
-        let inner = Engine::spans_of(&self.text, v);
+        let inner = Classified::of_verdict(&self.text, v, self.metas.clone());
         PyVerdict { inner }
     }
 

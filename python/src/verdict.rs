@@ -1,5 +1,7 @@
 //! `tosguard.Verdict`, `tosguard.StackVerdict` and `tosguard.Finding`.
 
+use std::sync::Arc;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
@@ -9,76 +11,167 @@ use tosguard::{
 
 use crate::json;
 
+/// What every verdict of a policy shares: its id, version and fingerprint.
+#[derive(Clone, Debug)]
+pub(crate) struct Meta {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) fingerprint: String,
+}
+
+impl Meta {
+    pub(crate) fn of(policy: &Policy) -> Meta {
+        Meta {
+            id: policy.id().to_string(),
+            version: policy.version().to_string(),
+            fingerprint: policy.fingerprint().to_string(),
+        }
+    }
+}
+
+/// The policies of an engine, one per layer, in order.
+pub(crate) type Metas = Arc<[Meta]>;
+
 /// What a text is classified under: one policy, or a stack of layers.
 #[derive(Clone, Copy)]
 pub(crate) enum Engine<'a> {
-    One(&'a Policy),
-    Stack(&'a PolicyStack),
+    One(&'a Policy, &'a Metas),
+    Stack(&'a PolicyStack, &'a Metas),
 }
 
-/// A verdict and, for every piece of evidence in order (layer, finding, evidence), its
-/// span in characters (Python string indices).
-pub(crate) enum Classified {
-    One(Verdict, Vec<(usize, usize)>),
-    Stack(StackVerdict, Vec<(usize, usize)>),
+/// The verdicts of every layer. A text no layer flags (most texts) keeps no verdict
+/// at all: a batch of verdicts held in Python stays small.
+enum Outcome {
+    Clean,
+    One(Box<Verdict>),
+    Stack(Box<StackVerdict>),
+}
+
+/// A classified text: the verdict of each layer and, for every piece of evidence in
+/// order (layer, finding, evidence), its span in characters (Python string indices).
+pub(crate) struct Classified {
+    metas: Metas,
+    outcome: Outcome,
+    chars: Vec<(usize, usize)>,
+}
+
+/// One layer's verdict, whether kept or clean.
+#[derive(Clone, Copy)]
+pub(crate) struct Layer<'a> {
+    meta: &'a Meta,
+    verdict: Option<&'a Verdict>,
+}
+
+impl<'a> Layer<'a> {
+    pub(crate) fn policy(&self) -> &'a str {
+        &self.meta.id
+    }
+
+    pub(crate) fn action(&self) -> Action {
+        self.verdict.map(Verdict::action).unwrap_or_default()
+    }
+
+    pub(crate) fn severity(&self) -> Option<Severity> {
+        self.verdict.and_then(Verdict::severity)
+    }
+
+    pub(crate) fn findings(&self) -> &'a [Finding] {
+        self.verdict.map(Verdict::findings).unwrap_or_default()
+    }
+
+    pub(crate) fn verdict(&self) -> Option<&'a Verdict> {
+        self.verdict
+    }
 }
 
 impl Engine<'_> {
     /// Classifies `text`; needs no Python and may run on any thread.
     pub(crate) fn classify(self, text: &str) -> Classified {
         match self {
-            Engine::One(p) => {
-                let v = p.classify(text);
-                let chars = char_spans(text, std::slice::from_ref(&v));
-                Classified::One(v, chars)
-            }
-            Engine::Stack(s) => {
+            Engine::One(p, metas) => Classified::of_verdict(text, p.classify(text), metas.clone()),
+            Engine::Stack(s, metas) => {
                 let v = s.classify(text);
-                let chars = char_spans(text, v.layers());
-                Classified::Stack(v, chars)
+                let (outcome, chars) = if v.layers().iter().all(Verdict::is_clean) {
+                    (Outcome::Clean, Vec::new())
+                } else {
+                    let chars = char_spans(text, v.layers());
+                    (Outcome::Stack(Box::new(v)), chars)
+                };
+                Classified {
+                    metas: metas.clone(),
+                    outcome,
+                    chars,
+                }
             }
         }
-    }
-}
-
-impl Engine<'_> {
-    /// A verdict already made on `text`, with its character spans.
-    pub(crate) fn spans_of(text: &str, verdict: Verdict) -> Classified {
-        let chars = char_spans(text, std::slice::from_ref(&verdict));
-        Classified::One(verdict, chars)
     }
 }
 
 impl Classified {
-    pub(crate) fn layers(&self) -> &[Verdict] {
-        match self {
-            Classified::One(v, _) => std::slice::from_ref(v),
-            Classified::Stack(v, _) => v.layers(),
+    /// A verdict of one policy on `text`, with its character spans.
+    pub(crate) fn of_verdict(text: &str, verdict: Verdict, metas: Metas) -> Classified {
+        if verdict.is_clean() {
+            return Classified {
+                metas,
+                outcome: Outcome::Clean,
+                chars: Vec::new(),
+            };
+        }
+        let chars = char_spans(text, std::slice::from_ref(&verdict));
+        Classified {
+            metas,
+            outcome: Outcome::One(Box::new(verdict)),
+            chars,
         }
     }
 
+    /// Every layer, in order.
+    pub(crate) fn layers(&self) -> impl Iterator<Item = Layer<'_>> + '_ {
+        self.metas.iter().enumerate().map(move |(i, meta)| Layer {
+            meta,
+            verdict: match &self.outcome {
+                Outcome::Clean => None,
+                Outcome::One(v) => Some(&**v),
+                Outcome::Stack(s) => s.layers().get(i),
+            },
+        })
+    }
+
+    /// The first layer (the only one of a single policy's verdict).
+    fn first(&self) -> Option<Layer<'_>> {
+        self.layers().next()
+    }
+
     pub(crate) fn action(&self) -> Action {
-        self.layers()
-            .iter()
-            .map(Verdict::action)
-            .max()
-            .unwrap_or_default()
+        self.layers().map(|l| l.action()).max().unwrap_or_default()
     }
 
     pub(crate) fn severity(&self) -> Option<Severity> {
-        self.layers().iter().filter_map(Verdict::severity).max()
+        self.layers().filter_map(|l| l.severity()).max()
+    }
+
+    pub(crate) fn is_clean(&self) -> bool {
+        matches!(self.outcome, Outcome::Clean) || self.layers().all(|l| l.findings().is_empty())
+    }
+
+    pub(crate) fn has_category(&self, id: &str) -> bool {
+        self.layers()
+            .any(|l| l.verdict().is_some_and(|v| v.has_category(id)))
     }
 
     pub(crate) fn disagreements(&self) -> Vec<Disagreement> {
-        match self {
-            Classified::One(..) => Vec::new(),
-            Classified::Stack(v, _) => v.disagreements(),
+        match &self.outcome {
+            Outcome::Stack(v) => v.disagreements(),
+            Outcome::Clean | Outcome::One(_) => Vec::new(),
         }
     }
 
     /// The distinct categories of every layer, sorted.
     pub(crate) fn categories(&self) -> Vec<&str> {
-        let mut c: Vec<&str> = self.layers().iter().flat_map(Verdict::categories).collect();
+        let mut c: Vec<&str> = self
+            .layers()
+            .flat_map(|l| l.findings().iter().map(Finding::category))
+            .collect();
         c.sort_unstable();
         c.dedup();
         c
@@ -86,23 +179,43 @@ impl Classified {
 
     /// The `tosguard classify` object for this verdict.
     pub(crate) fn record(&self, id: Option<Value>, statements: bool) -> Value {
-        json::record(id, self.layers(), &self.disagreements(), statements)
+        let layers: Vec<Layer<'_>> = self.layers().collect();
+        json::record(id, &layers, &self.disagreements(), statements)
+    }
+
+    /// Each layer as a verdict of its own, with its character spans.
+    fn split(&self) -> Vec<Classified> {
+        let mut out = Vec::new();
+        let mut next = 0;
+        for layer in self.layers() {
+            let n: usize = layer.findings().iter().map(|f| f.evidence().len()).sum();
+            let metas: Metas = Arc::from(vec![layer.meta.clone()]);
+            let outcome = match layer.verdict() {
+                Some(v) if !v.is_clean() => Outcome::One(Box::new(v.clone())),
+                _ => Outcome::Clean,
+            };
+            let chars = self.chars.get(next..next + n).unwrap_or_default().to_vec();
+            next += n;
+            out.push(Classified {
+                metas,
+                outcome,
+                chars,
+            });
+        }
+        out
     }
 
     /// Python objects for the findings of every layer, with their character spans.
     fn findings(&self) -> Vec<PyFinding> {
-        let chars = match self {
-            Classified::One(_, c) | Classified::Stack(_, c) => c,
-        };
         let mut out = Vec::new();
         let mut next = 0;
-        for v in self.layers() {
-            for f in v.findings() {
+        for layer in self.layers() {
+            for f in layer.findings() {
                 let n = f.evidence().len();
                 out.push(PyFinding {
                     finding: f.clone(),
-                    layer: v.policy().to_string(),
-                    char_spans: chars.get(next..next + n).unwrap_or_default().to_vec(),
+                    layer: layer.policy().to_string(),
+                    char_spans: self.chars.get(next..next + n).unwrap_or_default().to_vec(),
                 });
                 next += n;
             }
@@ -179,19 +292,19 @@ impl PyVerdict {
     /// The id of the policy that decided.
     #[getter]
     fn policy(&self) -> &str {
-        self.inner.layers()[0].policy()
+        self.inner.first().map_or("", |l| l.policy())
     }
 
     /// The version of the policy that decided.
     #[getter]
     fn version(&self) -> &str {
-        self.inner.layers()[0].version()
+        self.inner.first().map_or("", |l| &l.meta.version)
     }
 
     /// The fingerprint of the compiled policy that decided.
     #[getter]
     fn fingerprint(&self) -> &str {
-        self.inner.layers()[0].fingerprint()
+        self.inner.first().map_or("", |l| &l.meta.fingerprint)
     }
 
     /// ``"none"``, ``"flag"``, ``"review"`` or ``"remove"``: the strongest action of the findings.
@@ -221,13 +334,13 @@ impl PyVerdict {
     /// True when no rule fired.
     #[getter]
     fn is_clean(&self) -> bool {
-        self.inner.layers()[0].is_clean()
+        self.inner.is_clean()
     }
 
     /// Whether a finding has category ``id``, or, for a prefix ending in ``.`` or ``*``
     /// (``"hate."``, ``"hate.*"``), any category under it.
     fn has_category(&self, id: &str) -> bool {
-        self.inner.layers()[0].has_category(id)
+        self.inner.has_category(id)
     }
 
     /// The object ``tosguard classify`` prints for this text, as a dict. With ``id``,
@@ -287,16 +400,8 @@ impl PyStackVerdict {
     /// One ``Verdict`` per layer, in layer order.
     #[getter]
     fn layers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let chars = match &self.inner {
-            Classified::One(_, c) | Classified::Stack(_, c) => c,
-        };
         let list = PyList::empty(py);
-        let mut next = 0;
-        for v in self.inner.layers() {
-            let n: usize = v.findings().iter().map(|f| f.evidence().len()).sum();
-            let mine = chars.get(next..next + n).unwrap_or_default().to_vec();
-            next += n;
-            let inner = Classified::One(v.clone(), mine);
+        for inner in self.inner.split() {
             list.append(Bound::new(py, PyVerdict { inner })?)?;
         }
         Ok(list)
@@ -339,13 +444,13 @@ impl PyStackVerdict {
     /// True when no rule of any layer fired.
     #[getter]
     fn is_clean(&self) -> bool {
-        self.inner.layers().iter().all(Verdict::is_clean)
+        self.inner.is_clean()
     }
 
     /// Whether any layer found category ``id`` (or, for ``"hate."``/``"hate.*"``, any
     /// category under it).
     fn has_category(&self, id: &str) -> bool {
-        self.inner.layers().iter().any(|v| v.has_category(id))
+        self.inner.has_category(id)
     }
 
     /// The verdict of the layer whose policy id is ``id``, or ``None``.
@@ -382,7 +487,6 @@ impl PyStackVerdict {
         let decisions: Vec<String> = self
             .inner
             .layers()
-            .iter()
             .map(|v| format!("{}={}", v.policy(), v.action()))
             .collect();
         format!(
