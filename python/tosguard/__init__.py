@@ -10,8 +10,8 @@ categories a text violates (threats, incitement, sexual violence, hate, harassme
     >>> verdict = policy.classify("Je vais te tuer")
     >>> verdict.action, verdict.categories
     ('remove', ['violence.threat'])
-    >>> [f.evidence for f in verdict.findings]
-    [['Je vais', 'te', 'tuer']]
+    >>> verdict.findings[0].evidence
+    ['Je vais', 'te', 'tuer']
 
 ``classify_many`` classifies a list of texts on every core without holding the GIL;
 ``classify_arrow`` classifies a pyarrow string array in place; :mod:`tosguard.spark`
