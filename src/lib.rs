@@ -41,6 +41,7 @@ mod expand;
 mod explain;
 mod normalize;
 mod policy;
+pub mod signal;
 mod spec;
 mod stack;
 pub mod testing;

@@ -33,6 +33,9 @@ commands:
       Scores a policy on labelled JSON lines (HateCheck-style `label`/`functionality`,
       or moderation-style `labels`): accuracy, precision, recall, F1, per functionality
       or per label, and the first N wrong cases (default 20).
+  train --data FILE.jsonl... --out MODEL [--exclude-source NAME]... [--report FILE]
+      Trains a signal model on labelled JSON lines and prints its report
+      (`tosguard train --help` for details).
   builtins
       Lists the built-in policies.
 
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         "explain" => explain(rest),
         "test" => test(rest),
         "eval" => eval(rest),
+        "train" => train(rest),
         "builtins" => {
             for name in tosguard::builtin_names() {
                 println!("{name}");
@@ -476,4 +480,25 @@ fn eval(args: &[String]) -> ExitCode {
         print!("{report}");
     }
     ExitCode::SUCCESS
+}
+
+fn train(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("usage: {}", tosguard::signal::train::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    match tosguard::signal::train::run(args) {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e @ tosguard::signal::train::TrainError::Usage(_)) => {
+            eprintln!("tosguard train: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("tosguard train: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
