@@ -48,6 +48,13 @@ enum Command {
     /// List the built-in policies.
     #[command(after_help = EXIT_CODES)]
     Builtins,
+    /// Train a signal model on labelled JSON lines (`tosguard train --help`).
+    #[command(disable_help_flag = true)]
+    Train {
+        /// The options of `tosguard train --help`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -68,6 +75,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Eval(args) => sub.map_or(Err(Exit::Usage), |m| eval::run(&args, m)),
         Command::Builtins => builtins(),
+        Command::Train { args } => train(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,4 +103,24 @@ fn builtins() -> Result<(), Exit> {
         out.line(name)?;
     }
     out.finish()
+}
+
+fn train(args: &[String]) -> Result<(), Exit> {
+    use tosguard::signal::train::{self, TrainError};
+    let mut out = output::Out::stdout();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        out.line(format!("usage: {}", train::USAGE))?;
+        return out.finish();
+    }
+    match train::run(args) {
+        Ok(report) => {
+            out.text(report)?;
+            out.finish()
+        }
+        Err(e @ TrainError::Usage(_)) => Err(output::usage(format!("train: {e}"))),
+        Err(e) => {
+            output::error(format!("train: {e}"));
+            Err(Exit::Io)
+        }
+    }
 }
