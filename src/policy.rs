@@ -74,7 +74,7 @@ impl fmt::Debug for Policy {
             .field("rules", &c.rules.len())
             .field("lexicons", &c.lexicons.len())
             .field("patterns", &c.pattern_text.len())
-            .field("automaton_bytes", &c.automaton.memory_usage())
+            .field("matcher_bytes", &c.matcher.memory_usage())
             .finish()
     }
 }

@@ -1,5 +1,6 @@
-//! The one scan of a text: run the automaton, keep the hits that sit right in their
-//! words, and index them by lexicon.
+//! The one scan of a text: look each token up among the whole-word patterns, run the
+//! automaton for the others, keep the hits that sit right in their words, and index
+//! them by lexicon.
 
 use super::{Hit, Scratch, Token};
 use crate::compiled::{
@@ -51,14 +52,41 @@ fn token_at(tokens: &[Token], at: u32) -> usize {
     tokens.partition_point(|t| t.end <= at)
 }
 
-/// Runs the automaton once and keeps the hits that sit right in their words.
+/// Looks every token up, runs the automaton once, and keeps the hits that sit right
+/// in their words.
 pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.hits.clear();
     s.present.clear();
     s.present.resize(c.lexicons.len(), false);
-    for m in c.automaton.find_overlapping_iter(text) {
+    // Whole-word patterns: one lookup per token.
+    for (ti, tok) in s.tokens.iter().enumerate() {
+        let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
+            continue;
+        };
+        let Some(p) = c.matcher.word(&c.pattern_text, word) else {
+            continue;
+        };
+        for u in c.patterns.get(p).map(Vec::as_slice).unwrap_or_default() {
+            s.hits.push(Hit {
+                lex: u.lex,
+                start: tok.start,
+                end: tok.end,
+                ts: ti as u32,
+                te: ti as u32,
+                sentence: tok.sentence,
+                clause: tok.clause,
+            });
+            if let Some(p) = s.present.get_mut(u.lex.index()) {
+                *p = true;
+            }
+        }
+    }
+    for m in c.matcher.automaton.find_overlapping_iter(text) {
         let (start, end) = (m.start(), m.end());
-        let p = m.pattern().as_usize();
+        let Some(&p) = c.matcher.automaton_ids.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        let p = p as usize;
         let (Some(uses), Some(&flags)) = (c.patterns.get(p), c.pattern_flags.get(p)) else {
             continue;
         };
