@@ -39,7 +39,7 @@ pub(crate) fn pattern_flags(text: &str, uses: &[PatternUse]) -> u8 {
 /// uses it.
 #[derive(Default)]
 pub(crate) struct PatternSet {
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, BuildWordHasher>,
     pub(crate) text: Vec<String>,
     pub(crate) uses: Vec<Vec<PatternUse>>,
 }
@@ -114,13 +114,36 @@ pub(crate) struct Matcher {
 /// A free slot of [`Matcher::words`].
 const EMPTY: u32 = u32::MAX;
 
-/// A fast, non-cryptographic hash of a token (FxHash's multiply-rotate over 8-byte
-/// words). The table is built from the policy's own patterns, so text cannot choose
-/// collisions among them: a lookup probes a short run whatever the text.
-fn hash_word(s: &str) -> u64 {
+/// [`hash_word`] as a [`std::hash::Hasher`], for the compiler's tables of patterns
+/// (hundreds of thousands of short strings, where SipHash dominated compile time).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct BuildWordHasher;
+
+/// See [`BuildWordHasher`].
+pub(crate) struct WordHasher(u64);
+
+impl std::hash::BuildHasher for BuildWordHasher {
+    type Hasher = WordHasher;
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(0)
+    }
+}
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = mix(self.0, bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+/// Folds `bytes` into `h`, 8 bytes at a time.
+#[inline]
+fn mix(mut h: u64, bytes: &[u8]) -> u64 {
     const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let mut h: u64 = s.len() as u64;
-    let mut chunks = s.as_bytes().chunks_exact(8);
+    h ^= bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
@@ -134,6 +157,15 @@ fn hash_word(s: &str) -> u64 {
         }
         h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
     }
+    h
+}
+
+/// A fast, non-cryptographic hash of a token (FxHash's multiply-rotate over 8-byte
+/// words). The table is built from the policy's own patterns, so text cannot choose
+/// collisions among them: a lookup probes a short run whatever the text.
+#[inline]
+fn hash_word(s: &str) -> u64 {
+    let h = mix(0, s.as_bytes());
     // Fold the high bits (the best mixed) into the low ones the table indexes by.
     h ^ (h >> 29)
 }
