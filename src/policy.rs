@@ -130,6 +130,24 @@ impl Policy {
         n.text().to_string()
     }
 
+    pub(crate) fn terms_for_bench(&self) -> Vec<String> {
+        let c = &self.inner.compiled;
+        let mut out: Vec<String> = c
+            .lexicons
+            .iter()
+            .flat_map(|l| &l.terms)
+            .map(|t| {
+                let mut n = Normalized::new();
+                normalize_into(t.trim(), &c.normalize, &mut n);
+                n.text().trim().to_string()
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     pub(crate) fn patterns_for_bench(&self) -> Vec<String> {
         self.inner.compiled.pattern_text.clone()
     }

@@ -17,9 +17,7 @@ mod terms;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::compiled::{
-    Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, fingerprint,
-};
+use crate::compiled::{Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, fingerprint};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::normalize::NormalizeOptions;
 use crate::source::Pack;

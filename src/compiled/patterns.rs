@@ -97,18 +97,41 @@ pub(crate) fn build_automaton<P: AsRef<str>>(
 /// A pattern made only of word characters and used only as a whole word matches
 /// exactly the tokens equal to it (tokens are the maximal runs of word characters), so
 /// it needs no automaton: it is found by one hash-table lookup per token
-/// ([`Matcher::word`]). These are nearly all of a policy's patterns (every evasion
-/// and typo variant of a single-word term). The automaton holds only the others
-/// (phrases, prefix and infix terms, terms with punctuation), few enough to be a DFA.
+/// ([`Matcher::word`]). A phrase of such words joined by single spaces is found the
+/// same way, looking up the runs of tokens that start with one of the phrases' first
+/// words ([`Matcher::phrase_words`]). These are nearly all of a policy's patterns
+/// (every evasion and typo variant of a term). The automaton holds only the others
+/// (prefix and infix terms, terms with punctuation).
 #[derive(Clone, Debug)]
 pub(crate) struct Matcher {
     /// Over the patterns that are not whole-word tokens.
     pub(crate) automaton: AhoCorasick,
     /// Automaton pattern → policy pattern id.
     pub(crate) automaton_ids: Vec<u32>,
+    /// For the first word of each multi-word token pattern: the most words of a
+    /// token pattern starting with it.
+    starts: HashMap<String, u32, BuildWordHasher>,
     /// Open-addressing table of whole-word pattern ids ([`EMPTY`] = free slot); its
     /// length is a power of two at least twice the number of ids.
     words: Vec<u32>,
+}
+
+/// If `text` is a token pattern, its number of words: words of word characters joined
+/// by single spaces, used only as a whole word. Such a pattern matches exactly where
+/// that many consecutive tokens, separated by single spaces, spell it, so it is found
+/// by table lookups over the tokens instead of the automaton.
+fn token_words(text: &str, uses: &[PatternUse]) -> Option<u32> {
+    if text.is_empty() || !uses.iter().all(|u| u.mode == MatchMode::Word) {
+        return None;
+    }
+    let mut n = 0u32;
+    for w in text.split(' ') {
+        if w.is_empty() || !w.chars().all(is_word_char) {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
 }
 
 /// A free slot of [`Matcher::words`].
@@ -179,11 +202,14 @@ impl Matcher {
         let mut auto_text: Vec<&str> = Vec::new();
         let mut automaton_ids = Vec::new();
         let mut word_ids: Vec<u32> = Vec::new();
+        let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
         for (i, (t, u)) in text.iter().zip(uses).enumerate() {
-            let whole_word = !t.is_empty()
-                && t.chars().all(is_word_char)
-                && u.iter().all(|u| u.mode == MatchMode::Word);
-            if whole_word {
+            if let Some(n) = token_words(t, u) {
+                if n > 1 {
+                    let first = t.split(' ').next().unwrap_or_default();
+                    let m = starts.entry(first.to_string()).or_insert(0);
+                    *m = (*m).max(n);
+                }
                 word_ids.push(i as u32);
             } else {
                 auto_text.push(t);
@@ -209,6 +235,7 @@ impl Matcher {
         Ok(Matcher {
             automaton: build_automaton(&auto_text)?,
             automaton_ids,
+            starts,
             words,
         })
     }
@@ -231,8 +258,20 @@ impl Matcher {
         }
     }
 
+    /// The most words of a token pattern that starts with the token `first`: 0 when
+    /// none does, 1 when only single words do.
+    #[inline]
+    pub(crate) fn phrase_words(&self, first: &str) -> u32 {
+        if self.starts.is_empty() {
+            return 0;
+        }
+        self.starts.get(first).copied().unwrap_or(0)
+    }
+
     /// Heap bytes held by the automaton and the word table.
     pub(crate) fn memory_usage(&self) -> usize {
-        self.automaton.memory_usage() + (self.automaton_ids.len() + self.words.len()) * 4
+        self.automaton.memory_usage()
+            + (self.automaton_ids.len() + self.words.len()) * 4
+            + self.starts.keys().map(|k| k.len() + 32).sum::<usize>()
     }
 }

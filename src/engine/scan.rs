@@ -58,26 +58,33 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.hits.clear();
     s.present.clear();
     s.present.resize(c.lexicons.len(), false);
-    // Whole-word patterns: one lookup per token.
+    // Token patterns: one lookup per token, and one per run of tokens that starts a
+    // phrase.
     for (ti, tok) in s.tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
             continue;
         };
-        let Some(p) = c.matcher.word(&c.pattern_text, word) else {
-            continue;
-        };
-        for u in c.patterns.get(p).map(Vec::as_slice).unwrap_or_default() {
-            s.hits.push(Hit {
-                lex: u.lex,
-                start: tok.start,
-                end: tok.end,
-                ts: ti as u32,
-                te: ti as u32,
-                sentence: tok.sentence,
-                clause: tok.clause,
-            });
-            if let Some(p) = s.present.get_mut(u.lex.index()) {
-                *p = true;
+        let words = c.matcher.phrase_words(word).max(1) as usize;
+        for (k, last) in s.tokens.iter().skip(ti).take(words).enumerate() {
+            let Some(run) = text.get(tok.start as usize..last.end as usize) else {
+                break;
+            };
+            let Some(p) = c.matcher.word(&c.pattern_text, run) else {
+                continue;
+            };
+            for u in c.patterns.get(p).map(Vec::as_slice).unwrap_or_default() {
+                s.hits.push(Hit {
+                    lex: u.lex,
+                    start: tok.start,
+                    end: last.end,
+                    ts: ti as u32,
+                    te: (ti + k) as u32,
+                    sentence: tok.sentence,
+                    clause: tok.clause,
+                });
+                if let Some(p) = s.present.get_mut(u.lex.index()) {
+                    *p = true;
+                }
             }
         }
     }
