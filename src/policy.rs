@@ -130,6 +130,11 @@ impl Policy {
         n.text().to_string()
     }
 
+    #[cfg(test)]
+    pub(crate) fn compiled_for_tests(&self) -> &crate::compiled::Compiled {
+        &self.inner.compiled
+    }
+
     pub(crate) fn terms_for_bench(&self) -> Vec<String> {
         let c = &self.inner.compiled;
         let mut out: Vec<String> = c
