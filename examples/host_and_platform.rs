@@ -1,4 +1,4 @@
-//! Two policies over one body of content (DESIGN.md): a host's acceptable-use policy
+//! Two policies over one body of content: a host's acceptable-use policy
 //! and a platform's terms of service, evaluated together with one scan. The posts are
 //! invented in the style of those a host quoted in its notice.
 //!

@@ -52,7 +52,31 @@
 //! to a label, and *positive* when some known label is 1), and the cases where a known
 //! label disagrees with the prediction.
 //!
-//! A file may mix both formats; the report then has both parts.
+//! # Labelled real-world posts
+//!
+//! ```json
+//! {"id": "davidson-1", "lang": "en", "label": "violation", "categories": ["harassment.insult"], "text": "..."}
+//! ```
+//!
+//! `label` is `violation` or `none`; `categories` (optional) lists taxonomy ids, and
+//! `lang` (optional) the language. Other fields are ignored. A case is *flagged* when
+//! its verdict holds any finding. The report gives:
+//!
+//! - overall precision, recall and F1 of *flagged* against `violation`, and the same per
+//!   `lang`;
+//! - per labelled category, precision, recall and F1. A category is scored on the cases
+//!   where it is known: a `none` case is negative for every category, a `violation` with
+//!   categories is positive for those and negative for the others, and a `violation`
+//!   without categories (the source did not type it) is left out. Only categories
+//!   that some case is positive for are scored. A finding counts for a labelled category
+//!   by [`counts_for`]: the same id, or a finer id that the label's coarse id stands for
+//!   (a generic `hate.derogation` label is met by any `hate.*` finding);
+//! - per category the policy fired, on how many cases it fired and how many of them are
+//!   labelled `violation` (its precision against the overall label);
+//! - the cases the policy got wrong (a missed violation, a flagged `none`, or a known
+//!   category missed or spurious).
+//!
+//! A file may mix the formats; the report then has a part for each.
 //!
 //! ```
 //! use tosguard::eval::{evaluate, Case, Gold};
@@ -97,6 +121,27 @@ pub fn moderation_labels(category: &str) -> &'static [&'static str] {
     }
 }
 
+/// Whether a finding of category `finding` counts for a case labelled with the taxonomy
+/// id `label` (see the module docs):
+///
+/// | label | findings that count |
+/// |---|---|
+/// | `hate.derogation` (the id a generic "hate" label maps to) | any `hate.*` |
+/// | `violence.threat`, `hate.threat` | `violence.threat`, `hate.threat`, `violence.incitement` |
+/// | `harassment.insult` | any `harassment.*` |
+/// | any other id | the same id |
+pub fn counts_for(label: &str, finding: &str) -> bool {
+    match label {
+        "hate.derogation" => finding.starts_with("hate."),
+        "violence.threat" | "hate.threat" => matches!(
+            finding,
+            "violence.threat" | "hate.threat" | "violence.incitement"
+        ),
+        "harassment.insult" => finding.starts_with("harassment."),
+        _ => label == finding,
+    }
+}
+
 /// What a case is labelled with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "format")]
@@ -112,6 +157,16 @@ pub enum Gold {
     Moderation {
         /// Label → whether it applies.
         labels: BTreeMap<String, bool>,
+    },
+    /// A labelled real-world post.
+    Labelled {
+        /// `label` is `violation` (true) or `none` (false).
+        violation: bool,
+        /// The taxonomy ids the post is labelled with (empty when the source does not
+        /// type it, and for `none`).
+        categories: Vec<String>,
+        /// Its language, when the file gives one.
+        lang: Option<String>,
     },
 }
 
@@ -135,6 +190,25 @@ impl Case {
             gold: Gold::HateCheck {
                 functionality: functionality.to_string(),
                 hateful,
+            },
+        }
+    }
+
+    /// A labelled real-world post: `violation` or not, with its taxonomy ids.
+    pub fn labelled(
+        id: &str,
+        violation: bool,
+        categories: &[&str],
+        lang: Option<&str>,
+        text: &str,
+    ) -> Case {
+        Case {
+            id: id.to_string(),
+            text: text.to_string(),
+            gold: Gold::Labelled {
+                violation,
+                categories: categories.iter().map(|c| c.to_string()).collect(),
+                lang: lang.map(str::to_string),
             },
         }
     }
@@ -220,13 +294,16 @@ fn parse_case(line: &str) -> Result<Case, String> {
     };
     let gold = match (obj.get("label"), obj.get("labels")) {
         (Some(_), Some(_)) => return Err("a case has `label` or `labels`, not both".into()),
+        (Some(Value::String(l)), None) if l == "violation" || l == "none" => {
+            labelled_gold(&obj, l == "violation")?
+        }
         (Some(label), None) => {
             let hateful = match label.as_str() {
                 Some("hateful") => true,
                 Some("non-hateful") => false,
                 _ => {
                     return Err(format!(
-                        "`label` must be \"hateful\" or \"non-hateful\", not {label}"
+                        "`label` must be \"hateful\" or \"non-hateful\" (HateCheck-style), or \"violation\" or \"none\" (labelled posts), not {label}"
                     ));
                 }
             };
@@ -261,9 +338,41 @@ fn parse_case(line: &str) -> Result<Case, String> {
             Gold::Moderation { labels }
         }
         (None, Some(_)) => return Err("`labels` must be an object".into()),
-        (None, None) => return Err("no `label` (HateCheck) or `labels` (moderation) field".into()),
+        (None, None) => {
+            return Err(
+                "no `label` (HateCheck-style or labelled posts) or `labels` (moderation) field"
+                    .into(),
+            );
+        }
     };
     Ok(Case { id, text, gold })
+}
+
+fn labelled_gold(obj: &serde_json::Map<String, Value>, violation: bool) -> Result<Gold, String> {
+    let categories = match obj.get("categories") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|c| match c {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(format!("`categories` must hold strings, not {other}")),
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err("`categories` must be a list of taxonomy ids".into()),
+    };
+    if !violation && !categories.is_empty() {
+        return Err("a case labelled \"none\" cannot have categories".into());
+    }
+    let lang = match obj.get("lang") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err("`lang` must be a string".into()),
+    };
+    Ok(Gold::Labelled {
+        violation,
+        categories,
+        lang,
+    })
 }
 
 /// Counts of a binary confusion matrix.
@@ -450,6 +559,224 @@ pub struct ModerationReport {
     pub errors: Vec<ModerationError>,
 }
 
+/// The scores of one labelled category (see the module docs for which cases count).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CategoryScore {
+    /// The taxonomy id.
+    pub category: String,
+    /// Cases labelled with it.
+    pub support: usize,
+    /// Cases where it is known (positive or negative).
+    pub known: usize,
+    /// Scores on those cases.
+    pub scores: Scores,
+}
+
+/// The scores of the labelled cases of one language.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LangScore {
+    /// The `lang` field (`(none)` for cases without one).
+    pub lang: String,
+    /// Flagged against `violation`, on this language's cases.
+    pub scores: Scores,
+}
+
+/// How often the policy fired one category, and how often rightly.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FiredCategory {
+    /// The category of the findings.
+    pub category: String,
+    /// Cases with a finding of this category.
+    pub cases: usize,
+    /// Of them, the cases labelled `violation`.
+    pub on_violations: usize,
+    /// on_violations / cases.
+    pub precision: f64,
+}
+
+/// A labelled case the policy got wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LabelledError {
+    /// The case id.
+    pub id: String,
+    /// The text.
+    pub text: String,
+    /// `violation` or `none`.
+    pub expected: &'static str,
+    /// `violation` (some finding) or `none`.
+    pub got: &'static str,
+    /// The case's categories.
+    pub categories: Vec<String>,
+    /// Known categories no finding counts for.
+    pub missed: Vec<String>,
+    /// Known-negative categories some finding counts for.
+    pub spurious: Vec<String>,
+    /// Every rule that fired, with its category (`rule (category)`).
+    pub rules: Vec<String>,
+}
+
+/// The labelled-posts part of a report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LabelledReport {
+    /// Cases scored.
+    pub total: usize,
+    /// Cases labelled `violation`.
+    pub violations: usize,
+    /// Flagged (any finding) against `violation`.
+    pub overall: Scores,
+    /// The same per language, by name; empty when no case has a `lang`.
+    pub languages: Vec<LangScore>,
+    /// Per labelled category, by name.
+    pub categories: Vec<CategoryScore>,
+    /// Per category the policy fired, most cases first.
+    pub fired: Vec<FiredCategory>,
+    /// How many cases were wrong (`errors` may hold fewer).
+    pub error_count: usize,
+    /// Those cases, in input order.
+    pub errors: Vec<LabelledError>,
+}
+
+/// Accumulates the labelled part of a report.
+#[derive(Default)]
+struct LabelledTally {
+    total: usize,
+    violations: usize,
+    overall: Confusion,
+    per_lang: BTreeMap<String, Confusion>,
+    /// Every category some case is positive for.
+    labelled: std::collections::BTreeSet<String>,
+    fired: BTreeMap<String, (usize, usize)>,
+    /// (case index, finding categories, rules), for a second pass once every labelled
+    /// category is known.
+    seen: Vec<(usize, Vec<String>, Vec<String>)>,
+}
+
+impl LabelledTally {
+    fn add(&mut self, index: usize, verdict: &crate::Verdict, gold: &Gold) {
+        let Gold::Labelled {
+            violation,
+            categories,
+            lang,
+        } = gold
+        else {
+            return;
+        };
+        self.total += 1;
+        self.violations += usize::from(*violation);
+        let flagged = !verdict.is_clean();
+        self.overall.add(flagged, *violation);
+        if let Some(lang) = lang {
+            self.per_lang
+                .entry(lang.clone())
+                .or_default()
+                .add(flagged, *violation);
+        }
+        self.labelled.extend(categories.iter().cloned());
+        let mut found: Vec<String> = verdict
+            .findings()
+            .iter()
+            .map(|f| f.category().to_string())
+            .collect();
+        found.sort();
+        found.dedup();
+        for c in &found {
+            let e = self.fired.entry(c.clone()).or_default();
+            e.0 += 1;
+            e.1 += usize::from(*violation);
+        }
+        self.seen.push((index, found, rules_of(verdict)));
+    }
+
+    fn finish(self, cases: &[Case]) -> Option<LabelledReport> {
+        if self.total == 0 {
+            return None;
+        }
+        let mut per_cat: BTreeMap<&str, Confusion> = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (index, found, rules) in self.seen {
+            let case = &cases[index];
+            let Gold::Labelled {
+                violation,
+                categories,
+                ..
+            } = &case.gold
+            else {
+                continue;
+            };
+            let flagged = !found.is_empty();
+            let (mut missed, mut spurious) = (Vec::new(), Vec::new());
+            // A violation the source did not type says nothing about any category.
+            if !*violation || !categories.is_empty() {
+                for label in &self.labelled {
+                    let truth = categories.contains(label);
+                    let predicted = found.iter().any(|f| counts_for(label, f));
+                    per_cat
+                        .entry(label.as_str())
+                        .or_default()
+                        .add(predicted, truth);
+                    if truth && !predicted {
+                        missed.push(label.clone());
+                    } else if predicted && !truth {
+                        spurious.push(label.clone());
+                    }
+                }
+            }
+            if flagged != *violation || !missed.is_empty() || !spurious.is_empty() {
+                errors.push(LabelledError {
+                    id: case.id.clone(),
+                    text: case.text.clone(),
+                    expected: violation_name(*violation),
+                    got: violation_name(flagged),
+                    categories: categories.clone(),
+                    missed,
+                    spurious,
+                    rules,
+                });
+            }
+        }
+        let mut fired: Vec<FiredCategory> = self
+            .fired
+            .into_iter()
+            .map(|(category, (cases, on_violations))| FiredCategory {
+                category,
+                cases,
+                on_violations,
+                precision: ratio(on_violations, cases),
+            })
+            .collect();
+        fired.sort_by(|a, b| b.cases.cmp(&a.cases).then(a.category.cmp(&b.category)));
+        Some(LabelledReport {
+            total: self.total,
+            violations: self.violations,
+            overall: self.overall.into(),
+            languages: self
+                .per_lang
+                .into_iter()
+                .map(|(lang, c)| LangScore {
+                    lang,
+                    scores: c.into(),
+                })
+                .collect(),
+            categories: per_cat
+                .into_iter()
+                .map(|(c, conf)| CategoryScore {
+                    category: c.to_string(),
+                    support: conf.support(),
+                    known: conf.total(),
+                    scores: conf.into(),
+                })
+                .collect(),
+            fired,
+            error_count: errors.len(),
+            errors,
+        })
+    }
+}
+
+fn violation_name(violation: bool) -> &'static str {
+    if violation { "violation" } else { "none" }
+}
+
 /// The outcome of [`evaluate`]: serialisable, and printable as a plain-text table.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -463,6 +790,9 @@ pub struct Report {
     /// Scores on the moderation-style cases, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<ModerationReport>,
+    /// Scores on the labelled real-world posts, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labelled: Option<LabelledReport>,
 }
 
 impl Report {
@@ -473,6 +803,9 @@ impl Report {
         }
         if let Some(m) = &mut self.moderation {
             m.errors.truncate(n);
+        }
+        if let Some(l) = &mut self.labelled {
+            l.errors.truncate(n);
         }
     }
 }
@@ -496,10 +829,12 @@ pub fn evaluate(policy: &Policy, cases: &[Case]) -> Report {
     let mut overall = Confusion::default();
     let mut per_label: BTreeMap<&str, Confusion> = BTreeMap::new();
     let mut mod_errors = Vec::new();
+    let mut labelled = LabelledTally::default();
 
-    for case in cases {
+    for (index, case) in cases.iter().enumerate() {
         let verdict = policy.classify(&case.text);
         match &case.gold {
+            Gold::Labelled { .. } => labelled.add(index, &verdict, &case.gold),
             Gold::HateCheck {
                 functionality,
                 hateful,
@@ -613,6 +948,7 @@ pub fn evaluate(policy: &Policy, cases: &[Case]) -> Report {
         cases: cases.len(),
         hatecheck,
         moderation,
+        labelled: labelled.finish(cases),
     }
 }
 
@@ -741,8 +1077,93 @@ impl fmt::Display for Report {
                 }
             }
         }
+        if let Some(l) = &self.labelled {
+            write_labelled(f, l)?;
+        }
         Ok(())
     }
+}
+
+fn write_scores_row(f: &mut fmt::Formatter<'_>, name: &str, s: &Scores) -> fmt::Result {
+    writeln!(
+        f,
+        "  {:<22} {:>9.3}  {:>6.3}  {:>5.3}  {:>7}  {:>6}  {:>6}",
+        name,
+        s.precision,
+        s.recall,
+        s.f1,
+        s.confusion.support(),
+        s.confusion.tp + s.confusion.fp,
+        s.confusion.total()
+    )
+}
+
+fn write_labelled(f: &mut fmt::Formatter<'_>, l: &LabelledReport) -> fmt::Result {
+    writeln!(
+        f,
+        "\nLabelled posts: {} cases, {} violations",
+        l.total, l.violations
+    )?;
+    writeln!(
+        f,
+        "\n  {:<22} {:>9}  {:>6}  {:>5}  {:>7}  {:>6}  {:>6}",
+        "", "precision", "recall", "F1", "support", "flagged", "known"
+    )?;
+    write_scores_row(f, "overall (any finding)", &l.overall)?;
+    for lang in &l.languages {
+        write_scores_row(f, &format!("lang {}", lang.lang), &lang.scores)?;
+    }
+    for c in &l.categories {
+        write_scores_row(f, &c.category, &c.scores)?;
+    }
+    if !l.fired.is_empty() {
+        writeln!(
+            f,
+            "\n  fired category           cases  on violations  precision"
+        )?;
+        for c in &l.fired {
+            writeln!(
+                f,
+                "  {:<24} {:>6}  {:>13}  {:>9.3}",
+                c.category, c.cases, c.on_violations, c.precision
+            )?;
+        }
+    }
+    if l.error_count > 0 {
+        writeln!(
+            f,
+            "\n  wrong: {} (showing {})",
+            l.error_count,
+            l.errors.len()
+        )?;
+        for e in &l.errors {
+            let mut detail = Vec::new();
+            if !e.missed.is_empty() {
+                detail.push(format!("missed {}", e.missed.join(",")));
+            }
+            if !e.spurious.is_empty() {
+                detail.push(format!("spurious {}", e.spurious.join(",")));
+            }
+            writeln!(
+                f,
+                "  {} expected {} [{}] got {}{}: {:?}",
+                e.id,
+                e.expected,
+                e.categories.join(","),
+                e.got,
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", detail.join("; "))
+                },
+                clip(&e.text, 100)
+            )?;
+            if !e.rules.is_empty() {
+                writeln!(f, "      fired: {}", e.rules.join(", "))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -924,6 +1345,125 @@ examples.allowed = ["I will help you"]
     }
 
     #[test]
+    fn labelled_posts_score_overall_per_language_and_per_category() {
+        let cases = vec![
+            // Generic hate label, met by a finer hate finding.
+            Case::labelled(
+                "1",
+                true,
+                &["hate.derogation"],
+                Some("en"),
+                "they are vermin",
+            ),
+            // Insult caught; hate.derogation known negative here.
+            Case::labelled("2", true, &["harassment.insult"], Some("en"), "you idiot"),
+            // A threat labelled as a threat, in French.
+            Case::labelled(
+                "3",
+                true,
+                &["violence.threat"],
+                Some("fr"),
+                "I will kill you",
+            ),
+            // Missed hate.
+            Case::labelled(
+                "4",
+                true,
+                &["hate.derogation"],
+                Some("en"),
+                "they are a plague",
+            ),
+            // Untyped violation, caught: counts overall, for no category.
+            Case::labelled("5", true, &[], Some("fr"), "sale idiot"),
+            // A false flag.
+            Case::labelled("6", false, &[], Some("en"), "what vermin did to the crops"),
+            // Clean and left alone.
+            Case::labelled("7", false, &[], None, "hello"),
+        ];
+        let r = evaluate(&policy(), &cases);
+        assert!(r.hatecheck.is_none() && r.moderation.is_none());
+        let l = r.labelled.unwrap();
+        assert_eq!((l.total, l.violations), (7, 5));
+        let o = l.overall.confusion;
+        assert_eq!((o.tp, o.fp, o.fn_, o.tn), (4, 1, 1, 1));
+        let langs: Vec<(&str, usize, usize)> = l
+            .languages
+            .iter()
+            .map(|s| {
+                (
+                    s.lang.as_str(),
+                    s.scores.confusion.tp,
+                    s.scores.confusion.fp,
+                )
+            })
+            .collect();
+        assert_eq!(langs, vec![("en", 2, 1), ("fr", 2, 0)]);
+        let get = |c: &str| l.categories.iter().find(|s| s.category == c).unwrap();
+        let hate = get("hate.derogation");
+        // Known on 1, 2, 3, 4, 6, 7 (not on the untyped 5).
+        assert_eq!((hate.known, hate.support), (6, 2));
+        let c = hate.scores.confusion;
+        assert_eq!((c.tp, c.fp, c.fn_, c.tn), (1, 1, 1, 3));
+        let insult = get("harassment.insult");
+        assert_eq!(
+            (
+                insult.support,
+                insult.scores.confusion.tp,
+                insult.scores.confusion.fp
+            ),
+            (1, 1, 0)
+        );
+        let threat = get("violence.threat");
+        assert_eq!((threat.support, threat.scores.recall), (1, 1.0));
+        // Only categories some case is labelled with are scored.
+        assert_eq!(l.categories.len(), 3);
+        let fired: Vec<(&str, usize, usize)> = l
+            .fired
+            .iter()
+            .map(|f| (f.category.as_str(), f.cases, f.on_violations))
+            .collect();
+        assert_eq!(
+            fired,
+            vec![
+                ("harassment.insult", 2, 2),
+                ("hate.dehumanization", 2, 1),
+                ("violence.threat", 1, 1)
+            ]
+        );
+        let wrong: Vec<&str> = l.errors.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(wrong, vec!["4", "6"]);
+        assert_eq!(l.errors[0].missed, vec!["hate.derogation"]);
+        assert_eq!(
+            (l.errors[1].expected, l.errors[1].got),
+            ("none", "violation")
+        );
+        assert_eq!(l.errors[1].spurious, vec!["hate.derogation"]);
+        let text = r_display(&cases);
+        assert!(
+            text.contains("Labelled posts: 7 cases, 5 violations"),
+            "{text}"
+        );
+        assert!(text.contains("hate.derogation"), "{text}");
+    }
+
+    fn r_display(cases: &[Case]) -> String {
+        evaluate(&policy(), cases).to_string()
+    }
+
+    #[test]
+    fn labelled_categories_count_by_the_table() {
+        assert!(counts_for("hate.derogation", "hate.slur"));
+        assert!(counts_for("hate.derogation", "hate.threat"));
+        assert!(!counts_for("hate.derogation", "harassment.insult"));
+        assert!(counts_for("violence.threat", "hate.threat"));
+        assert!(counts_for("hate.threat", "violence.incitement"));
+        assert!(!counts_for("violence.threat", "violence.graphic"));
+        assert!(counts_for("harassment.insult", "harassment.insult"));
+        assert!(counts_for("profanity", "profanity"));
+        assert!(!counts_for("profanity", "harassment.insult"));
+    }
+
+    #[test]
     fn mapping_follows_the_taxonomy_table() {
         assert_eq!(moderation_labels("hate.slur"), &["H"]);
         assert_eq!(moderation_labels("hate.threat"), &["H", "H2", "V"]);
@@ -943,9 +1483,18 @@ examples.allowed = ["I will help you"]
             "\n\n",
             r#"{"id": 7, "labels": {"H": 1, "V": 0, "S3": true}, "text": "t2"}"#,
             "\n",
+            r#"{"id": "d-1", "lang": "fr", "text": "t3", "label": "violation", "categories": ["harassment.insult"], "source": "x"}"#,
+            "\n",
+            r#"{"id": "d-2", "text": "t4", "label": "none"}"#,
+            "\n",
         );
         let cases = parse_cases(src).unwrap();
-        assert_eq!(cases.len(), 2);
+        assert_eq!(cases.len(), 4);
+        assert_eq!(
+            cases[2],
+            Case::labelled("d-1", true, &["harassment.insult"], Some("fr"), "t3")
+        );
+        assert_eq!(cases[3], Case::labelled("d-2", false, &[], None, "t4"));
         assert_eq!(cases[0], Case::hatecheck("h1", "slur_h", true, "t1"));
         assert_eq!(
             cases[1],
@@ -976,6 +1525,18 @@ examples.allowed = ["I will help you"]
             (r#"{"label": "hateful", "text": "x"}"#, "no `id`"),
             (r#"{"id": "a", "label": "hateful"}"#, "no `text`"),
             ("[1, 2]", "JSON object"),
+            (
+                r#"{"id": "a", "label": "none", "categories": ["x"], "text": "x"}"#,
+                "cannot have categories",
+            ),
+            (
+                r#"{"id": "a", "label": "violation", "categories": "x", "text": "x"}"#,
+                "list of taxonomy ids",
+            ),
+            (
+                r#"{"id": "a", "label": "toxic", "text": "x"}"#,
+                "\"violation\"",
+            ),
         ] {
             let (line, msg) = parse_cases(&format!("\n{src}\n")).unwrap_err();
             assert_eq!(line, 2, "{src}");

@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::compiled::{Compiled, ContextId};
+use crate::engine::{Outcome, with_scratch};
 use crate::verdict::Verdict;
 
 /// A lexicon term found in the text.
@@ -99,5 +101,79 @@ impl fmt::Display for Explanation {
             write!(f, "\n  {} -> {}", finding.rule(), finding.category())?;
         }
         Ok(())
+    }
+}
+
+impl Compiled {
+    /// Classifies `text` and records why each rule fired or was suppressed.
+    pub(crate) fn explain(&self, text: &str) -> Explanation {
+        let verdict = self.classify(text);
+        with_scratch(|s| {
+            self.prepare(text, s);
+            let hits = s
+                .hits
+                .iter()
+                .map(|h| {
+                    let span = s.norm.original_range(h.start as usize..h.end as usize);
+                    ExplainedHit {
+                        lexicon: self.lexicon_name(h.lex).to_string(),
+                        text: text.get(span.clone()).unwrap_or("").to_string(),
+                        span,
+                        folded: s
+                            .norm
+                            .text()
+                            .get(h.start as usize..h.end as usize)
+                            .unwrap_or("")
+                            .to_string(),
+                        sentence: h.sentence,
+                        clause: h.clause,
+                    }
+                })
+                .collect();
+            let mut rules = Vec::new();
+            let mut not_matched = 0;
+            for rule in &self.rules {
+                let mut trace = Vec::new();
+                let fired = self.eval_rule(rule, s, Some(&mut trace));
+                if trace.is_empty() {
+                    not_matched += 1;
+                    continue;
+                }
+                let ctx_name =
+                    |c: ContextId| self.context(c).map(|c| c.name.as_str()).unwrap_or("?");
+                let matches = trace
+                    .into_iter()
+                    .map(|(mut ev, outcome)| ExplainedMatch {
+                        evidence: self
+                            .evidence_of(text, &mut ev, s)
+                            .into_iter()
+                            .map(|e| e.text)
+                            .collect(),
+                        outcome: match outcome {
+                            Outcome::Fired => "fired".into(),
+                            Outcome::Suppressed(c) => format!("suppressed by {}", ctx_name(c)),
+                            Outcome::MissingRequired(c) => format!("requires {}", ctx_name(c)),
+                        },
+                    })
+                    .collect();
+                rules.push(ExplainedRule {
+                    rule: rule.id.clone(),
+                    category: self
+                        .category(rule.category)
+                        .map(|c| c.id.clone())
+                        .unwrap_or_default(),
+                    when: rule.when_src.clone(),
+                    fired,
+                    matches,
+                });
+            }
+            Explanation {
+                normalized: s.norm.text().to_string(),
+                hits,
+                rules,
+                rules_not_matched: not_matched,
+                verdict,
+            }
+        })
     }
 }

@@ -31,6 +31,7 @@
 
 mod builtin;
 mod compile;
+mod compiled;
 mod condition;
 mod dsa;
 mod engine;
@@ -41,6 +42,7 @@ mod expand;
 mod explain;
 mod normalize;
 mod policy;
+mod source;
 mod spec;
 mod stack;
 pub mod testing;
@@ -65,7 +67,7 @@ pub fn classify(policy: &Policy, text: &str) -> Verdict {
 /// in any release.
 #[doc(hidden)]
 pub mod __bench {
-    use crate::Policy;
+    use crate::policy::Policy;
 
     /// The folded text `classify` would scan.
     pub fn fold(policy: &Policy, text: &str) -> String {
@@ -81,7 +83,7 @@ pub mod __bench {
     pub fn automaton(
         patterns: &[String],
     ) -> Result<aho_corasick::AhoCorasick, aho_corasick::BuildError> {
-        crate::compile::build_automaton(patterns)
+        crate::compiled::build_automaton(patterns)
     }
 }
 

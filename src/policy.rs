@@ -8,8 +8,12 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 
 use crate::builtin;
-use crate::compile::{self, Compiled, Origin, Pack, Sources};
+use crate::compile::compile;
+use crate::compiled::{Category, Compiled, Rule};
 use crate::error::{PolicyError, Problem, ProblemKind};
+use crate::explain::Explanation;
+use crate::normalize::{NormalizeOptions, Normalized, normalize_into};
+use crate::source::{Origin, Pack, Sources, load_tree, parse_pack};
 use crate::spec::{
     self, ExampleSpec, ExamplesSpec, LexiconSpec, MatchMode, PolicyFile, PolicyMeta, RuleSpec,
     Scope, unspanned,
@@ -121,8 +125,8 @@ impl Policy {
     }
 
     pub(crate) fn fold_for_bench(&self, text: &str) -> String {
-        let mut n = crate::normalize::Normalized::new();
-        crate::normalize::normalize_into(text, &self.inner.compiled.normalize, &mut n);
+        let mut n = Normalized::new();
+        normalize_into(text, &self.inner.compiled.normalize, &mut n);
         n.text().to_string()
     }
 
@@ -141,7 +145,7 @@ impl Policy {
     /// let threat = why.rules.iter().find(|r| r.rule == "en.threat.direct").unwrap();
     /// assert_eq!(threat.matches[0].outcome, "suppressed by negated");
     /// ```
-    pub fn explain(&self, text: &str) -> crate::Explanation {
+    pub fn explain(&self, text: &str) -> Explanation {
         self.inner.compiled.explain(text)
     }
 
@@ -192,19 +196,12 @@ impl Policy {
         let c = &self.inner.compiled;
         c.rules.iter().map(move |r| RuleInfo { r, c })
     }
-
-    /// Runs every rule's embedded examples: a `violating` example must make its rule
-    /// fire (with the category and evidence it names, if any), an `allowed` example
-    /// must not make it fire. See [`crate::testing`] for test files and assertions.
-    pub fn check_examples(&self) -> crate::testing::TestReport {
-        crate::testing::run_examples(self)
-    }
 }
 
 /// A category of a compiled policy.
 #[derive(Clone, Copy, Debug)]
 pub struct CategoryInfo<'a> {
-    c: &'a compile::Category,
+    c: &'a Category,
 }
 
 impl<'a> CategoryInfo<'a> {
@@ -245,7 +242,7 @@ impl<'a> CategoryInfo<'a> {
 /// A rule of a compiled policy.
 #[derive(Clone, Copy, Debug)]
 pub struct RuleInfo<'a> {
-    r: &'a compile::Rule,
+    r: &'a Rule,
     c: &'a Compiled,
 }
 
@@ -261,8 +258,7 @@ impl<'a> RuleInfo<'a> {
     /// The category id.
     pub fn category(&self) -> &'a str {
         self.c
-            .categories
-            .get(self.r.category)
+            .category(self.r.category)
             .map(|c| c.id.as_str())
             .unwrap_or("")
     }
@@ -290,7 +286,7 @@ impl<'a> RuleInfo<'a> {
     pub fn allowed_examples(&self) -> impl Iterator<Item = &'a str> + 'a {
         self.r.examples.allowed.iter().map(|e| e.text())
     }
-    pub(crate) fn examples(&self) -> &'a crate::spec::ExamplesSpec {
+    pub(crate) fn examples(&self) -> &'a ExamplesSpec {
         &self.r.examples
     }
 }
@@ -372,15 +368,15 @@ impl Loader {
         display: String,
         src: String,
     ) -> Result<Policy, PolicyError> {
-        let root = compile::parse_pack(origin, display, src)
-            .map_err(|p| PolicyError { problems: vec![p] })?;
+        let root =
+            parse_pack(origin, display, src).map_err(|p| PolicyError { problems: vec![p] })?;
         self.compile_pack(root)
     }
 
     fn compile_pack(&self, root: Pack) -> Result<Policy, PolicyError> {
         let mut problems = Vec::new();
-        let packs = compile::load_tree(root, &self.sources, &mut problems);
-        let compiled = compile::compile(&packs, problems)?;
+        let packs = load_tree(root, &self.sources, &mut problems);
+        let compiled = compile(&packs, problems)?;
         Ok(Policy {
             inner: Arc::new(Inner { compiled }),
         })
@@ -456,7 +452,7 @@ impl PolicyBuilder {
     }
 
     /// Sets which folding families apply.
-    pub fn normalize(mut self, options: crate::NormalizeOptions) -> Self {
+    pub fn normalize(mut self, options: NormalizeOptions) -> Self {
         self.file.policy.normalize = Some(options);
         self
     }

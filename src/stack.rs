@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compile::{Compiled, merge_layers};
+use crate::compiled::{Compiled, merge_layers};
 use crate::policy::Policy;
 use crate::verdict::{Action, Verdict};
 

@@ -134,6 +134,18 @@ fn describe(verdict: &Verdict) -> String {
         .join("; ")
 }
 
+impl Policy {
+    /// Runs every rule's embedded examples: a `violating` example must make its rule
+    /// fire (with the category and evidence it names, if any), an `allowed` example
+    /// must not make it fire. See [`crate::testing`] for test files and assertions.
+    ///
+    /// The same as [`run_examples`]; defined beside the test harness so that the
+    /// policy itself does not depend on it.
+    pub fn check_examples(&self) -> TestReport {
+        run_examples(self)
+    }
+}
+
 /// Runs every rule's embedded examples (what [`Policy::check_examples`] does).
 pub fn run_examples(policy: &Policy) -> TestReport {
     let mut report = TestReport::default();

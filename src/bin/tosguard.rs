@@ -31,8 +31,9 @@ commands:
       Exits 1 if a case fails.
   eval [--policy FILE | --builtin NAME] [--json] [--errors N] DATA.jsonl
       Scores a policy on labelled JSON lines (HateCheck-style `label`/`functionality`,
-      or moderation-style `labels`): accuracy, precision, recall, F1, per functionality
-      or per label, and the first N wrong cases (default 20).
+      moderation-style `labels`, or real-world posts with `label` violation|none and
+      `categories`): precision, recall, F1, per functionality, label, language or
+      category, and the first N wrong cases (default 20).
   builtins
       Lists the built-in policies.
 

@@ -1,0 +1,137 @@
+//! From loaded packs (parents first, root last) to a [`Compiled`] policy: one phase
+//! per file, run in the order the data flows.
+//!
+//! - [`categories`]: categories and their overrides;
+//! - [`lexicons`]: named lexicons, their overrides, and their terms;
+//! - [`contexts`]: the built-in contexts and the cue-based ones of every pack;
+//! - [`rules`]: conditions resolved against lexicons, rule overrides;
+//! - [`terms`]: how one term becomes automaton patterns (used by the phases above).
+//!
+//! Every phase reports every problem it finds; the policy compiles only if none did.
+
+mod categories;
+mod contexts;
+mod lexicons;
+mod rules;
+mod terms;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::compiled::{
+    Compiled, LayerMeta, Lexicon, LexiconId, PatternSet, build_automaton, fingerprint,
+};
+use crate::error::{PolicyError, Problem, ProblemKind};
+use crate::normalize::NormalizeOptions;
+use crate::source::Pack;
+use crate::spec::MatchMode;
+
+/// The state the phases share: the packs, the problems found so far, and the
+/// lexicons and patterns every phase adds to.
+struct Builder<'a> {
+    packs: &'a [Pack],
+    problems: Vec<Problem>,
+    opts: NormalizeOptions,
+    lexicons: Vec<Lexicon>,
+    lex_index: HashMap<String, LexiconId>,
+    patterns: PatternSet,
+    /// Folded words never read as typos (`[typos] exclude` of every pack).
+    typo_exclude: HashSet<String>,
+}
+
+impl Builder<'_> {
+    /// Records a problem at bytes `span` of pack `pack`'s source.
+    fn report(&mut self, pack: usize, p: Problem, span: std::ops::Range<usize>) {
+        let p = match self.packs.get(pack) {
+            Some(pk) => pk.problem(p, span),
+            None => p,
+        };
+        self.problems.push(p);
+    }
+
+    /// A new, empty lexicon.
+    fn new_lexicon(&mut self, name: String, mode: MatchMode) -> LexiconId {
+        let id = LexiconId::new(self.lexicons.len());
+        self.lex_index.insert(name.clone(), id);
+        self.lexicons.push(Lexicon {
+            name,
+            mode,
+            terms: Vec::new(),
+        });
+        id
+    }
+}
+
+/// Whether `s` is a valid id for a policy, category, lexicon, context or rule.
+fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// Compiles loaded packs (parents first, root last) into a policy, adding to
+/// `problems` (those found while loading).
+pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Compiled, PolicyError> {
+    let Some(root) = packs.last() else {
+        return Err(PolicyError { problems });
+    };
+    let opts = packs
+        .iter()
+        .rev()
+        .find_map(|p| p.file.policy.normalize.clone())
+        .unwrap_or_default();
+    let mut b = Builder {
+        packs,
+        problems: Vec::new(),
+        opts,
+        lexicons: Vec::new(),
+        lex_index: HashMap::new(),
+        patterns: PatternSet::default(),
+        typo_exclude: HashSet::new(),
+    };
+    b.typo_exclude = terms::typo_exclusions(&mut b);
+    let categories = categories::compile(&mut b);
+    lexicons::compile(&mut b);
+    let contexts = contexts::compile(&mut b);
+    let rules = rules::compile(&mut b, &categories, &contexts);
+
+    problems.append(&mut b.problems);
+    let automaton = match build_automaton(&b.patterns.text) {
+        Ok(a) => a,
+        Err(e) => {
+            problems.push(Problem::new(
+                ProblemKind::InvalidValue,
+                "lexicons",
+                format!("the terms do not fit in one automaton: {e}"),
+            ));
+            return Err(PolicyError { problems });
+        }
+    };
+    if !problems.is_empty() {
+        return Err(PolicyError { problems });
+    }
+    let meta = &root.file.policy;
+    let mut c = Compiled {
+        id: meta.id.get_ref().clone(),
+        version: meta.version.clone().unwrap_or_default(),
+        title: meta.title.clone(),
+        description: meta.description.clone(),
+        normalize: b.opts,
+        categories: categories.list,
+        lexicons: b.lexicons,
+        contexts: contexts.list,
+        rules,
+        automaton,
+        pattern_flags: b.patterns.flags(),
+        patterns: b.patterns.uses,
+        pattern_text: b.patterns.text,
+        fingerprint: String::new(),
+        layers: Vec::new(),
+    };
+    c.fingerprint = fingerprint(&c);
+    c.layers = vec![LayerMeta {
+        id: c.id.clone(),
+        version: c.version.clone(),
+        fingerprint: c.fingerprint.clone(),
+    }];
+    Ok(c)
+}

@@ -1,0 +1,321 @@
+//! Phase 4: rules. Each condition is parsed and resolved against the lexicons (an
+//! inline phrase becomes a lexicon of its own), contexts are resolved by name, and
+//! `[override.rules]` changes severities and disables rules.
+
+use std::collections::{HashMap, HashSet};
+
+use super::categories::Categories;
+use super::contexts::Contexts;
+use super::terms::TermOptions;
+use super::{Builder, valid_id};
+use crate::compiled::{ContextId, LayerId, Node, Rule, RuleId};
+use crate::condition::{self, Expr};
+use crate::error::{Problem, ProblemKind};
+use crate::source::Pack;
+use crate::spec::{MatchMode, RuleSpec, S};
+use crate::verdict::Severity;
+
+/// Compiles the rules of every pack, then applies the rule overrides.
+pub(super) fn compile(b: &mut Builder<'_>, cats: &Categories, ctxs: &Contexts) -> Vec<Rule> {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut owner: HashMap<String, String> = HashMap::new();
+    for (pi, pack) in b.packs.iter().enumerate() {
+        for (ri, rule) in pack.file.rules.iter().enumerate() {
+            let r = rule.get_ref();
+            let rid = r.id.get_ref();
+            let path = if rid.is_empty() {
+                format!("rules[{ri}]")
+            } else {
+                format!("rules[{rid}]")
+            };
+            if let Some(rule) = compile_rule(b, pi, pack, &path, r, cats, ctxs, &mut owner) {
+                rules.push(rule);
+            }
+        }
+    }
+    apply_overrides(b, &mut rules, &owner);
+    rules
+}
+
+/// Compiles one rule, reporting every problem in it; `None` if there was one.
+#[allow(clippy::too_many_arguments)]
+fn compile_rule(
+    b: &mut Builder<'_>,
+    pi: usize,
+    pack: &Pack,
+    path: &str,
+    r: &RuleSpec,
+    cats: &Categories,
+    ctxs: &Contexts,
+    owner: &mut HashMap<String, String>,
+) -> Option<Rule> {
+    let rid = r.id.get_ref();
+    let ok = check_id(b, pi, pack, path, r, owner);
+    let category = cats.index.get(r.category.get_ref()).copied();
+    if category.is_none() {
+        b.report(
+            pi,
+            Problem::new(
+                ProblemKind::UnknownCategory,
+                format!("{path}.category"),
+                format!("unknown category `{}`", r.category.get_ref()),
+            ),
+            r.category.span(),
+        );
+    }
+    let base = string_content_start(pack.src.as_deref(), &r.when.span());
+    let wpath = format!("{path}.when");
+    let when = match condition::parse(r.when.get_ref()) {
+        Ok(e) => b.resolve_expr(pi, &wpath, &e, base),
+        Err(errs) => {
+            for e in errs {
+                b.report(
+                    pi,
+                    Problem::new(e.kind, wpath.clone(), e.message),
+                    base + e.span.start..base + e.span.end,
+                );
+            }
+            None
+        }
+    };
+    let unless = context_ids(b, pi, ctxs, &r.unless, &format!("{path}.unless"));
+    let requires = context_ids(b, pi, ctxs, &r.requires, &format!("{path}.requires"));
+    let (true, Some(category), Some(when)) = (ok, category, when) else {
+        return None;
+    };
+    let severity = r
+        .severity
+        .or_else(|| cats.get(category).map(|c| c.severity))
+        .unwrap_or(Severity::Medium);
+    Some(Rule {
+        id: rid.clone(),
+        pack: pack.file.policy.id.get_ref().clone(),
+        category,
+        severity,
+        needs: when.needs(),
+        anchors: when.anchors(),
+        when,
+        when_src: r.when.get_ref().clone(),
+        unless,
+        requires,
+        scope: r.scope,
+        description: r.description.clone(),
+        examples: r.examples.clone(),
+        layer: LayerId::default(),
+    })
+}
+
+/// Whether the rule's id is valid and not taken; records its owner if so.
+fn check_id(
+    b: &mut Builder<'_>,
+    pi: usize,
+    pack: &Pack,
+    path: &str,
+    r: &RuleSpec,
+    owner: &mut HashMap<String, String>,
+) -> bool {
+    let rid = r.id.get_ref();
+    let (kind, message) = if !valid_id(rid) {
+        (
+            ProblemKind::InvalidValue,
+            format!("`{rid}` is not a valid rule id: use letters, digits, `.`, `_` and `-`"),
+        )
+    } else if let Some(o) = owner.get(rid) {
+        (
+            ProblemKind::DuplicateId,
+            format!("rule `{rid}` is already defined by `{o}`"),
+        )
+    } else {
+        owner.insert(rid.clone(), pack.display.clone());
+        return true;
+    };
+    b.report(
+        pi,
+        Problem::new(kind, format!("{path}.id"), message),
+        r.id.span(),
+    );
+    false
+}
+
+/// The ids of the contexts named in `list` (a rule's `unless` or `requires`).
+fn context_ids(
+    b: &mut Builder<'_>,
+    pi: usize,
+    ctxs: &Contexts,
+    list: &[S<String>],
+    path: &str,
+) -> Vec<ContextId> {
+    let mut out = Vec::new();
+    for (i, name) in list.iter().enumerate() {
+        match ctxs.index.get(name.get_ref()) {
+            Some(&ci) => out.push(ci),
+            None => {
+                let mut known: Vec<&str> = ctxs.index.keys().map(String::as_str).collect();
+                known.sort_unstable();
+                b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::UnknownContext,
+                        format!("{path}[{i}]"),
+                        format!(
+                            "unknown context `{}`: contexts are {}",
+                            name.get_ref(),
+                            known
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ),
+                    name.span(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `[override.rules]` of every pack, in pack order: severities, and rules disabled.
+fn apply_overrides(b: &mut Builder<'_>, rules: &mut Vec<Rule>, owner: &HashMap<String, String>) {
+    let index: HashMap<String, RuleId> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), RuleId::new(i)))
+        .collect();
+    let mut disabled: HashSet<String> = HashSet::new();
+    for (pi, pack) in b.packs.iter().enumerate() {
+        for (rid, ov) in &pack.file.overrides.rules {
+            let o = ov.get_ref();
+            match index.get(rid).and_then(|i| rules.get_mut(i.index())) {
+                Some(r) => {
+                    if let Some(sev) = o.severity {
+                        r.severity = sev;
+                    }
+                    if o.enabled == Some(false) {
+                        disabled.insert(rid.clone());
+                    } else {
+                        disabled.remove(rid);
+                    }
+                }
+                None if owner.contains_key(rid) => {}
+                None => b.report(
+                    pi,
+                    Problem::new(
+                        ProblemKind::UnknownOverride,
+                        format!("override.rules.{rid}"),
+                        format!("no rule `{rid}` to override"),
+                    ),
+                    ov.span(),
+                ),
+            }
+        }
+    }
+    rules.retain(|r| !disabled.contains(&r.id));
+}
+
+impl Builder<'_> {
+    /// Resolves a parsed condition; `base` is the byte offset of the condition string in
+    /// the pack source, for error locations.
+    fn resolve_expr(&mut self, pack: usize, path: &str, e: &Expr, base: usize) -> Option<Node> {
+        Some(match e {
+            Expr::Lexicon(name, span) => match self.lex_index.get(name.as_str()) {
+                Some(&id) if !name.starts_with('"') => Node::Lex(id),
+                _ => {
+                    let mut msg = format!("unknown lexicon `{name}`");
+                    if let Some(s) = self.suggest(name) {
+                        msg.push_str(&format!(" (did you mean `{s}`?)"));
+                    }
+                    self.report(
+                        pack,
+                        Problem::new(ProblemKind::UnknownLexicon, path, msg),
+                        base + span.start..base + span.end,
+                    );
+                    return None;
+                }
+            },
+            Expr::Phrase(text, span) => {
+                let key = format!("\"{text}\"");
+                let id = match self.lex_index.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.new_lexicon(key, MatchMode::Word);
+                        let term = S::new(base + span.start..base + span.end, text.clone());
+                        self.add_terms(
+                            pack,
+                            id,
+                            path,
+                            std::slice::from_ref(&term),
+                            TermOptions::default(),
+                            &mut [],
+                        );
+                        id
+                    }
+                };
+                Node::Lex(id)
+            }
+            Expr::Not(a, _) => Node::Not(Box::new(self.resolve_expr(pack, path, a, base)?)),
+            Expr::And(a, b) => {
+                let a = self.resolve_expr(pack, path, a, base);
+                let b = self.resolve_expr(pack, path, b, base);
+                Node::And(Box::new(a?), Box::new(b?))
+            }
+            Expr::Or(a, b) => {
+                let a = self.resolve_expr(pack, path, a, base);
+                let b = self.resolve_expr(pack, path, b, base);
+                Node::Or(Box::new(a?), Box::new(b?))
+            }
+            Expr::Before(a, b, n) => {
+                let a = self.resolve_expr(pack, path, a, base);
+                let b = self.resolve_expr(pack, path, b, base);
+                Node::Before(Box::new(a?), Box::new(b?), *n)
+            }
+            Expr::Near(a, b, n) => {
+                let a = self.resolve_expr(pack, path, a, base);
+                let b = self.resolve_expr(pack, path, b, base);
+                Node::Near(Box::new(a?), Box::new(b?), *n)
+            }
+        })
+    }
+
+    fn suggest(&self, name: &str) -> Option<String> {
+        self.lex_index
+            .keys()
+            .filter(|k| !k.starts_with('"') && !k.starts_with('@'))
+            .map(|k| (edit_distance(k, name), k))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, k)| k.clone())
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints on short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// The byte offset where a TOML string's content starts, given the span of the value
+/// (which includes the opening quote or quotes).
+fn string_content_start(src: Option<&str>, span: &std::ops::Range<usize>) -> usize {
+    let Some(src) = src else { return 0 };
+    let rest = src.get(span.start..).unwrap_or("");
+    let quote = if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+        3 + usize::from(rest.get(3..).is_some_and(|r| r.starts_with('\n')))
+    } else if rest.starts_with('"') || rest.starts_with('\'') {
+        1
+    } else {
+        0
+    };
+    span.start + quote
+}

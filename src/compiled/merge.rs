@@ -1,0 +1,92 @@
+//! Merging the compiled layers of a policy stack into one compiled form, so that a
+//! stack is classified with one normalization and one scan.
+
+use super::{Compiled, Context, ContextKind, LayerId, PatternSet, build_automaton};
+
+/// The context `c` of a layer whose lexicons now start at `lex0`.
+fn shifted_context(c: &Context, lex0: usize) -> Context {
+    Context {
+        name: c.name.clone(),
+        kind: match &c.kind {
+            ContextKind::Cue {
+                lex,
+                except,
+                scope,
+                window,
+                position,
+            } => ContextKind::Cue {
+                lex: lex.shifted(lex0),
+                except: except.shifted(lex0),
+                scope: *scope,
+                window: *window,
+                position: *position,
+            },
+            other => other.clone(),
+        },
+    }
+}
+
+/// Merges compiled policies that share normalization options into one, with one
+/// automaton: a stack's layers are classified with one normalization and one scan.
+/// Returns `None` when the layers fold text differently.
+pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
+    let first = layers.first()?;
+    if layers.iter().any(|l| l.normalize != first.normalize) {
+        return None;
+    }
+    let mut lexicons = Vec::new();
+    let mut categories = Vec::new();
+    let mut contexts = Vec::new();
+    let mut rules = Vec::new();
+    let mut patterns = PatternSet::default();
+    let mut metas = Vec::new();
+    for (li, layer) in layers.iter().enumerate() {
+        let (lex0, cat0, ctx0) = (lexicons.len(), categories.len(), contexts.len());
+        lexicons.extend(layer.lexicons.iter().cloned());
+        categories.extend(layer.categories.iter().cloned());
+        contexts.extend(layer.contexts.iter().map(|c| shifted_context(c, lex0)));
+        for (text, uses) in layer.pattern_text.iter().zip(&layer.patterns) {
+            for u in uses {
+                patterns.add(text.clone(), u.lex.shifted(lex0), u.mode);
+            }
+        }
+        for r in &layer.rules {
+            let mut r = r.clone();
+            r.when = r.when.shifted(lex0);
+            r.category = r.category.shifted(cat0);
+            r.unless.iter_mut().for_each(|c| *c = c.shifted(ctx0));
+            r.requires.iter_mut().for_each(|c| *c = c.shifted(ctx0));
+            r.needs.iter_mut().for_each(|l| *l = l.shifted(lex0));
+            r.anchors.iter_mut().for_each(|l| *l = l.shifted(lex0));
+            r.layer = LayerId::new(li);
+            rules.push(r);
+        }
+        metas.extend(layer.layers.first().cloned());
+    }
+    let automaton = build_automaton(&patterns.text).ok()?;
+    Some(Compiled {
+        id: metas
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        version: String::new(),
+        title: None,
+        description: None,
+        normalize: first.normalize.clone(),
+        categories,
+        lexicons,
+        contexts,
+        rules,
+        automaton,
+        pattern_flags: patterns.flags(),
+        patterns: patterns.uses,
+        pattern_text: patterns.text,
+        fingerprint: metas
+            .iter()
+            .map(|m| m.fingerprint.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        layers: metas,
+    })
+}

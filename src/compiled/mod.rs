@@ -1,0 +1,269 @@
+//! The compiled form of a policy: what the compiler produces and the engine reads.
+//!
+//! Everything here is immutable once built. Lexicons, categories, contexts, rules and
+//! layers are referred to by typed indices ([`LexiconId`], [`CategoryId`], …) into the
+//! vectors of [`Compiled`], never by bare integers.
+
+mod fingerprint;
+mod merge;
+mod patterns;
+
+use aho_corasick::AhoCorasick;
+
+use crate::normalize::NormalizeOptions;
+use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
+use crate::verdict::{Action, Severity};
+
+pub(crate) use fingerprint::fingerprint;
+pub(crate) use merge::merge_layers;
+pub(crate) use patterns::{
+    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, PatternSet, build_automaton,
+};
+
+/// Declares a typed index into one of the vectors of [`Compiled`].
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub(crate) struct $name(u32);
+
+        impl $name {
+            /// The id of the element at `index` (saturating: no policy within the
+            /// compile limits comes near `u32::MAX` elements).
+            pub(crate) fn new(index: usize) -> Self {
+                $name(u32::try_from(index).unwrap_or(u32::MAX))
+            }
+
+            /// The index into the vector the id refers to.
+            pub(crate) fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            /// The same element once the vector it lives in is appended after `base`
+            /// elements of other policies (merging the layers of a stack).
+            #[allow(dead_code, reason = "not every kind of id is shifted")]
+            pub(crate) fn shifted(self, base: usize) -> Self {
+                Self::new(self.index() + base)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A lexicon of [`Compiled::lexicons`].
+    LexiconId
+);
+typed_id!(
+    /// A category of [`Compiled::categories`].
+    CategoryId
+);
+typed_id!(
+    /// A context of [`Compiled::contexts`].
+    ContextId
+);
+typed_id!(
+    /// A rule of [`Compiled::rules`].
+    RuleId
+);
+typed_id!(
+    /// A layer of a policy stack ([`Compiled::layers`]); 0 in a single policy.
+    LayerId
+);
+
+/// A compiled category.
+#[derive(Clone, Debug)]
+pub(crate) struct Category {
+    pub(crate) id: String,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) tos_ref: Option<String>,
+    pub(crate) severity: Severity,
+    pub(crate) action: Action,
+    pub(crate) dsa_category: Option<String>,
+    pub(crate) dsa_keywords: Vec<String>,
+}
+
+/// A compiled lexicon (named, an inline phrase, or a context's cues).
+#[derive(Clone, Debug)]
+pub(crate) struct Lexicon {
+    pub(crate) name: String,
+    pub(crate) mode: MatchMode,
+    pub(crate) terms: Vec<String>,
+}
+
+/// A condition with lexicon names resolved to ids.
+#[derive(Clone, Debug)]
+pub(crate) enum Node {
+    Lex(LexiconId),
+    Not(Box<Node>),
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Before(Box<Node>, Box<Node>, u32),
+    Near(Box<Node>, Box<Node>, u32),
+}
+
+/// How a context is decided.
+#[derive(Clone, Debug)]
+pub(crate) enum ContextKind {
+    /// A cue before (or after, or either side of) the words, in the same scope, within
+    /// `window` words.
+    Cue {
+        lex: LexiconId,
+        /// Phrases that cancel a cue they contain.
+        except: LexiconId,
+        scope: Scope,
+        window: Option<u32>,
+        position: CuePosition,
+    },
+    /// Inside quotation marks.
+    Quoted,
+    /// The sentence ends with `?`.
+    Question,
+}
+
+/// A compiled context: built in (`quoted`, `question`) or decided by cues.
+#[derive(Clone, Debug)]
+pub(crate) struct Context {
+    pub(crate) name: String,
+    pub(crate) kind: ContextKind,
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub(crate) struct Rule {
+    pub(crate) id: String,
+    pub(crate) pack: String,
+    pub(crate) category: CategoryId,
+    pub(crate) severity: Severity,
+    pub(crate) when: Node,
+    pub(crate) when_src: String,
+    pub(crate) unless: Vec<ContextId>,
+    pub(crate) requires: Vec<ContextId>,
+    pub(crate) scope: Scope,
+    pub(crate) description: Option<String>,
+    pub(crate) examples: ExamplesSpec,
+    /// The layer of a policy stack the rule belongs to.
+    pub(crate) layer: LayerId,
+    /// Lexicons the rule cannot match without (checked before any work).
+    pub(crate) needs: Vec<LexiconId>,
+    /// Lexicons one of which every match contains: the windows to evaluate.
+    pub(crate) anchors: Vec<LexiconId>,
+}
+
+/// Which lexicon an automaton pattern belongs to, and how it must sit in a word.
+#[derive(Clone, Debug)]
+pub(crate) struct PatternUse {
+    pub(crate) lex: LexiconId,
+    pub(crate) mode: MatchMode,
+}
+
+/// Everything `classify` needs, immutable and shared.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) normalize: NormalizeOptions,
+    pub(crate) categories: Vec<Category>,
+    pub(crate) lexicons: Vec<Lexicon>,
+    pub(crate) contexts: Vec<Context>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) automaton: AhoCorasick,
+    /// Per automaton pattern: the lexicons it belongs to.
+    pub(crate) patterns: Vec<Vec<PatternUse>>,
+    pub(crate) pattern_text: Vec<String>,
+    /// Per pattern: [`patterns::pattern_flags`].
+    pub(crate) pattern_flags: Vec<u8>,
+    /// A stable hash of everything that decides a verdict.
+    pub(crate) fingerprint: String,
+    /// The policies whose rules this holds: one, or the layers of a stack.
+    pub(crate) layers: Vec<LayerMeta>,
+}
+
+impl Compiled {
+    pub(crate) fn lexicon(&self, id: LexiconId) -> Option<&Lexicon> {
+        self.lexicons.get(id.index())
+    }
+
+    pub(crate) fn category(&self, id: CategoryId) -> Option<&Category> {
+        self.categories.get(id.index())
+    }
+
+    pub(crate) fn context(&self, id: ContextId) -> Option<&Context> {
+        self.contexts.get(id.index())
+    }
+
+    /// The name of a lexicon (empty for an id out of range).
+    pub(crate) fn lexicon_name(&self, id: LexiconId) -> &str {
+        self.lexicon(id).map(|l| l.name.as_str()).unwrap_or("")
+    }
+}
+
+/// Who decides for the rules of one layer.
+#[derive(Clone, Debug)]
+pub(crate) struct LayerMeta {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) fingerprint: String,
+}
+
+impl Node {
+    /// Lexicons the node cannot match without, sorted and unique.
+    pub(crate) fn needs(&self) -> Vec<LexiconId> {
+        fn walk(node: &Node, out: &mut Vec<LexiconId>) {
+            match node {
+                Node::Lex(id) => out.push(*id),
+                Node::Not(_) | Node::Or(..) => {}
+                Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Lexicons at least one of which every match of the node contains, sorted and
+    /// unique: a rule is only evaluated in windows holding a hit of one of them.
+    pub(crate) fn anchors(&self) -> Vec<LexiconId> {
+        let mut out = match self {
+            Node::Lex(id) => vec![*id],
+            Node::Not(_) => Vec::new(),
+            Node::Or(a, b) => {
+                let mut v = a.anchors();
+                v.extend(b.anchors());
+                v
+            }
+            Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
+                let (x, y) = (a.anchors(), b.anchors());
+                match (x.is_empty(), y.is_empty()) {
+                    (true, _) => y,
+                    (_, true) => x,
+                    _ if y.len() < x.len() => y,
+                    _ => x,
+                }
+            }
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The same condition over lexicons appended after `base` others.
+    pub(crate) fn shifted(&self, base: usize) -> Node {
+        let s = |n: &Node| Box::new(n.shifted(base));
+        match self {
+            Node::Lex(id) => Node::Lex(id.shifted(base)),
+            Node::Not(a) => Node::Not(s(a)),
+            Node::And(a, b) => Node::And(s(a), s(b)),
+            Node::Or(a, b) => Node::Or(s(a), s(b)),
+            Node::Before(a, b, n) => Node::Before(s(a), s(b), *n),
+            Node::Near(a, b, n) => Node::Near(s(a), s(b), *n),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Contexts of a match: quoted, a question, or decided by cue words near it
+//! (negation, hypotheticals, reporting…).
+
+use super::scan::lex_slice;
+use super::segment::in_quotes;
+use super::{Hit, Scratch};
+use crate::compiled::{Compiled, ContextId, ContextKind, LexiconId};
+use crate::spec::{CuePosition, Scope};
+
+/// Cue hits examined per word when walking back to a context cue (all of them in any
+/// real text; a bound on adversarial input).
+const MAX_MATCHES: usize = 64;
+
+/// Fills `out` with the evidence hits in the last sentence of a match and returns
+/// `true`, if the match spans several sentences; else returns `false` (judge the whole
+/// evidence) and leaves `out` alone.
+pub(super) fn last_sentence_evidence(evidence: &[u32], hits: &[Hit], out: &mut Vec<u32>) -> bool {
+    let sentence = |i: &u32| hits.get(*i as usize).map(|h| h.sentence);
+    let Some(last) = evidence.iter().filter_map(sentence).max() else {
+        return false;
+    };
+    if evidence.iter().filter_map(sentence).all(|s| s == last) {
+        return false;
+    }
+    out.clear();
+    out.extend(evidence.iter().filter(|i| sentence(i) == Some(last)));
+    true
+}
+
+impl Compiled {
+    /// Whether context `ctx` holds for a match with these evidence hits.
+    pub(super) fn context_holds(&self, ctx: ContextId, evidence: &[u32], s: &Scratch) -> bool {
+        let Some(ctx) = self.context(ctx) else {
+            return false;
+        };
+        let hits = &s.hits;
+        match &ctx.kind {
+            ContextKind::Quoted => {
+                s.quotes_embedded
+                    && evidence
+                        .iter()
+                        .filter_map(|&i| hits.get(i as usize))
+                        .any(|h| in_quotes(&s.quotes, h.start, h.end))
+            }
+            ContextKind::Question => {
+                evidence
+                    .iter()
+                    .filter_map(|&i| hits.get(i as usize))
+                    .any(|h| {
+                        s.questions
+                            .get(h.sentence as usize)
+                            .copied()
+                            .unwrap_or(false)
+                    })
+            }
+            ContextKind::Cue {
+                lex,
+                except,
+                scope,
+                window,
+                position,
+            } => cue_holds(
+                Cue {
+                    lex: *lex,
+                    except: *except,
+                    scope: *scope,
+                    window: *window,
+                    position: *position,
+                },
+                evidence,
+                s,
+            ),
+        }
+    }
+}
+
+/// A cue-based context, as [`ContextKind::Cue`] holds it.
+struct Cue {
+    lex: LexiconId,
+    except: LexiconId,
+    scope: Scope,
+    window: Option<u32>,
+    position: CuePosition,
+}
+
+/// Whether a cue of the context stands in the right place for a word of the evidence.
+fn cue_holds(cue: Cue, evidence: &[u32], s: &Scratch) -> bool {
+    let Cue {
+        lex,
+        except,
+        scope,
+        window,
+        position,
+    } = cue;
+    let (lex, except, scope, window, position) = (&lex, &except, &scope, &window, &position);
+    let hits = &s.hits;
+    let cues = lex_slice(s, *lex);
+    let exceptions = lex_slice(s, *except);
+    // A cue inside an exception phrase (`ne … que`, `nothing but`) does
+    // not count.
+    let cancelled = |c: &Hit| {
+        let k = exceptions
+            .partition_point(|&e| hits.get(e as usize).is_some_and(|e| e.start <= c.start));
+        exceptions
+            .get(..k)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .take(MAX_MATCHES)
+            .filter_map(|&e| hits.get(e as usize))
+            .any(|e| e.end >= c.end)
+    };
+    // A cue that is part of the match's own words (`can't stand`) does not
+    // negate the rest of the match.
+    let in_evidence = |c: &Hit| {
+        evidence
+            .iter()
+            .filter_map(|&i| hits.get(i as usize))
+            .any(|e| e.start <= c.start && c.end <= e.end)
+    };
+    let counts = |c: &Hit| !cancelled(c) && !in_evidence(c);
+    let before = matches!(position, CuePosition::Before | CuePosition::Around);
+    let after = matches!(position, CuePosition::After | CuePosition::Around);
+    evidence
+        .iter()
+        .filter_map(|&i| hits.get(i as usize))
+        .any(|h| {
+            let unit = h.unit(*scope);
+            // Cues that end before the word, nearest first, while in its unit
+            // (and window): a binary search, then a short walk back.
+            let at =
+                cues.partition_point(|&c| hits.get(c as usize).is_some_and(|c| c.start < h.start));
+            let found_before = before
+                && cues
+                    .get(..at)
+                    .unwrap_or(&[])
+                    .iter()
+                    .rev()
+                    .filter_map(|&c| hits.get(c as usize))
+                    .take_while(|c| {
+                        c.unit(*scope) == unit
+                            && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
+                    })
+                    .take(MAX_MATCHES)
+                    .any(|c| c.end <= h.start && counts(c));
+            // Cues that start after the word, nearest first, likewise.
+            let found_after = after
+                && cues
+                    .get(at..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&c| hits.get(c as usize))
+                    .filter(|c| c.start >= h.end)
+                    .take_while(|c| {
+                        c.unit(*scope) == unit
+                            && window.is_none_or(|w| c.ts.saturating_sub(h.te) <= w)
+                    })
+                    .take(MAX_MATCHES)
+                    .any(counts);
+            found_before || found_after
+        })
+}

@@ -1,0 +1,217 @@
+//! Classification, in the order the data flows: normalize the text, split it into
+//! tokens, sentences, clauses and quotes ([`segment`]), run the automaton once
+//! ([`scan`]), then evaluate each rule over the hits ([`rules`]) and decide its
+//! contexts ([`context`]). A fired rule becomes a finding of the [`Verdict`].
+
+mod context;
+mod rules;
+mod scan;
+mod segment;
+
+use std::cell::RefCell;
+
+use crate::compiled::{Compiled, LexiconId};
+use crate::normalize::{Normalized, normalize_into};
+use crate::spec::Scope;
+use crate::verdict::{Evidence, Finding, Verdict};
+
+use rules::M;
+pub(crate) use rules::Outcome;
+use scan::{index_hits, scan};
+use segment::segment;
+
+/// A word of the folded text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Token {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) sentence: u32,
+    pub(crate) clause: u32,
+}
+
+/// A lexicon term found in the folded text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hit {
+    pub(crate) lex: LexiconId,
+    /// Folded byte range.
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    /// First and last token.
+    pub(crate) ts: u32,
+    pub(crate) te: u32,
+    pub(crate) sentence: u32,
+    pub(crate) clause: u32,
+}
+
+impl Hit {
+    /// The unit (clause, sentence, or the whole text) the hit is in.
+    fn unit(&self, scope: Scope) -> u32 {
+        match scope {
+            Scope::Clause => self.clause,
+            Scope::Sentence => self.sentence,
+            Scope::Text => 0,
+        }
+    }
+}
+
+/// Everything one call computes, kept per thread and reused so that a warm call
+/// allocates only its verdict.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    pub(crate) norm: Normalized,
+    pub(crate) tokens: Vec<Token>,
+    pub(crate) questions: Vec<bool>,
+    pub(crate) quotes: Vec<(u32, u32)>,
+    pub(crate) hits: Vec<Hit>,
+    pub(crate) present: Vec<bool>,
+    pub(crate) buf: Vec<M>,
+    pub(crate) arena: Vec<u32>,
+    pub(crate) evidence: Vec<u32>,
+    pub(crate) lex_off: Vec<u32>,
+    pub(crate) lex_fill: Vec<u32>,
+    pub(crate) lex_hits: Vec<u32>,
+    pub(crate) windows: Vec<u32>,
+    /// The evidence of the current match in its last sentence, when it spans several.
+    pub(crate) judged: Vec<u32>,
+    /// Whether the quoted regions leave words outside them.
+    pub(crate) quotes_embedded: bool,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch space: taken out of the thread-local slot for
+/// the call and put back after, so a nested call (or one during thread teardown) simply
+/// starts from an empty scratch.
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    let mut scratch = SCRATCH
+        .try_with(|cell| {
+            cell.try_borrow_mut()
+                .map(|mut s| std::mem::take(&mut *s))
+                .ok()
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let out = f(&mut scratch);
+    let _ = SCRATCH.try_with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = scratch;
+        }
+    });
+    out
+}
+
+impl Compiled {
+    /// Normalizes, scans and segments `text` into `s`.
+    pub(crate) fn prepare(&self, text: &str, s: &mut Scratch) {
+        normalize_into(text, &self.normalize, &mut s.norm);
+        let norm = std::mem::take(&mut s.norm);
+        segment(norm.text(), s);
+        scan(self, norm.text(), s);
+        index_hits(self.lexicons.len(), s);
+        s.norm = norm;
+    }
+
+    /// Turns hit indices into evidence in the original text.
+    pub(crate) fn evidence_of(
+        &self,
+        text: &str,
+        hit_ids: &mut Vec<u32>,
+        s: &Scratch,
+    ) -> Vec<Evidence> {
+        hit_ids.sort_unstable();
+        hit_ids.dedup();
+        let mut out: Vec<Evidence> = Vec::with_capacity(hit_ids.len());
+        for &i in hit_ids.iter() {
+            let Some(h) = s.hits.get(i as usize) else {
+                continue;
+            };
+            let span = s.norm.original_range(h.start as usize..h.end as usize);
+            // Hits come in text order: a repeated span (one word in two lexicons) is
+            // next to its twin.
+            if out
+                .last()
+                .is_some_and(|e| e.start == span.start && e.end == span.end)
+            {
+                continue;
+            }
+            let Some(words) = text.get(span.clone()) else {
+                continue;
+            };
+            out.push(Evidence {
+                start: span.start,
+                end: span.end,
+                text: words.to_string(),
+                lexicon: self.lexicon_name(h.lex).to_string(),
+            });
+        }
+        // Longest first at each start, then drop spans inside an earlier one (`'em`
+        // and `em` are one piece of evidence).
+        out.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+        let mut reach = 0;
+        out.retain(|e| {
+            let keep = e.end > reach;
+            reach = reach.max(e.end);
+            keep
+        });
+        out
+    }
+
+    /// Classifies `text` under a single policy.
+    pub(crate) fn classify(&self, text: &str) -> Verdict {
+        self.classify_layers(text)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// Classifies once and splits the findings into one verdict per layer.
+    pub(crate) fn classify_layers(&self, text: &str) -> Vec<Verdict> {
+        with_scratch(|s| {
+            self.prepare(text, s);
+            let mut verdicts: Vec<Verdict> = self
+                .layers
+                .iter()
+                .map(|l| Verdict {
+                    policy: l.id.clone(),
+                    version: l.version.clone(),
+                    fingerprint: l.fingerprint.clone(),
+                    ..Verdict::default()
+                })
+                .collect();
+            for rule in &self.rules {
+                if !self.eval_rule(rule, s, None) {
+                    continue;
+                }
+                let mut ids = std::mem::take(&mut s.evidence);
+                let evidence = self.evidence_of(text, &mut ids, s);
+                s.evidence = ids;
+                let (Some(cat), Some(verdict)) = (
+                    self.category(rule.category),
+                    verdicts.get_mut(rule.layer.index()),
+                ) else {
+                    continue;
+                };
+                if evidence.is_empty() {
+                    continue;
+                }
+                verdict.action = verdict.action.max(cat.action);
+                verdict.severity = verdict.severity.max(Some(rule.severity));
+                verdict.findings.push(Finding {
+                    policy: rule.pack.clone(),
+                    rule: rule.id.clone(),
+                    category: cat.id.clone(),
+                    severity: rule.severity,
+                    action: cat.action,
+                    tos_ref: cat.tos_ref.clone(),
+                    dsa_category: cat.dsa_category.clone(),
+                    dsa_keywords: cat.dsa_keywords.clone(),
+                    evidence,
+                });
+            }
+            verdicts
+        })
+    }
+}

@@ -1,0 +1,293 @@
+//! Rules over the hits of one text: a condition is evaluated window by window
+//! (clause, sentence or text), and each match is kept or suppressed by its contexts.
+
+use super::context::last_sentence_evidence;
+use super::scan::hits_of;
+use super::{Hit, Scratch};
+use crate::compiled::{Compiled, ContextId, LexiconId, Node, Rule};
+
+/// A match of a condition: a token range and its evidence (a slice of the arena).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct M {
+    ts: u32,
+    te: u32,
+    ev: u32,
+    n: u32,
+}
+
+impl M {
+    fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+}
+
+/// The state of evaluating one condition over one window.
+struct Eval<'a> {
+    hits: &'a [Hit],
+    /// The per-lexicon index of hits (see `index_hits`).
+    lex_off: &'a [u32],
+    lex_hits: &'a [u32],
+    buf: &'a mut Vec<M>,
+    arena: &'a mut Vec<u32>,
+}
+
+impl Eval<'_> {
+    fn merge(&mut self, a: M, b: M) -> M {
+        let ev = self.arena.len() as u32;
+        for m in [a, b] {
+            let (s, e) = (m.ev as usize, (m.ev + m.n) as usize);
+            self.arena.extend_from_within(s..e);
+        }
+        let (ts, te) = match (a.is_empty(), b.is_empty()) {
+            (true, _) => (b.ts, b.te),
+            (_, true) => (a.ts, a.te),
+            _ => (a.ts.min(b.ts), a.te.max(b.te)),
+        };
+        M {
+            ts,
+            te,
+            ev,
+            n: a.n + b.n,
+        }
+    }
+
+    /// Moves the matches from `from..` down to `to..`, dropping what was between.
+    fn settle(&mut self, to: usize, from: usize) {
+        let end = self.buf.len();
+        self.buf.copy_within(from..end, to);
+        self.buf.truncate(to + (end - from));
+    }
+
+    /// Evaluates `node` over the hits of one window; the matches are `buf[returned..]`.
+    ///
+    /// Every operator is O(n log n) in the matches of its operands, and no operator
+    /// drops matches: padding a text with decoys cannot hide a threat at its end.
+    fn eval(&mut self, node: &Node, window: (usize, usize)) -> usize {
+        let start = self.buf.len();
+        match node {
+            Node::Lex(id) => self.eval_lex(*id, window),
+            Node::Not(_) => {
+                // Validated away: `not` only stands inside `and`.
+            }
+            Node::Or(a, b) => {
+                self.eval(a, window);
+                self.eval(b, window);
+            }
+            Node::And(a, b) => match (&**a, &**b) {
+                (Node::Not(x), other) | (other, Node::Not(x)) => {
+                    let sx = self.eval(x, window);
+                    let excluded = self.buf.len() > sx;
+                    self.buf.truncate(start);
+                    if !excluded {
+                        self.eval(other, window);
+                    }
+                }
+                _ => self.eval_and(a, b, window),
+            },
+            Node::Before(a, b, n) => self.eval_proximity(a, b, *n, true, window),
+            Node::Near(a, b, n) => self.eval_proximity(a, b, *n, false, window),
+        }
+        start
+    }
+
+    /// The hits of lexicon `id` in the window, one match each.
+    fn eval_lex(&mut self, id: LexiconId, window: (usize, usize)) {
+        // The lexicon's hits (ascending hit indices), cut to the window.
+        let all = hits_of(self.lex_off, self.lex_hits, id);
+        let from = all.partition_point(|&i| (i as usize) < window.0);
+        let to = all.partition_point(|&i| (i as usize) < window.1);
+        for &i in all.get(from..to).unwrap_or(&[]) {
+            if let Some(h) = self.hits.get(i as usize) {
+                let ev = self.arena.len() as u32;
+                self.arena.push(i);
+                self.buf.push(M {
+                    ts: h.ts,
+                    te: h.te,
+                    ev,
+                    n: 1,
+                });
+            }
+        }
+    }
+
+    /// `a and b`: each match of `a` paired with the match of `b` nearest to it.
+    fn eval_and(&mut self, a: &Node, b: &Node, window: (usize, usize)) {
+        let start = self.eval(a, window);
+        let sb = self.eval(b, window);
+        let eb = self.buf.len();
+        if sb == start || eb == sb {
+            self.buf.truncate(start);
+            return;
+        }
+        // Each left match pairs with the right match nearest to it.
+        if let Some(r) = self.buf.get_mut(sb..eb) {
+            r.sort_unstable_by_key(|m| m.ts);
+        }
+        for li in start..sb {
+            let Some(&l) = self.buf.get(li) else { break };
+            let right = self.buf.get(sb..eb).unwrap_or(&[]);
+            let k = right.partition_point(|m| m.ts < l.ts);
+            let best = [k.checked_sub(1), Some(k)]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| right.get(k).copied())
+                .min_by_key(|r| r.ts.abs_diff(l.ts));
+            if let Some(r) = best {
+                let m = self.merge(l, r);
+                self.buf.push(m);
+            }
+        }
+        self.settle(start, eb);
+    }
+
+    /// `a before(n) b` (`ordered`) or `a near(n) b`: each match of `b` paired with the
+    /// nearest match of `a` at most `n` words before it (or, for `near`, after it).
+    fn eval_proximity(
+        &mut self,
+        a: &Node,
+        b: &Node,
+        n: u32,
+        ordered: bool,
+        window: (usize, usize),
+    ) {
+        let start = self.eval(a, window);
+        let sb = self.eval(b, window);
+        let eb = self.buf.len();
+        // Left matches sorted by end; for `near`, a copy sorted by start.
+        if let Some(l) = self.buf.get_mut(start..sb) {
+            l.sort_unstable_by_key(|m| (m.te, m.ts));
+        }
+        let by_start = eb;
+        if !ordered {
+            self.buf.extend_from_within(start..sb);
+            if let Some(l) = self.buf.get_mut(by_start..) {
+                l.sort_unstable_by_key(|m| (m.ts, m.te));
+            }
+        }
+        let out = self.buf.len();
+        for ri in sb..eb {
+            let Some(&r) = self.buf.get(ri) else { break };
+            let left = self.buf.get(start..sb).unwrap_or(&[]);
+            // The left match ending last before `r` starts.
+            let k = left.partition_point(|m| m.te < r.ts);
+            let mut best = k
+                .checked_sub(1)
+                .and_then(|k| left.get(k))
+                .filter(|l| r.ts - l.te <= n)
+                .map(|&l| (r.ts - l.te, l));
+            if !ordered {
+                // Or the left match starting first after `r` ends.
+                let starts = self.buf.get(by_start..out).unwrap_or(&[]);
+                let k = starts.partition_point(|m| m.ts <= r.te);
+                if let Some(&l) = starts.get(k).filter(|l| l.ts - r.te <= n) {
+                    let d = l.ts - r.te;
+                    if best.is_none_or(|(bd, _)| d < bd) {
+                        best = Some((d, l));
+                    }
+                }
+            }
+            if let Some((_, l)) = best {
+                let m = self.merge(l, r);
+                self.buf.push(m);
+            }
+        }
+        self.settle(start, out);
+    }
+}
+
+/// Why a match of a rule did not count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Fired,
+    /// Suppressed by this context.
+    Suppressed(ContextId),
+    /// This required context did not hold.
+    MissingRequired(ContextId),
+}
+
+impl Compiled {
+    /// Evaluates one rule; pushes the evidence of every counted match onto
+    /// `s.evidence`, and reports each match's outcome to `trace`.
+    pub(crate) fn eval_rule(
+        &self,
+        rule: &Rule,
+        s: &mut Scratch,
+        mut trace: Option<&mut Vec<(Vec<u32>, Outcome)>>,
+    ) -> bool {
+        if rule
+            .needs
+            .iter()
+            .any(|&l| !s.present.get(l.index()).copied().unwrap_or(false))
+        {
+            return false;
+        }
+        s.evidence.clear();
+        let mut fired = false;
+        // The windows (sentence, clause or text units) that hold an anchor hit.
+        s.windows.clear();
+        for &lex in &rule.anchors {
+            for &hi in hits_of(&s.lex_off, &s.lex_hits, lex) {
+                if let Some(h) = s.hits.get(hi as usize) {
+                    s.windows.push(h.unit(rule.scope));
+                }
+            }
+        }
+        s.windows.sort_unstable();
+        s.windows.dedup();
+        for wi in 0..s.windows.len() {
+            let Some(&unit) = s.windows.get(wi) else {
+                break;
+            };
+            let i = s.hits.partition_point(|h| h.unit(rule.scope) < unit);
+            let j = s.hits.partition_point(|h| h.unit(rule.scope) <= unit);
+            s.buf.clear();
+            s.arena.clear();
+            let mut ev = Eval {
+                hits: &s.hits,
+                lex_off: &s.lex_off,
+                lex_hits: &s.lex_hits,
+                buf: &mut s.buf,
+                arena: &mut s.arena,
+            };
+            ev.eval(&rule.when, (i, j));
+            for k in 0..s.buf.len() {
+                let Some(m) = s.buf.get(k).copied() else {
+                    break;
+                };
+                let range = m.ev as usize..(m.ev + m.n) as usize;
+                let evidence = s.arena.get(range.clone()).unwrap_or(&[]);
+                // A match across sentences (`scope = "text"`: a group named in one
+                // sentence, a claim about "them" in a later one) is judged by the
+                // context of its last sentence: an earlier sentence's negation or quote
+                // does not carry over to the claim.
+                let judged: &[u32] = if last_sentence_evidence(evidence, &s.hits, &mut s.judged) {
+                    &s.judged
+                } else {
+                    evidence
+                };
+                let outcome = match (
+                    rule.unless
+                        .iter()
+                        .find(|&&c| self.context_holds(c, judged, s)),
+                    rule.requires
+                        .iter()
+                        .find(|&&c| !self.context_holds(c, judged, s)),
+                ) {
+                    (Some(&c), _) => Outcome::Suppressed(c),
+                    (None, Some(&c)) => Outcome::MissingRequired(c),
+                    (None, None) => Outcome::Fired,
+                };
+                if outcome == Outcome::Fired {
+                    fired = true;
+                    if let Some(ev) = s.arena.get(range) {
+                        s.evidence.extend_from_slice(ev);
+                    }
+                }
+                if let Some(t) = trace.as_deref_mut() {
+                    t.push((evidence.to_vec(), outcome));
+                }
+            }
+        }
+        fired
+    }
+}
