@@ -42,6 +42,7 @@ mod expand;
 mod explain;
 mod normalize;
 mod policy;
+pub mod signal;
 mod source;
 mod spec;
 mod stack;
