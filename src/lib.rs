@@ -80,6 +80,11 @@ pub mod __bench {
         policy.patterns_for_bench()
     }
 
+    /// Every lexicon term of the policy, folded as text is folded (no variants).
+    pub fn terms(policy: &Policy) -> Vec<String> {
+        policy.terms_for_bench()
+    }
+
     /// An automaton over `patterns` built exactly as a policy builds its own.
     pub fn automaton(
         patterns: &[String],

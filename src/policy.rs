@@ -74,7 +74,7 @@ impl fmt::Debug for Policy {
             .field("rules", &c.rules.len())
             .field("lexicons", &c.lexicons.len())
             .field("patterns", &c.pattern_text.len())
-            .field("automaton_bytes", &c.automaton.memory_usage())
+            .field("matcher_bytes", &c.matcher.memory_usage())
             .finish()
     }
 }
@@ -128,6 +128,29 @@ impl Policy {
         let mut n = Normalized::new();
         normalize_into(text, &self.inner.compiled.normalize, &mut n);
         n.text().to_string()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn compiled_for_tests(&self) -> &crate::compiled::Compiled {
+        &self.inner.compiled
+    }
+
+    pub(crate) fn terms_for_bench(&self) -> Vec<String> {
+        let c = &self.inner.compiled;
+        let mut out: Vec<String> = c
+            .lexicons
+            .iter()
+            .flat_map(|l| &l.terms)
+            .map(|t| {
+                let mut n = Normalized::new();
+                normalize_into(t.trim(), &c.normalize, &mut n);
+                n.text().trim().to_string()
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     pub(crate) fn patterns_for_bench(&self) -> Vec<String> {

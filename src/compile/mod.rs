@@ -17,9 +17,7 @@ mod terms;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::compiled::{
-    Compiled, LayerMeta, Lexicon, LexiconId, PatternSet, build_automaton, fingerprint,
-};
+use crate::compiled::{Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, fingerprint};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::normalize::NormalizeOptions;
 use crate::source::Pack;
@@ -95,7 +93,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
     let rules = rules::compile(&mut b, &categories, &contexts);
 
     problems.append(&mut b.problems);
-    let automaton = match build_automaton(&b.patterns.text) {
+    let matcher = match Matcher::build(&b.patterns.text, &b.patterns.uses) {
         Ok(a) => a,
         Err(e) => {
             problems.push(Problem::new(
@@ -120,7 +118,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         lexicons: b.lexicons,
         contexts: contexts.list,
         rules,
-        automaton,
+        matcher,
         pattern_flags: b.patterns.flags(),
         patterns: b.patterns.uses,
         pattern_text: b.patterns.text,

@@ -1,7 +1,7 @@
 //! Merging the compiled layers of a policy stack into one compiled form, so that a
 //! stack is classified with one normalization and one scan.
 
-use super::{Compiled, Context, ContextKind, LayerId, PatternSet, build_automaton};
+use super::{Compiled, Context, ContextKind, LayerId, Matcher, PatternSet};
 
 /// The context `c` of a layer whose lexicons now start at `lex0`.
 fn shifted_context(c: &Context, lex0: usize) -> Context {
@@ -63,7 +63,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
         }
         metas.extend(layer.layers.first().cloned());
     }
-    let automaton = build_automaton(&patterns.text).ok()?;
+    let matcher = Matcher::build(&patterns.text, &patterns.uses).ok()?;
     Some(Compiled {
         id: metas
             .iter()
@@ -78,7 +78,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
         lexicons,
         contexts,
         rules,
-        automaton,
+        matcher,
         pattern_flags: patterns.flags(),
         patterns: patterns.uses,
         pattern_text: patterns.text,

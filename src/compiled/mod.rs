@@ -8,8 +8,6 @@ mod fingerprint;
 mod merge;
 mod patterns;
 
-use aho_corasick::AhoCorasick;
-
 use crate::normalize::NormalizeOptions;
 use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
@@ -17,7 +15,8 @@ use crate::verdict::{Action, Severity};
 pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
-    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, PatternSet, build_automaton,
+    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet,
+    build_automaton,
 };
 
 /// Declares a typed index into one of the vectors of [`Compiled`].
@@ -169,7 +168,8 @@ pub(crate) struct Compiled {
     pub(crate) lexicons: Vec<Lexicon>,
     pub(crate) contexts: Vec<Context>,
     pub(crate) rules: Vec<Rule>,
-    pub(crate) automaton: AhoCorasick,
+    /// Finds the patterns in folded text.
+    pub(crate) matcher: Matcher,
     /// Per automaton pattern: the lexicons it belongs to.
     pub(crate) patterns: Vec<Vec<PatternUse>>,
     pub(crate) pattern_text: Vec<String>,
