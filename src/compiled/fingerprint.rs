@@ -181,7 +181,124 @@ fn condition_text(c: &Compiled, node: &Node) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Fnv;
+    use super::{Fnv, fingerprint};
+    use crate::compiled::{
+        Category, CategoryId, Compiled, Context, ContextId, ContextKind, LayerId, Lexicon,
+        LexiconId, Node, PatternSet, Rule, build_automaton,
+    };
+    use crate::normalize::NormalizeOptions;
+    use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
+    use crate::verdict::{Action, Severity};
+
+    /// A small compiled policy built by hand, independent of the built-in packs.
+    fn fixed() -> Compiled {
+        let lexicon = |name: &str, terms: &[&str]| Lexicon {
+            name: name.into(),
+            mode: MatchMode::Word,
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+        };
+        let lexicons = vec![
+            lexicon("harm", &["kill", "tuer"]),
+            lexicon("you", &["you", "te"]),
+            lexicon("@negated", &["never", "jamais"]),
+            lexicon("@negated.except", &[]),
+        ];
+        let mut patterns = PatternSet::default();
+        for (i, l) in lexicons.iter().enumerate() {
+            for t in &l.terms {
+                patterns.add(t.clone(), LexiconId::new(i), l.mode);
+            }
+        }
+        let when = Node::Before(
+            Box::new(Node::Lex(LexiconId::new(0))),
+            Box::new(Node::Lex(LexiconId::new(1))),
+            2,
+        );
+        Compiled {
+            id: "pinned".into(),
+            version: "1".into(),
+            title: None,
+            description: None,
+            normalize: NormalizeOptions::default(),
+            categories: vec![Category {
+                id: "violence.threat".into(),
+                title: None,
+                description: None,
+                tos_ref: Some("ToS 1".into()),
+                severity: Severity::High,
+                action: Action::Remove,
+                dsa_category: None,
+                dsa_keywords: Vec::new(),
+            }],
+            contexts: vec![
+                Context {
+                    name: "quoted".into(),
+                    kind: ContextKind::Quoted,
+                },
+                Context {
+                    name: "negated".into(),
+                    kind: ContextKind::Cue {
+                        lex: LexiconId::new(2),
+                        except: LexiconId::new(3),
+                        scope: Scope::Clause,
+                        window: Some(3),
+                        position: CuePosition::Before,
+                    },
+                },
+            ],
+            rules: vec![Rule {
+                id: "r".into(),
+                pack: "pinned".into(),
+                category: CategoryId::new(0),
+                severity: Severity::High,
+                needs: when.needs(),
+                anchors: when.anchors(),
+                when,
+                when_src: "harm before(2) you".into(),
+                unless: vec![ContextId::new(1)],
+                requires: Vec::new(),
+                scope: Scope::Sentence,
+                description: None,
+                examples: ExamplesSpec::default(),
+                layer: LayerId::default(),
+            }],
+            lexicons,
+            automaton: build_automaton(&patterns.text).unwrap(),
+            pattern_flags: patterns.flags(),
+            patterns: patterns.uses,
+            pattern_text: patterns.text,
+            fingerprint: String::new(),
+            layers: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn fingerprint_of_a_fixed_policy_is_pinned() {
+        // A deliberate change to what is hashed bumps the version tag and this
+        // literal; anything else that changes it is a bug (a renamed Rust type, a
+        // field hashed by accident, a platform difference).
+        assert_eq!(
+            fingerprint(&fixed()),
+            "fnv1a128:ef360cc8acd73773be0ca76a436edd5b"
+        );
+    }
+
+    #[test]
+    fn what_does_not_decide_a_verdict_is_left_out() {
+        let a = fingerprint(&fixed());
+        let mut c = fixed();
+        c.title = Some("title".into());
+        c.rules[0].when_src = "harm   before(2)   you".into();
+        c.lexicons[0].terms.reverse();
+        assert_eq!(fingerprint(&c), a);
+        let mut c = fixed();
+        c.normalize.masked_letters = false;
+        assert_ne!(fingerprint(&c), a);
+        let mut c = fixed();
+        c.rules[0].pack = "other".into();
+        assert_ne!(fingerprint(&c), a);
+    }
 
     #[test]
     fn fnv1a_128_reference_values() {
