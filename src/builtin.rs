@@ -8,6 +8,10 @@ pub(crate) const PACKS: &[(&str, &str)] = &[
     ("baseline", include_str!("../policies/baseline.toml")),
     ("baseline.en", include_str!("../policies/baseline/en.toml")),
     ("baseline.fr", include_str!("../policies/baseline/fr.toml")),
+    (
+        "baseline.fr.vocab",
+        include_str!("../policies/baseline/fr.vocab.toml"),
+    ),
 ];
 
 /// The names of the built-in packs that `extends` and `--builtin` accept.

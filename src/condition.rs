@@ -542,7 +542,7 @@ mod tests {
             super::parse(&nots, 10).unwrap_err()[0].kind,
             ProblemKind::LimitExceeded
         );
-        let before = vec!["a"; 12].join(" before(2) ");
+        let before = ["a"; 12].join(" before(2) ");
         assert_eq!(
             super::parse(&before, 10).unwrap_err()[0].kind,
             ProblemKind::LimitExceeded
