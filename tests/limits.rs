@@ -83,7 +83,7 @@ fn a_10_000_letter_fuzzy_term_is_an_error_naming_the_term() {
     assert_eq!(kinds(&e), [ProblemKind::LimitExceeded], "{e}");
     let p = &e.problems()[0];
     assert_eq!(p.path(), "lexicons.long.terms[1]");
-    assert_eq!(p.location().unwrap().to_string(), "5:19");
+    assert_eq!(p.location().unwrap().to_string(), "5:18");
     assert!(p.message().contains("`abcdefghijklmnopqrstuvwx…`"), "{e}");
     // The same term after brace expansion: each expanded term is checked.
     let src = format!(

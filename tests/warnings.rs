@@ -39,12 +39,12 @@ fn an_empty_lexicon_and_the_rule_that_needs_it() {
             (
                 ProblemKind::EmptyLexicon,
                 "lexicons.harm".into(),
-                "5:1".into()
+                "4:1".into()
             ),
             (
                 ProblemKind::NeverFires,
                 "rules[r].when".into(),
-                "12:8".into()
+                "11:8".into()
             ),
         ]
     );

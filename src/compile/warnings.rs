@@ -49,6 +49,12 @@ impl Builder<'_> {
 pub(super) fn check(b: &mut Builder<'_>) {
     empty_lexicons(b);
     shadowed_terms(b);
+    // In reading order: by pack, then line and column.
+    b.warnings.sort_by_key(|w| {
+        let at = w.location().map(|l| (l.line, l.column));
+        let pack = b.packs.iter().position(|p| p.display == w.source());
+        (pack, at)
+    });
 }
 
 /// Named lexicons without a single term.
