@@ -50,6 +50,16 @@ fn bench_posts(c: &mut Criterion, name: &str, posts: &[&str], policy: &Policy, a
             }
         })
     });
+    // The learned signal's share: scoring the folded text the classifier already has.
+    if let Ok(model) = tosguard::signal::SignalModel::builtin() {
+        g.bench_function("signal_scores", |b| {
+            b.iter(|| {
+                for p in &folded {
+                    black_box(model.score_folded(black_box(p.as_str())));
+                }
+            })
+        });
+    }
     g.bench_function("bare_aho_corasick", |b| {
         b.iter(|| {
             let mut n = 0;

@@ -43,6 +43,7 @@ mod explain;
 mod limits;
 mod normalize;
 mod policy;
+pub mod signal;
 mod source;
 mod spec;
 mod stack;

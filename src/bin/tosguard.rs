@@ -34,6 +34,9 @@ commands:
       moderation-style `labels`, or real-world posts with `label` violation|none and
       `categories`): precision, recall, F1, per functionality, label, language or
       category, and the first N wrong cases (default 20).
+  train --data FILE.jsonl... --out MODEL [--exclude-source NAME]... [--report FILE]
+      Trains a signal model on labelled JSON lines and prints its report
+      (`tosguard train --help` for details).
   builtins
       Lists the built-in policies.
 
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         "explain" => explain(rest),
         "test" => test(rest),
         "eval" => eval(rest),
+        "train" => train(rest),
         "builtins" => {
             for name in tosguard::builtin_names() {
                 println!("{name}");
@@ -477,4 +481,25 @@ fn eval(args: &[String]) -> ExitCode {
         print!("{report}");
     }
     ExitCode::SUCCESS
+}
+
+fn train(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("usage: {}", tosguard::signal::train::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    match tosguard::signal::train::run(args) {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e @ tosguard::signal::train::TrainError::Usage(_)) => {
+            eprintln!("tosguard train: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("tosguard train: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
