@@ -6,6 +6,10 @@ pub(crate) const PACKS: &[(&str, &str)] = &[
     ("taxonomy", include_str!("../policies/taxonomy.toml")),
     ("typos", include_str!("../policies/typos.toml")),
     ("baseline", include_str!("../policies/baseline.toml")),
+    (
+        "baseline.en.vocab",
+        include_str!("../policies/baseline/en.vocab.toml"),
+    ),
     ("baseline.en", include_str!("../policies/baseline/en.toml")),
     ("baseline.fr", include_str!("../policies/baseline/fr.toml")),
     (

@@ -1,0 +1,393 @@
+#!/usr/bin/env python3
+"""Generate policies/baseline/en.vocab.toml: English harm verbs (every inflection) and
+person and role nouns (singular and plural) from WordNet 3.0, plus the small reviewed
+hand lists kept in this file. See README.md beside this script for the command.
+
+Standard library only. Reads the WordNet database files (data.*, index.*, *.exc) from
+--wordnet (default /usr/share/wordnet, Debian package `wordnet-base`).
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+# --------------------------------------------------------------------------------------
+# Harm verbs
+# --------------------------------------------------------------------------------------
+
+# Root synsets (WordNet 3.0 offsets): every verb sense below them (hyponyms, at any
+# depth) is a harm sense.
+HARM_ROOTS = {
+    "01323976": "kill: cause to die",
+    "00069879": "injure, wound: cause injuries or bodily harm to",
+    "01120087": "assail, assault, set on, attack: attack someone physically",
+    "00071178": "torture: subject to torture",
+    "01137156": "shoot: hit with a missile from a weapon",
+    "02484570": "shoot: kill by firing a missile",
+    "01231670": "knife, stab: use a knife on",
+    "02567519": "rape, ravish, violate, assault",
+    "01471061": "kidnap, abduct, snatch",
+    "01131920": "bombard, bomb: attack with bombs",
+    "00378664": "burn, fire, burn down: destroy by fire",
+    "02485451": "hang, string up: kill by hanging",
+    "01397228": "beat, beat up, work over: give a beating to",
+}
+
+# A verb is kept when one of its two most frequent senses (WordNet's sense order) is a
+# harm sense: `shoot` (1st sense) and `poison` (2nd) are kept, `beat` (2nd, but 1st is
+# "win") is removed below, `destroy` (4th) is not kept.
+MAX_SENSE_RANK = 2
+
+# Reviewed: kept by the rank test, but their everyday senses with a person as object are
+# not violence (verbal attack, sport, politics, medicine, slang too common in other
+# uses) or they are not threats of violence to others.
+VERB_EXCLUDE = {
+    "assail", "assault", "attack", "set_on", "reassail", "counterattack",
+    "counterstrike", "strike_back", "retaliate", "charge", "beat", "trounce", "thrash",
+    "whip", "blitz", "torpedo", "bombard", "shell", "pelt", "lambast", "lambaste",
+    "savage", "flail", "spank", "sic", "off", "cat", "burke", "pip", "kayo", "chine",
+    "lame", "halter", "wrick", "sprain", "subluxate", "contuse", "bruise", "welt",
+    "overstretch", "traumatise", "traumatize", "handicap", "disable", "invalid",
+    "hamstring", "brain", "put_to_sleep", "commit_suicide", "cremate", "circumvent",
+    "flight", "grass", "infest", "lather", "invade", "overrun", "raid", "besiege",
+    "beleaguer", "beset", "hem_in", "seal_off", "overlay", "overlie", "ebb", "rick",
+    "hock", "lam", "mar", "profane", "desecrate", "dishonor", "dishonour", "outrage",
+    "pepper", "baste", "crump", "belabour", "belabor", "bulldog", "blindside", "polish_off",
+    "quarter", "sacrifice", "strap", "stroke", "zap", "bust", "graze", "rush", "shanghai",
+    "erase", "knock_out", "knock_cold", "martyr", "martyrise", "martyrize", "decimate", "draw_and_quarter",
+    "flagellate", "birch", "cane", "leather", "larrup", "cowhide", "horsewhip", "flog",
+    "lash", "scourge", "gouge", "skin", "atomise", "atomize", "neutralise", "circumvent", "molest",
+    "ravish", "violate", "snatch", "nobble", "abduct", "kidnap",
+}
+
+# Reviewed hand list: harm verbs whose violent sense WordNet ranks third or lower
+# (`hang`, `drown`, `choke`) or does not hold, and phrasal forms. Inflected like the
+# generated ones (the first word of a phrase is inflected).
+VERB_EXTRA = [
+    "hang", "drown", "choke", "mutilate", "disembowel", "eviscerate", "curb-stomp",
+    "curbstomp", "shank", "stomp", "murder", "kill", "gut", "slit", "behead",
+    "beat up", "beat to death", "beat to a pulp", "stab to death", "kick to death",
+    "stomp to death", "stone to death", "burn alive", "burn to death", "burn down",
+    "bury alive", "skin alive", "blow up", "blow away", "gun down", "mow down",
+    "run over", "run down", "set fire to", "set on fire", "put down", "string up",
+    "shoot dead", "shoot down", "hunt down", "wipe out", "put in the ground",
+    "put a bullet in", "put a bullet through", "cut the throat of", "slit the throat of",
+    "snap the neck of", "break the neck of", "firebomb", "petrol-bomb", "fire-bomb",
+    "torch", "napalm", "nuke", "gas", "lynch", "execute", "massacre", "slaughter",
+    "butcher", "exterminate", "eradicate", "strangle", "smother", "suffocate",
+    "asphyxiate", "electrocute", "decapitate", "dismember", "crucify", "impale",
+    "poison", "maim", "cripple", "torture", "rape", "stab", "knife", "shoot",
+    "beat the shit out of", "beat the crap out of", "beat the hell out of",
+    "beat the living daylights out of", "kick the shit out of", "knock the teeth out of",
+    "choke the life out of", "squeeze the life out of",
+]
+
+# The same verbs split around their object ("beat my neighbour to death", "run the
+# cyclist over", "put the mayor in the ground"): (verb, tail after the object).
+SPLIT_PHRASES = [
+    ("beat", "to death"), ("beat", "to a pulp"), ("beat", "senseless"),
+    ("beat", "half to death"), ("stab", "to death"), ("kick", "to death"),
+    ("stomp", "to death"), ("stone", "to death"), ("choke", "to death"),
+    ("burn", "alive"), ("burn", "to death"), ("bury", "alive"), ("skin", "alive"),
+    ("run", "over"), ("shoot", "dead"), ("set", "on fire"), ("set", "alight"),
+    ("put", "in the ground"), ("put", "six feet under"), ("put", "in a body bag"),
+    ("put", "to death"),
+]
+
+# --------------------------------------------------------------------------------------
+# Person and role nouns
+# --------------------------------------------------------------------------------------
+
+PERSON_ROOT = "00007846"  # person, individual, someone, somebody, mortal, soul
+
+# A noun is kept when its most frequent sense (or second, for role nouns that are
+# first a thing: `driver`) is a kind of person.
+NOUN_MAX_SENSE_RANK = 2
+
+# Reviewed: kind-of-person senses that are rare beside an everyday thing, adjective or
+# pronoun-like use, so that "burn the old invoices" and "execute the order" stay things.
+NOUN_EXCLUDE = {
+    "anti", "changer", "sprayer", "snapper", "dummy", "drunk", "old", "young", "dead",
+    "living", "poor", "rich", "blind", "deaf", "sick", "wounded", "injured", "elect",
+    "one", "ones", "self", "other", "none", "no one", "nobody", "all", "head", "heads",
+    "hand", "hands", "face", "brain", "lot", "mate", "match", "sort", "type", "kind",
+    "number", "cover", "shot", "hit", "case", "draft", "party", "host", "guide", "star",
+    "model", "gem", "peach", "trump", "card", "chip", "tool", "tout", "spot", "catch",
+    "stiff", "brick", "rock", "giant", "dish", "dear", "love", "honey", "sweet",
+    "hostess", "plant", "beat", "second", "minor", "major", "native",
+    "national", "local", "regular", "general", "private", "subject", "object", "agent",
+    "assistant", "better", "best", "worst", "hope", "fancy", "sleeper", "runner",
+    "saint", "angel", "devil", "beast", "monster", "ace", "king",
+    "queen", "jack", "knight", "bishop", "pawn", "fool", "joker", "medium",
+    "mark", "sucker", "spoiler", "head_up", "senior", "junior", "top",
+    "bottom", "first", "last", "next", "following", "cook", "baker", "miller", "smith",
+    "taylor", "mason", "carter", "porter", "shepherd", "fisher", "hunter", "walker",
+    "rider", "swimmer", "diver", "driver", "jumper", "hooker", "sitter", "setter",
+    "layer", "tender", "bearer", "counter", "reader", "speaker", "printer", "computer",
+    "recorder", "player", "dancer", "singer", "fan", "lover", "buff", "nut", "freak",
+    "liberal", "conservative", "democrat", "republican", "independent", "radical",
+    "moderate", "progressive", "green", "red", "white", "black", "brown", "yellow",
+}
+
+# Reviewed hand list: spellings and compounds WordNet 3.0 lacks.
+NOUN_EXTRA = [
+    "coworker", "co-worker", "councilor", "councillor", "councilwoman", "councilman",
+    "tax inspector", "tax collector", "election worker", "poll worker",
+    "election official", "polling officer", "school principal", "headteacher",
+    "stepdad", "stepmom", "stepmum", "ex-wife", "ex-husband", "ex-girlfriend",
+    "ex-boyfriend", "girlfriend", "boyfriend", "roommate", "flatmate", "housemate",
+    "bus driver", "taxi driver", "coach", "principal", "leader",
+    "cop", "mp", "mep", "ceo", "prime minister", "president", "senator",
+]
+
+# --------------------------------------------------------------------------------------
+
+
+def load(wn, pos):
+    synsets = {}
+    with open(os.path.join(wn, f"data.{pos}"), encoding="latin-1") as f:
+        for line in f:
+            if line.startswith("  "):
+                continue
+            head = line.partition("|")[0].split()
+            word_count = int(head[3], 16)
+            words = [head[4 + 2 * i].lower() for i in range(word_count)]
+            i = 4 + 2 * word_count
+            ptrs = []
+            for _ in range(int(head[i])):
+                ptrs.append((head[i + 1], head[i + 2]))
+                i += 4
+            synsets[head[0]] = (words, ptrs, int(head[1]))
+    index = {}
+    with open(os.path.join(wn, f"index.{pos}"), encoding="latin-1") as f:
+        for line in f:
+            if line.startswith("  "):
+                continue
+            fields = line.split()
+            index[fields[0]] = fields[-int(fields[2]):]
+    exceptions = {}
+    with open(os.path.join(wn, f"{pos}.exc"), encoding="latin-1") as f:
+        for line in f:
+            form, *bases = line.split()
+            for base in bases:
+                exceptions.setdefault(base, set()).add(form)
+    return synsets, index, exceptions
+
+
+def hyponyms(synsets, roots):
+    """Every synset below `roots` by hyponym links (class hyponyms, not instances)."""
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        for ptr, target in synsets[stack.pop()][1]:
+            if ptr == "~" and target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+# WordNet lexicographer files of a word's first sense that make a later person sense a
+# metaphor ("rat", "pig", "snake", "dog"): noun.animal, noun.body, noun.food, noun.plant.
+METAPHOR_SOURCES = {5, 8, 13, 20}
+
+
+def kept_lemmas(synsets, index, senses, max_rank, exclude):
+    lemmas = {w for s in senses for w in synsets[s][0]}
+    out = set()
+    for lemma in lemmas:
+        ranked = index.get(lemma, [])[:max_rank]
+        if not ranked or lemma in exclude:
+            continue
+        if ranked[0] not in senses and synsets[ranked[0]][2] in METAPHOR_SOURCES:
+            continue
+        if any(s in senses for s in ranked):
+            out.add(lemma.replace("_", " "))
+    return out
+
+
+VOWELS = "aeiou"
+
+
+def doubles_final(word, exceptions):
+    """`stab` -> `stabbed`: a final consonant after one vowel, in one syllable or when
+    WordNet lists the doubled form."""
+    last = word[-1]
+    if f"{word}{last}ed" in exceptions.get(word, ()) or f"{word}{last}ing" in exceptions.get(word, ()):
+        return True
+    if len(word) < 3 or last in VOWELS + "wxy" or word[-2] not in VOWELS or word[-3] in VOWELS:
+        return False
+    return len(re.findall(f"[{VOWELS}]+", word)) == 1
+
+
+# Pasts WordNet's exception list does not give (the past is the base), and verbs with
+# a regular past beside the irregular one.
+SAME_PAST = {"cut", "put", "set", "slit", "hit", "burst", "shut"}
+ALSO_REGULAR = {"burn", "hang", "mow"}
+# Particles of phrasal verbs: "beat up" inflects `beat`; other two-word compounds
+# ("carpet bomb") inflect their last word.
+PARTICLES = {"up", "down", "off", "out", "in", "away", "over", "to", "alive", "dead",
+             "the", "a", "fire", "on"}
+
+
+def verb_forms(verb, exceptions):
+    """Base, 3rd person singular, past and participle, -ing of a (phrasal) verb."""
+    parts = verb.split(" ")
+    if len(parts) == 2 and parts[1] not in PARTICLES:
+        lead = parts[0] + " "
+        inner = verb_forms(parts[1], exceptions)
+        return {k: {lead + f for f in v} for k, v in inner.items()}
+    word, sep, rest = verb.partition(" ")
+    tail = sep + rest
+    stem_parts = word.split("-")
+    head = stem_parts[-1]
+    prefix = "-".join(stem_parts[:-1]) + ("-" if len(stem_parts) > 1 else "")
+    irregular = exceptions.get(head, set())
+    if head.endswith(("s", "x", "z", "ch", "sh", "o")):
+        third = head + "es"
+    elif head.endswith("y") and head[-2] not in VOWELS:
+        third = head[:-1] + "ies"
+    else:
+        third = head + "s"
+    if head.endswith("e") and not head.endswith("ee"):
+        ing = head[:-1] + "ing"
+        past = head + "d"
+    elif head.endswith("y") and head[-2] not in VOWELS:
+        ing = head + "ing"
+        past = head[:-1] + "ied"
+    elif doubles_final(head, exceptions):
+        ing = head + head[-1] + "ing"
+        past = head + head[-1] + "ed"
+    else:
+        ing = head + "ing"
+        past = head + "ed"
+    pasts = set(f for f in irregular if not f.endswith("ing"))
+    if head in SAME_PAST:
+        pasts.add(head)
+    if not pasts or head in ALSO_REGULAR:
+        # `hanged` is the past of execution by hanging, beside `hung`.
+        pasts.add(past)
+    ings = set(f for f in irregular if f.endswith("ing")) or {ing}
+    forms = {
+        "base": {head},
+        "third": {third},
+        "past": pasts,
+        "ing": ings,
+    }
+    return {k: {prefix + f + tail for f in v} for k, v in forms.items()}
+
+
+def noun_plurals(noun, exceptions):
+    *first, last = noun.split(" ")
+    lead = " ".join(first) + (" " if first else "")
+    irregular = exceptions.get(last, set())
+    if irregular:
+        return {lead + f for f in irregular}
+    if last.endswith(("man", "woman")) and not last.endswith(("human", "shaman", "german", "ottoman", "talisman")):
+        return {lead + last[:-2] + "en"}
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        return {lead + last + "es"}
+    if last.endswith("y") and last[-2:-1] not in VOWELS:
+        return {lead + last[:-1] + "ies"}
+    return {lead + last + "s"}
+
+
+def wordnet_version(wn):
+    try:
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f", "${Version}", "wordnet-base"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        return f"WordNet 3.0, Debian wordnet-base {out}"
+    except (OSError, subprocess.CalledProcessError):
+        return "WordNet 3.0"
+
+
+def toml_list(name, comment, terms):
+    lines = [f"# {c}" for c in comment] + [f"[lexicons.{name}]", 'lang = "en"', "terms = ["]
+    row = "  "
+    for term in sorted(terms):
+        item = '"' + term.replace("\\", "\\\\").replace('"', '\\"') + '", '
+        if len(row) + len(item) > 90:
+            lines.append(row.rstrip())
+            row = "  "
+        row += item
+    if row.strip():
+        lines.append(row.rstrip())
+    lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--wordnet", default="/usr/share/wordnet", help="WordNet dict directory")
+    args = ap.parse_args()
+    if not os.path.exists(os.path.join(args.wordnet, "data.verb")):
+        sys.exit(f"{args.wordnet}: no WordNet data (apt-get install wordnet-base)")
+
+    verbs, verb_index, verb_exc = load(args.wordnet, "verb")
+    nouns, noun_index, noun_exc = load(args.wordnet, "noun")
+
+    harm_senses = hyponyms(verbs, HARM_ROOTS)
+    harm = kept_lemmas(verbs, verb_index, harm_senses, MAX_SENSE_RANK, VERB_EXCLUDE)
+    harm |= set(VERB_EXTRA)
+    forms = {"base": set(), "third": set(), "past": set(), "ing": set()}
+    for verb in harm:
+        for kind, fs in verb_forms(verb, verb_exc).items():
+            forms[kind] |= fs
+    split_heads = {"base": set(), "third": set(), "past": set(), "ing": set()}
+    tails = set()
+    for verb, tail in SPLIT_PHRASES:
+        for kind, fs in verb_forms(verb, verb_exc).items():
+            split_heads[kind] |= fs
+        tails.add(tail)
+
+    person_senses = hyponyms(nouns, [PERSON_ROOT])
+    persons = kept_lemmas(nouns, noun_index, person_senses, NOUN_MAX_SENSE_RANK, NOUN_EXCLUDE)
+    persons |= set(NOUN_EXTRA)
+    plurals = set()
+    for noun in persons:
+        plurals |= noun_plurals(noun, noun_exc)
+    person_terms = (persons | plurals) - NOUN_EXCLUDE
+    people_terms = plurals - NOUN_EXCLUDE
+
+    version = wordnet_version(args.wordnet)
+    out = [
+        "# GENERATED by tools/gen-vocab-en/gen.py from " + version + ".",
+        "# Do not edit: change the script's roots and reviewed lists, rerun it (see its README).",
+        "#",
+        "# Content note: verbs of violence, on purpose (see the README).",
+        "[policy]",
+        'id = "baseline.en.vocab"',
+        'version = "2026.11"',
+        'title = "English harm verbs and person nouns, generated from WordNet"',
+        "",
+    ]
+    out.append(toml_list("en_vocab_harm_base", [
+        "Harm verbs, base form (imperative, infinitive, present): every WordNet verb whose",
+        "first or second sense is below kill, injure, physical assault, torture, shoot,",
+        "stab, rape, bomb, burn (destroy by fire), hang (execute) or beat up; minus the",
+        "reviewed exclusions; plus the reviewed hand list and phrasal forms."],
+        forms["base"]))
+    out.append(toml_list("en_vocab_harm_third", ["The same verbs, third person singular."], forms["third"]))
+    out.append(toml_list("en_vocab_harm_past", ["The same verbs, past tense and past participle."], forms["past"]))
+    out.append(toml_list("en_vocab_harm_ing", ["The same verbs, -ing form."], forms["ing"]))
+    out.append(toml_list("en_vocab_harm_split", [
+        "Verbs of harm phrases whose object stands inside (\"beat my neighbour to death\"):",
+        "the verb, every form; the tail is `en_vocab_harm_tail`."],
+        set().union(*split_heads.values())))
+    out.append(toml_list("en_vocab_harm_split_base", ["The same verbs, base form only."], split_heads["base"]))
+    out.append(toml_list("en_vocab_harm_tail", ["Tails of those split phrases."], tails))
+    out.append(toml_list("en_vocab_person", [
+        "Person and role nouns, singular and plural: every WordNet noun whose first or second",
+        "sense is a kind of person (hyponym of person.n.01, not named individuals), minus",
+        "the reviewed exclusions (everyday things, adjectives, surnames); plus spellings",
+        "and compounds WordNet lacks."],
+        person_terms))
+    out.append(toml_list("en_vocab_people", ["The plurals alone (\"kill journalists\")."], people_terms))
+    sys.stdout.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
