@@ -201,7 +201,14 @@ struct Parser<'a> {
     toks: &'a [(Tok, Range<usize>)],
     pos: usize,
     len: usize,
+    /// How deep the condition may nest.
+    nest_limit: usize,
+    /// Open parentheses and `not`s around the current position.
+    open: usize,
 }
+
+/// A parsed (sub)condition and how deep its tree is (a name or a phrase is 0 deep).
+type Parsed = (Expr, usize);
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Tok> {
@@ -215,61 +222,90 @@ impl Parser<'_> {
             .unwrap_or(self.len..self.len)
     }
 
-    fn or(&mut self) -> Result<Expr, CondError> {
-        let mut left = self.and()?;
-        while self.peek() == Some(&Tok::Or) {
-            self.pos += 1;
-            let right = self.and()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+    /// Fails if a tree `depth` deep, or `open` parentheses and `not`s, would nest
+    /// deeper than the limit; `span` is the operator that would.
+    fn check_depth(&self, depth: usize, span: Range<usize>) -> Result<(), CondError> {
+        if depth.max(self.open) <= self.nest_limit {
+            return Ok(());
         }
-        Ok(left)
+        Err(err(
+            ProblemKind::LimitExceeded,
+            format!(
+                "the condition nests deeper than {} levels (each parenthesis, `not` and operator of a chain is one): put long lists of alternatives in a lexicon",
+                self.nest_limit
+            ),
+            span,
+        ))
     }
 
-    fn and(&mut self) -> Result<Expr, CondError> {
-        let mut left = self.unary()?;
-        while self.peek() == Some(&Tok::And) {
+    /// A chain of `op`-separated operands, read left to right.
+    fn chain(
+        &mut self,
+        op: &Tok,
+        operand: fn(&mut Self) -> Result<Parsed, CondError>,
+        join: fn(Box<Expr>, Box<Expr>) -> Expr,
+    ) -> Result<Parsed, CondError> {
+        let (mut left, mut depth) = operand(self)?;
+        while self.peek() == Some(op) {
+            let span = self.here();
             self.pos += 1;
-            let right = self.unary()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            let (right, d) = operand(self)?;
+            depth = depth.max(d) + 1;
+            self.check_depth(depth, span)?;
+            left = join(Box::new(left), Box::new(right));
         }
-        Ok(left)
+        Ok((left, depth))
     }
 
-    fn unary(&mut self) -> Result<Expr, CondError> {
+    fn or(&mut self) -> Result<Parsed, CondError> {
+        self.chain(&Tok::Or, Self::and, Expr::Or)
+    }
+
+    fn and(&mut self) -> Result<Parsed, CondError> {
+        self.chain(&Tok::And, Self::unary, Expr::And)
+    }
+
+    fn unary(&mut self) -> Result<Parsed, CondError> {
         if self.peek() == Some(&Tok::Not) {
             let start = self.here().start;
+            self.open += 1;
+            self.check_depth(0, self.here())?;
             self.pos += 1;
-            let inner = self.unary()?;
+            let (inner, depth) = self.unary()?;
+            self.open -= 1;
             let end = self
                 .toks
                 .get(self.pos.saturating_sub(1))
                 .map(|t| t.1.end)
                 .unwrap_or(self.len);
-            return Ok(Expr::Not(Box::new(inner), start..end));
+            return Ok((Expr::Not(Box::new(inner), start..end), depth + 1));
         }
         self.proximity()
     }
 
-    fn proximity(&mut self) -> Result<Expr, CondError> {
-        let mut left = self.atom()?;
+    fn proximity(&mut self) -> Result<Parsed, CondError> {
+        let (mut left, mut depth) = self.atom()?;
         loop {
-            match self.peek() {
-                Some(&Tok::Before(n)) => {
-                    self.pos += 1;
-                    let right = self.atom()?;
-                    left = Expr::Before(Box::new(left), Box::new(right), n);
-                }
-                Some(&Tok::Near(n)) => {
-                    self.pos += 1;
-                    let right = self.atom()?;
-                    left = Expr::Near(Box::new(left), Box::new(right), n);
-                }
-                _ => return Ok(left),
-            }
+            let span = self.here();
+            let (n, near) = match self.peek() {
+                Some(&Tok::Before(n)) => (n, false),
+                Some(&Tok::Near(n)) => (n, true),
+                _ => return Ok((left, depth)),
+            };
+            self.pos += 1;
+            let (right, d) = self.atom()?;
+            depth = depth.max(d) + 1;
+            self.check_depth(depth, span)?;
+            let (a, b) = (Box::new(left), Box::new(right));
+            left = if near {
+                Expr::Near(a, b, n)
+            } else {
+                Expr::Before(a, b, n)
+            };
         }
     }
 
-    fn atom(&mut self) -> Result<Expr, CondError> {
+    fn atom(&mut self) -> Result<Parsed, CondError> {
         let span = self.here();
         let Some(tok) = self.peek().cloned() else {
             return Err(err(
@@ -280,10 +316,13 @@ impl Parser<'_> {
         };
         self.pos += 1;
         match tok {
-            Tok::Ident(name) => Ok(Expr::Lexicon(name, span)),
-            Tok::Phrase(text) => Ok(Expr::Phrase(text, span)),
+            Tok::Ident(name) => Ok((Expr::Lexicon(name, span), 0)),
+            Tok::Phrase(text) => Ok((Expr::Phrase(text, span), 0)),
             Tok::Open => {
+                self.open += 1;
+                self.check_depth(0, span)?;
                 let inner = self.or()?;
+                self.open -= 1;
                 if self.peek() == Some(&Tok::Close) {
                     self.pos += 1;
                     Ok(inner)
@@ -322,8 +361,10 @@ fn describe(t: &Tok) -> &'static str {
     }
 }
 
-/// Parses a condition, returning every mistake found.
-pub(crate) fn parse(src: &str) -> Result<Expr, Vec<CondError>> {
+/// Parses a condition nesting at most `nest_limit` levels, returning every mistake
+/// found. No tree deeper than the limit is ever built, so every later walk of the
+/// condition is bounded too.
+pub(crate) fn parse(src: &str, nest_limit: usize) -> Result<Expr, Vec<CondError>> {
     let mut errors = Vec::new();
     let Some(toks) = lex(src, &mut errors) else {
         return Err(errors);
@@ -340,9 +381,11 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<CondError>> {
         toks: &toks,
         pos: 0,
         len: src.len(),
+        nest_limit,
+        open: 0,
     };
     match p.or() {
-        Ok(expr) => {
+        Ok((expr, _)) => {
             if p.pos < toks.len() {
                 let span = p.here();
                 let what = toks.get(p.pos).map(|t| describe(&t.0)).unwrap_or("text");
@@ -418,6 +461,10 @@ fn check_inner(e: &Expr) -> Result<(), CondError> {
 mod tests {
     use super::*;
 
+    fn parse(src: &str) -> Result<Expr, Vec<CondError>> {
+        super::parse(src, 250)
+    }
+
     fn show(e: &Expr) -> String {
         match e {
             Expr::Lexicon(n, _) => n.clone(),
@@ -477,5 +524,28 @@ mod tests {
         );
         assert!(parse("not a and b").is_ok());
         assert!(parse("a and not (b before(2) c)").is_ok());
+    }
+
+    #[test]
+    fn nesting_is_limited_before_the_tree_is_built() {
+        let deep = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        assert!(super::parse(&deep(10), 10).is_ok());
+        let errs = super::parse(&deep(11), 10).unwrap_err();
+        assert_eq!(errs[0].kind, ProblemKind::LimitExceeded);
+        assert_eq!(errs[0].span, 10..11, "the parenthesis one too deep");
+        let chain = |n: usize| vec!["a"; n + 1].join(" or ");
+        assert!(super::parse(&chain(10), 10).is_ok());
+        let errs = super::parse(&chain(11), 10).unwrap_err();
+        assert_eq!(errs[0].kind, ProblemKind::LimitExceeded);
+        let nots = format!("a and {}b", "not ".repeat(11));
+        assert_eq!(
+            super::parse(&nots, 10).unwrap_err()[0].kind,
+            ProblemKind::LimitExceeded
+        );
+        let before = ["a"; 12].join(" before(2) ");
+        assert_eq!(
+            super::parse(&before, 10).unwrap_err()[0].kind,
+            ProblemKind::LimitExceeded
+        );
     }
 }

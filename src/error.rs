@@ -66,6 +66,17 @@ pub enum ProblemKind {
     UnknownParent,
     /// An `[override]` names a rule, category, lexicon or term that does not exist.
     UnknownOverride,
+    /// The policy goes over one of its [`Limits`](crate::Limits): a condition nests
+    /// too deep, a term is too long, the automaton would be too large.
+    LimitExceeded,
+    /// A warning: a lexicon has no terms.
+    EmptyLexicon,
+    /// A warning: a rule can never fire (it needs a lexicon without terms, or requires
+    /// a context that also excuses it).
+    NeverFires,
+    /// A warning: a term adds nothing to its lexicon, because another term of it
+    /// already matches everything it matches.
+    ShadowedTerm,
 }
 
 /// One mistake in a policy, with where it is.

@@ -34,6 +34,8 @@ pub(crate) fn expand(term: &str) -> Result<Vec<String>, String> {
         if next.len() > 4096 {
             return Err(format!("`{term}` expands to more than 4096 terms"));
         }
+        // Each term of the expansion is at most as long as `term`: the expansion is
+        // bounded by 4096 times its length.
         out = next;
         rest = &after[close + 1..];
     }

@@ -12,6 +12,7 @@ use crate::compile::compile;
 use crate::compiled::{Category, Compiled, Rule};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::explain::Explanation;
+use crate::limits::Limits;
 use crate::normalize::{NormalizeOptions, Normalized, normalize_into};
 use crate::source::{Origin, Pack, Sources, load_tree, parse_pack};
 use crate::spec::{
@@ -181,6 +182,32 @@ impl Policy {
         &self.inner.compiled.fingerprint
     }
 
+    /// What compiled but is probably a mistake, in the packs the host wrote (not the
+    /// built-in packs they extend): a lexicon without terms, a rule that can never
+    /// fire, a term that adds nothing to its lexicon. Each has a file, line and column
+    /// like a compile error; none stops the policy from working.
+    ///
+    /// ```
+    /// let policy = tosguard::Policy::from_toml_str(r#"
+    ///     [policy]
+    ///     id = "p"
+    ///     extends = ["taxonomy"]
+    ///     [lexicons.harm]
+    ///     terms = ["kill", "KILL"]
+    ///     [[rules]]
+    ///     id = "r"
+    ///     category = "violence.threat"
+    ///     when = "harm"
+    /// "#)?;
+    /// let w = &policy.warnings()[0];
+    /// assert_eq!(w.kind(), tosguard::ProblemKind::ShadowedTerm);
+    /// assert_eq!(w.path(), "lexicons.harm.terms[1]");
+    /// # Ok::<(), tosguard::PolicyError>(())
+    /// ```
+    pub fn warnings(&self) -> &[Problem] {
+        &self.inner.compiled.warnings
+    }
+
     pub(crate) fn compiled(&self) -> &Compiled {
         &self.inner.compiled
     }
@@ -327,12 +354,19 @@ impl<'a> RuleInfo<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Loader {
     sources: Sources,
+    limits: Limits,
 }
 
 impl Loader {
     /// A loader that knows the built-in packs and files.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sets the limits on what compiling a policy may cost (see [`Limits`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Registers a named policy source that `extends` (and [`Loader::load`]) can name.
@@ -399,7 +433,7 @@ impl Loader {
     fn compile_pack(&self, root: Pack) -> Result<Policy, PolicyError> {
         let mut problems = Vec::new();
         let packs = load_tree(root, &self.sources, &mut problems);
-        let compiled = compile(&packs, problems)?;
+        let compiled = compile(&packs, problems, self.limits)?;
         Ok(Policy {
             inner: Arc::new(Inner { compiled }),
         })
@@ -424,6 +458,7 @@ impl Loader {
 pub struct PolicyBuilder {
     file: PolicyFile,
     sources: Sources,
+    limits: Limits,
 }
 
 impl PolicyBuilder {
@@ -447,7 +482,14 @@ impl PolicyBuilder {
                 typos: Default::default(),
             },
             sources: Sources::new(),
+            limits: Limits::default(),
         }
+    }
+
+    /// Sets the limits on what compiling the policy may cost (see [`Limits`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Sets the version.
@@ -548,6 +590,7 @@ impl PolicyBuilder {
         };
         Loader {
             sources: self.sources,
+            limits: self.limits,
         }
         .compile_pack(root)
     }

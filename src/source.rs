@@ -2,6 +2,7 @@
 //! built-in packs and files, and order the packs parents first.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::builtin;
@@ -105,6 +106,10 @@ fn resolve(
     ))
 }
 
+/// How long a chain of `extends` may be: packs are loaded depth first, one stack
+/// frame per pack.
+const MAX_EXTENDS_DEPTH: usize = 64;
+
 /// Loads `root` and everything it extends, parents first, each pack once. The
 /// `contexts` pack always comes first.
 pub(crate) fn load_tree(root: Pack, sources: &Sources, problems: &mut Vec<Problem>) -> Vec<Pack> {
@@ -142,6 +147,17 @@ fn visit(
     stack.push(pack.origin.clone());
     for (i, parent) in pack.file.policy.extends.iter().enumerate() {
         let path = format!("policy.extends[{i}]");
+        if stack.len() >= MAX_EXTENDS_DEPTH {
+            problems.push(pack.problem(
+                Problem::new(
+                    ProblemKind::LimitExceeded,
+                    path,
+                    format!("policies extend each other more than {MAX_EXTENDS_DEPTH} deep"),
+                ),
+                parent.span(),
+            ));
+            continue;
+        }
         match resolve(parent.get_ref(), &pack.origin, sources) {
             Ok((origin, display, src)) => {
                 if stack.contains(&origin) {
@@ -186,5 +202,107 @@ fn origin_name(o: &Origin) -> String {
         Origin::Builtin(n) | Origin::Named(n) => n.clone(),
         Origin::File(p) => p.display().to_string(),
         Origin::Memory => "<policy>".into(),
+    }
+}
+
+/// Where each byte of a TOML string value sits in the source: escapes (`\"`, `\\`,
+/// `\u00e9`, a line-ending backslash) make the two differ, and an error inside a
+/// condition must point at the source.
+pub(crate) struct ValueOffsets {
+    /// The source offset of each byte of the value, then of its end.
+    table: Vec<usize>,
+}
+
+impl ValueOffsets {
+    /// The offsets of the string value whose source span (quotes included) is `span`;
+    /// without a source, every offset maps to 0 (no location).
+    pub(crate) fn new(src: Option<&str>, span: &Range<usize>) -> Self {
+        let Some(src) = src else {
+            return ValueOffsets { table: Vec::new() };
+        };
+        let rest = src.get(span.start..span.end).unwrap_or("");
+        let (basic, quote) = if rest.starts_with("\"\"\"") {
+            (true, 3)
+        } else if rest.starts_with("'''") {
+            (false, 3)
+        } else if rest.starts_with('"') {
+            (true, 1)
+        } else if rest.starts_with('\'') {
+            (false, 1)
+        } else {
+            (false, 0)
+        };
+        let mut at = span.start + quote;
+        let body = src.get(at..span.end.saturating_sub(quote)).unwrap_or("");
+        let mut body = body;
+        // A newline right after the opening quotes of a multi-line string is not
+        // part of the value.
+        if quote == 3 {
+            for nl in ["\r\n", "\n"] {
+                if let Some(b) = body.strip_prefix(nl) {
+                    at += nl.len();
+                    body = b;
+                    break;
+                }
+            }
+        }
+        let mut table = Vec::with_capacity(body.len() + 1);
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let here = at + i;
+            if !(basic && c == '\\') {
+                table.extend(std::iter::repeat_n(here, c.len_utf8()));
+                continue;
+            }
+            let Some(&(_, e)) = chars.peek() else { break };
+            let value_len = match e {
+                'u' | 'U' | 'x' => {
+                    let digits = match e {
+                        'u' => 4,
+                        'U' => 8,
+                        _ => 2,
+                    };
+                    chars.next();
+                    let mut hex = String::new();
+                    for _ in 0..digits {
+                        if let Some((_, d)) = chars.next() {
+                            hex.push(d);
+                        }
+                    }
+                    u32::from_str_radix(&hex, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .map_or(1, char::len_utf8)
+                }
+                e if e.is_whitespace() => {
+                    // A line-ending backslash: the whitespace that follows is dropped.
+                    while chars.peek().is_some_and(|&(_, w)| w.is_whitespace()) {
+                        chars.next();
+                    }
+                    0
+                }
+                _ => {
+                    chars.next();
+                    1
+                }
+            };
+            table.extend(std::iter::repeat_n(here, value_len));
+        }
+        table.push(at + body.len());
+        ValueOffsets { table }
+    }
+
+    /// The source offset of byte `offset` of the value.
+    pub(crate) fn at(&self, offset: usize) -> usize {
+        self.table
+            .get(offset)
+            .or(self.table.last())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The source range of bytes `range` of the value.
+    pub(crate) fn range(&self, range: Range<usize>) -> Range<usize> {
+        self.at(range.start)..self.at(range.end)
     }
 }

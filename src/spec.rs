@@ -17,7 +17,7 @@ pub(crate) fn unspanned<T>(v: T) -> S<T> {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a policy file")]
 pub(crate) struct PolicyFile {
     pub(crate) policy: PolicyMeta,
     #[serde(default)]
@@ -37,7 +37,7 @@ pub(crate) struct PolicyFile {
 /// Changes a policy makes to what it extends.
 /// `[typos]`: how typo variants of fuzzy lexicons are restricted.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a `[typos]` table")]
 pub(crate) struct TyposSpec {
     /// Real words never read as a typo of a term (`voler` is not `violer`). Every pack
     /// of a policy adds to the list.
@@ -46,7 +46,7 @@ pub(crate) struct TyposSpec {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an `[override]` table")]
 pub(crate) struct OverridesSpec {
     #[serde(default)]
     pub(crate) rules: BTreeMap<String, S<RuleOverride>>,
@@ -57,7 +57,10 @@ pub(crate) struct OverridesSpec {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a rule override: a table with `enabled` and `severity`"
+)]
 pub(crate) struct RuleOverride {
     #[serde(default)]
     pub(crate) enabled: Option<bool>,
@@ -66,7 +69,10 @@ pub(crate) struct RuleOverride {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a category override: a table with `severity`, `action`, `tos_ref` and `title`"
+)]
 pub(crate) struct CategoryOverride {
     #[serde(default)]
     pub(crate) severity: Option<Severity>,
@@ -79,7 +85,10 @@ pub(crate) struct CategoryOverride {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a lexicon override: a table with `add` and `remove`"
+)]
 pub(crate) struct LexiconOverride {
     #[serde(default)]
     pub(crate) add: Vec<S<String>>,
@@ -88,7 +97,7 @@ pub(crate) struct LexiconOverride {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "the `[policy]` table")]
 pub(crate) struct PolicyMeta {
     pub(crate) id: S<String>,
     #[serde(default)]
@@ -104,7 +113,10 @@ pub(crate) struct PolicyMeta {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a category: a table with `severity` and optionally `action`, `title`, `description`, `tos_ref`"
+)]
 pub(crate) struct CategorySpec {
     #[serde(default)]
     pub(crate) title: Option<String>,
@@ -136,8 +148,19 @@ pub enum MatchMode {
     Infix,
 }
 
+impl MatchMode {
+    /// The name the policy format uses (`word`, `prefix`, `infix`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            MatchMode::Word => "word",
+            MatchMode::Prefix => "prefix",
+            MatchMode::Infix => "infix",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a lexicon: a table with `terms`")]
 pub(crate) struct LexiconSpec {
     /// Documentation for policy authors (`docs/policy-format.md`): accepted, never
     /// used for matching, which applies every term to every text.
@@ -166,6 +189,17 @@ pub enum Scope {
     Text,
 }
 
+impl Scope {
+    /// The name the policy format uses (`clause`, `sentence`, `text`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Scope::Clause => "clause",
+            Scope::Sentence => "sentence",
+            Scope::Text => "text",
+        }
+    }
+}
+
 /// Where a context cue must stand relative to the words of a match.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -179,8 +213,19 @@ pub enum CuePosition {
     Around,
 }
 
+impl CuePosition {
+    /// The name the policy format uses (`before`, `after`, `around`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            CuePosition::Before => "before",
+            CuePosition::After => "after",
+            CuePosition::Around => "around",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a context: a table with `cues`")]
 pub(crate) struct ContextSpec {
     #[serde(default)]
     pub(crate) scope: Option<Scope>,
@@ -197,7 +242,10 @@ pub(crate) struct ContextSpec {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "examples: a table with `violating` and `allowed`"
+)]
 pub(crate) struct ExamplesSpec {
     #[serde(default)]
     pub(crate) violating: Vec<ExampleSpec>,
@@ -207,14 +255,17 @@ pub(crate) struct ExamplesSpec {
 
 /// An embedded example: a text, or a text with what its finding must hold.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "an example is a text, or a table with `text` and optionally `category` and `evidence`"
+)]
 pub(crate) enum ExampleSpec {
     Text(String),
     Detailed(DetailedExample),
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an example table with `text`")]
 pub(crate) struct DetailedExample {
     pub(crate) text: String,
     /// For a violating example: the category the rule's finding must have.
@@ -249,7 +300,10 @@ impl ExampleSpec {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a rule: a table with `id`, `category` and `when`"
+)]
 pub(crate) struct RuleSpec {
     pub(crate) id: S<String>,
     pub(crate) category: S<String>,

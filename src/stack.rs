@@ -2,15 +2,22 @@
 //! platform's terms of service, each deciding, with one normalization and one scan.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::compiled::{Compiled, merge_layers};
+use crate::error::PolicyError;
 use crate::policy::Policy;
 use crate::verdict::{Action, Verdict};
 
 /// Policy layers evaluated together: one verdict per layer, and where they disagree.
+///
+/// Layers that fold text alike are merged into one automaton, so that the whole stack
+/// costs one normalization and one scan. The merge happens once, when the stack is
+/// finished: [`PolicyStack::build`] merges and reports a merge that fails (the merged
+/// automaton over the compile limits) as an error; a stack used without `build` merges
+/// on its first use.
 ///
 /// ```
 /// use tosguard::{Action, Policy, PolicyStack};
@@ -40,8 +47,12 @@ use crate::verdict::{Action, Verdict};
 #[derive(Clone, Debug, Default)]
 pub struct PolicyStack {
     layers: Vec<Policy>,
-    merged: Option<Arc<Compiled>>,
+    /// The merged layers, once merged: `None` when they fold text differently, an error
+    /// when merging failed.
+    merged: Arc<OnceLock<Merged>>,
 }
+
+type Merged = Result<Option<Arc<Compiled>>, PolicyError>;
 
 impl PolicyStack {
     /// An empty stack.
@@ -49,12 +60,30 @@ impl PolicyStack {
         Self::default()
     }
 
-    /// Adds a layer on top; layers keep the order they are added in.
+    /// Adds a layer on top; layers keep the order they are added in. Cheap: the
+    /// layers are merged once, by [`PolicyStack::build`] or on first use.
     pub fn layer(mut self, policy: Policy) -> Self {
         self.layers.push(policy);
-        let compiled: Vec<&Compiled> = self.layers.iter().map(Policy::compiled).collect();
-        self.merged = merge_layers(&compiled).map(Arc::new);
+        self.merged = Arc::default();
         self
+    }
+
+    /// Finishes the stack: merges the layers that share a normalization into one
+    /// automaton, once. Fails if the merged automaton cannot be built (the layers
+    /// together go over the compile limits), rather than falling back to one scan per
+    /// layer without saying so.
+    pub fn build(self) -> Result<PolicyStack, PolicyError> {
+        match self.merged() {
+            Err(e) => Err(e.clone()),
+            Ok(_) => Ok(self),
+        }
+    }
+
+    fn merged(&self) -> &Merged {
+        self.merged.get_or_init(|| {
+            let compiled: Vec<&Compiled> = self.layers.iter().map(Policy::compiled).collect();
+            merge_layers(&compiled).map(|m| m.map(Arc::new))
+        })
     }
 
     /// The layers, in order.
@@ -65,14 +94,16 @@ impl PolicyStack {
     /// Whether every layer is decided from one shared normalization and scan (true
     /// unless the layers' policies switch different folding families off).
     pub fn is_single_pass(&self) -> bool {
-        self.merged.is_some()
+        matches!(self.merged(), Ok(Some(_)))
     }
 
-    /// Classifies `text` under every layer.
+    /// Classifies `text` under every layer. A stack whose merge failed (see
+    /// [`PolicyStack::build`]) classifies each layer with its own scan: the same
+    /// verdicts, at the cost of one scan per layer.
     pub fn classify(&self, text: &str) -> StackVerdict {
-        let layers = match &self.merged {
-            Some(m) => m.classify_layers(text),
-            None => self.layers.iter().map(|p| p.classify(text)).collect(),
+        let layers = match self.merged() {
+            Ok(Some(m)) => m.classify_layers(text),
+            _ => self.layers.iter().map(|p| p.classify(text)).collect(),
         };
         StackVerdict { layers }
     }

@@ -364,3 +364,69 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn carets_are_exact_after_escaped_quotes() {
+    // The condition holds escaped quotes: the caret must still sit under `hram`.
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"\\\"i will\\\" before(2) harm before(2) hram\"\n"
+    );
+    let e = errors(&src);
+    let (_, loc, _, rendered) = one(&e, ProblemKind::UnknownLexicon);
+    assert_eq!(loc, "9:45");
+    assert!(
+        rendered.ends_with(
+            "  | when = \"\\\"i will\\\" before(2) harm before(2) hram\"\n  |                                             ^^^^"
+        ),
+        "{rendered}"
+    );
+    // A phrase's own problem underlines the phrase with its escapes.
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"harm before(2) \\\"\\u00e9\\\" before(0) harm\"\n"
+    );
+    let e = errors(&src);
+    let (_, loc, _, rendered) = one(&e, ProblemKind::ZeroProximity);
+    assert_eq!(loc, "9:35", "{rendered}");
+    assert!(rendered.ends_with("^^^^^^^^^"), "{rendered}");
+}
+
+#[test]
+fn no_rust_type_name_in_any_message() {
+    let cases = [
+        // A detailed example with a mistyped field.
+        format!(
+            "{HEAD}[[rules]]\nid = \"r\"\ncategory = \"violence.threat\"\nwhen = \"harm\"\nexamples.violating = [{{ txt = \"kill\" }}]\n"
+        ),
+        // A rule that is not a table.
+        format!("{HEAD}rules = [\"kill\"]\n"),
+        // A lexicon that is a string, a category that is a number.
+        "[policy]\nid = \"t\"\nlexicons.harm = \"kill\"\n".to_string(),
+        "[policy]\nid = \"t\"\ncategories.x = 3\n".to_string(),
+        "[policy]\nid = \"t\"\n[policy.normalize]\nleetspeak = \"yes\"\n".to_string(),
+        "[policy]\nid = \"t\"\noverride = 1\n".to_string(),
+        "policy = 1\n".to_string(),
+    ];
+    for src in cases {
+        let msg = errors(&src).to_string();
+        for name in [
+            "Spec",
+            "Override",
+            "Meta",
+            "PolicyFile",
+            "NormalizeOptions",
+            "untagged",
+            "struct",
+            "enum",
+        ] {
+            assert!(!msg.contains(name), "`{name}` in:\n{msg}");
+        }
+    }
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r\"\ncategory = \"violence.threat\"\nwhen = \"harm\"\nexamples.violating = [{{ txt = \"kill\" }}]\n"
+    );
+    let msg = errors(&src).to_string();
+    assert!(
+        msg.contains("an example is a text, or a table with `text`"),
+        "{msg}"
+    );
+}

@@ -80,3 +80,24 @@ fn any_change_changes_it() {
         }
     }
 }
+
+#[test]
+fn every_normalization_option_is_part_of_it() {
+    // `masked_letters` changes how `f*ck` classifies: two policies that differ only
+    // in it must not share a fingerprint (nor in any other folding family).
+    let base = fp(P);
+    for family in [
+        "confusables",
+        "invisible",
+        "leetspeak",
+        "separated_letters",
+        "repeated_letters",
+        "masked_letters",
+    ] {
+        let off = P.replace(
+            "extends = [\"taxonomy\"]\n",
+            &format!("extends = [\"taxonomy\"]\nnormalize = {{ {family} = false }}\n"),
+        );
+        assert_ne!(fp(&off), base, "{family}");
+    }
+}

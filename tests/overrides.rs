@@ -122,3 +122,44 @@ fn override_in_the_baseline_chain() {
     .unwrap();
     assert!(!p.classify(text).findings().iter().any(|f| f.rule() == rule));
 }
+
+#[test]
+fn an_override_of_severity_keeps_a_rule_disabled() {
+    // The parent's rule is switched off by a middle pack; the child only changes its
+    // severity: it stays off. Only `enabled = true` switches it back on.
+    let middle = "[policy]\nid = \"middle\"\nextends = [\"parent\"]\n[override.rules.threat]\nenabled = false\n";
+    let load = |body: &str| {
+        tosguard::Loader::new()
+            .source("parent", PARENT)
+            .source("middle", middle)
+            .from_toml_str(&format!(
+                "[policy]\nid = \"child\"\nextends = [\"middle\"]\n{body}"
+            ))
+            .unwrap()
+    };
+    let p = load("[override.rules.threat]\nseverity = \"critical\"\n");
+    assert!(p.rules().all(|r| r.id() != "threat"));
+    assert!(p.classify("kill you").is_clean());
+    let p = load("[override.rules.threat]\nenabled = true\nseverity = \"critical\"\n");
+    let r = p.rules().find(|r| r.id() == "threat").unwrap();
+    assert_eq!(r.severity(), Severity::Critical);
+    assert!(p.classify("kill you").has_category("violence.threat"));
+}
+
+#[test]
+fn a_category_override_of_severity_resets_an_explicit_action() {
+    // Documented: the severity's default action replaces the parent's explicit one
+    // unless the override names an action too.
+    let parent = "[policy]\nid = \"p\"\n[categories.c]\nseverity = \"low\"\naction = \"remove\"\n";
+    let load = |body: &str| {
+        tosguard::Loader::new()
+            .source("p", parent)
+            .from_toml_str(&format!("[policy]\nid = \"k\"\nextends = [\"p\"]\n{body}"))
+            .unwrap()
+    };
+    let action = |p: &Policy| p.categories().find(|c| c.id() == "c").unwrap().action();
+    let p = load("[override.categories.c]\nseverity = \"medium\"\n");
+    assert_eq!(action(&p), Severity::Medium.default_action());
+    let p = load("[override.categories.c]\nseverity = \"medium\"\naction = \"remove\"\n");
+    assert_eq!(action(&p), Action::Remove);
+}

@@ -108,3 +108,19 @@ fn example_policies_pass_their_examples() {
         assert!(r.is_ok(), "{}: {r}", p.id());
     }
 }
+
+#[test]
+fn a_finished_stack_merges_once_and_says_so() {
+    let stack = PolicyStack::new()
+        .layer(host())
+        .layer(platform())
+        .build()
+        .unwrap();
+    assert!(stack.is_single_pass());
+    // Cloning a built stack shares its merged automaton.
+    let again = stack.clone();
+    assert_eq!(
+        again.classify("Kill 'em all"),
+        stack.classify("Kill 'em all")
+    );
+}

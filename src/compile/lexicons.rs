@@ -4,12 +4,11 @@
 
 use std::collections::HashMap;
 
-use super::terms::TermOptions;
+use super::terms::{TermOptions, canonical};
 use super::{Builder, valid_id};
 use crate::compiled::LexiconId;
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
-use crate::normalize::term_variants;
 use crate::spec::{LexiconSpec, S};
 
 /// A lexicon whose terms are compiled once every override is known.
@@ -140,10 +139,8 @@ fn add_terms(b: &mut Builder<'_>, p: &PendingLexicon<'_>) {
     let mut removed_at: Vec<(usize, S<String>)> = Vec::new();
     for (pi, t) in &p.removed {
         for e in expand(t.get_ref()).unwrap_or_else(|_| vec![t.get_ref().clone()]) {
-            if let Some(f) = term_variants(&e, &b.opts, 0).into_iter().next() {
-                removed.push((f, false));
-                removed_at.push((*pi, t.clone()));
-            }
+            removed.push((canonical(&e, &b.opts), false));
+            removed_at.push((*pi, t.clone()));
         }
     }
     b.add_terms(

@@ -5,7 +5,8 @@
 //! - [`lexicons`]: named lexicons, their overrides, and their terms;
 //! - [`contexts`]: the built-in contexts and the cue-based ones of every pack;
 //! - [`rules`]: conditions resolved against lexicons, rule overrides;
-//! - [`terms`]: how one term becomes automaton patterns (used by the phases above).
+//! - [`terms`]: how one term becomes automaton patterns (used by the phases above);
+//! - [`warnings`]: what compiles but is probably a mistake.
 //!
 //! Every phase reports every problem it finds; the policy compiles only if none did.
 
@@ -14,11 +15,13 @@ mod contexts;
 mod lexicons;
 mod rules;
 mod terms;
+mod warnings;
 
 use std::collections::{HashMap, HashSet};
 
 use crate::compiled::{Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, fingerprint};
 use crate::error::{PolicyError, Problem, ProblemKind};
+use crate::limits::Limits;
 use crate::normalize::NormalizeOptions;
 use crate::source::Pack;
 use crate::spec::MatchMode;
@@ -34,6 +37,12 @@ struct Builder<'a> {
     patterns: PatternSet,
     /// Folded words never read as typos (`[typos] exclude` of every pack).
     typo_exclude: HashSet<String>,
+    limits: Limits,
+    /// Whether the patterns went over the limits (reported once).
+    over_budget: bool,
+    /// Every term added, for the warnings.
+    sites: Vec<warnings::TermSite>,
+    warnings: Vec<Problem>,
 }
 
 impl Builder<'_> {
@@ -66,9 +75,13 @@ fn valid_id(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
-/// Compiles loaded packs (parents first, root last) into a policy, adding to
-/// `problems` (those found while loading).
-pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Compiled, PolicyError> {
+/// Compiles loaded packs (parents first, root last) into a policy within `limits`,
+/// adding to `problems` (those found while loading).
+pub(crate) fn compile(
+    packs: &[Pack],
+    mut problems: Vec<Problem>,
+    limits: Limits,
+) -> Result<Compiled, PolicyError> {
     let Some(root) = packs.last() else {
         return Err(PolicyError { problems });
     };
@@ -85,28 +98,29 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         lex_index: HashMap::new(),
         patterns: PatternSet::default(),
         typo_exclude: HashSet::new(),
+        limits,
+        over_budget: false,
+        sites: Vec::new(),
+        warnings: Vec::new(),
     };
     b.typo_exclude = terms::typo_exclusions(&mut b);
     let categories = categories::compile(&mut b);
     lexicons::compile(&mut b);
     let contexts = contexts::compile(&mut b);
     let rules = rules::compile(&mut b, &categories, &contexts);
+    warnings::check(&mut b);
 
     problems.append(&mut b.problems);
-    let matcher = match Matcher::build(&b.patterns.text, &b.patterns.uses) {
-        Ok(a) => a,
-        Err(e) => {
-            problems.push(Problem::new(
-                ProblemKind::InvalidValue,
-                "lexicons",
-                format!("the terms do not fit in one automaton: {e}"),
-            ));
-            return Err(PolicyError { problems });
-        }
-    };
     if !problems.is_empty() {
         return Err(PolicyError { problems });
     }
+    let matcher = Matcher::build(&b.patterns.text, &b.patterns.uses).map_err(|e| PolicyError {
+        problems: vec![Problem::new(
+            ProblemKind::LimitExceeded,
+            "lexicons",
+            format!("the terms do not fit in one automaton: {e}"),
+        )],
+    })?;
     let meta = &root.file.policy;
     let mut c = Compiled {
         id: meta.id.get_ref().clone(),
@@ -124,6 +138,7 @@ pub(crate) fn compile(packs: &[Pack], mut problems: Vec<Problem>) -> Result<Comp
         pattern_text: b.patterns.text,
         fingerprint: String::new(),
         layers: Vec::new(),
+        warnings: b.warnings,
     };
     c.fingerprint = fingerprint(&c);
     c.layers = vec![LayerMeta {

@@ -11,7 +11,7 @@ use super::{Builder, valid_id};
 use crate::compiled::{ContextId, LayerId, Node, Rule, RuleId};
 use crate::condition::{self, Expr};
 use crate::error::{Problem, ProblemKind};
-use crate::source::Pack;
+use crate::source::{Pack, ValueOffsets};
 use crate::spec::{MatchMode, RuleSpec, S};
 use crate::verdict::Severity;
 
@@ -63,16 +63,16 @@ fn compile_rule(
             r.category.span(),
         );
     }
-    let base = string_content_start(pack.src.as_deref(), &r.when.span());
+    let offsets = ValueOffsets::new(pack.src.as_deref(), &r.when.span());
     let wpath = format!("{path}.when");
-    let when = match condition::parse(r.when.get_ref()) {
-        Ok(e) => b.resolve_expr(pi, &wpath, &e, base),
+    let when = match condition::parse(r.when.get_ref(), b.limits.get_nest_limit()) {
+        Ok(e) => b.resolve_expr(pi, &wpath, &e, &offsets),
         Err(errs) => {
             for e in errs {
                 b.report(
                     pi,
                     Problem::new(e.kind, wpath.clone(), e.message),
-                    base + e.span.start..base + e.span.end,
+                    offsets.range(e.span),
                 );
             }
             None
@@ -87,6 +87,7 @@ fn compile_rule(
         .severity
         .or_else(|| cats.get(category).map(|c| c.severity))
         .unwrap_or(Severity::Medium);
+    warn_if_never_fires(b, pi, path, r, &when, &unless, &requires);
     Some(Rule {
         id: rid.clone(),
         pack: pack.file.policy.id.get_ref().clone(),
@@ -103,6 +104,38 @@ fn compile_rule(
         examples: r.examples.clone(),
         layer: LayerId::default(),
     })
+}
+
+/// Warns about a rule that can never fire: its condition needs a lexicon without
+/// terms, or it requires a context that also excuses it.
+fn warn_if_never_fires(
+    b: &mut Builder<'_>,
+    pi: usize,
+    path: &str,
+    r: &RuleSpec,
+    when: &Node,
+    unless: &[ContextId],
+    requires: &[ContextId],
+) {
+    let empty = when.needs().into_iter().find_map(|l| {
+        b.lexicons
+            .get(l.index())
+            .filter(|lex| lex.terms.is_empty())
+            .map(|lex| lex.name.clone())
+    });
+    let both = requires.iter().find(|c| unless.contains(c));
+    let message = match (empty, both) {
+        (Some(name), _) => format!("the rule can never fire: lexicon `{name}` has no terms"),
+        (None, Some(_)) => {
+            "the rule can never fire: it requires a context that also excuses it".to_string()
+        }
+        (None, None) => return,
+    };
+    b.warn(
+        pi,
+        Problem::new(ProblemKind::NeverFires, format!("{path}.when"), message),
+        r.when.span(),
+    );
 }
 
 /// Whether the rule's id is valid and not taken; records its owner if so.
@@ -191,10 +224,17 @@ fn apply_overrides(b: &mut Builder<'_>, rules: &mut Vec<Rule>, owner: &HashMap<S
                     if let Some(sev) = o.severity {
                         r.severity = sev;
                     }
-                    if o.enabled == Some(false) {
-                        disabled.insert(rid.clone());
-                    } else {
-                        disabled.remove(rid);
+                    // Only an explicit `enabled` changes whether the rule runs: an
+                    // override of its severity alone leaves a rule an earlier pack
+                    // disabled disabled.
+                    match o.enabled {
+                        Some(false) => {
+                            disabled.insert(rid.clone());
+                        }
+                        Some(true) => {
+                            disabled.remove(rid);
+                        }
+                        None => {}
                     }
                 }
                 None if owner.contains_key(rid) => {}
@@ -214,9 +254,15 @@ fn apply_overrides(b: &mut Builder<'_>, rules: &mut Vec<Rule>, owner: &HashMap<S
 }
 
 impl Builder<'_> {
-    /// Resolves a parsed condition; `base` is the byte offset of the condition string in
+    /// Resolves a parsed condition; `offsets` place the condition string in
     /// the pack source, for error locations.
-    fn resolve_expr(&mut self, pack: usize, path: &str, e: &Expr, base: usize) -> Option<Node> {
+    fn resolve_expr(
+        &mut self,
+        pack: usize,
+        path: &str,
+        e: &Expr,
+        offsets: &ValueOffsets,
+    ) -> Option<Node> {
         Some(match e {
             Expr::Lexicon(name, span) => match self.lex_index.get(name.as_str()) {
                 Some(&id) if !name.starts_with('"') => Node::Lex(id),
@@ -228,7 +274,7 @@ impl Builder<'_> {
                     self.report(
                         pack,
                         Problem::new(ProblemKind::UnknownLexicon, path, msg),
-                        base + span.start..base + span.end,
+                        offsets.range(span.clone()),
                     );
                     return None;
                 }
@@ -239,7 +285,7 @@ impl Builder<'_> {
                     Some(&id) => id,
                     None => {
                         let id = self.new_lexicon(key, MatchMode::Word);
-                        let term = S::new(base + span.start..base + span.end, text.clone());
+                        let term = S::new(offsets.range(span.clone()), text.clone());
                         self.add_terms(
                             pack,
                             id,
@@ -253,25 +299,25 @@ impl Builder<'_> {
                 };
                 Node::Lex(id)
             }
-            Expr::Not(a, _) => Node::Not(Box::new(self.resolve_expr(pack, path, a, base)?)),
+            Expr::Not(a, _) => Node::Not(Box::new(self.resolve_expr(pack, path, a, offsets)?)),
             Expr::And(a, b) => {
-                let a = self.resolve_expr(pack, path, a, base);
-                let b = self.resolve_expr(pack, path, b, base);
+                let a = self.resolve_expr(pack, path, a, offsets);
+                let b = self.resolve_expr(pack, path, b, offsets);
                 Node::And(Box::new(a?), Box::new(b?))
             }
             Expr::Or(a, b) => {
-                let a = self.resolve_expr(pack, path, a, base);
-                let b = self.resolve_expr(pack, path, b, base);
+                let a = self.resolve_expr(pack, path, a, offsets);
+                let b = self.resolve_expr(pack, path, b, offsets);
                 Node::Or(Box::new(a?), Box::new(b?))
             }
             Expr::Before(a, b, n) => {
-                let a = self.resolve_expr(pack, path, a, base);
-                let b = self.resolve_expr(pack, path, b, base);
+                let a = self.resolve_expr(pack, path, a, offsets);
+                let b = self.resolve_expr(pack, path, b, offsets);
                 Node::Before(Box::new(a?), Box::new(b?), *n)
             }
             Expr::Near(a, b, n) => {
-                let a = self.resolve_expr(pack, path, a, base);
-                let b = self.resolve_expr(pack, path, b, base);
+                let a = self.resolve_expr(pack, path, a, offsets);
+                let b = self.resolve_expr(pack, path, b, offsets);
                 Node::Near(Box::new(a?), Box::new(b?), *n)
             }
         })
@@ -303,19 +349,4 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev.last().copied().unwrap_or(0)
-}
-
-/// The byte offset where a TOML string's content starts, given the span of the value
-/// (which includes the opening quote or quotes).
-fn string_content_start(src: Option<&str>, span: &std::ops::Range<usize>) -> usize {
-    let Some(src) = src else { return 0 };
-    let rest = src.get(span.start..).unwrap_or("");
-    let quote = if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
-        3 + usize::from(rest.get(3..).is_some_and(|r| r.starts_with('\n')))
-    } else if rest.starts_with('"') || rest.starts_with('\'') {
-        1
-    } else {
-        0
-    };
-    span.start + quote
 }

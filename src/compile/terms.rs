@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 
 use super::Builder;
+use super::warnings::TermSite;
 use crate::compiled::LexiconId;
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
-use crate::normalize::{NormalizeOptions, joined_forms, term_variants, typo_variants_of};
+use crate::normalize::{NormalizeOptions, joined_forms, term_variants_capped, typo_variants_of};
 use crate::spec::{MatchMode, S};
 
 /// How a lexicon's terms match.
@@ -58,6 +59,29 @@ const MAX_FUZZY_PHRASE_WORDS: usize = 3;
 /// of a term, and a policy of thousands of terms must stay small and fast to build.
 const MAX_VARIANTS_PER_TERM: usize = 32;
 
+/// Most evasion variants computed for one term before [`MAX_VARIANTS_PER_TERM`] are
+/// kept (the rest only keep typo variants from repeating them): the work per term is
+/// bounded before anything is allocated.
+const MAX_GENERATED_VARIANTS: usize = 1024;
+
+/// How much longer than [`Limits::get_max_term_length`] a term may be before its
+/// braces are expanded (`kill{,s,ed,ing}` is longer than any term it expands to).
+///
+/// [`Limits::get_max_term_length`]: crate::Limits::get_max_term_length
+const RAW_TERM_FACTOR: usize = 16;
+
+/// The start of a long term, for a message.
+fn excerpt(term: &str) -> String {
+    term.chars().take(24).collect()
+}
+
+/// A term as written, for problems about it: where, and its text.
+struct TermAt<'t> {
+    pack: usize,
+    path: &'t str,
+    span: std::ops::Range<usize>,
+}
+
 impl Builder<'_> {
     /// Expands and folds `terms` into lexicon `lex`, leaving out the folded terms in
     /// `removed` (and marking those it met).
@@ -70,95 +94,155 @@ impl Builder<'_> {
         how: TermOptions,
         removed: &mut [(String, bool)],
     ) {
-        let TermOptions {
-            mode,
-            fuzzy,
-            joined,
-            variants: with_variants,
-        } = how;
         for (i, term) in terms.iter().enumerate() {
+            if self.over_budget {
+                // Reported once; compiling more terms would only cost time.
+                return;
+            }
             let tpath = format!("{path}[{i}]");
+            let at = TermAt {
+                pack,
+                path: &tpath,
+                span: term.span(),
+            };
             let raw = term.get_ref();
             if raw.trim().is_empty() {
-                self.report(
-                    pack,
-                    Problem::new(ProblemKind::EmptyTerm, tpath, "empty term"),
-                    term.span(),
-                );
+                self.report_term(&at, ProblemKind::EmptyTerm, "empty term".into());
                 continue;
             }
-            let expanded = match expand(raw) {
-                Ok(e) => e,
-                Err(msg) => {
-                    self.report(
-                        pack,
-                        Problem::new(ProblemKind::BadBraces, tpath, msg),
-                        term.span(),
-                    );
-                    continue;
-                }
-            };
-            for t in expanded {
-                // Evasion variants are for single words: a phrase of common words would
-                // multiply them, and a disguise hides in the one word that carries it.
-                let single_word = !t.trim().contains(char::is_whitespace);
-                let evasion = if with_variants && single_word {
-                    term_variants(&t, &self.opts, 0)
-                } else {
-                    vec![canonical(&t, &self.opts)]
-                };
-                let mut variants: Vec<String> = evasion
-                    .iter()
-                    .take(MAX_VARIANTS_PER_TERM)
-                    .cloned()
-                    .collect();
-                let words = t.split_whitespace().count();
-                if fuzzy > 0 && with_variants && words <= MAX_FUZZY_PHRASE_WORDS {
-                    // Typo variants (one letter missing, doubled or swapped) come on top
-                    // of the cap, for short phrases too: the lexicon asked for them.
-                    let plain: HashSet<String> = if single_word {
-                        evasion.into_iter().collect()
-                    } else {
-                        term_variants(&t, &self.opts, 0).into_iter().collect()
-                    };
-                    for v in typo_variants_of(&t, &self.opts, &self.typo_exclude) {
-                        if !plain.contains(&v) && !variants.contains(&v) {
-                            variants.push(v);
+            let max = self.limits.get_max_term_length();
+            if raw.len() > max.saturating_mul(RAW_TERM_FACTOR) {
+                let message = format!(
+                    "the term is {} bytes long, over {RAW_TERM_FACTOR} times the limit of {max} characters per term (`{}…`)",
+                    raw.len(),
+                    excerpt(raw)
+                );
+                self.report_term(&at, ProblemKind::LimitExceeded, message);
+                continue;
+            }
+            match expand(raw) {
+                Ok(expanded) => {
+                    for t in expanded {
+                        let chars = t.chars().count();
+                        if chars > max {
+                            let message = format!(
+                                "the term is {chars} characters long, over the limit of {max} (`{}…`)",
+                                excerpt(&t)
+                            );
+                            self.report_term(&at, ProblemKind::LimitExceeded, message);
+                            break;
                         }
+                        self.add_term(&at, lex, t, how, removed);
                     }
                 }
-                let Some(first) = variants.first() else {
-                    continue;
-                };
-                if let Some(r) = removed.iter_mut().find(|(f, _)| f == first) {
-                    r.1 = true;
-                    continue;
-                }
-                if first.trim().is_empty() {
-                    self.report(
-                        pack,
-                        Problem::new(
-                            ProblemKind::EmptyTerm,
-                            tpath.clone(),
-                            format!("`{t}` has no letters left once folded"),
-                        ),
-                        term.span(),
-                    );
-                    continue;
-                }
-                if joined {
-                    for j in joined_forms(&t) {
-                        self.patterns.add(j, lex, mode);
-                    }
-                }
-                for v in variants {
-                    self.patterns.add(v, lex, mode);
-                }
-                if let Some(l) = self.lexicons.get_mut(lex.index()) {
-                    l.terms.push(t);
+                Err(msg) => self.report_term(&at, ProblemKind::BadBraces, msg),
+            }
+        }
+    }
+
+    fn report_term(&mut self, at: &TermAt<'_>, kind: ProblemKind, message: String) {
+        self.report(
+            at.pack,
+            Problem::new(kind, at.path, message),
+            at.span.clone(),
+        );
+    }
+
+    /// Adds one expanded term `t` and its variants to lexicon `lex`.
+    fn add_term(
+        &mut self,
+        at: &TermAt<'_>,
+        lex: LexiconId,
+        t: String,
+        how: TermOptions,
+        removed: &mut [(String, bool)],
+    ) {
+        let variants = self.variants(&t, how);
+        let Some(first) = variants.first() else {
+            return;
+        };
+        if let Some(r) = removed.iter_mut().find(|(f, _)| f == first) {
+            r.1 = true;
+            return;
+        }
+        if first.trim().is_empty() {
+            let message = format!("`{t}` has no letters left once folded");
+            self.report_term(at, ProblemKind::EmptyTerm, message);
+            return;
+        }
+        self.sites.push(TermSite {
+            lex,
+            pack: at.pack,
+            path: at.path.to_string(),
+            span: at.span.clone(),
+            text: t.clone(),
+            folded: first.clone(),
+        });
+        if how.joined {
+            for j in joined_forms(&t) {
+                self.patterns.add(j, lex, how.mode);
+            }
+        }
+        for v in variants {
+            self.patterns.add(v, lex, how.mode);
+        }
+        if let Some(l) = self.lexicons.get_mut(lex.index()) {
+            l.terms.push(t);
+        }
+        self.check_budget(at);
+    }
+
+    /// The folded forms under which term `t` is compiled, the folded term first.
+    fn variants(&self, t: &str, how: TermOptions) -> Vec<String> {
+        // Evasion variants are for single words: a phrase of common words would
+        // multiply them, and a disguise hides in the one word that carries it.
+        let single_word = !t.trim().contains(char::is_whitespace);
+        let evasion = if how.variants && single_word {
+            term_variants_capped(t, &self.opts, 0, MAX_GENERATED_VARIANTS)
+        } else {
+            vec![canonical(t, &self.opts)]
+        };
+        let mut variants: Vec<String> = evasion
+            .iter()
+            .take(MAX_VARIANTS_PER_TERM)
+            .cloned()
+            .collect();
+        let words = t.split_whitespace().count();
+        if how.fuzzy > 0 && how.variants && words <= MAX_FUZZY_PHRASE_WORDS {
+            // Typo variants (one letter missing, doubled or swapped) come on top
+            // of the cap, for short phrases too: the lexicon asked for them.
+            let plain: HashSet<String> = if single_word {
+                evasion.into_iter().collect()
+            } else {
+                term_variants_capped(t, &self.opts, 0, MAX_GENERATED_VARIANTS)
+                    .into_iter()
+                    .collect()
+            };
+            for v in typo_variants_of(t, &self.opts, &self.typo_exclude) {
+                if !plain.contains(&v) && !variants.contains(&v) {
+                    variants.push(v);
                 }
             }
         }
+        variants
+    }
+
+    /// Reports, once, a policy whose patterns go over the limits (at the term that
+    /// crossed them); no more terms are compiled after that.
+    fn check_budget(&mut self, at: &TermAt<'_>) {
+        let (count, bytes) = (self.patterns.text.len(), self.patterns.bytes());
+        let (max_count, max_bytes) = (
+            self.limits.get_max_patterns(),
+            self.limits.get_max_pattern_bytes(),
+        );
+        if count <= max_count && bytes <= max_bytes {
+            return;
+        }
+        self.over_budget = true;
+        let message = format!(
+            "the terms compile to more than {max_count} automaton patterns or {max_bytes} bytes of them (the limits): split the policy, or raise the limits for it"
+        );
+        self.report_term(at, ProblemKind::LimitExceeded, message);
     }
 }
 

@@ -1,8 +1,22 @@
 //! The fingerprint of a compiled policy: a stable hash of everything that decides a
 //! verdict.
+//!
+//! Version 2 hashes, after a version tag: the policy id and version (a verdict carries
+//! them); every normalization option by name; the categories (id, severity, action,
+//! terms-of-service clause, DSA fields); every automaton pattern with the lexicons
+//! using it and their match modes; the contexts (cue lexicons, scope, window,
+//! position); and the rules in order (id, defining pack, category, severity, the
+//! condition as resolved, scope, `unless` and `requires`). Enums are hashed by the
+//! names the policy format uses, never by their Rust names. Titles, descriptions and
+//! examples do not decide verdicts and are left out, as are formatting, comments and
+//! the order of terms.
 
-use super::{Category, Compiled, ContextKind};
-use crate::spec::{CuePosition, MatchMode};
+use super::{Category, Compiled, ContextKind, Node};
+use crate::normalize::NormalizeOptions;
+
+/// The tag every version-2 fingerprint starts its hash with; a change to what is
+/// hashed gets a new tag.
+const VERSION_TAG: &str = "tosguard-fingerprint-v2";
 
 /// FNV-1a, 128 bits: small, stable across platforms and Rust versions.
 struct Fnv(u128);
@@ -22,54 +36,84 @@ impl Fnv {
         self.bytes(&(s.len() as u64).to_le_bytes());
         self.bytes(s.as_bytes());
     }
+
+    /// A named field.
+    fn field(&mut self, name: &str, value: &str) {
+        self.str(name);
+        self.str(value);
+    }
 }
 
-/// The fingerprint of a compiled policy: a hash of a canonical form of its
-/// categories, lexicons (folded patterns and how they match), contexts, rules and
-/// normalization options. Equal policies hash equal on every machine; any change to
-/// a rule, a term or a category changes it.
+/// The fingerprint of a compiled policy (see the module documentation).
 pub(crate) fn fingerprint(c: &Compiled) -> String {
     let mut h = Fnv(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
-    h.str("tosguard-fingerprint-v1");
-    h.str(&c.id);
-    h.str(&c.version);
-    let n = &c.normalize;
-    h.str(&format!(
-        "{}{}{}{}{}",
-        n.confusables, n.invisible, n.leetspeak, n.separated_letters, n.repeated_letters
-    ));
+    h.str(VERSION_TAG);
+    h.field("id", &c.id);
+    h.field("version", &c.version);
+    hash_normalize(&mut h, &c.normalize);
     hash_categories(&mut h, &c.categories);
     hash_patterns(&mut h, c);
     hash_contexts(&mut h, c);
     for r in &c.rules {
-        h.str(&r.id);
-        h.str(c.category(r.category).map(|c| c.id.as_str()).unwrap_or(""));
-        h.str(r.severity.as_str());
-        h.str(&r.when_src);
-        h.str(&format!("{:?}", r.scope));
+        h.field("rule", &r.id);
+        h.field("pack", &r.pack);
+        h.field(
+            "category",
+            c.category(r.category).map(|c| c.id.as_str()).unwrap_or(""),
+        );
+        h.field("severity", r.severity.as_str());
+        h.field("when", &condition_text(c, &r.when));
+        h.field("scope", r.scope.as_str());
         for &u in &r.unless {
-            h.str("unless");
-            h.str(c.context(u).map(|c| c.name.as_str()).unwrap_or(""));
+            h.field(
+                "unless",
+                c.context(u).map(|c| c.name.as_str()).unwrap_or(""),
+            );
         }
         for &u in &r.requires {
-            h.str("requires");
-            h.str(c.context(u).map(|c| c.name.as_str()).unwrap_or(""));
+            h.field(
+                "requires",
+                c.context(u).map(|c| c.name.as_str()).unwrap_or(""),
+            );
         }
     }
     format!("fnv1a128:{:032x}", h.0)
+}
+
+/// Every option by name. The destructuring has no `..`: a new option does not compile
+/// until it is hashed here.
+fn hash_normalize(h: &mut Fnv, n: &NormalizeOptions) {
+    let NormalizeOptions {
+        confusables,
+        invisible,
+        leetspeak,
+        separated_letters,
+        repeated_letters,
+        masked_letters,
+    } = n;
+    for (name, on) in [
+        ("confusables", confusables),
+        ("invisible", invisible),
+        ("leetspeak", leetspeak),
+        ("separated_letters", separated_letters),
+        ("repeated_letters", repeated_letters),
+        ("masked_letters", masked_letters),
+    ] {
+        h.field(name, if *on { "true" } else { "false" });
+    }
 }
 
 fn hash_categories(h: &mut Fnv, categories: &[Category]) {
     let mut cats: Vec<&Category> = categories.iter().collect();
     cats.sort_by(|a, b| a.id.cmp(&b.id));
     for cat in cats {
-        h.str(&cat.id);
-        h.str(cat.severity.as_str());
-        h.str(cat.action.as_str());
-        h.str(cat.tos_ref.as_deref().unwrap_or(""));
-        h.str(cat.dsa_category.as_deref().unwrap_or(""));
+        h.field("category", &cat.id);
+        h.field("severity", cat.severity.as_str());
+        h.field("action", cat.action.as_str());
+        h.field("tos_ref", cat.tos_ref.as_deref().unwrap_or(""));
+        h.field("dsa_category", cat.dsa_category.as_deref().unwrap_or(""));
         for k in &cat.dsa_keywords {
-            h.str(k);
+            h.field("dsa_keyword", k);
         }
     }
 }
@@ -83,32 +127,24 @@ fn hash_patterns(h: &mut Fnv, c: &Compiled) {
         .map(|(t, uses)| {
             let mut u: Vec<(&str, &str)> = uses
                 .iter()
-                .map(|u| {
-                    let mode = match u.mode {
-                        MatchMode::Word => "word",
-                        MatchMode::Prefix => "prefix",
-                        MatchMode::Infix => "infix",
-                    };
-                    (c.lexicon_name(u.lex), mode)
-                })
+                .map(|u| (c.lexicon_name(u.lex), u.mode.as_str()))
                 .collect();
-            u.sort();
+            u.sort_unstable();
             (t.as_str(), u)
         })
         .collect();
-    patterns.sort();
+    patterns.sort_unstable();
     for (t, uses) in patterns {
-        h.str(t);
+        h.field("pattern", t);
         for (l, m) in uses {
-            h.str(l);
-            h.str(m);
+            h.field(l, m);
         }
     }
 }
 
 fn hash_contexts(h: &mut Fnv, c: &Compiled) {
     for ctx in &c.contexts {
-        h.str(&ctx.name);
+        h.field("context", &ctx.name);
         match &ctx.kind {
             ContextKind::Quoted => h.str("quoted"),
             ContextKind::Question => h.str("question"),
@@ -119,21 +155,150 @@ fn hash_contexts(h: &mut Fnv, c: &Compiled) {
                 window,
                 position,
             } => {
-                h.str(c.lexicon_name(*lex));
-                h.str(c.lexicon_name(*except));
-                // The default position hashes as before it existed.
-                match position {
-                    CuePosition::Before => h.str(&format!("{scope:?}{window:?}")),
-                    _ => h.str(&format!("{scope:?}{window:?}{position:?}")),
-                }
+                h.field("cues", c.lexicon_name(*lex));
+                h.field("except", c.lexicon_name(*except));
+                h.field("scope", scope.as_str());
+                h.field("window", &window.map(|w| w.to_string()).unwrap_or_default());
+                h.field("position", position.as_str());
             }
         }
     }
 }
 
+/// A resolved condition in a canonical form: lexicon names, fully parenthesized.
+/// Conditions nest at most as deep as the compile limit allows.
+fn condition_text(c: &Compiled, node: &Node) -> String {
+    let t = |n: &Node| condition_text(c, n);
+    match node {
+        Node::Lex(id) => c.lexicon_name(*id).to_string(),
+        Node::Not(a) => format!("(not {})", t(a)),
+        Node::And(a, b) => format!("({} and {})", t(a), t(b)),
+        Node::Or(a, b) => format!("({} or {})", t(a), t(b)),
+        Node::Before(a, b, n) => format!("({} before({n}) {})", t(a), t(b)),
+        Node::Near(a, b, n) => format!("({} near({n}) {})", t(a), t(b)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Fnv;
+    use super::{Fnv, fingerprint};
+    use crate::compiled::{
+        Category, CategoryId, Compiled, Context, ContextId, ContextKind, LayerId, Lexicon,
+        LexiconId, Matcher, Node, PatternSet, Rule,
+    };
+    use crate::normalize::NormalizeOptions;
+    use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
+    use crate::verdict::{Action, Severity};
+
+    /// A small compiled policy built by hand, independent of the built-in packs.
+    fn fixed() -> Compiled {
+        let lexicon = |name: &str, terms: &[&str]| Lexicon {
+            name: name.into(),
+            mode: MatchMode::Word,
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+        };
+        let lexicons = vec![
+            lexicon("harm", &["kill", "tuer"]),
+            lexicon("you", &["you", "te"]),
+            lexicon("@negated", &["never", "jamais"]),
+            lexicon("@negated.except", &[]),
+        ];
+        let mut patterns = PatternSet::default();
+        for (i, l) in lexicons.iter().enumerate() {
+            for t in &l.terms {
+                patterns.add(t.clone(), LexiconId::new(i), l.mode);
+            }
+        }
+        let when = Node::Before(
+            Box::new(Node::Lex(LexiconId::new(0))),
+            Box::new(Node::Lex(LexiconId::new(1))),
+            2,
+        );
+        Compiled {
+            id: "pinned".into(),
+            version: "1".into(),
+            title: None,
+            description: None,
+            normalize: NormalizeOptions::default(),
+            categories: vec![Category {
+                id: "violence.threat".into(),
+                title: None,
+                description: None,
+                tos_ref: Some("ToS 1".into()),
+                severity: Severity::High,
+                action: Action::Remove,
+                dsa_category: None,
+                dsa_keywords: Vec::new(),
+            }],
+            contexts: vec![
+                Context {
+                    name: "quoted".into(),
+                    kind: ContextKind::Quoted,
+                },
+                Context {
+                    name: "negated".into(),
+                    kind: ContextKind::Cue {
+                        lex: LexiconId::new(2),
+                        except: LexiconId::new(3),
+                        scope: Scope::Clause,
+                        window: Some(3),
+                        position: CuePosition::Before,
+                    },
+                },
+            ],
+            rules: vec![Rule {
+                id: "r".into(),
+                pack: "pinned".into(),
+                category: CategoryId::new(0),
+                severity: Severity::High,
+                needs: when.needs(),
+                anchors: when.anchors(),
+                when,
+                when_src: "harm before(2) you".into(),
+                unless: vec![ContextId::new(1)],
+                requires: Vec::new(),
+                scope: Scope::Sentence,
+                description: None,
+                examples: ExamplesSpec::default(),
+                layer: LayerId::default(),
+            }],
+            lexicons,
+            matcher: Matcher::build(&patterns.text, &patterns.uses).unwrap(),
+            pattern_flags: patterns.flags(),
+            patterns: patterns.uses,
+            pattern_text: patterns.text,
+            fingerprint: String::new(),
+            layers: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn fingerprint_of_a_fixed_policy_is_pinned() {
+        // A deliberate change to what is hashed bumps the version tag and this
+        // literal; anything else that changes it is a bug (a renamed Rust type, a
+        // field hashed by accident, a platform difference).
+        assert_eq!(
+            fingerprint(&fixed()),
+            "fnv1a128:ef360cc8acd73773be0ca76a436edd5b"
+        );
+    }
+
+    #[test]
+    fn what_does_not_decide_a_verdict_is_left_out() {
+        let a = fingerprint(&fixed());
+        let mut c = fixed();
+        c.title = Some("title".into());
+        c.rules[0].when_src = "harm   before(2)   you".into();
+        c.lexicons[0].terms.reverse();
+        assert_eq!(fingerprint(&c), a);
+        let mut c = fixed();
+        c.normalize.masked_letters = false;
+        assert_ne!(fingerprint(&c), a);
+        let mut c = fixed();
+        c.rules[0].pack = "other".into();
+        assert_ne!(fingerprint(&c), a);
+    }
 
     #[test]
     fn fnv1a_128_reference_values() {

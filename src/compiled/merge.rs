@@ -2,6 +2,7 @@
 //! stack is classified with one normalization and one scan.
 
 use super::{Compiled, Context, ContextKind, LayerId, Matcher, PatternSet};
+use crate::error::{PolicyError, Problem, ProblemKind};
 
 /// The context `c` of a layer whose lexicons now start at `lex0`.
 fn shifted_context(c: &Context, lex0: usize) -> Context {
@@ -28,11 +29,14 @@ fn shifted_context(c: &Context, lex0: usize) -> Context {
 
 /// Merges compiled policies that share normalization options into one, with one
 /// automaton: a stack's layers are classified with one normalization and one scan.
-/// Returns `None` when the layers fold text differently.
-pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
-    let first = layers.first()?;
+/// Returns `None` when there are no layers or they fold text differently, an error
+/// when the merged automaton cannot be built.
+pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, PolicyError> {
+    let Some(first) = layers.first() else {
+        return Ok(None);
+    };
     if layers.iter().any(|l| l.normalize != first.normalize) {
-        return None;
+        return Ok(None);
     }
     let mut lexicons = Vec::new();
     let mut categories = Vec::new();
@@ -63,8 +67,14 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
         }
         metas.extend(layer.layers.first().cloned());
     }
-    let matcher = Matcher::build(&patterns.text, &patterns.uses).ok()?;
-    Some(Compiled {
+    let matcher = Matcher::build(&patterns.text, &patterns.uses).map_err(|e| PolicyError {
+        problems: vec![Problem::new(
+            ProblemKind::LimitExceeded,
+            "",
+            format!("the layers' terms do not fit in one automaton: {e}"),
+        )],
+    })?;
+    Ok(Some(Compiled {
         id: metas
             .iter()
             .map(|m| m.id.as_str())
@@ -88,5 +98,6 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Option<Compiled> {
             .collect::<Vec<_>>()
             .join("+"),
         layers: metas,
-    })
+        warnings: Vec::new(),
+    }))
 }

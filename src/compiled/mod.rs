@@ -8,6 +8,7 @@ mod fingerprint;
 mod merge;
 mod patterns;
 
+use crate::error::Problem;
 use crate::normalize::NormalizeOptions;
 use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
@@ -179,6 +180,8 @@ pub(crate) struct Compiled {
     pub(crate) fingerprint: String,
     /// The policies whose rules this holds: one, or the layers of a stack.
     pub(crate) layers: Vec<LayerMeta>,
+    /// What compiled but is probably a mistake.
+    pub(crate) warnings: Vec<Problem>,
 }
 
 impl Compiled {

@@ -40,6 +40,8 @@ pub(crate) fn pattern_flags(text: &str, uses: &[PatternUse]) -> u8 {
 #[derive(Default)]
 pub(crate) struct PatternSet {
     index: HashMap<String, usize, BuildWordHasher>,
+    /// The total length of the patterns.
+    bytes: usize,
     pub(crate) text: Vec<String>,
     pub(crate) uses: Vec<Vec<PatternUse>>,
 }
@@ -54,12 +56,18 @@ impl PatternSet {
             .collect()
     }
 
+    /// The total length of the patterns, in bytes.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
     /// Adds `folded` as a pattern of lexicon `lex`.
     pub(crate) fn add(&mut self, folded: String, lex: LexiconId, mode: MatchMode) {
         let i = match self.index.get(&folded) {
             Some(&i) => i,
             None => {
                 let i = self.text.len();
+                self.bytes += folded.len();
                 self.index.insert(folded.clone(), i);
                 self.text.push(folded);
                 self.uses.push(Vec::new());

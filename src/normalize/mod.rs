@@ -79,7 +79,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(test)]
 pub(crate) use variants::joined_variant;
-pub(crate) use variants::{joined_forms, term_variants, typo_variants_of};
+pub(crate) use variants::{joined_forms, term_variants, term_variants_capped, typo_variants_of};
 
 /// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
 ///
@@ -93,7 +93,11 @@ pub(crate) const WILDCARD: char = '\u{FDD0}';
 /// in its policy file under `[policy.normalize]`. The core folding (NFKC, case folding,
 /// diacritics removed, whitespace collapsed) is always applied.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(
+    default,
+    deny_unknown_fields,
+    expecting = "`[policy.normalize]`: a table of folding families, each `true` or `false`"
+)]
 pub struct NormalizeOptions {
     /// Fold letters of other scripts that look Latin inside Latin words (`kіll` with a
     /// Cyrillic `і`). Words written mostly in another script are left alone.

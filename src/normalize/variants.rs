@@ -51,10 +51,21 @@ const MIN_TYPO_VARIANT_LETTERS: usize = 3;
 /// `fuzzy > 0`); the other masked runs; two letter runs made three long. A word of
 /// `n` letters has about `n` variants up to the typos, about `n²` in all.
 pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> Vec<String> {
+    term_variants_capped(term, opts, fuzzy, usize::MAX)
+}
+
+/// The first `cap` of [`term_variants`], without computing the others: the work and
+/// memory are bounded by `cap` times the length of the term.
+pub(crate) fn term_variants_capped(
+    term: &str,
+    opts: &NormalizeOptions,
+    fuzzy: u8,
+    cap: usize,
+) -> Vec<String> {
     let mut n = Normalized::new();
     normalize_into(term.trim(), opts, &mut n);
     let base: Vec<char> = n.text().trim().chars().collect();
-    let mut v = Variants::default();
+    let mut v = Variants::new(cap);
     v.add(&base);
     if base.is_empty() {
         return v.list;
@@ -133,18 +144,34 @@ fn run_together(text: &str) -> Option<String> {
     (words >= 2 && letters >= 8).then(|| text.chars().filter(|c| !glue.contains(c)).collect())
 }
 
-/// A list of variants without repeats.
-#[derive(Default)]
+/// A list of variants without repeats, at most `cap` long.
 struct Variants {
     /// In order of first addition.
     list: Vec<String>,
     /// What `list` holds.
     seen: HashSet<String>,
+    cap: usize,
 }
 
 impl Variants {
-    /// Adds a variant unless it is already there.
+    fn new(cap: usize) -> Self {
+        Variants {
+            list: Vec::new(),
+            seen: HashSet::new(),
+            cap,
+        }
+    }
+
+    /// Whether the list holds `cap` variants: the generators stop.
+    fn full(&self) -> bool {
+        self.list.len() >= self.cap
+    }
+
+    /// Adds a variant unless it is already there or the list is full.
     fn add(&mut self, chars: &[char]) {
+        if self.full() {
+            return;
+        }
         let s: String = chars.iter().collect();
         if self.seen.insert(s.clone()) {
             self.list.push(s);
@@ -291,6 +318,9 @@ fn elongated_variants(base: &[char], v: &mut Variants, pairs: bool) {
     } else if words(base).len() == 1 {
         for (a, r1) in runs.iter().enumerate() {
             for r2 in runs.iter().skip(a + 1) {
+                if v.full() {
+                    return;
+                }
                 v.add(&with_runs_tripled(base, &[*r1, *r2]));
             }
         }
@@ -317,6 +347,9 @@ fn masked_variants(base: &[char], v: &mut Variants, which: Mask) {
         }
         for a in ws + 1..we - 1 {
             for b in a + 1..we {
+                if v.full() {
+                    return;
+                }
                 let kind = if b == a + 1 {
                     Mask::OneLetter
                 } else if a == ws + 1 && b == we - 1 {
@@ -383,7 +416,7 @@ pub(crate) fn typo_variants_of(
     let mut n = Normalized::new();
     normalize_into(term.trim(), opts, &mut n);
     let base: Vec<char> = n.text().trim().chars().collect();
-    let mut v = Variants::default();
+    let mut v = Variants::new(usize::MAX);
     typo_variants(&base, &mut v, exclude);
     v.list
 }

@@ -1,0 +1,86 @@
+//! `Policy::warnings`: what compiles but is probably a mistake, with its place.
+
+use tosguard::{Policy, ProblemKind};
+
+fn warnings(body: &str) -> Vec<(ProblemKind, String, String)> {
+    let src = format!("[policy]\nid = \"w\"\nextends = [\"taxonomy\"]\n{body}");
+    let p = Policy::from_toml_str(&src).unwrap();
+    p.warnings()
+        .iter()
+        .map(|w| {
+            let at = w.location().map(|l| l.to_string()).unwrap_or_default();
+            (w.kind(), w.path().to_string(), at)
+        })
+        .collect()
+}
+
+const RULE: &str =
+    "[[rules]]\nid = \"r\"\ncategory = \"violence.threat\"\nwhen = \"harm before(2) you\"\n";
+
+#[test]
+fn a_clean_policy_has_none() {
+    let w = warnings(&format!(
+        "[lexicons.harm]\nterms = [\"kill\", \"tuer\"]\n[lexicons.you]\nterms = [\"you\", \"te\"]\n{RULE}"
+    ));
+    assert_eq!(w, []);
+    // Built-in packs are not checked: extending them gives no warning.
+    let p = Policy::from_toml_str("[policy]\nid = \"x\"\nextends = [\"baseline\"]\n").unwrap();
+    assert_eq!(p.warnings(), []);
+}
+
+#[test]
+fn an_empty_lexicon_and_the_rule_that_needs_it() {
+    let w = warnings(&format!(
+        "[lexicons.harm]\nterms = []\n[lexicons.you]\nterms = [\"you\", \"vous\"]\n{RULE}"
+    ));
+    assert_eq!(
+        w,
+        [
+            (
+                ProblemKind::EmptyLexicon,
+                "lexicons.harm".into(),
+                "4:1".into()
+            ),
+            (
+                ProblemKind::NeverFires,
+                "rules[r].when".into(),
+                "11:8".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_rule_that_requires_what_excuses_it() {
+    let w = warnings(&format!(
+        "[lexicons.harm]\nterms = [\"kill\", \"tuer\"]\n[lexicons.you]\nterms = [\"you\", \"te\"]\n{RULE}unless = [\"negated\"]\nrequires = [\"negated\"]\n"
+    ));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, ProblemKind::NeverFires);
+}
+
+#[test]
+fn shadowed_terms_in_english_and_french() {
+    // The same once folded (case, accents), in any lexicon.
+    let w = warnings(&format!(
+        "[lexicons.harm]\nterms = [\"kill\", \"KILL\", \"tuer\", \"tüer\"]\n[lexicons.you]\nterms = [\"you\"]\n{RULE}"
+    ));
+    let paths: Vec<&str> = w.iter().map(|w| w.1.as_str()).collect();
+    assert_eq!(paths, ["lexicons.harm.terms[1]", "lexicons.harm.terms[3]"]);
+    assert!(w.iter().all(|w| w.0 == ProblemKind::ShadowedTerm));
+    // A prefix lexicon: a term that starts with another adds nothing.
+    let w = warnings(
+        "[lexicons.grp]\nmatch = \"prefix\"\nterms = [\"immigr\", \"immigrants\", \"étranger\", \"etrangers\"]\n",
+    );
+    let paths: Vec<&str> = w.iter().map(|w| w.1.as_str()).collect();
+    assert_eq!(paths, ["lexicons.grp.terms[1]", "lexicons.grp.terms[3]"]);
+    // An infix lexicon: a term that contains another.
+    let w = warnings(
+        "[lexicons.ins]\nmatch = \"infix\"\nterms = [\"fuck\", \"motherfucker\", \"putain\"]\n",
+    );
+    let paths: Vec<&str> = w.iter().map(|w| w.1.as_str()).collect();
+    assert_eq!(paths, ["lexicons.ins.terms[1]"]);
+    // A word lexicon: `kill` does not shadow `killer`.
+    let w = warnings("[lexicons.harm]\nterms = [\"kill\", \"killer\", \"tue\", \"tuer\"]\n");
+    assert_eq!(w, []);
+}
