@@ -138,8 +138,8 @@ fn a_policy_of_100_000_terms_stops_at_the_pattern_limit() {
 fn the_builtin_policies_sit_well_inside_the_default_limits() {
     let tight = Limits::default()
         .max_term_length(Limits::default().get_max_term_length() / 2)
-        .max_patterns(Limits::default().get_max_patterns() / 4)
-        .max_pattern_bytes(Limits::default().get_max_pattern_bytes() / 8)
+        .max_patterns(Limits::default().get_max_patterns() / 2)
+        .max_pattern_bytes(Limits::default().get_max_pattern_bytes() / 4)
         .nest_limit(Limits::default().get_nest_limit() / 8);
     for name in tosguard::builtin_names() {
         let r = Loader::new().limits(tight).load(name);
