@@ -4,7 +4,7 @@
 //! and the result must parse to exactly the same TOML values as the original, or the
 //! file is left alone. Comments and the order of everything are kept.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::output::{Exit, Out, error};
 
@@ -34,7 +34,7 @@ pub fn run(args: &Args) -> Result<(), Exit> {
     for p in &args.paths {
         crate::policies::check_input_path_or_dir(p)?;
         if p.is_dir() {
-            collect(p, &mut files).map_err(|e| {
+            crate::policies::toml_files(p, &|_| true, &mut files).map_err(|e| {
                 error(format!("cannot read the directory `{}`: {e}", p.display()));
                 Exit::Io
             })?;
@@ -76,28 +76,6 @@ pub fn run(args: &Args) -> Result<(), Exit> {
     }
     out.finish()?;
     worst.map_or(Ok(()), Err)
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if name.starts_with('.') || name == "target" {
-            continue;
-        }
-        if p.is_dir() {
-            collect(&p, out)?;
-        } else if name.ends_with(".toml") {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 /// Formats `src`, or says why it cannot: invalid TOML, or a result that would not mean

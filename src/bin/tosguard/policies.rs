@@ -198,3 +198,33 @@ impl Layers {
         }
     }
 }
+
+/// Every `*.toml` file under `dir` whose name `keep` accepts, sorted; hidden files and
+/// directories and `target` directories are skipped.
+pub fn toml_files(
+    dir: &Path,
+    keep: &dyn Fn(&str) -> bool,
+    out: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            if name != "target" {
+                toml_files(&p, keep, out)?;
+            }
+        } else if name.ends_with(".toml") && keep(&name) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}

@@ -181,10 +181,11 @@ fn resolve(target: &str) -> Result<Vec<Unit>, Exit> {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.is_dir() {
             let mut files = Vec::new();
-            collect_policies(path, &mut files).map_err(|e| {
-                error(format!("cannot read the directory `{target}`: {e}"));
-                Exit::Io
-            })?;
+            crate::policies::toml_files(path, &|name| !name.ends_with(".test.toml"), &mut files)
+                .map_err(|e| {
+                    error(format!("cannot read the directory `{target}`: {e}"));
+                    Exit::Io
+                })?;
             if files.is_empty() {
                 error(format!("no policy file (`*.toml`) under `{target}`"));
                 return Err(Exit::Io);
@@ -255,30 +256,6 @@ fn file_unit(path: PathBuf) -> Unit {
         },
         source: crate::policies::Source::File(path),
     }
-}
-
-/// Every `*.toml` that is not a `*.test.toml` under `dir`, sorted; hidden directories
-/// and `target` are skipped.
-fn collect_policies(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if p.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                collect_policies(&p, out)?;
-            }
-        } else if name.ends_with(".toml") && !name.ends_with(".test.toml") && !name.starts_with('.')
-        {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 fn test_unit(unit: &Unit, args: &Args) -> Outcome {
