@@ -114,13 +114,17 @@ pub(crate) fn compile(
     if !problems.is_empty() {
         return Err(PolicyError { problems });
     }
-    let matcher = Matcher::build(&b.patterns.text, &b.patterns.uses).map_err(|e| PolicyError {
-        problems: vec![Problem::new(
-            ProblemKind::LimitExceeded,
-            "lexicons",
-            format!("the terms do not fit in one automaton: {e}"),
-        )],
-    })?;
+    let exclude = std::mem::take(&mut b.typo_exclude);
+    let matcher =
+        Matcher::build(&b.patterns.text, &b.patterns.uses, &b.opts, exclude).map_err(|e| {
+            PolicyError {
+                problems: vec![Problem::new(
+                    ProblemKind::LimitExceeded,
+                    "lexicons",
+                    format!("the terms do not fit in one automaton: {e}"),
+                )],
+            }
+        })?;
     let meta = &root.file.policy;
     let mut c = Compiled {
         id: meta.id.get_ref().clone(),

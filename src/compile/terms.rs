@@ -5,11 +5,28 @@ use std::collections::HashSet;
 
 use super::Builder;
 use super::warnings::TermSite;
-use crate::compiled::LexiconId;
+use crate::compiled::{EVASION, LexiconId, TYPO, is_token};
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
 use crate::normalize::{NormalizeOptions, joined_forms, term_variants_capped, typo_variants_of};
 use crate::spec::{MatchMode, S};
+
+/// The folded forms of one term: its variants listed as patterns, or one token whose
+/// variants the matcher finds at scan time.
+enum Forms {
+    Listed(Vec<String>),
+    Tolerant(String, u8),
+}
+
+impl Forms {
+    /// The term folded exactly as text is folded.
+    fn first(&self) -> Option<&String> {
+        match self {
+            Forms::Listed(l) => l.first(),
+            Forms::Tolerant(base, _) => Some(base),
+        }
+    }
+}
 
 /// How a lexicon's terms match.
 #[derive(Clone, Copy, Debug)]
@@ -161,7 +178,8 @@ impl Builder<'_> {
         let Some(first) = variants.first() else {
             return;
         };
-        if let Some(r) = removed.iter_mut().find(|(f, _)| f == first) {
+        let first = first.clone();
+        if let Some(r) = removed.iter_mut().find(|(f, _)| *f == first) {
             r.1 = true;
             return;
         }
@@ -176,15 +194,20 @@ impl Builder<'_> {
             path: at.path.to_string(),
             span: at.span.clone(),
             text: t.clone(),
-            folded: first.clone(),
+            folded: first,
         });
         if how.joined {
             for j in joined_forms(&t) {
-                self.patterns.add(j, lex, how.mode);
+                self.patterns.add(j, lex, how.mode, 0);
             }
         }
-        for v in variants {
-            self.patterns.add(v, lex, how.mode);
+        match variants {
+            Forms::Tolerant(base, tolerance) => self.patterns.add(base, lex, how.mode, tolerance),
+            Forms::Listed(list) => {
+                for v in list {
+                    self.patterns.add(v, lex, how.mode, 0);
+                }
+            }
         }
         if let Some(l) = self.lexicons.get_mut(lex.index()) {
             l.terms.push(t);
@@ -193,10 +216,19 @@ impl Builder<'_> {
     }
 
     /// The folded forms under which term `t` is compiled, the folded term first.
-    fn variants(&self, t: &str, how: TermOptions) -> Vec<String> {
+    fn variants(&self, t: &str, how: TermOptions) -> Forms {
         // Evasion variants are for single words: a phrase of common words would
         // multiply them, and a disguise hides in the one word that carries it.
         let single_word = !t.trim().contains(char::is_whitespace);
+        if how.variants && single_word && how.mode == MatchMode::Word {
+            // One token matched as a whole word: its variants are found at scan time
+            // (the matcher's variant tables), not compiled as patterns.
+            let base = canonical(t, &self.opts);
+            if is_token(&base) {
+                let typo = if how.fuzzy > 0 { TYPO } else { 0 };
+                return Forms::Tolerant(base, EVASION | typo);
+            }
+        }
         let evasion = if how.variants && single_word {
             term_variants_capped(t, &self.opts, 0, MAX_GENERATED_VARIANTS)
         } else {
@@ -224,7 +256,7 @@ impl Builder<'_> {
                 }
             }
         }
-        variants
+        Forms::Listed(variants)
     }
 
     /// Reports, once, a policy whose patterns go over the limits (at the term that

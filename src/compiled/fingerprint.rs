@@ -1,22 +1,25 @@
 //! The fingerprint of a compiled policy: a stable hash of everything that decides a
 //! verdict.
 //!
-//! Version 2 hashes, after a version tag: the policy id and version (a verdict carries
+//! Version 3 hashes, after a version tag: the policy id and version (a verdict carries
 //! them); every normalization option by name; the categories (id, severity, action,
-//! terms-of-service clause, DSA fields); every automaton pattern with the lexicons
-//! using it and their match modes; the contexts (cue lexicons, scope, window,
+//! terms-of-service clause, DSA fields); every pattern (a folded term; the evasion
+//! and typo variants of one-token terms are not patterns, they follow from the term,
+//! the options and the tolerance) with the lexicons using it, their match modes and
+//! which variants match; the words never read as typos; the contexts (cue lexicons, scope, window,
 //! position); and the rules in order (id, defining pack, category, severity, the
 //! condition as resolved, scope, `unless` and `requires`). Enums are hashed by the
 //! names the policy format uses, never by their Rust names. Titles, descriptions and
 //! examples do not decide verdicts and are left out, as are formatting, comments and
 //! the order of terms.
 
-use super::{Category, Compiled, ContextKind, Node};
+use super::{Category, Compiled, ContextKind, EVASION, Node, TYPO};
 use crate::normalize::NormalizeOptions;
 
-/// The tag every version-2 fingerprint starts its hash with; a change to what is
-/// hashed gets a new tag.
-const VERSION_TAG: &str = "tosguard-fingerprint-v2";
+/// The tag every version-3 fingerprint starts its hash with; a change to what is
+/// hashed gets a new tag (version 3: variants of one-token terms are found at scan
+/// time, so the tolerance of each use and the typo exclusions are hashed instead).
+const VERSION_TAG: &str = "tosguard-fingerprint-v3";
 
 /// FNV-1a, 128 bits: small, stable across platforms and Rust versions.
 struct Fnv(u128);
@@ -118,16 +121,30 @@ fn hash_categories(h: &mut Fnv, categories: &[Category]) {
     }
 }
 
-/// Patterns in a canonical order, each with the (lexicon name, mode) pairs using it.
+/// Patterns in a canonical order, each with the (lexicon name, mode, tolerance)
+/// triples using it; then the typo exclusions, sorted.
 fn hash_patterns(h: &mut Fnv, c: &Compiled) {
-    let mut patterns: Vec<(&str, Vec<(&str, &str)>)> = c
+    type Use<'a> = (&'a str, &'a str, &'static str);
+    let tolerance = |t: u8| match (t & EVASION != 0, t & TYPO != 0) {
+        (false, false) => "exact",
+        (true, false) => "evasion",
+        (false, true) => "typo",
+        (true, true) => "evasion+typo",
+    };
+    let mut patterns: Vec<(&str, Vec<Use<'_>>)> = c
         .pattern_text
         .iter()
         .zip(&c.patterns)
         .map(|(t, uses)| {
-            let mut u: Vec<(&str, &str)> = uses
+            let mut u: Vec<Use<'_>> = uses
                 .iter()
-                .map(|u| (c.lexicon_name(u.lex), u.mode.as_str()))
+                .map(|u| {
+                    (
+                        c.lexicon_name(u.lex),
+                        u.mode.as_str(),
+                        tolerance(u.tolerance),
+                    )
+                })
                 .collect();
             u.sort_unstable();
             (t.as_str(), u)
@@ -136,9 +153,13 @@ fn hash_patterns(h: &mut Fnv, c: &Compiled) {
     patterns.sort_unstable();
     for (t, uses) in patterns {
         h.field("pattern", t);
-        for (l, m) in uses {
+        for (l, m, t) in uses {
             h.field(l, m);
+            h.str(t);
         }
+    }
+    for w in c.matcher.typo_exclusions() {
+        h.field("not_a_typo", w);
     }
 }
 
@@ -206,7 +227,7 @@ mod tests {
         let mut patterns = PatternSet::default();
         for (i, l) in lexicons.iter().enumerate() {
             for t in &l.terms {
-                patterns.add(t.clone(), LexiconId::new(i), l.mode);
+                patterns.add(t.clone(), LexiconId::new(i), l.mode, 0);
             }
         }
         let when = Node::Before(
@@ -263,7 +284,13 @@ mod tests {
                 layer: LayerId::default(),
             }],
             lexicons,
-            matcher: Matcher::build(&patterns.text, &patterns.uses).unwrap(),
+            matcher: Matcher::build(
+                &patterns.text,
+                &patterns.uses,
+                &NormalizeOptions::default(),
+                Default::default(),
+            )
+            .unwrap(),
             pattern_flags: patterns.flags(),
             patterns: patterns.uses,
             pattern_text: patterns.text,

@@ -44,14 +44,17 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
     let mut rules = Vec::new();
     let mut patterns = PatternSet::default();
     let mut metas = Vec::new();
+    // A word that any layer knows as a real word is never read as a typo.
+    let mut exclude = std::collections::HashSet::new();
     for (li, layer) in layers.iter().enumerate() {
+        exclude.extend(layer.matcher.exclude().iter().cloned());
         let (lex0, cat0, ctx0) = (lexicons.len(), categories.len(), contexts.len());
         lexicons.extend(layer.lexicons.iter().cloned());
         categories.extend(layer.categories.iter().cloned());
         contexts.extend(layer.contexts.iter().map(|c| shifted_context(c, lex0)));
         for (text, uses) in layer.pattern_text.iter().zip(&layer.patterns) {
             for u in uses {
-                patterns.add(text.clone(), u.lex.shifted(lex0), u.mode);
+                patterns.add(text.clone(), u.lex.shifted(lex0), u.mode, u.tolerance);
             }
         }
         for r in &layer.rules {
@@ -67,13 +70,14 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         }
         metas.extend(layer.layers.first().cloned());
     }
-    let matcher = Matcher::build(&patterns.text, &patterns.uses).map_err(|e| PolicyError {
-        problems: vec![Problem::new(
-            ProblemKind::LimitExceeded,
-            "",
-            format!("the layers' terms do not fit in one automaton: {e}"),
-        )],
-    })?;
+    let matcher = Matcher::build(&patterns.text, &patterns.uses, &first.normalize, exclude)
+        .map_err(|e| PolicyError {
+            problems: vec![Problem::new(
+                ProblemKind::LimitExceeded,
+                "",
+                format!("the layers' terms do not fit in one automaton: {e}"),
+            )],
+        })?;
     Ok(Some(Compiled {
         id: metas
             .iter()

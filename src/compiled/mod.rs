@@ -17,7 +17,7 @@ pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
     FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet,
-    build_automaton,
+    VariantScratch, build_automaton, is_token,
 };
 
 /// Declares a typed index into one of the vectors of [`Compiled`].
@@ -150,12 +150,23 @@ pub(crate) struct Rule {
     pub(crate) anchors: Vec<LexiconId>,
 }
 
-/// Which lexicon an automaton pattern belongs to, and how it must sit in a word.
+/// Which lexicon a pattern belongs to, how it must sit in a word, and which of its
+/// variants match too.
 #[derive(Clone, Debug)]
 pub(crate) struct PatternUse {
     pub(crate) lex: LexiconId,
     pub(crate) mode: MatchMode,
+    /// [`EVASION`] and [`TYPO`]: variants of a one-token term found at scan time
+    /// instead of compiled as patterns of their own.
+    pub(crate) tolerance: u8,
 }
+
+/// [`PatternUse::tolerance`]: the term's evasion variants (masked letters, `l` read as
+/// `i`, edge leetspeak, letter runs made three long) match too.
+pub(crate) const EVASION: u8 = 1;
+/// [`PatternUse::tolerance`]: the term's typo variants (a letter missing, doubled, or
+/// two neighbours swapped) match too, unless the typo is a real word.
+pub(crate) const TYPO: u8 = 2;
 
 /// Everything `classify` needs, immutable and shared.
 #[derive(Debug)]

@@ -1,11 +1,14 @@
 //! The one automaton of a policy and the patterns it is built from.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::{LexiconId, PatternUse};
-use crate::normalize::is_word_char;
+use super::{EVASION, LexiconId, PatternUse, TYPO};
+use crate::normalize::{
+    NormalizeOptions, WILDCARD, is_evasion_variant, is_typo_variant, is_word_char, masked_shape,
+    typo_keys, variant_key,
+};
 use crate::spec::MatchMode;
 
 /// Pattern flags, computed once per automaton pattern.
@@ -61,8 +64,9 @@ impl PatternSet {
         self.bytes
     }
 
-    /// Adds `folded` as a pattern of lexicon `lex`.
-    pub(crate) fn add(&mut self, folded: String, lex: LexiconId, mode: MatchMode) {
+    /// Adds `folded` as a pattern of lexicon `lex`, its variants matching as
+    /// `tolerance` says ([`EVASION`], [`TYPO`]).
+    pub(crate) fn add(&mut self, folded: String, lex: LexiconId, mode: MatchMode, tolerance: u8) {
         let i = match self.index.get(&folded) {
             Some(&i) => i,
             None => {
@@ -75,8 +79,13 @@ impl PatternSet {
             }
         };
         if let Some(u) = self.uses.get_mut(i) {
-            if !u.iter().any(|x| x.lex == lex && x.mode == mode) {
-                u.push(PatternUse { lex, mode });
+            match u.iter_mut().find(|x| x.lex == lex && x.mode == mode) {
+                Some(x) => x.tolerance |= tolerance,
+                None => u.push(PatternUse {
+                    lex,
+                    mode,
+                    tolerance,
+                }),
             }
         }
     }
@@ -122,6 +131,89 @@ pub(crate) struct Matcher {
     /// Open-addressing table of whole-word pattern ids ([`EMPTY`] = free slot); its
     /// length is a power of two at least twice the number of ids.
     words: Vec<u32>,
+    /// One-token patterns with evasion variants, by [`variant_key`].
+    evasion: MultiTable,
+    /// One-token patterns with masked variants, by length, first and last character.
+    masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
+    /// One-token patterns with typo variants, by each form one letter shorter or with
+    /// two neighbours swapped ([`typo_keys`]).
+    typos: MultiTable,
+    /// One-token patterns with evasion or typo variants, by their own text (some of
+    /// them are automaton patterns, used as a prefix by another lexicon).
+    tolerant: MultiTable,
+    /// Real words never read as typos.
+    exclude: HashSet<String>,
+    /// How text is folded: which evasion variants exist.
+    opts: NormalizeOptions,
+}
+
+/// An open-addressing table from 64-bit hashes to pattern ids, several ids per hash.
+#[derive(Clone, Debug, Default)]
+struct MultiTable {
+    /// `(hash, id)`, id [`EMPTY`] for a free slot; the length is a power of two at
+    /// least twice the number of entries (or zero).
+    slots: Vec<(u64, u32)>,
+}
+
+impl MultiTable {
+    fn build(mut entries: Vec<(u64, u32)>) -> MultiTable {
+        if entries.is_empty() {
+            return MultiTable::default();
+        }
+        entries.sort_unstable();
+        entries.dedup();
+        let cap = (entries.len() * 2).next_power_of_two();
+        let mask = cap - 1;
+        let mut slots = vec![(0, EMPTY); cap];
+        for (h, id) in entries {
+            let mut slot = h as usize & mask;
+            while slots.get(slot).is_some_and(|s| s.1 != EMPTY) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(s) = slots.get_mut(slot) {
+                *s = (h, id);
+            }
+        }
+        MultiTable { slots }
+    }
+
+    /// Calls `f` with every id stored under hash `h`.
+    #[inline]
+    fn each(&self, h: u64, mut f: impl FnMut(u32)) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut slot = h as usize & mask;
+        while let Some(&(sh, id)) = self.slots.get(slot) {
+            if id == EMPTY {
+                return;
+            }
+            if sh == h {
+                f(id);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    fn memory_usage(&self) -> usize {
+        self.slots.len() * std::mem::size_of::<(u64, u32)>()
+    }
+}
+
+/// Buffers for [`Matcher::variants`], kept between tokens.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct VariantScratch {
+    key: String,
+    tok: Vec<char>,
+    base: Vec<char>,
+    shorter: String,
+}
+
+/// Whether `text` is one token: word characters only.
+pub(crate) fn is_token(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(is_word_char)
 }
 
 /// If `text` is a token pattern, its number of words: words of word characters joined
@@ -202,15 +294,20 @@ fn hash_word(s: &str) -> u64 {
 }
 
 impl Matcher {
-    /// Splits `text` (with `uses`) into whole-word patterns and automaton patterns.
+    /// Splits `text` (with `uses`) into whole-word patterns and automaton patterns, and
+    /// indexes the one-token patterns whose variants match too (folded with `opts`;
+    /// the words of `exclude` are never typos).
     pub(crate) fn build(
         text: &[String],
         uses: &[Vec<PatternUse>],
+        opts: &NormalizeOptions,
+        exclude: HashSet<String>,
     ) -> Result<Matcher, aho_corasick::BuildError> {
         let mut auto_text: Vec<&str> = Vec::new();
         let mut automaton_ids = Vec::new();
         let mut word_ids: Vec<u32> = Vec::new();
         let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
+        let tolerant = index_variants(text, uses, opts);
         for (i, (t, u)) in text.iter().zip(uses).enumerate() {
             if let Some(n) = token_words(t, u) {
                 if n > 1 {
@@ -245,7 +342,96 @@ impl Matcher {
             automaton_ids,
             starts,
             words,
+            evasion: MultiTable::build(tolerant.evasion),
+            masked: tolerant.masked,
+            typos: MultiTable::build(tolerant.typos),
+            tolerant: MultiTable::build(tolerant.bases),
+            exclude,
+            opts: opts.clone(),
         })
+    }
+
+    /// Calls `found(pattern, tolerance)` for every one-token pattern that `token` is a
+    /// variant of ([`EVASION`] or [`TYPO`]; the token itself is looked up by
+    /// [`Matcher::word`]). A pattern may be reported more than once.
+    pub(crate) fn variants(
+        &self,
+        text: &[String],
+        uses: &[Vec<PatternUse>],
+        token: &str,
+        buf: &mut VariantScratch,
+        mut found: impl FnMut(usize, u8),
+    ) {
+        let has_masked = !self.masked.is_empty() && token.contains(WILDCARD);
+        if self.evasion.is_empty() && self.typos.is_empty() && !has_masked {
+            return;
+        }
+        buf.tok.clear();
+        buf.tok.extend(token.chars());
+        let VariantScratch {
+            key,
+            tok,
+            base,
+            shorter,
+        } = buf;
+        let mut check = |id: u32, tolerance: u8, base: &mut Vec<char>| {
+            let Some(b) = text.get(id as usize) else {
+                return;
+            };
+            // Evasion variants are never shorter than the term; typos may be.
+            if b == token || (tolerance == EVASION && b.len() > token.len()) {
+                return;
+            }
+            base.clear();
+            base.extend(b.chars());
+            let ok = if tolerance == EVASION {
+                is_evasion_variant(base, tok, &self.opts)
+            } else {
+                is_typo_variant(base, tok, &self.exclude)
+            };
+            if ok {
+                found(id as usize, tolerance);
+            }
+        };
+        if !self.evasion.is_empty() {
+            variant_key(token, key);
+            self.evasion
+                .each(hash_word(key), |id| check(id, EVASION, base));
+        }
+        if has_masked {
+            if let (Some(&first), Some(&last)) = (tok.first(), tok.last()) {
+                for &id in self
+                    .masked
+                    .get(&(tok.len(), first, last))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
+                    check(id, EVASION, base);
+                }
+            }
+        }
+        if self.typos.is_empty() {
+            return;
+        }
+        // A letter missing or two swapped: the token is one of the keys.
+        self.typos
+            .each(hash_word(token), |id| check(id, TYPO, base));
+        // A letter doubled: the term is the token without one of its doubled letters.
+        for j in 1..tok.len() {
+            if tok.get(j) != tok.get(j - 1) {
+                continue;
+            }
+            shorter.clear();
+            shorter.extend(
+                tok.iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k != j)
+                    .map(|(_, c)| c),
+            );
+            if let Some(id) = self.tolerant_pattern(text, uses, shorter, TYPO) {
+                check(id as u32, TYPO, base);
+            }
+        }
     }
 
     /// The whole-word pattern equal to `token`, if any (`text` is the policy's pattern
@@ -276,10 +462,128 @@ impl Matcher {
         self.starts.get(first).copied().unwrap_or(0)
     }
 
-    /// Heap bytes held by the automaton and the word table.
+    /// The one-token pattern that `symbol` (`$` or `@`) followed by `token` is the
+    /// edge-leetspeak variant of (`$alope` for `salope`, `@ss` for `ass`): those
+    /// symbols are not word characters, so the token is what follows them.
+    pub(crate) fn symbol_variant(
+        &self,
+        text: &[String],
+        uses: &[Vec<PatternUse>],
+        symbol: u8,
+        token: &str,
+        buf: &mut VariantScratch,
+    ) -> Option<usize> {
+        let letter = match symbol {
+            b'$' => 's',
+            b'@' => 'a',
+            _ => return None,
+        };
+        if !self.opts.leetspeak || self.evasion.is_empty() {
+            return None;
+        }
+        // The symbol stands for the first letter of a word of two letters at least.
+        if !token.chars().next().is_some_and(char::is_alphabetic) {
+            return None;
+        }
+        buf.shorter.clear();
+        buf.shorter.push(letter);
+        buf.shorter.push_str(token);
+        self.tolerant_pattern(text, uses, &buf.shorter, EVASION)
+    }
+
+    /// The one-token pattern equal to `form` whose variants of kind `tolerance`
+    /// match, if any.
+    fn tolerant_pattern(
+        &self,
+        text: &[String],
+        uses: &[Vec<PatternUse>],
+        form: &str,
+        tolerance: u8,
+    ) -> Option<usize> {
+        let mut found = None;
+        self.tolerant.each(hash_word(form), |id| {
+            let id = id as usize;
+            let tolerant = uses
+                .get(id)
+                .is_some_and(|u| u.iter().any(|u| u.tolerance & tolerance != 0));
+            if tolerant && text.get(id).is_some_and(|t| t == form) {
+                found = Some(id);
+            }
+        });
+        found
+    }
+
+    /// Heap bytes held by the automaton and the tables.
     pub(crate) fn memory_usage(&self) -> usize {
         self.automaton.memory_usage()
             + (self.automaton_ids.len() + self.words.len()) * 4
             + self.starts.keys().map(|k| k.len() + 32).sum::<usize>()
+            + self.evasion.memory_usage()
+            + self.tolerant.memory_usage()
+            + self.typos.memory_usage()
+            + self
+                .masked
+                .values()
+                .map(|v| v.len() * 4 + 48)
+                .sum::<usize>()
+            + self.exclude.iter().map(|w| w.len() + 32).sum::<usize>()
     }
+
+    /// The words never read as typos, sorted (for the fingerprint).
+    pub(crate) fn typo_exclusions(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.exclude.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The words never read as typos.
+    pub(crate) fn exclude(&self) -> &HashSet<String> {
+        &self.exclude
+    }
+}
+
+/// The variant indices of [`Matcher`], before they are tables.
+struct Tolerant {
+    bases: Vec<(u64, u32)>,
+    evasion: Vec<(u64, u32)>,
+    masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
+    typos: Vec<(u64, u32)>,
+}
+
+/// Indexes the one-token patterns whose variants match too.
+fn index_variants(text: &[String], uses: &[Vec<PatternUse>], opts: &NormalizeOptions) -> Tolerant {
+    let mut out = Tolerant {
+        bases: Vec::new(),
+        evasion: Vec::new(),
+        masked: HashMap::default(),
+        typos: Vec::new(),
+    };
+    let mut key = String::new();
+    let mut chars: Vec<char> = Vec::new();
+    let mut form = String::new();
+    for (i, (t, u)) in text.iter().zip(uses).enumerate() {
+        let tolerance = u.iter().fold(0, |acc, u| acc | u.tolerance);
+        if tolerance == 0 || !is_token(t) {
+            continue;
+        }
+        let id = i as u32;
+        out.bases.push((hash_word(t), id));
+        chars.clear();
+        chars.extend(t.chars());
+        if tolerance & EVASION != 0 {
+            variant_key(t, &mut key);
+            out.evasion.push((hash_word(&key), id));
+            if let Some(shape) = masked_shape(&chars, opts) {
+                out.masked.entry(shape).or_default().push(id);
+            }
+        }
+        if tolerance & TYPO != 0 {
+            typo_keys(&chars, |k| {
+                form.clear();
+                form.extend(k);
+                out.typos.push((hash_word(&form), id));
+            });
+        }
+    }
+    out
 }

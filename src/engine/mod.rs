@@ -10,7 +10,7 @@ mod segment;
 
 use std::cell::RefCell;
 
-use crate::compiled::{Compiled, LexiconId};
+use crate::compiled::{Compiled, LexiconId, VariantScratch};
 use crate::normalize::{Normalized, normalize_into};
 use crate::spec::Scope;
 use crate::verdict::{Evidence, Finding, Verdict};
@@ -75,6 +75,8 @@ pub(crate) struct Scratch {
     pub(crate) judged: Vec<u32>,
     /// Whether the quoted regions leave words outside them.
     pub(crate) quotes_embedded: bool,
+    /// Buffers of the variant lookups.
+    pub(crate) variants: VariantScratch,
 }
 
 thread_local! {

@@ -4,7 +4,7 @@
 
 use super::{Hit, Scratch, Token};
 use crate::compiled::{
-    Compiled, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
+    Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
 };
 use crate::normalize::is_word_char;
 use crate::spec::MatchMode;
@@ -59,41 +59,140 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.present.clear();
     s.present.resize(c.lexicons.len(), false);
     // Token patterns: one lookup per token, and one per run of tokens that starts a
-    // phrase.
-    for (ti, tok) in s.tokens.iter().enumerate() {
+    // phrase; then the one-token patterns the token is a variant of.
+    let mut vbuf = std::mem::take(&mut s.variants);
+    let tokens = std::mem::take(&mut s.tokens);
+    for (ti, tok) in tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
             continue;
         };
+        let first_hit = s.hits.len();
         let words = c.matcher.phrase_words(word).max(1) as usize;
-        for (k, last) in s.tokens.iter().skip(ti).take(words).enumerate() {
+        for (k, last) in tokens.iter().skip(ti).take(words).enumerate() {
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
             let Some(p) = c.matcher.word(&c.pattern_text, run) else {
                 continue;
             };
-            for u in c.patterns.get(p).map(Vec::as_slice).unwrap_or_default() {
-                s.hits.push(Hit {
-                    lex: u.lex,
-                    start: tok.start,
-                    end: last.end,
-                    ts: ti as u32,
-                    te: (ti + k) as u32,
-                    sentence: tok.sentence,
-                    clause: tok.clause,
-                });
-                if let Some(p) = s.present.get_mut(u.lex.index()) {
-                    *p = true;
-                }
+            let at = Span {
+                start: tok.start,
+                end: last.end,
+                ts: ti as u32,
+                te: (ti + k) as u32,
+            };
+            push_uses(c, s, p, 0, at, tok);
+        }
+        let at = Span {
+            start: tok.start,
+            end: tok.end,
+            ts: ti as u32,
+            te: ti as u32,
+        };
+        c.matcher.variants(
+            &c.pattern_text,
+            &c.patterns,
+            word,
+            &mut vbuf,
+            |p, tolerance| {
+                push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
+            },
+        );
+        let symbol = (tok.start as usize)
+            .checked_sub(1)
+            .and_then(|i| text.as_bytes().get(i));
+        if let Some(&sym) = symbol.filter(|b| matches!(b, b'$' | b'@')) {
+            if let Some(p) =
+                c.matcher
+                    .symbol_variant(&c.pattern_text, &c.patterns, sym, word, &mut vbuf)
+            {
+                let at = Span {
+                    start: tok.start - 1,
+                    ..at
+                };
+                push_variant_uses(c, s, s.hits.len(), p, EVASION, at, tok);
             }
         }
     }
+    s.variants = vbuf;
+    s.tokens = tokens;
     for m in c.matcher.automaton.find_overlapping_iter(text) {
         if let Some(&p) = c.matcher.automaton_ids.get(m.pattern().as_usize()) {
             automaton_hit(c, text, s, p as usize, m.start(), m.end());
         }
     }
     s.hits.sort_unstable_by_key(|h| (h.start, h.end, h.lex));
+}
+
+/// Where a token pattern was found: folded bytes and tokens.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+    ts: u32,
+    te: u32,
+}
+
+/// Records a hit at `at` for every use of pattern `p` whose tolerance includes
+/// `tolerance` (every use when it is 0: the pattern itself was found).
+fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, tok: &Token) {
+    for u in c.patterns.get(p).map(Vec::as_slice).unwrap_or_default() {
+        if tolerance != 0 && u.tolerance & tolerance == 0 {
+            continue;
+        }
+        s.hits.push(Hit {
+            lex: u.lex,
+            start: at.start,
+            end: at.end,
+            ts: at.ts,
+            te: at.te,
+            sentence: tok.sentence,
+            clause: tok.clause,
+        });
+        if let Some(p) = s.present.get_mut(u.lex.index()) {
+            *p = true;
+        }
+    }
+}
+
+/// [`push_uses`] for a variant of pattern `p`, leaving out the lexicons already hit at
+/// the same place since hit `first_hit` (a token can be a variant of several terms of
+/// one lexicon, or the term itself too).
+fn push_variant_uses(
+    c: &Compiled,
+    s: &mut Scratch,
+    first_hit: usize,
+    p: usize,
+    tolerance: u8,
+    at: Span,
+    tok: &Token,
+) {
+    for u in c.patterns.get(p).map(Vec::as_slice).unwrap_or_default() {
+        if u.tolerance & tolerance == 0 {
+            continue;
+        }
+        let seen = s
+            .hits
+            .get(first_hit..)
+            .unwrap_or_default()
+            .iter()
+            .any(|h| h.lex == u.lex && h.start == at.start && h.end == at.end);
+        if seen {
+            continue;
+        }
+        s.hits.push(Hit {
+            lex: u.lex,
+            start: at.start,
+            end: at.end,
+            ts: at.ts,
+            te: at.te,
+            sentence: tok.sentence,
+            clause: tok.clause,
+        });
+        if let Some(p) = s.present.get_mut(u.lex.index()) {
+            *p = true;
+        }
+    }
 }
 
 /// Records the hits of an automaton match of pattern `p` at `start..end` that sit
@@ -181,55 +280,125 @@ pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compiled::build_automaton;
-    use crate::normalize::normalize_into;
+    use crate::compiled::{TYPO, build_automaton};
+    use crate::normalize::{normalize_into, term_variants, typo_variants_of};
 
-    /// The hits of `text` as one overlapping automaton scan over every pattern finds
-    /// them (how the policy matched before token lookups): the reference.
-    fn reference_hits(c: &Compiled, all: &aho_corasick::AhoCorasick, text: &str) -> Vec<Hit> {
+    /// Every pattern as the compiler listed them before variants were found at scan
+    /// time: each pattern, and each generated evasion and typo variant of a one-token
+    /// term (as whole-word patterns of the lexicons that tolerate them).
+    struct Reference {
+        text: Vec<String>,
+        /// Per pattern: the policy pattern it is (`Ok`), or the lexicons a variant
+        /// stands for (`Err`).
+        of: Vec<Result<usize, Vec<LexiconId>>>,
+        automaton: aho_corasick::AhoCorasick,
+    }
+
+    fn reference(c: &Compiled) -> Reference {
+        let mut text = c.pattern_text.clone();
+        let mut of: Vec<Result<usize, Vec<LexiconId>>> = (0..text.len()).map(Ok).collect();
+        for (t, uses) in c.pattern_text.iter().zip(&c.patterns) {
+            for (kind, forms) in [
+                (EVASION, term_variants(t, &c.normalize, 0)),
+                (TYPO, typo_variants_of(t, &c.normalize, c.matcher.exclude())),
+            ] {
+                let lexs: Vec<LexiconId> = uses
+                    .iter()
+                    .filter(|u| u.tolerance & kind != 0)
+                    .map(|u| u.lex)
+                    .collect();
+                if lexs.is_empty() {
+                    continue;
+                }
+                for f in forms.into_iter().filter(|f| f != t) {
+                    text.push(f);
+                    of.push(Err(lexs.clone()));
+                }
+            }
+        }
+        let automaton = build_automaton(&text).expect("automaton");
+        Reference {
+            text,
+            of,
+            automaton,
+        }
+    }
+
+    /// The hits of `text` as one overlapping automaton scan over every pattern and
+    /// variant finds them (how the policy matched before token lookups): the
+    /// reference, as sorted unique keys.
+    fn reference_hits(c: &Compiled, r: &Reference, text: &str) -> Vec<Key> {
         let mut s = Scratch::default();
         normalize_into(text, &c.normalize, &mut s.norm);
         let norm = std::mem::take(&mut s.norm);
-        super::super::segment::segment(norm.text(), &mut s);
-        for m in all.find_overlapping_iter(norm.text()) {
-            automaton_hit(
-                c,
-                norm.text(),
-                &mut s,
-                m.pattern().as_usize(),
-                m.start(),
-                m.end(),
-            );
+        let folded = norm.text();
+        super::super::segment::segment(folded, &mut s);
+        for m in r.automaton.find_overlapping_iter(folded) {
+            let (start, end) = (m.start(), m.end());
+            match r.of.get(m.pattern().as_usize()) {
+                Some(Ok(p)) => automaton_hit(c, folded, &mut s, *p, start, end),
+                Some(Err(lexs)) => {
+                    // A variant: a whole word, or after a `$`/`@` that is not one.
+                    let form = r.text.get(m.pattern().as_usize()).expect("form");
+                    let symbol = form.starts_with(['$', '@']);
+                    if (!symbol && word_char_before(folded, start)) || word_char_at(folded, end) {
+                        continue;
+                    }
+                    let ts = token_at(&s.tokens, start as u32);
+                    let te = token_at(&s.tokens, end as u32 - 1);
+                    let tok = s.tokens[ts];
+                    for &lex in lexs {
+                        s.hits.push(Hit {
+                            lex,
+                            start: start as u32,
+                            end: end as u32,
+                            ts: ts as u32,
+                            te: te as u32,
+                            sentence: tok.sentence,
+                            clause: tok.clause,
+                        });
+                    }
+                }
+                None => {}
+            }
         }
-        s.hits.sort_unstable_by_key(|h| (h.start, h.end, h.lex));
-        std::mem::take(&mut s.hits)
+        keys(&s.hits)
     }
 
-    fn scan_hits(c: &Compiled, text: &str) -> Vec<Hit> {
+    type Key = (u32, u32, u32, u32, LexiconId, u32, u32);
+
+    fn keys(hits: &[Hit]) -> Vec<Key> {
+        let mut k: Vec<Key> = hits
+            .iter()
+            .map(|h| (h.start, h.end, h.ts, h.te, h.lex, h.sentence, h.clause))
+            .collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    }
+
+    fn scan_hits(c: &Compiled, text: &str) -> Vec<Key> {
         let mut s = Scratch::default();
         c.prepare(text, &mut s);
-        std::mem::take(&mut s.hits)
-    }
-
-    fn key(h: &Hit) -> (u32, u32, u32, u32, LexiconId, u32, u32) {
-        (h.start, h.end, h.ts, h.te, h.lex, h.sentence, h.clause)
+        keys(&s.hits)
     }
 
     #[test]
-    fn token_lookups_find_what_one_automaton_over_every_pattern_finds() {
+    fn lookups_find_what_one_automaton_over_every_pattern_and_variant_finds() {
         let policy = crate::Policy::builtin("baseline").expect("baseline compiles");
         let c = policy.compiled_for_tests();
-        let all = build_automaton(&c.pattern_text).expect("automaton");
-        // Every 97th pattern of the policy (single words, phrases, evasion and typo
-        // variants, prefix terms) in running text, in English and French, with
-        // punctuation and doubled spaces around, plus plain sentences.
+        let r = reference(c);
+        // Every 397th pattern or variant of the policy (single words, phrases,
+        // evasion and typo variants, prefix terms) in running text, in English and
+        // French, with punctuation and doubled spaces around, plus plain sentences.
         let mut texts: Vec<String> = vec![
             "I will kill you tonight, you know where I live.".into(),
             "Je vais te tuer ce soir ; on sait où tu habites.".into(),
             "kill  them all... tuez-les tous!!".into(),
+            "k*ll y0u, $alope, biiiitchesss, femal, repullsive, vilo1ent".into(),
             "Nothing to see here, just a recipe for banana bread.".into(),
         ];
-        for (i, p) in c.pattern_text.iter().enumerate().step_by(97) {
+        for (i, p) in r.text.iter().enumerate().step_by(397) {
             let p = p.replace('\u{FDD0}', "*");
             texts.push(match i % 4 {
                 0 => format!("they said {p} again"),
@@ -240,11 +409,12 @@ mod tests {
         }
         let mut hits = 0;
         for t in &texts {
-            let want: Vec<_> = reference_hits(c, &all, t).iter().map(key).collect();
-            let got: Vec<_> = scan_hits(c, t).iter().map(key).collect();
+            let want = reference_hits(c, &r, t);
+            let got = scan_hits(c, t);
             assert_eq!(got, want, "{t:?}");
             hits += got.len();
         }
+        assert!(r.text.len() > 2 * c.pattern_text.len(), "variants listed");
         assert!(hits > texts.len(), "the texts hold hits ({hits})");
     }
 }

@@ -79,7 +79,10 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(test)]
 pub(crate) use variants::joined_variant;
-pub(crate) use variants::{joined_forms, term_variants, term_variants_capped, typo_variants_of};
+pub(crate) use variants::{
+    is_evasion_variant, is_typo_variant, joined_forms, masked_shape, term_variants,
+    term_variants_capped, typo_keys, typo_variants_of, variant_key,
+};
 
 /// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
 ///

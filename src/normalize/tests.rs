@@ -769,3 +769,145 @@ fn latin1_letters_agree_with_the_general_path() {
     }
     assert!(checked >= 60);
 }
+
+/// Every string one edit (or one evasion) away from `base`: letters and leetspeak
+/// digits deleted, inserted, replaced, neighbours swapped, runs tripled, inner runs
+/// masked: the candidates the scan-time checks must judge as the generators do.
+fn near_forms(base: &str) -> HashSet<String> {
+    let chars: Vec<char> = base.chars().collect();
+    let alphabet: Vec<char> = "abeilost013457\u{FDD0}".chars().collect();
+    let mut out = HashSet::new();
+    for j in 0..=chars.len() {
+        for &x in &alphabet {
+            let mut c = chars.clone();
+            c.insert(j, x);
+            out.insert(c.iter().collect());
+            if j < chars.len() {
+                let mut c = chars.clone();
+                c[j] = x;
+                out.insert(c.iter().collect());
+            }
+        }
+        if j < chars.len() {
+            let mut c = chars.clone();
+            c.remove(j);
+            out.insert(c.iter().collect());
+            let mut c = chars.clone();
+            c.insert(j, chars[j]);
+            c.insert(j, chars[j]);
+            out.insert(c.iter().collect());
+        }
+        if j + 1 < chars.len() {
+            let mut c = chars.clone();
+            c.swap(j, j + 1);
+            out.insert(c.iter().collect());
+        }
+    }
+    out.extend(term_variants(base, &NormalizeOptions::default(), 1));
+    // Two edits of the generated variants: combinations no generator makes.
+    for v in term_variants(base, &NormalizeOptions::default(), 0) {
+        let mut c: Vec<char> = v.chars().collect();
+        if let Some(x) = c.last().copied() {
+            c.push(x);
+        }
+        out.insert(c.iter().collect());
+    }
+    out
+}
+
+#[test]
+fn scan_time_variant_checks_agree_with_the_generators() {
+    // English and French words with `l`s, doubled letters, leetspeak letters at the
+    // edges, one and several letter runs, long and short.
+    let terms = [
+        "kill",
+        "salope",
+        "ass",
+        "tuer",
+        "shoot",
+        "violer",
+        "bullshit",
+        "allah",
+        "pute",
+        "lollll",
+        "illegal",
+        "assassinate",
+        "exterminer",
+        "abattre",
+        "gas",
+        "hang",
+        "massacrer",
+        "egorger",
+        "lyncher",
+        "connasse",
+        "imbecile",
+        "parallel",
+        "zz",
+        "rien",
+        "a1b2",
+        "win10",
+    ];
+    let exclude: HashSet<String> = ["shot", "voler", "rein", "kil"].map(String::from).into();
+    for opts in [NormalizeOptions::default(), all_off()] {
+        for term in terms {
+            let base: Vec<char> = fold_with(term, &opts).trim().chars().collect();
+            let evasion: HashSet<String> = term_variants(term, &opts, 0).into_iter().collect();
+            let typos: HashSet<String> = typo_variants_of(term, &opts, &exclude)
+                .into_iter()
+                .collect();
+            let mut keys = HashSet::new();
+            typo_keys(&base, |k| {
+                keys.insert(k.iter().collect::<String>());
+            });
+            let mut base_key = String::new();
+            variant_key(&base.iter().collect::<String>(), &mut base_key);
+            let mut candidates = near_forms(&base.iter().collect::<String>());
+            candidates.extend(evasion.iter().cloned());
+            candidates.extend(typos.iter().cloned());
+            for cand in candidates {
+                let tok: Vec<char> = cand.chars().collect();
+                if cand == base.iter().collect::<String>() || !tok.iter().all(|&c| is_word_char(c))
+                {
+                    continue;
+                }
+                let want_e = evasion.contains(&cand);
+                assert_eq!(
+                    is_evasion_variant(&base, &tok, &opts),
+                    want_e,
+                    "{term}: evasion {cand:?}"
+                );
+                if want_e {
+                    // Found by its key, or (masked) by its shape.
+                    let mut k = String::new();
+                    variant_key(&cand, &mut k);
+                    let shape = masked_shape(&base, &opts);
+                    let by_shape = cand.contains(WILDCARD)
+                        && shape == Some((tok.len(), tok[0], tok[tok.len() - 1]));
+                    assert!(k == base_key || by_shape, "{term}: {cand:?} not found");
+                }
+                let want_t = typos.contains(&cand);
+                assert_eq!(
+                    is_typo_variant(&base, &tok, &exclude),
+                    want_t,
+                    "{term}: typo {cand:?}"
+                );
+                if want_t {
+                    // Found as a key, or as the term once a doubled letter is removed.
+                    let undoubled = (1..tok.len()).any(|j| {
+                        tok[j] == tok[j - 1]
+                            && tok
+                                .iter()
+                                .enumerate()
+                                .filter(|&(k, _)| k != j)
+                                .map(|(_, c)| c)
+                                .eq(base.iter())
+                    });
+                    assert!(
+                        keys.contains(&cand) || undoubled,
+                        "{term}: {cand:?} not found"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -420,3 +420,195 @@ pub(crate) fn typo_variants_of(
     typo_variants(&base, &mut v, exclude);
     v.list
 }
+
+/// The letter a leetspeak digit stands for in [`variant_key`] (`1` as `i`, which is
+/// also what `l` becomes there).
+fn leet_letter(c: char) -> char {
+    match c {
+        '4' => 'a',
+        '8' => 'b',
+        '3' => 'e',
+        '9' => 'g',
+        '1' | 'l' => 'i',
+        '0' => 'o',
+        '5' => 's',
+        '7' => 't',
+        c => c,
+    }
+}
+
+/// Writes to `out` the lookup key of a token: leetspeak digits read as letters, `l`
+/// as `i`, and every run of one character as one. Every variant of a term that has no
+/// [`super::WILDCARD`] (`l` read as `i`, letter runs made three long, edge
+/// leetspeak) has the term's key, so a token is looked up once by its key and then
+/// checked against the few terms that share it ([`is_evasion_variant`]).
+pub(crate) fn variant_key(token: &str, out: &mut String) {
+    out.clear();
+    let mut last = None;
+    for c in token.chars().map(leet_letter) {
+        if last != Some(c) {
+            out.push(c);
+            last = Some(c);
+        }
+    }
+}
+
+/// Whether `tok` is one of the evasion variants of the folded term `base` (see
+/// [`term_variants`], `fuzzy = 0`), other than `base` itself, as the options allow:
+/// a run of inner letters masked, `l`s read as `i`, edge leetspeak (without the `$`
+/// and `@` forms, which are not tokens), or one letter run (two in a one-word term)
+/// made three long. Checked directly, without generating the variants; unlike the
+/// generated list, not capped in number.
+pub(crate) fn is_evasion_variant(base: &[char], tok: &[char], opts: &NormalizeOptions) -> bool {
+    if tok.len() == base.len() {
+        if tok == base {
+            return false;
+        }
+        (opts.masked_letters && is_masked(base, tok))
+            || (opts.leetspeak && (is_l_as_i(base, tok) || is_edge_leet(base, tok)))
+    } else {
+        tok.len() > base.len() && opts.repeated_letters && is_elongated(base, tok)
+    }
+}
+
+/// `tok` is `base` with one contiguous run of inner letters of one word (of
+/// 3..=[`MAX_MASKED_WORD`] letters) replaced by as many wildcards.
+fn is_masked(base: &[char], tok: &[char]) -> bool {
+    let differs = |j: &usize| base.get(*j) != tok.get(*j);
+    let (Some(a), Some(last)) = (
+        (0..base.len()).find(differs),
+        (0..base.len()).rfind(differs),
+    ) else {
+        return false;
+    };
+    if !tok
+        .get(a..=last)
+        .is_some_and(|r| r.iter().all(|&c| c == WILDCARD))
+    {
+        return false;
+    }
+    words(base)
+        .into_iter()
+        .any(|(ws, we)| (3..=MAX_MASKED_WORD).contains(&(we - ws)) && a > ws && last + 1 < we)
+}
+
+/// `tok` is `base` with a subset of its `l`s read as `i` (see [`l_variants`]).
+fn is_l_as_i(base: &[char], tok: &[char]) -> bool {
+    let mut changed = 0;
+    for (b, t) in base.iter().zip(tok) {
+        if b != t {
+            if *b != 'l' || *t != 'i' {
+                return false;
+            }
+            changed += 1;
+        }
+    }
+    let ls = base.iter().filter(|&&c| c == 'l').count();
+    changed > 0 && (ls <= MAX_L_SUBSETS || changed == 1 || changed == ls)
+}
+
+/// `tok` is one of the edge-leetspeak forms of `base` that are tokens (see
+/// [`edge_leet_variants`]).
+fn is_edge_leet(base: &[char], tok: &[char]) -> bool {
+    let mut v = Variants::new(usize::MAX);
+    edge_leet_variants(base, &mut v);
+    let t: String = tok.iter().collect();
+    v.seen.contains(&t)
+}
+
+/// `tok` is `base` with one letter run made three long, or two in a one-word term
+/// (see [`elongated_variants`]).
+fn is_elongated(base: &[char], tok: &[char]) -> bool {
+    let runs: Vec<_> = letter_runs(base).into_iter().filter(|r| r.1 < 3).collect();
+    let grow = |r: &(usize, usize, char)| 3 - r.1;
+    let extra = tok.len() - base.len();
+    if runs
+        .iter()
+        .any(|r| grow(r) == extra && with_runs_tripled(base, &[*r]) == tok)
+    {
+        return true;
+    }
+    words(base).len() == 1
+        && runs.iter().enumerate().any(|(a, r1)| {
+            runs.iter().skip(a + 1).any(|r2| {
+                grow(r1) + grow(r2) == extra && with_runs_tripled(base, &[*r1, *r2]) == tok
+            })
+        })
+}
+
+/// The shape under which a term with masked variants is found from a masked token:
+/// its length in characters, first and last character. A masked variant keeps all
+/// three. `None` when the options or the term's words allow no masked variant.
+pub(crate) fn masked_shape(base: &[char], opts: &NormalizeOptions) -> Option<(usize, char, char)> {
+    let maskable = words(base)
+        .into_iter()
+        .any(|(ws, we)| (3..=MAX_MASKED_WORD).contains(&(we - ws)));
+    if !opts.masked_letters || !maskable {
+        return None;
+    }
+    Some((base.len(), *base.first()?, *base.last()?))
+}
+
+/// Calls `f` with each typo form of `base` one letter shorter (a letter missing) or
+/// of the same length (two neighbours swapped), as [`typo_variants_of`] makes them,
+/// without the exclusions: the keys under which a fuzzy term is found from a token.
+/// The forms one letter longer (a letter doubled) are found the other way, by
+/// removing a doubled letter from the token.
+pub(crate) fn typo_keys(base: &[char], mut f: impl FnMut(&[char])) {
+    let mut c = Vec::with_capacity(base.len());
+    for (ws, we) in words(base) {
+        let len = we - ws;
+        if len < MIN_TYPO_LETTERS {
+            continue;
+        }
+        for j in ws..we {
+            if len > MIN_TYPO_VARIANT_LETTERS {
+                c.clear();
+                c.extend_from_slice(base);
+                c.remove(j);
+                f(&c);
+            }
+            if j + 1 < we && base.get(j) != base.get(j + 1) {
+                c.clear();
+                c.extend_from_slice(base);
+                c.swap(j, j + 1);
+                f(&c);
+            }
+        }
+    }
+}
+
+/// Whether `tok` is a typo variant of the folded term `base` whose changed word is
+/// not in `exclude` (see [`typo_variants_of`]).
+pub(crate) fn is_typo_variant(base: &[char], tok: &[char], exclude: &HashSet<String>) -> bool {
+    if words(base) != [(0, base.len())] {
+        // Digits or marks between the letters: as generated, word by word.
+        let mut v = Variants::new(usize::MAX);
+        typo_variants(base, &mut v, exclude);
+        let t: String = tok.iter().collect();
+        return v.seen.contains(&t);
+    }
+    // One word: the changed word is the whole token.
+    if base.len() < MIN_TYPO_LETTERS || exclude.contains(&tok.iter().collect::<String>()) {
+        return false;
+    }
+    let p = base.iter().zip(tok).take_while(|(b, t)| b == t).count();
+    let (b_rest, t_rest) = (base.get(p..).unwrap_or(&[]), tok.get(p..).unwrap_or(&[]));
+    match tok.len() as isize - base.len() as isize {
+        // A letter missing (base keeps more than MIN_TYPO_VARIANT_LETTERS).
+        -1 => base.len() > MIN_TYPO_VARIANT_LETTERS && b_rest.get(1..) == Some(t_rest),
+        // A letter doubled: the first letter that differs repeats the one before.
+        1 => p > 0 && tok.get(p) == tok.get(p - 1) && t_rest.get(1..) == Some(b_rest),
+        // Two different neighbours swapped.
+        0 => {
+            let (Some(&b0), Some(&b1)) = (b_rest.first(), b_rest.get(1)) else {
+                return false;
+            };
+            b0 != b1
+                && t_rest.first() == Some(&b1)
+                && t_rest.get(1) == Some(&b0)
+                && b_rest.get(2..) == t_rest.get(2..)
+        }
+        _ => false,
+    }
+}
