@@ -1,6 +1,7 @@
 //! Classification throughput (MB/s, posts/s) on short posts in English and French
 //! and on one long document, beside a bare Aho-Corasick scan of the same folded text
-//! with the same terms: the ceiling to get close to.
+//! with the policy's own terms (no variants): the ceiling to get close to. Then the
+//! adversarial classes, each printed as its cost per byte relative to ordinary text.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -84,8 +85,9 @@ fn bench_posts(c: &mut Criterion, name: &str, posts: &[&str], policy: &Policy, a
 
 fn benches(c: &mut Criterion) {
     let policy = Policy::baseline();
-    // The same terms, in an automaton built exactly as the policy builds its own.
-    let Ok(ac) = tosguard::__bench::automaton(&tosguard::__bench::patterns(&policy)) else {
+    // The policy's own terms (folded, no variants), in an automaton built as the
+    // policy builds its own.
+    let Ok(ac) = tosguard::__bench::automaton(&tosguard::__bench::terms(&policy)) else {
         eprintln!("the policy's patterns do not build an automaton");
         return;
     };
@@ -112,20 +114,66 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// Median of `runs` timings of `f`, in seconds.
+fn median_secs(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let s = std::time::Instant::now();
+            f();
+            s.elapsed().as_secs_f64()
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t.get(t.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// `unit` repeated to about `size` bytes.
+fn repeat_to(unit: &str, size: usize) -> String {
+    unit.repeat(size / unit.len().max(1) + 1)
+}
+
 /// Inputs built to defeat a naive engine: many quotation marks, one endless sentence
-/// full of hits. Throughput must not fall as the input grows (linear time).
+/// full of hits, repeated threats, letters separated by spaces, letters under
+/// combining marks. Each is printed as its median cost per byte relative to ordinary
+/// text (the short posts run together, same size), then timed at two sizes: the
+/// throughput must not fall as the input grows (linear time).
 fn adversarial(c: &mut Criterion) {
     let policy = Policy::baseline();
-    let units: [(&str, &str); 3] = [
+    let ordinary_unit: String = EN.iter().chain(FR).map(|p| format!("{p}\n")).collect();
+    let units: [(&str, &str); 7] = [
         ("quotes", "\"a\" 'b' « c » "),
         ("one_sentence_of_hits", "i will not kill you and "),
         ("unclosed_quotes", "\"i will kill you "),
+        ("repeated_threats", "I will kill you. Je vais te tuer. "),
+        ("separated_letters", "i w i l l k i l l y o u "),
+        (
+            "combining_marks",
+            "k\u{336}i\u{336}l\u{336}l\u{336} y\u{301}o\u{301}u\u{301} ",
+        ),
+        ("masked_and_stretched", "k*ll y0u b1tch kiiiiill ur f4mily "),
     ];
+    let size = 256 << 10;
+    let ordinary = repeat_to(&ordinary_unit, size);
+    let per_byte = |text: &str| {
+        median_secs(9, || {
+            black_box(policy.classify(black_box(text)));
+        }) / text.len() as f64
+    };
+    let base = per_byte(&ordinary);
+    eprintln!(
+        "adversarial classes, cost per byte relative to ordinary text ({:.1} MB/s, {} KiB):",
+        1e-6 / base,
+        size >> 10
+    );
+    for (name, unit) in units {
+        let text = repeat_to(unit, size);
+        eprintln!("  {name:22} {:5.2}x", per_byte(&text) / base);
+    }
     for (name, unit) in units {
         let mut g = c.benchmark_group(format!("adversarial_{name}"));
         g.sample_size(10);
         for size in [64 << 10, 512 << 10] {
-            let text = unit.repeat(size / unit.len());
+            let text = repeat_to(unit, size);
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_function(format!("{}KiB", size >> 10), |b| {
                 b.iter(|| black_box(policy.classify(black_box(&text))))

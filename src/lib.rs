@@ -77,11 +77,6 @@ pub mod __bench {
         policy.fold_for_bench(text)
     }
 
-    /// Every pattern of the policy's automaton.
-    pub fn patterns(policy: &Policy) -> Vec<String> {
-        policy.patterns_for_bench()
-    }
-
     /// Every lexicon term of the policy, folded as text is folded (no variants).
     pub fn terms(policy: &Policy) -> Vec<String> {
         policy.terms_for_bench()

@@ -154,10 +154,6 @@ impl Policy {
         out
     }
 
-    pub(crate) fn patterns_for_bench(&self) -> Vec<String> {
-        self.inner.compiled.pattern_text.clone()
-    }
-
     /// Classifies `text` and explains the decision: the folded text, every hit, and
     /// for each rule whose condition matched, whether it fired or which context
     /// suppressed it.

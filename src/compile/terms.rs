@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::Builder;
 use super::warnings::TermSite;
-use crate::compiled::{EVASION, LexiconId, TYPO, is_token};
+use crate::compiled::{EVASION, LexiconId, TYPO, is_token, is_token_phrase};
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
 use crate::normalize::{NormalizeOptions, joined_forms, term_variants_capped, typo_variants_of};
@@ -220,13 +220,18 @@ impl Builder<'_> {
         // Evasion variants are for single words: a phrase of common words would
         // multiply them, and a disguise hides in the one word that carries it.
         let single_word = !t.trim().contains(char::is_whitespace);
-        if how.variants && single_word && how.mode == MatchMode::Word {
-            // One token matched as a whole word: its variants are found at scan time
-            // (the matcher's variant tables), not compiled as patterns.
+        let words = t.split_whitespace().count();
+        if how.variants && how.mode == MatchMode::Word {
+            // One token, or a short fuzzy phrase of tokens, matched as a whole word:
+            // its variants are found at scan time (the matcher's variant tables), not
+            // compiled as patterns.
             let base = canonical(t, &self.opts);
-            if is_token(&base) {
-                let typo = if how.fuzzy > 0 { TYPO } else { 0 };
+            let typo = if how.fuzzy > 0 { TYPO } else { 0 };
+            if single_word && is_token(&base) {
                 return Forms::Tolerant(base, EVASION | typo);
+            }
+            if typo != 0 && words <= MAX_FUZZY_PHRASE_WORDS && is_token_phrase(&base) {
+                return Forms::Tolerant(base, TYPO);
             }
         }
         let evasion = if how.variants && single_word {
@@ -239,7 +244,6 @@ impl Builder<'_> {
             .take(MAX_VARIANTS_PER_TERM)
             .cloned()
             .collect();
-        let words = t.split_whitespace().count();
         if how.fuzzy > 0 && how.variants && words <= MAX_FUZZY_PHRASE_WORDS {
             // Typo variants (one letter missing, doubled or swapped) come on top
             // of the cap, for short phrases too: the lexicon asked for them.

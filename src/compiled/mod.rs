@@ -17,7 +17,7 @@ pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
     FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet,
-    VariantScratch, build_automaton, is_token,
+    VariantScratch, build_automaton, is_token, is_token_phrase,
 };
 
 /// Declares a typed index into one of the vectors of [`Compiled`].

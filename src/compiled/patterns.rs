@@ -143,6 +143,11 @@ pub(crate) struct Matcher {
     tolerant: MultiTable,
     /// Real words never read as typos.
     exclude: HashSet<String>,
+    /// The words of the phrases with typo variants (ids unused): a run of tokens is
+    /// only looked up when all its tokens but one are such words.
+    phrase_words: MultiTable,
+    /// The most words of a phrase with typo variants (0 when there is none).
+    typo_phrase_len: u32,
     /// How text is folded: which evasion variants exist.
     opts: NormalizeOptions,
 }
@@ -214,6 +219,11 @@ pub(crate) struct VariantScratch {
 /// Whether `text` is one token: word characters only.
 pub(crate) fn is_token(text: &str) -> bool {
     !text.is_empty() && text.chars().all(is_word_char)
+}
+
+/// Whether `text` is tokens joined by single spaces, two at least.
+pub(crate) fn is_token_phrase(text: &str) -> bool {
+    text.contains(' ') && text.split(' ').all(is_token)
 }
 
 /// If `text` is a token pattern, its number of words: words of word characters joined
@@ -347,6 +357,8 @@ impl Matcher {
             typos: MultiTable::build(tolerant.typos),
             tolerant: MultiTable::build(tolerant.bases),
             exclude,
+            phrase_words: MultiTable::build(tolerant.phrase_words),
+            typo_phrase_len: tolerant.typo_phrase_len,
             opts: opts.clone(),
         })
     }
@@ -410,28 +422,90 @@ impl Matcher {
                 }
             }
         }
-        if self.typos.is_empty() {
-            return;
+        if !self.typos.is_empty() {
+            self.typo_candidates(text, uses, token, tok, shorter, |id| check(id, TYPO, base));
         }
-        // A letter missing or two swapped: the token is one of the keys.
-        self.typos
-            .each(hash_word(token), |id| check(id, TYPO, base));
-        // A letter doubled: the term is the token without one of its doubled letters.
-        for j in 1..tok.len() {
-            if tok.get(j) != tok.get(j - 1) {
+    }
+
+    /// Calls `f` with the one-token and phrase patterns with typo variants that
+    /// `form` (whose characters are `chars`) may be a typo of: a letter missing or two
+    /// swapped (the form is one of the keys), or a letter doubled (the pattern is the
+    /// form without one of its doubled letters).
+    fn typo_candidates(
+        &self,
+        text: &[String],
+        uses: &[Vec<PatternUse>],
+        form: &str,
+        chars: &[char],
+        shorter: &mut String,
+        mut f: impl FnMut(u32),
+    ) {
+        self.typos.each(hash_word(form), &mut f);
+        for j in 1..chars.len() {
+            if chars.get(j) != chars.get(j - 1) || chars.get(j) == Some(&' ') {
                 continue;
             }
             shorter.clear();
             shorter.extend(
-                tok.iter()
+                chars
+                    .iter()
                     .enumerate()
                     .filter(|&(k, _)| k != j)
                     .map(|(_, c)| c),
             );
             if let Some(id) = self.tolerant_pattern(text, uses, shorter, TYPO) {
-                check(id as u32, TYPO, base);
+                f(id as u32);
             }
         }
+    }
+
+    /// The most words of a phrase with typo variants: runs of up to that many tokens
+    /// are looked up by [`Matcher::phrase_typos`] (0 when there is none).
+    #[inline]
+    pub(crate) fn typo_phrase_len(&self) -> u32 {
+        self.typo_phrase_len
+    }
+
+    /// Whether `token` may be a word of a phrase with typo variants (a hash test:
+    /// rarely true of other tokens).
+    #[inline]
+    pub(crate) fn in_typo_phrase(&self, token: &str) -> bool {
+        let mut any = false;
+        self.phrase_words.each(hash_word(token), |_| any = true);
+        any
+    }
+
+    /// Calls `found(pattern)` for every phrase that the run of tokens `run` (joined
+    /// by single spaces) is a typo variant of: a typo in one of its words, unless the
+    /// run is also one of the phrase's evasion forms (phrases do not get those).
+    pub(crate) fn phrase_typos(
+        &self,
+        text: &[String],
+        uses: &[Vec<PatternUse>],
+        run: &str,
+        buf: &mut VariantScratch,
+        mut found: impl FnMut(usize),
+    ) {
+        buf.tok.clear();
+        buf.tok.extend(run.chars());
+        let VariantScratch {
+            tok, base, shorter, ..
+        } = buf;
+        self.typo_candidates(text, uses, run, tok, shorter, |id| {
+            let Some(b) = text.get(id as usize) else {
+                return;
+            };
+            if b == run || !b.contains(' ') {
+                return;
+            }
+            base.clear();
+            base.extend(b.chars());
+            if is_typo_variant(base, tok, &self.exclude)
+                && !is_evasion_variant(base, tok, &self.opts)
+            {
+                found(id as usize);
+            }
+        });
     }
 
     /// The whole-word pattern equal to `token`, if any (`text` is the policy's pattern
@@ -545,6 +619,8 @@ impl Matcher {
 /// The variant indices of [`Matcher`], before they are tables.
 struct Tolerant {
     bases: Vec<(u64, u32)>,
+    phrase_words: Vec<(u64, u32)>,
+    typo_phrase_len: u32,
     evasion: Vec<(u64, u32)>,
     masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
     typos: Vec<(u64, u32)>,
@@ -554,6 +630,8 @@ struct Tolerant {
 fn index_variants(text: &[String], uses: &[Vec<PatternUse>], opts: &NormalizeOptions) -> Tolerant {
     let mut out = Tolerant {
         bases: Vec::new(),
+        phrase_words: Vec::new(),
+        typo_phrase_len: 0,
         evasion: Vec::new(),
         masked: HashMap::default(),
         typos: Vec::new(),
@@ -563,14 +641,24 @@ fn index_variants(text: &[String], uses: &[Vec<PatternUse>], opts: &NormalizeOpt
     let mut form = String::new();
     for (i, (t, u)) in text.iter().zip(uses).enumerate() {
         let tolerance = u.iter().fold(0, |acc, u| acc | u.tolerance);
-        if tolerance == 0 || !is_token(t) {
+        let single = is_token(t);
+        let phrase = tolerance & TYPO != 0 && !single && is_token_phrase(t);
+        if tolerance == 0 || !(single || phrase) {
             continue;
         }
         let id = i as u32;
         out.bases.push((hash_word(t), id));
         chars.clear();
         chars.extend(t.chars());
-        if tolerance & EVASION != 0 {
+        if phrase {
+            let mut n = 0;
+            for w in t.split(' ') {
+                out.phrase_words.push((hash_word(w), 0));
+                n += 1;
+            }
+            out.typo_phrase_len = out.typo_phrase_len.max(n);
+        }
+        if single && tolerance & EVASION != 0 {
             variant_key(t, &mut key);
             out.evasion.push((hash_word(&key), id));
             if let Some(shape) = masked_shape(&chars, opts) {

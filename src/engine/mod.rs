@@ -77,6 +77,8 @@ pub(crate) struct Scratch {
     pub(crate) quotes_embedded: bool,
     /// Buffers of the variant lookups.
     pub(crate) variants: VariantScratch,
+    /// Per token: whether it may be a word of a phrase with typo variants.
+    pub(crate) in_phrase: Vec<bool>,
 }
 
 thread_local! {

@@ -5,6 +5,7 @@
 use super::{Hit, Scratch, Token};
 use crate::compiled::{
     Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
+    TYPO,
 };
 use crate::normalize::is_word_char;
 use crate::spec::MatchMode;
@@ -62,6 +63,16 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     // phrase; then the one-token patterns the token is a variant of.
     let mut vbuf = std::mem::take(&mut s.variants);
     let tokens = std::mem::take(&mut s.tokens);
+    // Which tokens may be words of a phrase with typo variants.
+    let phrase_len = c.matcher.typo_phrase_len() as usize;
+    let mut in_phrase = std::mem::take(&mut s.in_phrase);
+    in_phrase.clear();
+    if phrase_len > 1 {
+        in_phrase.extend(tokens.iter().map(|t| {
+            text.get(t.start as usize..t.end as usize)
+                .is_some_and(|w| c.matcher.in_typo_phrase(w))
+        }));
+    }
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
             continue;
@@ -113,7 +124,31 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
                 push_variant_uses(c, s, s.hits.len(), p, EVASION, at, tok);
             }
         }
+        // Runs of tokens that may be a phrase with a typo in one word: all their
+        // tokens but one are words of such phrases.
+        for k in 1..phrase_len {
+            let (Some(last), Some(flags)) = (tokens.get(ti + k), in_phrase.get(ti..=ti + k)) else {
+                break;
+            };
+            if flags.iter().filter(|&&f| !f).count() > 1 {
+                continue;
+            }
+            let Some(run) = text.get(tok.start as usize..last.end as usize) else {
+                break;
+            };
+            let at = Span {
+                start: tok.start,
+                end: last.end,
+                ts: ti as u32,
+                te: (ti + k) as u32,
+            };
+            c.matcher
+                .phrase_typos(&c.pattern_text, &c.patterns, run, &mut vbuf, |p| {
+                    push_variant_uses(c, s, first_hit, p, TYPO, at, tok);
+                });
+        }
     }
+    s.in_phrase = in_phrase;
     s.variants = vbuf;
     s.tokens = tokens;
     for m in c.matcher.automaton.find_overlapping_iter(text) {
@@ -310,7 +345,11 @@ mod tests {
                 if lexs.is_empty() {
                     continue;
                 }
-                for f in forms.into_iter().filter(|f| f != t) {
+                // A typo that is also an evasion form of the term is not one of its
+                // variants when the term (a phrase) has no evasion variants.
+                let evasion = term_variants(t, &c.normalize, 0);
+                let keep = |f: &String| f != t && (kind == EVASION || !evasion.contains(f));
+                for f in forms.into_iter().filter(keep) {
                     text.push(f);
                     of.push(Err(lexs.clone()));
                 }
