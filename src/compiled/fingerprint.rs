@@ -3,15 +3,17 @@
 //!
 //! Version 3 hashes, after a version tag: the policy id and version (a verdict carries
 //! them); every normalization option by name; the categories (id, severity, action,
-//! terms-of-service clause, DSA fields); every pattern (a folded term; the evasion
-//! and typo variants of one-token terms are not patterns, they follow from the term,
-//! the options and the tolerance) with the lexicons using it, their match modes and
-//! which variants match; the words never read as typos; the contexts (cue lexicons, scope, window,
-//! position); and the rules in order (id, defining pack, category, severity, the
-//! condition as resolved, scope, `unless` and `requires`). Enums are hashed by the
-//! names the policy format uses, never by their Rust names. Titles, descriptions and
-//! examples do not decide verdicts and are left out, as are formatting, comments and
-//! the order of terms.
+//! terms-of-service clause, DSA fields); every pattern (a folded term: the evasion and
+//! typo variants of one-token terms and short fuzzy phrases are not patterns, they
+//! follow from the term, the options and the tolerance) with the lexicons using it,
+//! their match modes and which variants match; the words never read as typos; the
+//! contexts (cue lexicons, scope, window, position); and the rules in order (id,
+//! defining pack, category, severity, the condition as resolved, scope, `unless` and
+//! `requires`); then, for a policy whose conditions use signals, each model's name and
+//! the digest of its bytes (a policy without signals hashes nothing more). Enums are
+//! hashed by the names the policy format uses, never by their Rust names. Titles,
+//! descriptions and examples do not decide verdicts and are left out, as are
+//! formatting, comments and the order of terms.
 
 use super::{Category, Compiled, ContextKind, EVASION, Node, TYPO};
 use crate::normalize::NormalizeOptions;
@@ -79,6 +81,10 @@ pub(crate) fn fingerprint(c: &Compiled) -> String {
                 c.context(u).map(|c| c.name.as_str()).unwrap_or(""),
             );
         }
+    }
+    for m in &c.signal_models {
+        h.field("signal_model", &m.name);
+        h.field("digest", &format!("{:016x}", m.model.digest()));
     }
     format!("fnv1a128:{:032x}", h.0)
 }
@@ -282,6 +288,7 @@ mod tests {
                 description: None,
                 examples: ExamplesSpec::default(),
                 layer: LayerId::default(),
+                uses_signals: false,
             }],
             lexicons,
             matcher: Matcher::build(
@@ -297,6 +304,8 @@ mod tests {
             fingerprint: String::new(),
             layers: Vec::new(),
             warnings: Vec::new(),
+            signal_models: Vec::new(),
+            signals: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@ mod context;
 mod rules;
 mod scan;
 mod segment;
+mod signals;
 
 use std::cell::RefCell;
 
@@ -79,6 +80,10 @@ pub(crate) struct Scratch {
     pub(crate) variants: VariantScratch,
     /// Per token: whether it may be a word of a phrase with typo variants.
     pub(crate) in_phrase: Vec<bool>,
+    /// Whether the signals of the text were scored (and their hits added).
+    pub(crate) signals_ready: bool,
+    /// The folded byte ranges a signal model's tagger marks.
+    pub(crate) tagged: Vec<std::ops::Range<usize>>,
 }
 
 thread_local! {
@@ -116,6 +121,7 @@ impl Compiled {
         scan(self, norm.text(), s);
         index_hits(self.lexicons.len(), s);
         s.norm = norm;
+        s.signals_ready = false;
     }
 
     /// Turns hit indices into evidence in the original text.
