@@ -85,6 +85,12 @@ pub(crate) fn compile(
     let Some(root) = packs.last() else {
         return Err(PolicyError { problems });
     };
+    // A pack that could not be loaded (a misspelled `extends`, a parent that does not
+    // parse) leaves its categories and lexicons undefined: compiling the rest would
+    // bury the one real mistake under an error for each name it defines.
+    if !problems.is_empty() {
+        return Err(PolicyError { problems });
+    }
     let opts = packs
         .iter()
         .rev()
@@ -108,7 +114,7 @@ pub(crate) fn compile(
     lexicons::compile(&mut b);
     let contexts = contexts::compile(&mut b);
     let rules = rules::compile(&mut b, &categories, &contexts);
-    warnings::check(&mut b);
+    warnings::check(&mut b, &categories);
 
     problems.append(&mut b.problems);
     if !problems.is_empty() {

@@ -6,7 +6,8 @@ use clap::ArgMatches;
 use serde_json::json;
 use tosguard::{Explanation, Policy};
 
-use crate::output::{Exit, Out, did_you_mean, error, usage};
+use crate::suggest::did_you_mean;
+use crate::output::{Exit, Out, error, usage};
 use crate::policies::PolicyArgs;
 
 const ABOUT: &str = "\
