@@ -139,18 +139,15 @@ fn check_dsa_value(
     if allowed.contains(&v.as_str()) {
         return;
     }
-    let what = if field == "dsa_category" {
-        "statement category"
+    let (what, prefix) = if field == "dsa_category" {
+        ("statement category", "STATEMENT_CATEGORY_")
     } else {
-        "keyword"
+        ("keyword", "KEYWORD_")
     };
-    // Also offer the value with its prefix, for `VIOLENCE` or `HATE_SPEECH`.
+    // `violence` or `HATE_SPEECH`: the value without its prefix.
     let upper = v.to_ascii_uppercase();
-    let prefixed = allowed
-        .iter()
-        .find(|a| a.ends_with(&format!("_{upper}")) || **a == upper)
-        .copied();
-    let fix = match prefixed {
+    let prefixed = format!("{prefix}{upper}");
+    let fix = match allowed.iter().find(|a| **a == upper || **a == prefixed) {
         Some(a) => format!(" (did you mean `{a}`?)"),
         None => suggest::hint(&upper, allowed.iter().copied()),
     };
