@@ -3,8 +3,8 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::{Borrowed, PyErr};
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::{Borrowed, PyErr};
 use serde_json::{Map, Value, json};
 use tosguard::{Disagreement, Finding};
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
 use tosguard::{
     Action, Disagreement, Finding, Policy, PolicyStack, Severity, StackVerdict, Verdict,
 };

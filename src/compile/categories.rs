@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use super::{Builder, valid_id};
 use crate::compiled::{Category, CategoryId};
+use crate::dsa::{DSA_KEYWORDS, DSA_STATEMENT_CATEGORIES};
 use crate::error::{Problem, ProblemKind};
 use crate::source::Pack;
-use crate::dsa::{DSA_KEYWORDS, DSA_STATEMENT_CATEGORIES};
 use crate::spec::{CategorySpec, S};
 use crate::suggest;
 

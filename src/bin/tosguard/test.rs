@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use tosguard::Policy;
 use tosguard::testing::{self, CaseFailure, TestReport};
 
-use crate::suggest::did_you_mean;
 use crate::output::{Exit, Out, error, warning};
+use crate::suggest::did_you_mean;
 
 const ABOUT: &str = "\
 Test policies: every rule's embedded examples, and the test file beside each policy
