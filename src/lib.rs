@@ -56,7 +56,7 @@ pub use dsa::{
     AutomatedDecision, DSA_KEYWORDS, DSA_STATEMENT_CATEGORIES, StatementOfReasons, StatementOptions,
 };
 pub use error::{Location, PolicyError, Problem, ProblemKind};
-pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
+pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, ExplainedSignal, Explanation};
 pub use limits::Limits;
 pub use normalize::NormalizeOptions;
 pub use policy::{CategoryInfo, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo};

@@ -485,6 +485,7 @@ impl PolicyBuilder {
                 rules: Vec::new(),
                 overrides: Default::default(),
                 typos: Default::default(),
+                signals: BTreeMap::new(),
             },
             sources: Sources::new(),
             limits: Limits::default(),

@@ -93,6 +93,7 @@ fn compile_rule(
         .or_else(|| cats.get(category).map(|c| c.severity))
         .unwrap_or(Severity::Medium);
     warn_if_never_fires(b, pi, path, r, &when, &unless, &requires);
+    let uses_signals = when.mentions(&mut |l| b.is_signal(l));
     Some(Rule {
         id: rid.clone(),
         pack: pack.file.policy.id.get_ref().clone(),
@@ -100,6 +101,7 @@ fn compile_rule(
         severity,
         needs: when.needs(),
         anchors: when.anchors(),
+        uses_signals,
         when,
         when_src: r.when.get_ref().clone(),
         unless,
@@ -125,6 +127,7 @@ fn warn_if_never_fires(
     let empty = when.needs().into_iter().find_map(|l| {
         b.lexicons
             .get(l.index())
+            .filter(|_| !b.is_signal(l))
             .filter(|lex| lex.terms.is_empty())
             .map(|lex| lex.name.clone())
     });
@@ -284,6 +287,9 @@ impl Builder<'_> {
                     return None;
                 }
             },
+            Expr::Signal(cmp, span) => {
+                Node::Lex(self.signal_lexicon(pack, path, cmp, offsets.range(span.clone()))?)
+            }
             Expr::Phrase(text, span) => {
                 let key = format!("\"{text}\"");
                 let id = match self.lex_index.get(&key) {
@@ -333,7 +339,7 @@ impl Builder<'_> {
             .lex_index
             .keys()
             .map(String::as_str)
-            .filter(|k| !k.starts_with('"') && !k.starts_with('@'))
+            .filter(|k| !k.starts_with('"') && !k.starts_with('@') && !k.starts_with("signal("))
             .collect();
         // Sorted, so that a tie always suggests the same name.
         names.sort_unstable();
