@@ -148,6 +148,10 @@ pub(crate) struct Matcher {
     phrase_words: MultiTable,
     /// The most words of a phrase with typo variants (0 when there is none).
     typo_phrase_len: u32,
+    /// The longest token or phrase that can be a variant of a term, in bytes: longer
+    /// ones (a run of separated letters read as one token) are not looked up, so the
+    /// work per token stays linear in its length.
+    max_variant_bytes: usize,
     /// How text is folded: which evasion variants exist.
     opts: NormalizeOptions,
 }
@@ -359,6 +363,7 @@ impl Matcher {
             exclude,
             phrase_words: MultiTable::build(tolerant.phrase_words),
             typo_phrase_len: tolerant.typo_phrase_len,
+            max_variant_bytes: tolerant.max_variant_bytes,
             opts: opts.clone(),
         })
     }
@@ -374,6 +379,9 @@ impl Matcher {
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize, u8),
     ) {
+        if token.len() > self.max_variant_bytes {
+            return;
+        }
         let has_masked = !self.masked.is_empty() && token.contains(WILDCARD);
         if self.evasion.is_empty() && self.typos.is_empty() && !has_masked {
             return;
@@ -486,6 +494,9 @@ impl Matcher {
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize),
     ) {
+        if run.len() > self.max_variant_bytes {
+            return;
+        }
         buf.tok.clear();
         buf.tok.extend(run.chars());
         let VariantScratch {
@@ -552,7 +563,7 @@ impl Matcher {
             b'@' => 'a',
             _ => return None,
         };
-        if !self.opts.leetspeak || self.evasion.is_empty() {
+        if !self.opts.leetspeak || self.evasion.is_empty() || token.len() > self.max_variant_bytes {
             return None;
         }
         // The symbol stands for the first letter of a word of two letters at least.
@@ -618,6 +629,7 @@ impl Matcher {
 
 /// The variant indices of [`Matcher`], before they are tables.
 struct Tolerant {
+    max_variant_bytes: usize,
     bases: Vec<(u64, u32)>,
     phrase_words: Vec<(u64, u32)>,
     typo_phrase_len: u32,
@@ -629,6 +641,7 @@ struct Tolerant {
 /// Indexes the one-token patterns whose variants match too.
 fn index_variants(text: &[String], uses: &[Vec<PatternUse>], opts: &NormalizeOptions) -> Tolerant {
     let mut out = Tolerant {
+        max_variant_bytes: 0,
         bases: Vec::new(),
         phrase_words: Vec::new(),
         typo_phrase_len: 0,
@@ -647,6 +660,8 @@ fn index_variants(text: &[String], uses: &[Vec<PatternUse>], opts: &NormalizeOpt
             continue;
         }
         let id = i as u32;
+        // A variant masks letters (a wildcard is 3 bytes) or adds up to four.
+        out.max_variant_bytes = out.max_variant_bytes.max(3 * t.len() + 4);
         out.bases.push((hash_word(t), id));
         chars.clear();
         chars.extend(t.chars());
