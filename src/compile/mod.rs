@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use crate::compiled::{Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, fingerprint};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
-use crate::normalize::NormalizeOptions;
+use crate::normalize::{NormalizeOptions, Vocab};
 use crate::source::Pack;
 use crate::spec::MatchMode;
 
@@ -122,6 +122,12 @@ pub(crate) fn compile(
         )],
     })?;
     let meta = &root.file.policy;
+    let vocab = Vocab::from_terms(
+        b.lexicons
+            .iter()
+            .flat_map(|l| l.terms.iter().map(String::as_str)),
+        &b.opts,
+    );
     let mut c = Compiled {
         id: meta.id.get_ref().clone(),
         version: meta.version.clone().unwrap_or_default(),
@@ -129,6 +135,7 @@ pub(crate) fn compile(
         description: meta.description.clone(),
         normalize: b.opts,
         categories: categories.list,
+        vocab,
         lexicons: b.lexicons,
         contexts: contexts.list,
         rules,

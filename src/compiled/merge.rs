@@ -3,6 +3,7 @@
 
 use super::{Compiled, Context, ContextKind, LayerId, Matcher, PatternSet};
 use crate::error::{PolicyError, Problem, ProblemKind};
+use crate::normalize::Vocab;
 
 /// The context `c` of a layer whose lexicons now start at `lex0`.
 fn shifted_context(c: &Context, lex0: usize) -> Context {
@@ -44,9 +45,11 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
     let mut rules = Vec::new();
     let mut patterns = PatternSet::default();
     let mut metas = Vec::new();
+    let mut vocab = Vocab::default();
     for (li, layer) in layers.iter().enumerate() {
         let (lex0, cat0, ctx0) = (lexicons.len(), categories.len(), contexts.len());
         lexicons.extend(layer.lexicons.iter().cloned());
+        vocab.extend(&layer.vocab);
         categories.extend(layer.categories.iter().cloned());
         contexts.extend(layer.contexts.iter().map(|c| shifted_context(c, lex0)));
         for (text, uses) in layer.pattern_text.iter().zip(&layer.patterns) {
@@ -85,6 +88,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         description: None,
         normalize: first.normalize.clone(),
         categories,
+        vocab,
         lexicons,
         contexts,
         rules,

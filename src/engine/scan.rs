@@ -182,13 +182,12 @@ pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
 mod tests {
     use super::*;
     use crate::compiled::build_automaton;
-    use crate::normalize::normalize_into;
 
     /// The hits of `text` as one overlapping automaton scan over every pattern finds
     /// them (how the policy matched before token lookups): the reference.
     fn reference_hits(c: &Compiled, all: &aho_corasick::AhoCorasick, text: &str) -> Vec<Hit> {
         let mut s = Scratch::default();
-        normalize_into(text, &c.normalize, &mut s.norm);
+        c.fold_into(text, &mut s.norm);
         let norm = std::mem::take(&mut s.norm);
         super::super::segment::segment(norm.text(), &mut s);
         for m in all.find_overlapping_iter(norm.text()) {
