@@ -1,5 +1,6 @@
 //! The condition language of rules (`when = "…"`): lexicon names, inline phrases,
-//! `and`, `or`, `not`, parentheses, and the proximity operators `before(N)` and `near(N)`.
+//! signal comparisons (`signal(hate) >= 0.8`), `and`, `or`, `not`, parentheses, and the
+//! proximity operators `before(N)` and `near(N)`.
 //!
 //! Precedence, loosest first: `or`, `and`, `not`, proximity. Proximity chains read left
 //! to right.
@@ -9,10 +10,14 @@ use std::ops::Range;
 use crate::error::ProblemKind;
 
 /// A parsed condition. Spans are byte ranges into the condition string.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Expr {
     /// A lexicon reference.
     Lexicon(String, Range<usize>),
+    /// `signal(NAME) >= X` (or `> X`): a learned signal's score compared with a
+    /// threshold in `0..=1`. `NAME` is a category of the built-in model or
+    /// `MODEL.CATEGORY`.
+    Signal(SignalCmp, Range<usize>),
     /// An inline phrase.
     Phrase(String, Range<usize>),
     Not(Box<Expr>, Range<usize>),
@@ -32,9 +37,21 @@ pub(crate) struct CondError {
     pub(crate) span: Range<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The comparison of a `signal(…)` operand.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SignalCmp {
+    /// What is inside the parentheses: `hate` or `model.hate`.
+    pub(crate) name: String,
+    /// `>` rather than `>=`.
+    pub(crate) strict: bool,
+    /// The threshold, in `0..=1`.
+    pub(crate) threshold: f32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 enum Tok {
     Ident(String),
+    Signal(SignalCmp),
     Phrase(String),
     And,
     Or,
@@ -116,6 +133,21 @@ fn lex(src: &str, errors: &mut Vec<CondError>) -> Option<Vec<(Tok, Range<usize>)
                     }
                 }
                 let word = &src[i..end];
+                if word.eq_ignore_ascii_case("signal") && src[end..].trim_start().starts_with('(') {
+                    match signal_arg(src, end) {
+                        Ok((cmp, arg_end)) => {
+                            while it.peek().is_some_and(|&(j, _)| j < arg_end) {
+                                it.next();
+                            }
+                            toks.push((Tok::Signal(cmp), i..arg_end));
+                        }
+                        Err((message, span)) => {
+                            errors.push(err(ProblemKind::BadCondition, message, span));
+                            return None;
+                        }
+                    }
+                    continue;
+                }
                 let tok = match word.to_ascii_lowercase().as_str() {
                     "and" => Tok::And,
                     "or" => Tok::Or,
@@ -167,6 +199,80 @@ fn lex(src: &str, errors: &mut Vec<CondError>) -> Option<Vec<(Tok, Range<usize>)
         }
     }
     Some(toks)
+}
+
+/// Parses `(NAME) >= X` (or `> X`) after the keyword `signal` ending at byte `from`;
+/// returns the comparison and the end offset, or a message and its span.
+fn signal_arg(src: &str, from: usize) -> Result<(SignalCmp, usize), (String, Range<usize>)> {
+    const FORM: &str = "write a signal as `signal(CATEGORY) >= X` or `signal(MODEL.CATEGORY) > X`, with X from 0 to 1";
+    let skip_ws = |at: usize| {
+        src.get(at..)
+            .map_or(at, |r| at + (r.len() - r.trim_start().len()))
+    };
+    let open = skip_ws(from);
+    let rest = src.get(open + 1..).unwrap_or("");
+    let Some(close_rel) = rest.find(')') else {
+        return Err((
+            format!("unclosed `signal(`: {FORM}"),
+            from.saturating_sub(6)..src.len(),
+        ));
+    };
+    let close = open + 1 + close_rel;
+    let inner = rest.get(..close_rel).unwrap_or("").trim();
+    let name_ok = !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if !name_ok {
+        return Err((
+            format!(
+                "`signal({inner})`: the name is a category (`hate`) or MODEL.CATEGORY (`mine.hate`)"
+            ),
+            open..close + 1,
+        ));
+    }
+    let op_at = skip_ws(close + 1);
+    let after = src.get(op_at..).unwrap_or("");
+    let (strict, op_len) = if after.starts_with(">=") {
+        (false, 2)
+    } else if after.starts_with('>') {
+        (true, 1)
+    } else {
+        let hint = if after.starts_with('<') {
+            ": for a score below a threshold, write `… and not signal(…) >= X`"
+        } else {
+            ""
+        };
+        return Err((
+            format!("`signal({inner})` needs a comparison: {FORM}{hint}"),
+            op_at..(op_at + 1).min(src.len()).max(op_at),
+        ));
+    };
+    let num_at = skip_ws(op_at + op_len);
+    let num_len = src
+        .get(num_at..)
+        .unwrap_or("")
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(src.len() - num_at.min(src.len()));
+    let num = src.get(num_at..num_at + num_len).unwrap_or("");
+    let end = num_at + num_len;
+    match num.parse::<f32>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok((
+            SignalCmp {
+                name: inner.to_ascii_lowercase(),
+                strict,
+                threshold: x,
+            },
+            end,
+        )),
+        _ => Err((
+            format!(
+                "`{}` is not a threshold from 0 to 1: {FORM}",
+                if num.is_empty() { "(nothing)" } else { num }
+            ),
+            num_at..end.max(num_at + 1).min(src.len().max(num_at)),
+        )),
+    }
 }
 
 /// Parses `(N)` after a proximity keyword; returns N and the end offset.
@@ -317,6 +423,7 @@ impl Parser<'_> {
         self.pos += 1;
         match tok {
             Tok::Ident(name) => Ok((Expr::Lexicon(name, span), 0)),
+            Tok::Signal(cmp) => Ok((Expr::Signal(cmp, span), 0)),
             Tok::Phrase(text) => Ok((Expr::Phrase(text, span), 0)),
             Tok::Open => {
                 self.open += 1;
@@ -350,6 +457,7 @@ impl Parser<'_> {
 fn describe(t: &Tok) -> &'static str {
     match t {
         Tok::Ident(_) => "a name",
+        Tok::Signal(_) => "a signal",
         Tok::Phrase(_) => "a phrase",
         Tok::And => "`and`",
         Tok::Or => "`or`",
@@ -417,7 +525,7 @@ pub(crate) fn parse(src: &str, nest_limit: usize) -> Result<Expr, Vec<CondError>
 /// always point at some words.
 fn check_evidence(e: &Expr) -> Result<(), CondError> {
     match e {
-        Expr::Lexicon(..) | Expr::Phrase(..) => Ok(()),
+        Expr::Lexicon(..) | Expr::Phrase(..) | Expr::Signal(..) => Ok(()),
         Expr::Not(_, span) => Err(err(
             ProblemKind::NoEvidence,
             "`not …` can match without pointing at any words: combine it with `and`, as in `threat and not idiom`",
@@ -468,6 +576,14 @@ mod tests {
     fn show(e: &Expr) -> String {
         match e {
             Expr::Lexicon(n, _) => n.clone(),
+            Expr::Signal(c, _) => {
+                format!(
+                    "signal({}){}{}",
+                    c.name,
+                    if c.strict { ">" } else { ">=" },
+                    c.threshold
+                )
+            }
             Expr::Phrase(p, _) => format!("{p:?}"),
             Expr::Not(a, _) => format!("(not {})", show(a)),
             Expr::And(a, b) => format!("({} and {})", show(a), show(b)),
@@ -509,6 +625,47 @@ mod tests {
         assert_eq!(errs[0].span, 2..3);
         assert!(parse("").is_err());
         assert!(parse("a before(x) b").is_err());
+    }
+
+    #[test]
+    fn signals_are_operands() {
+        let e = parse("signal(hate) >= 0.8 and en_group").unwrap();
+        assert_eq!(show(&e), "(signal(hate)>=0.8 and en_group)");
+        let e = parse("a before(2) SIGNAL( mine.violence )>0.25 or not_a_signal").unwrap();
+        assert_eq!(
+            show(&e),
+            "((a before2 signal(mine.violence)>0.25) or not_a_signal)"
+        );
+        let e = parse("x and not signal(hate)>=1").unwrap();
+        assert_eq!(show(&e), "(x and (not signal(hate)>=1))");
+        // A lexicon may still be called `signal` when no `(` follows.
+        assert_eq!(show(&parse("signal and x").unwrap()), "(signal and x)");
+        assert!(parse("signal(hate) >= 0.8").is_ok());
+    }
+
+    #[test]
+    fn signal_mistakes_are_located() {
+        let src = "a and signal(hate) >= 1.5";
+        let errs = parse(src).unwrap_err();
+        assert_eq!(errs[0].kind, ProblemKind::BadCondition);
+        assert_eq!(&src[errs[0].span.clone()], "1.5");
+        let errs = parse("signal(hate) < 0.2").unwrap_err();
+        assert!(
+            errs[0].message.contains("and not signal"),
+            "{}",
+            errs[0].message
+        );
+        let errs = parse("signal(hate) 0.2").unwrap_err();
+        assert!(errs[0].message.contains("needs a comparison"));
+        let errs = parse("signal(ha te) >= 0.2").unwrap_err();
+        assert!(errs[0].message.contains("the name is a category"));
+        assert!(parse("signal(hate >= 0.2").is_err());
+        assert!(parse("signal(hate) >=").is_err());
+        assert!(parse("signal() >= 0.5").is_err());
+        assert_eq!(
+            parse("not signal(hate) >= 0.5").unwrap_err()[0].kind,
+            ProblemKind::NoEvidence
+        );
     }
 
     #[test]

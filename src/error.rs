@@ -69,6 +69,12 @@ pub enum ProblemKind {
     /// The policy goes over one of its [`Limits`](crate::Limits): a condition nests
     /// too deep, a term is too long, the automaton would be too large.
     LimitExceeded,
+    /// A condition names a signal model or a signal category that does not exist
+    /// (`signal(hat) >= 0.8`, `signal(mine.hate) >= 0.8` without `[signals.mine]`).
+    UnknownSignal,
+    /// A signal model file (`[signals.NAME] file = …`) is not a valid model: damaged,
+    /// truncated, or not written by `tosguard train`.
+    InvalidSignalModel,
     /// A warning: a lexicon has no terms.
     EmptyLexicon,
     /// A warning: a rule can never fire (it needs a lexicon without terms, or requires

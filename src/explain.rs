@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use crate::compiled::{Compiled, ContextId};
 use crate::engine::{Outcome, with_scratch};
+use crate::normalize::Normalized;
+use crate::signal::SignalFeature;
 use crate::verdict::Verdict;
 
 /// A lexicon term found in the text.
@@ -50,8 +52,25 @@ pub struct ExplainedRule {
     pub matches: Vec<ExplainedMatch>,
 }
 
+/// A signal the policy's conditions use, as it scored the text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExplainedSignal {
+    /// `hate` (a category of the built-in model) or `MODEL.CATEGORY`.
+    pub signal: String,
+    /// The score, in `0.0..=1.0`.
+    pub score: f32,
+    /// The comparisons of the conditions on this signal, and whether each passed
+    /// (`signal(hate) >= 0.8: true`).
+    pub comparisons: Vec<(String, bool)>,
+    /// The features of the text that push the score up most, strongest first.
+    pub features: Vec<SignalFeature>,
+    /// The original words the model's tagger marks (the evidence of a comparison that passes;
+    /// empty when it marks none, and the whole text is the evidence).
+    pub tagged: Vec<String>,
+}
+
 /// What [`crate::Policy::explain`] returns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Explanation {
     /// The folded text the automaton scanned.
     pub normalized: String,
@@ -59,6 +78,9 @@ pub struct Explanation {
     pub hits: Vec<ExplainedHit>,
     /// The rules whose condition matched (fired or suppressed).
     pub rules: Vec<ExplainedRule>,
+    /// The signals the conditions use (none for a policy without `signal(…)`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<ExplainedSignal>,
     /// How many rules did not match at all.
     pub rules_not_matched: usize,
     /// The verdict, as `classify` returns it.
@@ -78,6 +100,30 @@ impl fmt::Display for Explanation {
                 "  {}..{} {:?} in {} (sentence {}, clause {})",
                 h.span.start, h.span.end, h.text, h.lexicon, h.sentence, h.clause
             )?;
+        }
+        if !self.signals.is_empty() {
+            writeln!(f, "signals:")?;
+        }
+        for sig in &self.signals {
+            writeln!(f, "  {}: {:.3}", sig.signal, sig.score)?;
+            for (cmp, passed) in &sig.comparisons {
+                writeln!(
+                    f,
+                    "    {cmp}: {}",
+                    if *passed { "passes" } else { "does not pass" }
+                )?;
+            }
+            if !sig.features.is_empty() {
+                let top: Vec<String> = sig
+                    .features
+                    .iter()
+                    .map(|x| format!("{} {:+}", x.feature, x.weight))
+                    .collect();
+                writeln!(f, "    strongest features: {}", top.join(", "))?;
+            }
+            if !sig.tagged.is_empty() {
+                writeln!(f, "    tagged words: {:?}", sig.tagged)?;
+            }
         }
         writeln!(f, "rules:")?;
         for r in &self.rules {
@@ -110,6 +156,9 @@ impl Compiled {
         let verdict = self.classify(text);
         with_scratch(|s| {
             self.prepare(text, s);
+            // Scored up front, so that the hits below include the signals'.
+            self.score_signals(s);
+            let signals = self.explain_signals(text, &s.norm);
             let hits = s
                 .hits
                 .iter()
@@ -172,8 +221,50 @@ impl Compiled {
                 hits,
                 rules,
                 rules_not_matched: not_matched,
+                signals,
                 verdict,
             }
         })
+    }
+
+    /// Each signal (model and category) the conditions use: its score on `folded` (the
+    /// text as the policy folds it), its comparisons and strongest features.
+    fn explain_signals(&self, text: &str, norm: &Normalized) -> Vec<ExplainedSignal> {
+        let folded = norm.text();
+        let mut out: Vec<ExplainedSignal> = Vec::new();
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        for u in &self.signals {
+            let Some(source) = self.signal_models.get(u.model) else {
+                continue;
+            };
+            let model = &source.model;
+            let score = model.score_folded(folded).value(u.head);
+            let cmp = (self.lexicon_name(u.lex).to_string(), u.passes(score));
+            if let Some(i) = seen.iter().position(|&k| k == (u.model, u.head)) {
+                if let Some(e) = out.get_mut(i) {
+                    e.comparisons.push(cmp);
+                }
+                continue;
+            }
+            seen.push((u.model, u.head));
+            let category = model.categories().nth(u.head).unwrap_or("");
+            let mut tagged = Vec::new();
+            model.tag_folded(folded, &mut tagged);
+            out.push(ExplainedSignal {
+                signal: if source.name == crate::signal::BUILTIN_NAME {
+                    category.to_string()
+                } else {
+                    format!("{}.{category}", source.name)
+                },
+                score,
+                comparisons: vec![cmp],
+                features: model.strongest_in_folded(folded, u.head, 5),
+                tagged: tagged
+                    .into_iter()
+                    .filter_map(|r| text.get(norm.original_range(r)).map(str::to_string))
+                    .collect(),
+            });
+        }
+        out
     }
 }

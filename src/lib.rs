@@ -53,7 +53,7 @@ mod verdict;
 pub use builtin::builtin_names;
 pub use dsa::{AutomatedDecision, StatementOfReasons, StatementOptions};
 pub use error::{Location, PolicyError, Problem, ProblemKind};
-pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, Explanation};
+pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, ExplainedSignal, Explanation};
 pub use limits::Limits;
 pub use normalize::NormalizeOptions;
 pub use policy::{CategoryInfo, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo};

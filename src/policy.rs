@@ -480,6 +480,7 @@ impl PolicyBuilder {
                 rules: Vec::new(),
                 overrides: Default::default(),
                 typos: Default::default(),
+                signals: BTreeMap::new(),
             },
             sources: Sources::new(),
             limits: Limits::default(),

@@ -32,6 +32,21 @@ pub(crate) struct PolicyFile {
     pub(crate) overrides: OverridesSpec,
     #[serde(default)]
     pub(crate) typos: TyposSpec,
+    /// `[signals.NAME]`: signal models the policy's conditions can name.
+    #[serde(default)]
+    pub(crate) signals: BTreeMap<String, S<SignalSpec>>,
+}
+
+/// `[signals.NAME]`: a signal model file written by `tosguard train`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a signal: a table with `file`, the path of a model written by `tosguard train`"
+)]
+pub(crate) struct SignalSpec {
+    /// The model file, relative to the policy file (to the current directory for a
+    /// policy that is not a file).
+    pub(crate) file: S<String>,
 }
 
 /// Changes a policy makes to what it extends.

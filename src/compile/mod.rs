@@ -4,6 +4,7 @@
 //! - [`categories`]: categories and their overrides;
 //! - [`lexicons`]: named lexicons, their overrides, and their terms;
 //! - [`contexts`]: the built-in contexts and the cue-based ones of every pack;
+//! - [`signals`]: `[signals.NAME]` model files, and `signal(…)` operands as lexicons;
 //! - [`rules`]: conditions resolved against lexicons, rule overrides;
 //! - [`terms`]: how one term becomes automaton patterns (used by the phases above);
 //! - [`warnings`]: what compiles but is probably a mistake.
@@ -14,15 +15,21 @@ mod categories;
 mod contexts;
 mod lexicons;
 mod rules;
+mod signals;
 mod terms;
 mod warnings;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use crate::compiled::{Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, fingerprint};
+use crate::compiled::{
+    Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse,
+    fingerprint,
+};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
 use crate::normalize::{NormalizeOptions, Vocab};
+use crate::signal::SignalModel;
 use crate::source::Pack;
 use crate::spec::MatchMode;
 
@@ -43,6 +50,12 @@ struct Builder<'a> {
     /// Every term added, for the warnings.
     sites: Vec<warnings::TermSite>,
     warnings: Vec<Problem>,
+    /// `[signals.NAME]` of every pack, with its model (`None`: reported as unusable).
+    signal_defs: Vec<(String, Option<Arc<SignalModel>>)>,
+    /// The models the conditions use.
+    signal_models: Vec<SignalSource>,
+    /// The `signal(…)` comparisons of the conditions.
+    signals: Vec<SignalUse>,
 }
 
 impl Builder<'_> {
@@ -102,11 +115,15 @@ pub(crate) fn compile(
         over_budget: false,
         sites: Vec::new(),
         warnings: Vec::new(),
+        signal_defs: Vec::new(),
+        signal_models: Vec::new(),
+        signals: Vec::new(),
     };
     b.typo_exclude = terms::typo_exclusions(&mut b);
     let categories = categories::compile(&mut b);
     lexicons::compile(&mut b);
     let contexts = contexts::compile(&mut b);
+    signals::load(&mut b);
     let rules = rules::compile(&mut b, &categories, &contexts);
     warnings::check(&mut b);
 
@@ -146,6 +163,8 @@ pub(crate) fn compile(
         fingerprint: String::new(),
         layers: Vec::new(),
         warnings: b.warnings,
+        signal_models: b.signal_models,
+        signals: b.signals,
     };
     c.fingerprint = fingerprint(&c);
     c.layers = vec![LayerMeta {

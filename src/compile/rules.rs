@@ -88,6 +88,7 @@ fn compile_rule(
         .or_else(|| cats.get(category).map(|c| c.severity))
         .unwrap_or(Severity::Medium);
     warn_if_never_fires(b, pi, path, r, &when, &unless, &requires);
+    let uses_signals = when.mentions(&mut |l| b.is_signal(l));
     Some(Rule {
         id: rid.clone(),
         pack: pack.file.policy.id.get_ref().clone(),
@@ -95,6 +96,7 @@ fn compile_rule(
         severity,
         needs: when.needs(),
         anchors: when.anchors(),
+        uses_signals,
         when,
         when_src: r.when.get_ref().clone(),
         unless,
@@ -120,6 +122,7 @@ fn warn_if_never_fires(
     let empty = when.needs().into_iter().find_map(|l| {
         b.lexicons
             .get(l.index())
+            .filter(|_| !b.is_signal(l))
             .filter(|lex| lex.terms.is_empty())
             .map(|lex| lex.name.clone())
     });
@@ -279,6 +282,9 @@ impl Builder<'_> {
                     return None;
                 }
             },
+            Expr::Signal(cmp, span) => {
+                Node::Lex(self.signal_lexicon(pack, path, cmp, offsets.range(span.clone()))?)
+            }
             Expr::Phrase(text, span) => {
                 let key = format!("\"{text}\"");
                 let id = match self.lex_index.get(&key) {
@@ -326,7 +332,7 @@ impl Builder<'_> {
     fn suggest(&self, name: &str) -> Option<String> {
         self.lex_index
             .keys()
-            .filter(|k| !k.starts_with('"') && !k.starts_with('@'))
+            .filter(|k| !k.starts_with('"') && !k.starts_with('@') && !k.starts_with("signal("))
             .map(|k| (edit_distance(k, name), k))
             .filter(|(d, _)| *d <= 2)
             .min()
@@ -335,7 +341,7 @@ impl Builder<'_> {
 }
 
 /// Levenshtein distance, for "did you mean" hints on short names.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -6,7 +6,9 @@
 //! terms-of-service clause, DSA fields); every automaton pattern with the lexicons
 //! using it and their match modes; the contexts (cue lexicons, scope, window,
 //! position); and the rules in order (id, defining pack, category, severity, the
-//! condition as resolved, scope, `unless` and `requires`). Enums are hashed by the
+//! condition as resolved, scope, `unless` and `requires`); then, for a policy whose
+//! conditions use signals, each model's name and the digest of its bytes (a policy
+//! without signals hashes nothing more). Enums are hashed by the
 //! names the policy format uses, never by their Rust names. Titles, descriptions and
 //! examples do not decide verdicts and are left out, as are formatting, comments and
 //! the order of terms.
@@ -76,6 +78,10 @@ pub(crate) fn fingerprint(c: &Compiled) -> String {
                 c.context(u).map(|c| c.name.as_str()).unwrap_or(""),
             );
         }
+    }
+    for m in &c.signal_models {
+        h.field("signal_model", &m.name);
+        h.field("digest", &format!("{:016x}", m.model.digest()));
     }
     format!("fnv1a128:{:032x}", h.0)
 }
@@ -262,6 +268,7 @@ mod tests {
                 description: None,
                 examples: ExamplesSpec::default(),
                 layer: LayerId::default(),
+                uses_signals: false,
             }],
             lexicons,
             matcher: Matcher::build(&patterns.text, &patterns.uses).unwrap(),
@@ -271,6 +278,8 @@ mod tests {
             fingerprint: String::new(),
             layers: Vec::new(),
             warnings: Vec::new(),
+            signal_models: Vec::new(),
+            signals: Vec::new(),
         }
     }
 

@@ -1,7 +1,11 @@
 //! Merging the compiled layers of a policy stack into one compiled form, so that a
 //! stack is classified with one normalization and one scan.
 
-use super::{Compiled, Context, ContextKind, LayerId, Matcher, PatternSet};
+use std::sync::Arc;
+
+use super::{
+    Compiled, Context, ContextKind, LayerId, Matcher, PatternSet, SignalSource, SignalUse,
+};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::normalize::Vocab;
 
@@ -46,8 +50,27 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
     let mut patterns = PatternSet::default();
     let mut metas = Vec::new();
     let mut vocab = Vocab::default();
+    let mut signal_models = Vec::new();
+    let mut signals = Vec::new();
     for (li, layer) in layers.iter().enumerate() {
         let (lex0, cat0, ctx0) = (lexicons.len(), categories.len(), contexts.len());
+        // A model two layers share (the built-in one) is scored once.
+        let models: Vec<usize> = layer
+            .signal_models
+            .iter()
+            .map(|m| {
+                let same = |o: &SignalSource| Arc::ptr_eq(&o.model, &m.model);
+                signal_models.iter().position(same).unwrap_or_else(|| {
+                    signal_models.push(m.clone());
+                    signal_models.len() - 1
+                })
+            })
+            .collect();
+        signals.extend(layer.signals.iter().map(|u| SignalUse {
+            lex: u.lex.shifted(lex0),
+            model: models.get(u.model).copied().unwrap_or(u.model),
+            ..u.clone()
+        }));
         lexicons.extend(layer.lexicons.iter().cloned());
         vocab.extend(&layer.vocab);
         categories.extend(layer.categories.iter().cloned());
@@ -103,5 +126,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
             .join("+"),
         layers: metas,
         warnings: Vec::new(),
+        signal_models,
+        signals,
     }))
 }

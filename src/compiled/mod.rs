@@ -8,8 +8,11 @@ mod fingerprint;
 mod merge;
 mod patterns;
 
+use std::sync::Arc;
+
 use crate::error::Problem;
 use crate::normalize::{NormalizeOptions, Normalized, Vocab, normalize_with};
+use crate::signal::SignalModel;
 use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
 
@@ -148,6 +151,43 @@ pub(crate) struct Rule {
     pub(crate) needs: Vec<LexiconId>,
     /// Lexicons one of which every match contains: the windows to evaluate.
     pub(crate) anchors: Vec<LexiconId>,
+    /// Whether the condition has a `signal(…)` operand: the signals are scored before
+    /// the rule is evaluated.
+    pub(crate) uses_signals: bool,
+}
+
+/// A signal model the policy's conditions use, under the name they give it.
+#[derive(Clone, Debug)]
+pub(crate) struct SignalSource {
+    /// `builtin`, or the `NAME` of `[signals.NAME]`.
+    pub(crate) name: String,
+    pub(crate) model: Arc<SignalModel>,
+}
+
+/// A `signal(…) >= X` operand: a lexicon without terms whose hits the engine adds,
+/// once per text and only when a rule needing it is reached, if the score passes.
+#[derive(Clone, Debug)]
+pub(crate) struct SignalUse {
+    /// The pseudo-lexicon the condition refers to.
+    pub(crate) lex: LexiconId,
+    /// Index into [`Compiled::signal_models`].
+    pub(crate) model: usize,
+    /// The model's category (head).
+    pub(crate) head: usize,
+    /// `>` rather than `>=`.
+    pub(crate) strict: bool,
+    pub(crate) threshold: f32,
+}
+
+impl SignalUse {
+    /// Whether `score` passes the comparison.
+    pub(crate) fn passes(&self, score: f32) -> bool {
+        if self.strict {
+            score > self.threshold
+        } else {
+            score >= self.threshold
+        }
+    }
 }
 
 /// Which lexicon an automaton pattern belongs to, and how it must sit in a word.
@@ -185,6 +225,10 @@ pub(crate) struct Compiled {
     pub(crate) layers: Vec<LayerMeta>,
     /// What compiled but is probably a mistake.
     pub(crate) warnings: Vec<Problem>,
+    /// The signal models the conditions use (only those referenced).
+    pub(crate) signal_models: Vec<SignalSource>,
+    /// Every distinct `signal(…)` comparison of the conditions.
+    pub(crate) signals: Vec<SignalUse>,
 }
 
 impl Compiled {
@@ -203,6 +247,11 @@ impl Compiled {
 
     pub(crate) fn context(&self, id: ContextId) -> Option<&Context> {
         self.contexts.get(id.index())
+    }
+
+    /// The signal comparison that lexicon `id` stands for, if it is one.
+    pub(crate) fn signal_of(&self, id: LexiconId) -> Option<&SignalUse> {
+        self.signals.iter().find(|u| u.lex == id)
     }
 
     /// The name of a lexicon (empty for an id out of range).
@@ -263,6 +312,17 @@ impl Node {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Whether `f` holds for a lexicon the condition mentions (anywhere in it).
+    pub(crate) fn mentions(&self, f: &mut impl FnMut(LexiconId) -> bool) -> bool {
+        match self {
+            Node::Lex(id) => f(*id),
+            Node::Not(a) => a.mentions(f),
+            Node::And(a, b) | Node::Or(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
+                a.mentions(f) || b.mentions(f)
+            }
+        }
     }
 
     /// The same condition over lexicons appended after `base` others.

@@ -7,6 +7,7 @@ mod context;
 mod rules;
 mod scan;
 mod segment;
+mod signals;
 
 use std::cell::RefCell;
 
@@ -75,6 +76,10 @@ pub(crate) struct Scratch {
     pub(crate) judged: Vec<u32>,
     /// Whether the quoted regions leave words outside them.
     pub(crate) quotes_embedded: bool,
+    /// Whether the signals of the text were scored (and their hits added).
+    pub(crate) signals_ready: bool,
+    /// The folded byte ranges a signal model's tagger marks.
+    pub(crate) tagged: Vec<std::ops::Range<usize>>,
 }
 
 thread_local! {
@@ -112,6 +117,7 @@ impl Compiled {
         scan(self, norm.text(), s);
         index_hits(self.lexicons.len(), s);
         s.norm = norm;
+        s.signals_ready = false;
     }
 
     /// Turns hit indices into evidence in the original text.

@@ -214,12 +214,22 @@ impl Compiled {
         s: &mut Scratch,
         mut trace: Option<&mut Vec<(Vec<u32>, Outcome)>>,
     ) -> bool {
+        let absent =
+            |s: &Scratch, l: LexiconId| !s.present.get(l.index()).copied().unwrap_or(false);
+        // The lexicons first: a signal is only scored for a rule whose other needs are
+        // met, once per text.
         if rule
             .needs
             .iter()
-            .any(|&l| !s.present.get(l.index()).copied().unwrap_or(false))
+            .any(|&l| absent(s, l) && self.signal_of(l).is_none())
         {
             return false;
+        }
+        if rule.uses_signals {
+            self.score_signals(s);
+            if rule.needs.iter().any(|&l| absent(s, l)) {
+                return false;
+            }
         }
         s.evidence.clear();
         let mut fired = false;

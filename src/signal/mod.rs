@@ -31,18 +31,29 @@ pub mod train;
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::Arc;
 
 use once_cell::sync::Lazy;
 
 use crate::normalize::{NormalizeOptions, Normalized, normalize_into};
 
+pub(crate) use model::valid_name;
 pub use model::{MAX_HEADS, SignalError, SignalModel, SignalScores};
 
 /// The bytes of the built-in model.
 const BUILTIN: &[u8] = include_bytes!("../../policies/signal/builtin.bin");
 
-static BUILTIN_MODEL: Lazy<Result<SignalModel, SignalError>> =
-    Lazy::new(|| SignalModel::from_bytes(BUILTIN));
+static BUILTIN_MODEL: Lazy<Result<Arc<SignalModel>, SignalError>> =
+    Lazy::new(|| SignalModel::from_bytes(BUILTIN).map(Arc::new));
+
+/// The name under which policies find the built-in model: `signal(hate)` is
+/// `signal(builtin.hate)`.
+pub const BUILTIN_NAME: &str = "builtin";
+
+/// The built-in model, shared.
+pub(crate) fn builtin_shared() -> Result<Arc<SignalModel>, SignalError> {
+    BUILTIN_MODEL.clone()
+}
 
 static DEFAULT_OPTIONS: Lazy<NormalizeOptions> = Lazy::new(NormalizeOptions::default);
 
@@ -68,7 +79,7 @@ fn with_folded<R>(text: &str, f: impl FnOnce(&Normalized) -> R) -> R {
 }
 
 /// One feature of a text and its weight for a category, as `explain` shows them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SignalFeature {
     /// What the feature reads: `word:idiot`, `pair:you idiot`, `chars:<idi`.
     pub feature: String,
@@ -82,7 +93,7 @@ impl SignalModel {
     /// allow shipping weights (the repository's `policies/signal/README.md` lists them
     /// and the exact command). Loaded once, shared.
     pub fn builtin() -> Result<&'static SignalModel, SignalError> {
-        BUILTIN_MODEL.as_ref().map_err(Clone::clone)
+        BUILTIN_MODEL.as_ref().map(|m| &**m).map_err(Clone::clone)
     }
 
     /// Scores `text`, folded with the default [`NormalizeOptions`] (those the built-in

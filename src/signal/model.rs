@@ -27,7 +27,9 @@
 
 use std::fmt;
 
-use super::features::{Tok, bucket, doc_features, token_features, tokens};
+use super::features::{
+    BIGRAM, Tok, bucket, char_grams, doc_features, step, token_features, tokens,
+};
 
 /// Magic bytes at the start of a model file.
 pub(crate) const MAGIC: &[u8; 8] = b"TGSIGNAL";
@@ -174,6 +176,11 @@ impl<'m> SignalScores<'m> {
         self.values.get(i).copied()
     }
 
+    /// The score of the category at index `i` of the model (0 past the end).
+    pub(crate) fn value(&self, i: usize) -> f32 {
+        self.values.get(i).copied().unwrap_or(0.0)
+    }
+
     /// Every category's name and score, in the model's order.
     pub fn iter(&self) -> impl Iterator<Item = (&'m str, f32)> + '_ {
         self.model
@@ -257,6 +264,33 @@ impl SignalModel {
             model: self,
             values,
         }
+    }
+
+    /// The token of `folded` whose features add most to head `k`'s sum (the word that
+    /// pushes that category's score up most), if one adds anything. No allocation.
+    pub(crate) fn strongest_token(&self, folded: &str, k: usize) -> Option<std::ops::Range<usize>> {
+        let heads = self.heads.len();
+        let w = |h: u32| {
+            self.weights
+                .get(bucket(h, self.bits) * heads + k)
+                .map_or(0, |&x| i64::from(x))
+        };
+        let mut best: Option<(i64, std::ops::Range<usize>)> = None;
+        let mut prev: Option<u32> = None;
+        tokens(folded, |t| {
+            let mut sum = w(t.hash);
+            if let Some(p) = prev {
+                sum += w(step(step(BIGRAM, p), t.hash));
+            }
+            prev = Some(t.hash);
+            if let Some(word) = folded.get(t.range()) {
+                char_grams(word, |h| sum += w(h));
+            }
+            if sum > 0 && best.as_ref().is_none_or(|(b, _)| sum > *b) {
+                best = Some((sum, t.range()));
+            }
+        });
+        best.map(|(_, r)| r)
     }
 
     /// The tagger's score logits for every token of `toks` over `folded`, into `out`.
