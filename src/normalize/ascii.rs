@@ -136,13 +136,23 @@ fn next_candidate(bytes: &[u8], from: usize, checks: Checks) -> Option<usize> {
             1
         };
         let symbol = k & symbol_mask != 0;
-        let single = (k & word_mask != 0) & ((k_prev & WORD) | (k_next & (WORD | APOSTROPHE)) == 0);
+        let single = (k & word_mask != 0)
+            & (k_prev & WORD == 0)
+            & ((k_next & (WORD | APOSTROPHE) == 0)
+                | ((k_next & APOSTROPHE != 0) && glued_ending(bytes, i)));
         if symbol | single | (run >= run_limit) {
             return Some(i);
         }
         (k_prev, k, b, prev_lower) = (k, k_next, b_next, lower);
     }
     None
+}
+
+/// May the word char at `i`, followed by an apostrophe, be a single (a superset of the
+/// unit pipeline's rule): before a possessive `'s`, or a `u` (of `q u'`).
+fn glued_ending(bytes: &[u8], i: usize) -> bool {
+    let possessive = lower(bytes, i + 2) == b's' && bits(bytes, i + 3) & WORD == 0;
+    possessive || lower(bytes, i) == b'u'
 }
 
 /// What one look at a token found.
@@ -174,7 +184,9 @@ fn scan_token(bytes: &[u8], start: usize, end: usize, checks: Checks) -> Token {
         symbol |= k & SYMBOL != 0 && k & ALPHA == 0;
         if k & WORD != 0 {
             let free = |j: usize, not: u8| (j < start || j >= end) || bits(bytes, j) & not == 0;
-            t.singles += u32::from(free(i.wrapping_sub(1), WORD) && free(i + 1, WORD | APOSTROPHE));
+            let after = free(i + 1, WORD | APOSTROPHE)
+                || (bits(bytes, i + 1) & APOSTROPHE != 0 && glued_ending(bytes, i));
+            t.singles += u32::from(free(i.wrapping_sub(1), WORD) && after);
         }
         long_run |= checks.repeats && k & ALPHA != 0 && {
             let c = lower(bytes, i);

@@ -463,7 +463,8 @@ fn read_sep(units: &[Unit], j: usize) -> Option<(Sep, usize)> {
 }
 
 /// Is the unit at `k` a free-standing single letter (or leet digit): no word char on
-/// either side, no apostrophe after it? Returns whether it is a letter.
+/// either side, no apostrophe after it (but a possessive `'s` or the `u'` of `qu'`),
+/// an apostrophe before it only after an elision? Returns whether it is a letter.
 fn single_at(units: &[Unit], k: usize, leet: bool) -> Option<bool> {
     let u = units.get(k)?;
     // Latin letters only: one-letter words of other scripts (Russian `а я в`) and
@@ -472,12 +473,44 @@ fn single_at(units: &[Unit], k: usize, leet: bool) -> Option<bool> {
     if !(letter || (leet && u.c.is_ascii_digit() && leet_of(u.c).is_some())) {
         return None;
     }
-    // An apostrophe may stand before a single (an elision: `l'a c c u s é`), not after
-    // it (`l'homme`: `l` is not a single).
+    // An apostrophe may stand before a single after a French elision (`l'a c c u s é`,
+    // `qu'e l l e`), not after it (`l'homme`: `l` is not a single); `let's`, `I'm`,
+    // `can't` end in a letter, which is not a single.
     let free = |o: Option<&Unit>| o.is_none_or(|v| !v.is_word());
     let before = k.checked_sub(1).and_then(|p| units.get(p));
     let after = units.get(k + 1);
-    (free(before) && free(after) && after.is_none_or(|v| v.c != '\'')).then_some(letter)
+    let before_ok = match before {
+        Some(v) if v.c == '\'' => k.checked_sub(1).is_some_and(|p| is_elision(units, p)),
+        other => free(other),
+    };
+    let after_ok = match after {
+        Some(v) if v.c == '\'' => glued_ending(units, k),
+        other => free(other),
+    };
+    (before_ok && after_ok).then_some(letter)
+}
+
+/// May the single at `k`, followed by an apostrophe, end a run: an English possessive
+/// (`m a y o r's`) or the French `qu'` (`q u e l q u'un`)?
+fn glued_ending(units: &[Unit], k: usize) -> bool {
+    let c = |j: usize| units.get(j).map(|u| u.c);
+    let possessive = c(k + 2) == Some('s') && units.get(k + 3).is_none_or(|u| !u.is_word());
+    let qu = c(k) == Some('u') && k.checked_sub(2).is_some_and(|p| c(p) == Some('q'));
+    possessive || qu
+}
+
+/// Does the apostrophe at `p` end a French elision: a word `l d j m t s n c` or one
+/// ending in `qu` (`lorsqu'`)?
+fn is_elision(units: &[Unit], p: usize) -> bool {
+    let word_start = units.get(..p).map_or(0, |b| {
+        p - b.iter().rev().take_while(|u| u.is_word()).count()
+    });
+    let word = units.get(word_start..p).unwrap_or_default();
+    match word {
+        [u] => matches!(u.c, 'l' | 'd' | 'j' | 'm' | 't' | 's' | 'n' | 'c'),
+        [.., q, u] => q.c == 'q' && u.c == 'u',
+        [] => false,
+    }
 }
 
 /// A run of separated singles starting at `i`.
@@ -666,31 +699,36 @@ fn word_cuts(units: &[Unit], singles: &[usize], vocab: Option<&Vocab>, cuts: &mu
 /// Splits `letters` (ASCII letters, one per single) into words of `vocab` (not
 /// compounds) and of the word lists, in as few words as possible (then with as many
 /// words of the vocabulary as possible: `killthemall` is `kill them all`, not `kill the
-/// mall`), marking in `cuts` where each word after the first starts. Leaves `cuts` alone when the letters are
+/// mall`; then with longer words: `dateawoman` is `date a woman`, not `da tea woman`),
+/// marking in `cuts` where each word after the first starts. Leaves `cuts` alone when the letters are
 /// not wholly made of words (or too many).
 fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
     let n = letters.len();
-    if n < 2 || n > MAX_SEGMENTED || !letters.is_ascii() || cuts.len() != n {
+    if !(2..=MAX_SEGMENTED).contains(&n) || !letters.is_ascii() || cuts.len() != n {
         return;
     }
     // best[i]: the cost of the best split of letters[..i] (fewest words, then fewest
-    // words found only in the word lists), and where its last word starts.
-    let mut best: Vec<Option<((u32, u32), usize)>> = vec![None; n + 1];
+    // words found only in the word lists, then longer words: the largest sum of
+    // squared lengths, negated), and where its last word starts.
+    type Cost = (u32, u32, i64);
+    let mut best: Vec<Option<(Cost, usize)>> = vec![None; n + 1];
     if let Some(b) = best.first_mut() {
-        *b = Some(((0, 0), 0));
+        *b = Some(((0, 0, 0), 0));
     }
     for i in 1..=n {
         for j in i.saturating_sub(MAX_WORD)..i {
-            let Some(((words, listed), _)) = best.get(j).copied().flatten() else {
+            let Some(((words, listed, sq), _)) = best.get(j).copied().flatten() else {
                 continue;
             };
             let Some(w) = letters.get(j..i) else {
                 continue;
             };
+            let len = i64::try_from(w.len()).unwrap_or(0);
+            let sq = sq - len * len;
             let cost = if vocab.contains_simple(w) {
-                (words + 1, listed)
+                (words + 1, listed, sq)
             } else if w.len() >= 4 && is_listed(w) {
-                (words + 1, listed + 1)
+                (words + 1, listed + 1, sq)
             } else {
                 continue;
             };

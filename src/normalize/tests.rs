@@ -820,7 +820,14 @@ fn spelled_out_words_are_split_back() {
         ("U S A", "usa"),
         // a single after an apostrophe (elision) starts a run
         ("l'a c c u s e", "l'accuse"),
+        ("qu'e l l e", "qu'elle"),
         ("il y a l'homme", "il y a l'homme"),
+        // not after a contraction
+        ("let's k i l l y o u", "let's kill you"),
+        ("I'm t h e r e", "i'm there"),
+        // a possessive and the French `qu'` end a run
+        ("the k i l l e r's knife", "the killer's knife"),
+        ("q u e l q u'un", "quelqu'un"),
     ];
     for (input, want) in table {
         assert_eq!(fold_vocab(input), want, "{input:?}");
