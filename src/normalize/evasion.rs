@@ -696,8 +696,8 @@ fn word_cuts(units: &[Unit], singles: &[usize], vocab: Option<&Vocab>, cuts: &mu
     segment(&letters, vocab, cuts);
 }
 
-/// Splits `letters` (ASCII letters, one per single) into words of `vocab` (not
-/// compounds) and of the word lists, in as few words as possible (then with as many
+/// Splits `letters` (ASCII letters, one per single) into words of `vocab` and of the
+/// word lists, in as few words as possible (then with as many
 /// words of the vocabulary as possible: `killthemall` is `kill them all`, not `kill the
 /// mall`; then with longer words: `dateawoman` is `date a woman`, not `da tea woman`),
 /// marking in `cuts` where each word after the first starts. Leaves `cuts` alone when the letters are
@@ -725,7 +725,7 @@ fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
             };
             let len = i64::try_from(w.len()).unwrap_or(0);
             let sq = sq - len * len;
-            let cost = if vocab.contains_simple(w) {
+            let cost = if vocab.contains(w) {
                 (words + 1, listed, sq)
             } else if w.len() >= 4 && is_listed(w) {
                 (words + 1, listed + 1, sq)

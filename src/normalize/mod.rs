@@ -382,15 +382,11 @@ pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out
 ///
 /// Only words of letters are kept, of two letters or more, plus the one-letter words
 /// `a`, `i` and `y` (the elided `j'`, `l'`, `t'` of French terms are not words of
-/// their own). A word made of two others of three letters or more (`killall`, the
-/// run-together form of a phrase) is a *compound*: spelled-out letters are not read as
-/// one (`k i l l a l l` is `kill all`).
+/// their own).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Vocab {
     /// The words.
     words: HashSet<Box<str>>,
-    /// The words made of two others.
-    compounds: HashSet<Box<str>>,
 }
 
 impl Vocab {
@@ -407,20 +403,7 @@ impl Vocab {
                 v.add(w);
             }
         }
-        v.find_compounds();
         v
-    }
-
-    /// Fills [`Vocab::compounds`].
-    fn find_compounds(&mut self) {
-        let compound = |w: &str| {
-            w.char_indices().skip(3).any(|(i, _)| {
-                let (a, b) = w.split_at(i);
-                b.chars().nth(2).is_some() && self.words.contains(a) && self.words.contains(b)
-            })
-        };
-        let found: HashSet<Box<str>> = self.words.iter().filter(|w| compound(w)).cloned().collect();
-        self.compounds = found;
     }
 
     /// Adds one folded word, if it is one the passes may read.
@@ -437,17 +420,11 @@ impl Vocab {
         for w in &other.words {
             self.add(w);
         }
-        self.find_compounds();
     }
 
     /// Is `w` (folded) a word of the vocabulary?
     pub(crate) fn contains(&self, w: &str) -> bool {
         self.words.contains(w)
-    }
-
-    /// Is `w` (folded) a word of the vocabulary that is not a compound of two others?
-    pub(crate) fn contains_simple(&self, w: &str) -> bool {
-        self.words.contains(w) && !self.compounds.contains(w)
     }
 
     /// How many words it holds.

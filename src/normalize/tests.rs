@@ -808,8 +808,8 @@ fn spelled_out_words_are_split_back() {
         ("I will k i l l y o u!", "i will kill you!"),
         ("j e v a i s t e t u e r", "je vais te tuer"),
         ("k-i-l-l-t-h-e-m-a-l-l", "kill them all"),
-        // a compound of two vocabulary words is not read as one
-        ("k i l l a l l", "kill all"),
+        // a vocabulary word is one word, even if two others spell it
+        ("k i l l a l l", "killall"),
         // by the wider gaps, without the vocabulary
         ("j e  v a i s  t e  v o i r", "je vais te voir"),
         // one ordinary word stays whole, even when vocabulary words spell it
