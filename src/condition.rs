@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use crate::error::ProblemKind;
+use crate::suggest;
 
 /// A parsed condition. Spans are byte ranges into the condition string.
 #[derive(Clone, Debug, PartialEq)]
@@ -184,7 +185,36 @@ fn lex(src: &str, errors: &mut Vec<CondError>) -> Option<Vec<(Tok, Range<usize>)
                         }
                         continue;
                     }
-                    _ => Tok::Ident(word.to_string()),
+                    _ => {
+                        let lower = word.to_ascii_lowercase();
+                        if src[end..].trim_start().starts_with('(')
+                            && suggest::did_you_mean(&lower, ["signal"]).is_some()
+                        {
+                            // `sginal(hate) >= 0.8`: a mistyped `signal`.
+                            errors.push(err(
+                                ProblemKind::BadCondition,
+                                format!("unknown operator `{word}(…)` (did you mean `signal`?)"),
+                                i..end,
+                            ));
+                            return None;
+                        }
+                        if let Some(n) = call_arg(&src[end..]) {
+                            // `beofre(3)`: a mistyped proximity operator, not a name.
+                            let fix = suggest::did_you_mean(&word.to_ascii_lowercase(), OPERATORS)
+                                .filter(|op| matches!(*op, "before" | "near"))
+                                .map(|op| format!(" (did you mean `{op}({n})`?)"))
+                                .unwrap_or_default();
+                            errors.push(err(
+                                ProblemKind::BadCondition,
+                                format!(
+                                    "unknown operator `{word}({n})`{fix}: the proximity operators are `before(N)` and `near(N)`"
+                                ),
+                                i..end,
+                            ));
+                            return None;
+                        }
+                        Tok::Ident(word.to_string())
+                    }
                 };
                 toks.push((tok, i..end));
             }
@@ -199,6 +229,16 @@ fn lex(src: &str, errors: &mut Vec<CondError>) -> Option<Vec<(Tok, Range<usize>)
         }
     }
     Some(toks)
+}
+
+/// The operators of the condition language, for suggestions.
+const OPERATORS: [&str; 5] = ["and", "or", "not", "before", "near"];
+
+/// N, when `rest` starts with `(N)` (spaces allowed): what follows a proximity operator.
+fn call_arg(rest: &str) -> Option<u32> {
+    let inner = rest.trim_start().strip_prefix('(')?;
+    let close = inner.find(')')?;
+    inner[..close].trim().parse().ok()
 }
 
 /// Parses `(NAME) >= X` (or `> X`) after the keyword `signal` ending at byte `from`;
@@ -496,11 +536,19 @@ pub(crate) fn parse(src: &str, nest_limit: usize) -> Result<Expr, Vec<CondError>
         Ok((expr, _)) => {
             if p.pos < toks.len() {
                 let span = p.here();
-                let what = toks.get(p.pos).map(|t| describe(&t.0)).unwrap_or("text");
+                let tok = toks.get(p.pos).map(|t| &t.0);
+                let what = tok.map(describe).unwrap_or("text");
+                // `a adn b`: a name where an operator belongs may be a mistyped one.
+                let fix = match tok {
+                    Some(Tok::Ident(name)) => {
+                        suggest::hint(&name.to_ascii_lowercase(), ["and", "or", "before", "near"])
+                    }
+                    _ => String::new(),
+                };
                 errors.push(err(
                     ProblemKind::BadCondition,
                     format!(
-                        "unexpected {what}: expected `and`, `or`, `before(N)`, `near(N)` or the end"
+                        "unexpected {what}{fix}: expected `and`, `or`, `before(N)`, `near(N)` or the end"
                     ),
                     span,
                 ));

@@ -83,6 +83,9 @@ pub enum ProblemKind {
     /// A warning: a term adds nothing to its lexicon, because another term of it
     /// already matches everything it matches.
     ShadowedTerm,
+    /// A warning: a category removes content but names no `dsa_category`, so no EU
+    /// DSA statement of reasons can be given for what it removes.
+    NoStatementCategory,
 }
 
 /// One mistake in a policy, with where it is.

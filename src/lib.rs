@@ -47,11 +47,14 @@ pub mod signal;
 mod source;
 mod spec;
 mod stack;
+mod suggest;
 pub mod testing;
 mod verdict;
 
 pub use builtin::builtin_names;
-pub use dsa::{AutomatedDecision, StatementOfReasons, StatementOptions};
+pub use dsa::{
+    AutomatedDecision, DSA_KEYWORDS, DSA_STATEMENT_CATEGORIES, StatementOfReasons, StatementOptions,
+};
 pub use error::{Location, PolicyError, Problem, ProblemKind};
 pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, ExplainedSignal, Explanation};
 pub use limits::Limits;

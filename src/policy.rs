@@ -389,7 +389,12 @@ impl Loader {
                     ProblemKind::UnknownParent,
                     "",
                     format!(
-                        "unknown policy `{name}`: known policies are {}",
+                        "unknown policy `{name}`{}: known policies are {}",
+                        crate::suggest::hint(name, {
+                            let mut known: Vec<&str> = builtin::builtin_names().collect();
+                            known.extend(self.sources.keys().map(String::as_str));
+                            known
+                        }),
                         names.join(", ")
                     ),
                 )],

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::builtin;
 use crate::error::{Problem, ProblemKind};
 use crate::spec::PolicyFile;
+use crate::suggest;
 
 /// Where a pack came from, used to find its parents and detect cycles.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -49,15 +50,131 @@ pub(crate) fn parse_pack(origin: Origin, display: String, src: String) -> Result
             file,
         }),
         Err(e) => {
-            let msg = e.message().trim().trim_end_matches('.').to_string();
-            let mut p = Problem::new(ProblemKind::Syntax, "", lower_first(&msg));
-            if let Some(span) = e.span() {
-                p = p.at(&src, span);
-            }
+            let mut p = syntax_problem(&src, &e);
             p.source = display;
             Err(p)
         }
     }
+}
+
+/// A TOML syntax error as a problem. The parser finds a missing `,` or `]` only at the
+/// next element or line, possibly lines later: the caret goes back to the end of the
+/// element a comma should follow, and the message says where the array opened.
+pub(crate) fn syntax_problem(src: &str, e: &toml::de::Error) -> Problem {
+    let mut msg = lower_first(e.message().trim().trim_end_matches('.'));
+    let Some(mut span) = e.span() else {
+        return Problem::new(ProblemKind::Syntax, "", msg);
+    };
+    if let Some(open) = open_array_at(src, span.start) {
+        if msg.contains("missing comma") {
+            let end = end_of_previous_token(src, span.start).max(open + 1);
+            span = end..end + 1;
+        }
+        let opened = crate::error::Location::of_offset(src, open);
+        if opened.line < crate::error::Location::of_offset(src, span.start).line {
+            msg.push_str(&format!(
+                " (in the array opened at line {}, column {}: is a `,` or `]` missing?)",
+                opened.line, opened.column
+            ));
+        }
+    }
+    Problem::new(ProblemKind::Syntax, "", msg).at(src, span)
+}
+
+/// The offset of the innermost `[` of a value that is still open at `offset`, skipping
+/// strings and comments; table headers (`[x]`, `[[x]]` at the start of a line outside
+/// any array) are not values.
+fn open_array_at(src: &str, offset: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    let mut line_start = true;
+    while i < offset.min(bytes.len()) {
+        let b = bytes[i];
+        match b {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                i = skip_string(bytes, i);
+                line_start = false;
+                continue;
+            }
+            b'\n' => line_start = true,
+            b'[' if line_start && open.is_empty() => {
+                // A table header: skip to the end of its line.
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' => open.push(i),
+            b']' => {
+                open.pop();
+            }
+            b' ' | b'\t' | b'\r' => {}
+            _ => line_start = false,
+        }
+        if b != b'\n' && !matches!(b, b' ' | b'\t' | b'\r') {
+            line_start = false;
+        }
+        i += 1;
+    }
+    open.last().copied()
+}
+
+/// The offset just past the string that starts at `at` (basic or literal, one-line or
+/// multi-line), or the end of the text if it is not closed.
+fn skip_string(bytes: &[u8], at: usize) -> usize {
+    let q = bytes[at];
+    let triple = bytes.get(at..at + 3) == Some(&[q, q, q][..]);
+    let mut i = at + if triple { 3 } else { 1 };
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\\' && q == b'"' {
+            i += 2;
+            continue;
+        }
+        if b == q && (!triple || bytes.get(i..i + 3) == Some(&[q, q, q][..])) {
+            return i + if triple { 3 } else { 1 };
+        }
+        if b == b'\n' && !triple {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// The offset just past the last token before `offset`, skipping whitespace and
+/// comments.
+fn end_of_previous_token(src: &str, offset: usize) -> usize {
+    let mut end = offset.min(src.len());
+    loop {
+        let before = src[..end].trim_end();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&before[line_start..]) {
+            Some(h) => end = line_start + h,
+            None => return before.len(),
+        }
+    }
+}
+
+/// Where the comment of a line starts, if it has one (a `#` outside strings).
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => return Some(i),
+            b'"' | b'\'' => i = skip_string(bytes, i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn lower_first(s: &str) -> String {
@@ -96,8 +213,11 @@ fn resolve(
         };
     }
     let names: Vec<&str> = builtin::builtin_names().collect();
+    let mut known: Vec<&str> = names.clone();
+    known.extend(sources.keys().map(String::as_str));
     Err(format!(
-        "unknown policy `{name}`: built-in policies are {}; a file must end in `.toml`",
+        "unknown policy `{name}`{}: built-in policies are {}; a file must end in `.toml`",
+        suggest::hint(name, known),
         names
             .iter()
             .map(|n| format!("`{n}`"))

@@ -228,9 +228,9 @@ struct TestCase {
     name: Option<String>,
     text: String,
     #[serde(default)]
-    present: Vec<String>,
+    present: Vec<Spanned<String>>,
     #[serde(default)]
-    absent: Vec<String>,
+    absent: Vec<Spanned<String>>,
     #[serde(default)]
     evidence: Vec<String>,
     #[serde(default)]
@@ -273,11 +273,7 @@ pub fn run_test_file(policy: &Policy, path: impl AsRef<Path>) -> Result<TestRepo
 /// Runs the cases of a test file given as text; `name` prefixes the case ids.
 pub fn run_test_str(policy: &Policy, name: &str, src: &str) -> Result<TestReport, PolicyError> {
     let file: TestFile = toml::from_str(src).map_err(|e| {
-        let msg = e.message().trim().trim_end_matches('.').to_string();
-        let mut p = Problem::new(ProblemKind::Syntax, "", msg);
-        if let Some(span) = e.span() {
-            p = p.at(src, span);
-        }
+        let mut p = crate::source::syntax_problem(src, &e);
         p.source = name.to_string();
         PolicyError { problems: vec![p] }
     })?;
@@ -286,22 +282,30 @@ pub fn run_test_str(policy: &Policy, name: &str, src: &str) -> Result<TestReport
     let mut report = TestReport::default();
     for (i, case) in file.cases.iter().enumerate() {
         let c = case.get_ref();
-        for cat in c.present.iter().chain(&c.absent) {
-            let prefix = cat.trim_end_matches('*');
-            let exists = if prefix.ends_with('.') {
-                known.iter().any(|k| k.starts_with(prefix))
-            } else {
-                known.contains(cat.as_str())
-            };
-            if !exists {
-                let mut p = Problem::new(
-                    ProblemKind::UnknownCategory,
-                    format!("case[{i}]"),
-                    format!("unknown category `{cat}` in policy `{}`", policy.id()),
-                )
-                .at(src, case.span());
-                p.source = name.to_string();
-                problems.push(p);
+        let named = [("present", &c.present), ("absent", &c.absent)];
+        for (field, cats) in named {
+            for cat in cats {
+                let id = cat.get_ref();
+                let prefix = id.trim_end_matches('*');
+                let exists = if prefix.ends_with('.') {
+                    known.iter().any(|k| k.starts_with(prefix))
+                } else {
+                    known.contains(id.as_str())
+                };
+                if !exists {
+                    let mut p = Problem::new(
+                        ProblemKind::UnknownCategory,
+                        format!("case[{i}].{field}"),
+                        format!(
+                            "unknown category `{id}` in policy `{}`{}",
+                            policy.id(),
+                            crate::suggest::hint(id, known.iter().copied())
+                        ),
+                    )
+                    .at(src, cat.span());
+                    p.source = name.to_string();
+                    problems.push(p);
+                }
             }
         }
         let id = format!(
@@ -311,11 +315,11 @@ pub fn run_test_str(policy: &Policy, name: &str, src: &str) -> Result<TestReport
         let verdict = policy.classify(&c.text);
         let mut expected = Vec::new();
         let mut ok = true;
-        for cat in &c.present {
+        for cat in c.present.iter().map(Spanned::get_ref) {
             expected.push(format!("{cat} found"));
             ok &= verdict.has_category(cat);
         }
-        for cat in &c.absent {
+        for cat in c.absent.iter().map(Spanned::get_ref) {
             expected.push(format!("no {cat}"));
             ok &= !verdict.has_category(cat);
         }

@@ -714,3 +714,132 @@ fn eval_scores_hatecheck_style_and_labelled_files() {
     assert!(err.contains("no such file"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Writes `files` (name, content) into a fresh directory and returns it.
+fn write_files(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = temp_dir(name);
+    for (file, content) in files {
+        std::fs::write(dir.join(file), content).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn authoring_mistakes_get_a_suggestion_and_no_follow_on_errors() {
+    let rule = "[lexicons.harm]\nterms = [\"kill\"]\n[[rules]]\nid = \"r\"\n";
+    let dir = write_files(
+        "authoring",
+        &[
+            (
+                "category.toml",
+                &format!(
+                    "[policy]\nid = \"a\"\nextends = [\"taxonomy\"]\n{rule}category = \"violence.threta\"\nwhen = \"harm\"\n"
+                ),
+            ),
+            (
+                "extends.toml",
+                &format!(
+                    "[policy]\nid = \"a\"\nextends = [\"taxonomi\"]\n{rule}category = \"violence.threat\"\nwhen = \"harm before(3) you\"\n"
+                ),
+            ),
+            (
+                "operator.toml",
+                &format!(
+                    "[policy]\nid = \"a\"\nextends = [\"taxonomy\"]\n{rule}category = \"violence.threat\"\nwhen = \"harm beofre(3) 'you'\"\n"
+                ),
+            ),
+            (
+                "dsa.toml",
+                "[policy]\nid = \"a\"\n[categories.\"aup.x\"]\nseverity = \"high\"\n\
+                 dsa_category = \"VIOLENCE\"\ndsa_keywords = [\"KEYWORD_HATE_SPECH\"]\n",
+            ),
+        ],
+    );
+    let check = |file: &str| {
+        let (code, _, err) = run(&["check", dir.join(file).to_str().unwrap()], "");
+        assert_eq!(code, 3, "{err}");
+        err
+    };
+    let err = check("category.toml");
+    assert!(
+        err.contains(
+            "category.toml:8:12: rules[r].category: unknown category `violence.threta` (did you mean `violence.threat`?)"
+        ),
+        "{err}"
+    );
+    // The misspelled parent is the only error: not one more for each name it defines.
+    let err = check("extends.toml");
+    assert!(
+        err.contains("unknown policy `taxonomi` (did you mean `taxonomy`?)"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown category"), "{err}");
+    assert!(!err.contains("unknown lexicon"), "{err}");
+    let err = check("operator.toml");
+    assert!(
+        err.contains("unknown operator `beofre(3)` (did you mean `before(3)`?)"),
+        "{err}"
+    );
+    assert!(err.contains("\n  |              ^^^^^^\n"), "{err}");
+    let err = check("dsa.toml");
+    assert!(
+        err.contains(
+            "dsa.toml:5:16: categories.aup.x.dsa_category: `VIOLENCE` is not a DSA Transparency Database statement category (did you mean `STATEMENT_CATEGORY_VIOLENCE`?)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("`KEYWORD_HATE_SPECH` is not a DSA Transparency Database keyword (did you mean `KEYWORD_HATE_SPEECH`?)"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_misspelled_category_in_a_test_file_points_at_the_value() {
+    let tests = "[[case]]\nname = \"mild\"\ntext = \"darn\"\npresent = [\"profanty\"]\n";
+    let dir = write_files("testcat", &[("aup.toml", AUP), ("aup.test.toml", tests)]);
+    let (code, out, err) = run(&["test", dir.join("aup.toml").to_str().unwrap()], "");
+    assert_eq!(code, 4, "{out}{err}");
+    assert!(
+        err.contains(
+            "aup.test.toml:4:12: case[0].present: unknown category `profanty` in policy `aup` (did you mean `profanity`?)"
+        ),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn test_and_check_print_the_policy_warnings() {
+    let policy = format!(
+        "{AUP}\n[lexicons.none]\nterms = []\n\
+         [categories.\"aup.custom\"]\nseverity = \"high\"\naction = \"remove\"\n\
+         [[rules]]\nid = \"custom\"\ncategory = \"aup.custom\"\nwhen = '\"boom\"'\n\
+         examples.violating = [\"boom\"]\n"
+    );
+    let dir = write_files("warnings", &[("aup.toml", &policy)]);
+    let path = dir.join("aup.toml");
+    for command in ["test", "check"] {
+        let (code, _, err) = run(&[command, path.to_str().unwrap()], "");
+        assert_eq!(code, 0, "{command}: {err}");
+        assert!(
+            err.contains("aup.toml:14:1: lexicons.none: lexicon `none` has no terms"),
+            "{command}: {err}"
+        );
+        assert!(
+            err.contains(
+                "aup.toml:16:1: categories.aup.custom: category `aup.custom` removes content but names no `dsa_category`"
+            ),
+            "{command}: {err}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_builtin_policy_files_are_formatted() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (code, out, err) = run(&["fmt", "--check", &format!("{root}/policies")], "");
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -66,13 +66,51 @@ fn unknown_lexicon_with_suggestion_and_column() {
     );
 }
 
+/// A policy extending `parents` with one mistake of each kind: an empty term, a bad
+/// brace, an unknown category, lexicon and context, `before(0)`, a duplicate rule id.
+fn many_mistakes(parents: &str) -> String {
+    format!(
+        "[policy]\nid = \"t\"\nextends = [{parents}]\n\
+        [lexicons.x]\nterms = [\"\", \"a{{b\"]\n\
+        [[rules]]\nid = \"r1\"\ncategory = \"nope\"\nwhen = \"y before(0) x\"\nunless = [\"zz\"]\n\
+        [[rules]]\nid = \"r1\"\ncategory = \"profanity\"\nwhen = \"x\"\n"
+    )
+}
+
+#[test]
+fn an_unknown_parent_hides_only_the_names_it_could_define() {
+    // The names the missing parent may define are not reported one by one; every
+    // other problem is.
+    let e = errors(&many_mistakes("\"taxonomy\", \"nope\""));
+    let kinds: Vec<ProblemKind> = e.problems().iter().map(|p| p.kind()).collect();
+    for k in [
+        ProblemKind::UnknownParent,
+        ProblemKind::EmptyTerm,
+        ProblemKind::BadBraces,
+        ProblemKind::ZeroProximity,
+        ProblemKind::DuplicateId,
+    ] {
+        assert!(kinds.contains(&k), "missing {k:?} in:\n{e}");
+    }
+    for k in [
+        ProblemKind::UnknownCategory,
+        ProblemKind::UnknownLexicon,
+        ProblemKind::UnknownContext,
+    ] {
+        assert!(!kinds.contains(&k), "{k:?} reported in:\n{e}");
+    }
+}
+
 #[test]
 fn unknown_category() {
     let src =
         format!("{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.thraet\"\nwhen = \"harm\"\n");
     let (path, loc, msg, _) = one(&errors(&src), ProblemKind::UnknownCategory);
     assert_eq!(path, "rules[r1].category");
-    assert_eq!(msg, "unknown category `violence.thraet`");
+    assert_eq!(
+        msg,
+        "unknown category `violence.thraet` (did you mean `violence.threat`?)"
+    );
     assert_eq!(loc, "8:12");
 }
 
@@ -177,7 +215,9 @@ fn unknown_parent() {
     assert_eq!(path, "policy.extends[1]");
     assert_eq!(loc, "3:24");
     assert!(
-        msg.starts_with("unknown policy `basline`: built-in policies are "),
+        msg.starts_with(
+            "unknown policy `basline` (did you mean `baseline`?): built-in policies are "
+        ),
         "{msg}"
     );
 }
@@ -235,15 +275,10 @@ fn missing_file() {
 
 #[test]
 fn every_problem_is_reported_not_only_the_first() {
-    let src = "[policy]\nid = \"t\"\nextends = [\"taxonomy\", \"nope\"]\n\
-        [lexicons.x]\nterms = [\"\", \"a{b\"]\n\
-        [[rules]]\nid = \"r1\"\ncategory = \"nope\"\nwhen = \"y before(0) x\"\nunless = [\"zz\"]\n\
-        [[rules]]\nid = \"r1\"\ncategory = \"profanity\"\nwhen = \"x\"\n";
-    let e = errors(src);
+    let e = errors(&many_mistakes("\"taxonomy\", \"contexts\""));
     let mut kinds: Vec<ProblemKind> = e.problems().iter().map(|p| p.kind()).collect();
     kinds.sort_by_key(|k| format!("{k:?}"));
     for k in [
-        ProblemKind::UnknownParent,
         ProblemKind::EmptyTerm,
         ProblemKind::BadBraces,
         ProblemKind::UnknownCategory,

@@ -116,9 +116,11 @@ fn test_file_errors_are_located() {
     assert_eq!(p.kind(), tosguard::ProblemKind::UnknownCategory);
     assert_eq!(
         p.message(),
-        "unknown category `violence.thret` in policy `tp`"
+        "unknown category `violence.thret` in policy `tp` (did you mean `violence.threat`?)"
     );
-    assert_eq!(p.location().unwrap().line, 1);
+    // At the value, not at the `[[case]]` header.
+    assert_eq!(p.path(), "case[0].present");
+    assert_eq!(p.location().unwrap().to_string(), "3:12");
     let e = testing::run_test_str(&policy(), "t", "[[case]]\ntxt = \"x\"\n").unwrap_err();
     assert_eq!(e.problems()[0].kind(), tosguard::ProblemKind::Syntax);
 }

@@ -84,3 +84,37 @@ fn shadowed_terms_in_english_and_french() {
     let w = warnings("[lexicons.harm]\nterms = [\"kill\", \"killer\", \"tue\", \"tuer\"]\n");
     assert_eq!(w, []);
 }
+
+#[test]
+fn a_removal_that_can_give_no_statement_of_reasons() {
+    let lex = "[lexicons.harm]\nterms = [\"kill\", \"tuer\"]\n[lexicons.you]\nterms = [\"you\", \"te\"]\n";
+    // A category of the host's that removes and names no `dsa_category`.
+    let w = warnings(&format!(
+        "[categories.\"aup.x\"]\nseverity = \"low\"\naction = \"remove\"\n{lex}{RULE}"
+    ));
+    assert_eq!(
+        w,
+        [(
+            ProblemKind::NoStatementCategory,
+            "categories.aup.x".to_string(),
+            "4:1".to_string()
+        )]
+    );
+    // Naming one, or not removing, gives no warning.
+    let named = warnings(&format!(
+        "[categories.\"aup.x\"]\nseverity = \"low\"\naction = \"remove\"\n\
+         dsa_category = \"STATEMENT_CATEGORY_VIOLENCE\"\n{lex}{RULE}"
+    ));
+    assert_eq!(named, []);
+    let flags = warnings(&format!(
+        "[categories.\"aup.x\"]\nseverity = \"low\"\naction = \"flag\"\n{lex}{RULE}"
+    ));
+    assert_eq!(flags, []);
+    // An override that makes a category without one remove: at the override.
+    let over = warnings(&format!(
+        "[override.categories.profanity]\naction = \"remove\"\n{lex}{RULE}"
+    ));
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert_eq!(over[0].0, ProblemKind::NoStatementCategory);
+    assert_eq!(over[0].1, "override.categories.profanity");
+}

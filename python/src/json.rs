@@ -4,40 +4,80 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::{Borrowed, PyErr};
 use serde_json::{Map, Value, json};
 use tosguard::{Disagreement, Finding};
 
 use crate::verdict::Layer;
 
-/// One finding as the CLI prints it.
-pub(crate) fn finding(policy: &str, f: &Finding) -> Value {
+/// One finding as the CLI prints it: `policy` is the pack that defines the rule (the
+/// policy's own id, or a pack it extends such as `baseline.fr`).
+pub(crate) fn finding(f: &Finding) -> Value {
     json!({
-        "policy": policy,
+        "policy": f.policy(),
         "rule": f.rule(),
         "category": f.category(),
         "severity": f.severity(),
+        "tos_ref": f.tos_ref(),
         "spans": f.evidence().iter().map(|e| [e.span().start, e.span().end]).collect::<Vec<_>>(),
         "evidence": f.evidence().iter().map(|e| e.text()).collect::<Vec<_>>(),
     })
 }
 
-/// The object `tosguard classify` prints for one input: `layers` are the verdicts of
-/// each policy, in order; `disagreements` are given for two layers or more.
+/// The `id` argument of `to_dict` and `to_json`: not given (no `id` key, as for a
+/// plain-text line of the CLI), or any value JSON can hold (`None` is written `null`).
+#[derive(Default)]
+pub(crate) struct Id(pub(crate) Option<Value>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Id {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Id> {
+        from_py(&obj).map(|v| Id(Some(v)))
+    }
+}
+
+/// Where a record comes from in the input: its `id` (copied) and its `line` number
+/// (from 1), each written only when known.
+pub(crate) struct Origin {
+    pub(crate) id: Option<Value>,
+    pub(crate) line: Option<u64>,
+}
+
+/// The object `tosguard classify` prints for one input, with the same keys in the same
+/// order: `id`, `line`, `action`, `policies` (each layer's id, version, fingerprint and
+/// action, in order), `findings`, `statements` when asked for and any, and
+/// `disagreements` when there are some.
 pub(crate) fn record(
-    id: Option<Value>,
+    origin: Origin,
     layers: &[Layer<'_>],
     disagreements: &[Disagreement],
     statements: bool,
 ) -> Value {
     let mut obj = Map::new();
-    if let Some(id) = id {
+    if let Some(id) = origin.id {
         obj.insert("id".into(), id);
+    }
+    if let Some(line) = origin.line {
+        obj.insert("line".into(), json!(line));
     }
     let action = layers.iter().map(Layer::action).max().unwrap_or_default();
     obj.insert("action".into(), json!(action));
+    let policies = layers
+        .iter()
+        .map(|v| {
+            json!({
+                "id": v.policy(),
+                "version": v.version(),
+                "fingerprint": v.fingerprint(),
+                "action": v.action(),
+            })
+        })
+        .collect();
+    obj.insert("policies".into(), Value::Array(policies));
     let findings: Vec<Value> = layers
         .iter()
-        .flat_map(|v| v.findings().iter().map(|f| finding(v.policy(), f)))
+        .flat_map(|v| v.findings().iter().map(finding))
         .collect();
     obj.insert("findings".into(), Value::Array(findings));
     if statements {
@@ -58,15 +98,8 @@ pub(crate) fn record(
             obj.insert("statements".into(), Value::Array(sors));
         }
     }
-    if layers.len() > 1 {
-        let decisions = layers
-            .iter()
-            .map(|v| json!({"policy": v.policy(), "action": v.action()}))
-            .collect();
-        obj.insert("decisions".into(), Value::Array(decisions));
-        if !disagreements.is_empty() {
-            obj.insert("disagreements".into(), json!(disagreements));
-        }
+    if !disagreements.is_empty() {
+        obj.insert("disagreements".into(), json!(disagreements));
     }
     Value::Object(obj)
 }

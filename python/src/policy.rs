@@ -55,6 +55,20 @@ const CACHE_LIMIT: usize = 16;
 static POLICIES: LazyLock<Mutex<HashMap<Source, Policy>>> = LazyLock::new(Default::default);
 static STACKS: LazyLock<Mutex<HashMap<Vec<Source>, PolicyStack>>> = LazyLock::new(Default::default);
 
+/// How many times this process compiled each source to unpickle a policy of it.
+static UNPICKLE_COMPILES: LazyLock<Mutex<HashMap<Source, usize>>> = LazyLock::new(Default::default);
+
+/// How many times this process compiled `policy`'s source to unpickle it: a process
+/// that unpickles the same policy for every task compiles it once. For tests.
+#[pyfunction]
+pub(crate) fn _unpickle_compiles(policy: &PyPolicy) -> usize {
+    UNPICKLE_COMPILES
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&policy.source).copied())
+        .unwrap_or(0)
+}
+
 fn cached<K: Clone + Eq + std::hash::Hash, V: Clone + Send>(
     py: Python<'_>,
     cache: &Mutex<HashMap<K, V>>,
@@ -299,7 +313,12 @@ pub(crate) fn _restore_policy(
         }
     };
     let key = source.clone();
-    let policy = cached(py, &POLICIES, &key, || source.compile())?;
+    let policy = cached(py, &POLICIES, &key, || {
+        if let Ok(mut counts) = UNPICKLE_COMPILES.lock() {
+            *counts.entry(source.clone()).or_default() += 1;
+        }
+        source.compile()
+    })?;
     Ok(PyPolicy::new(policy, key))
 }
 

@@ -9,7 +9,7 @@ use tosguard::{
     Action, Disagreement, Finding, Policy, PolicyStack, Severity, StackVerdict, Verdict,
 };
 
-use crate::json;
+use crate::json::{self, Id, Origin};
 
 /// What every verdict of a policy shares: its id, version and fingerprint.
 #[derive(Clone, Debug)]
@@ -65,6 +65,14 @@ pub(crate) struct Layer<'a> {
 impl<'a> Layer<'a> {
     pub(crate) fn policy(&self) -> &'a str {
         &self.meta.id
+    }
+
+    pub(crate) fn version(&self) -> &'a str {
+        &self.meta.version
+    }
+
+    pub(crate) fn fingerprint(&self) -> &'a str {
+        &self.meta.fingerprint
     }
 
     pub(crate) fn action(&self) -> Action {
@@ -178,9 +186,9 @@ impl Classified {
     }
 
     /// The `tosguard classify` object for this verdict.
-    pub(crate) fn record(&self, id: Option<Value>, statements: bool) -> Value {
+    pub(crate) fn record(&self, origin: Origin, statements: bool) -> Value {
         let layers: Vec<Layer<'_>> = self.layers().collect();
-        json::record(id, &layers, &self.disagreements(), statements)
+        json::record(origin, &layers, &self.disagreements(), statements)
     }
 
     /// Each layer as a verdict of its own, with its character spans.
@@ -258,23 +266,8 @@ fn findings_list<'py>(py: Python<'py>, c: &Classified) -> PyResult<Bound<'py, Py
     Ok(list)
 }
 
-fn record_to_py<'py>(
-    py: Python<'py>,
-    c: &Classified,
-    id: Option<&Bound<'py, PyAny>>,
-    statements: bool,
-) -> PyResult<Bound<'py, PyAny>> {
-    let id = id.map(json::from_py).transpose()?;
-    json::to_py(py, &c.record(id, statements))
-}
-
-fn record_to_json(
-    c: &Classified,
-    id: Option<&Bound<'_, PyAny>>,
-    statements: bool,
-) -> PyResult<String> {
-    let id = id.map(json::from_py).transpose()?;
-    Ok(c.record(id, statements).to_string())
+fn origin(id: Id, line: Option<u64>) -> Origin {
+    Origin { id: id.0, line }
 }
 
 /// The decision of one policy on one text.
@@ -343,23 +336,32 @@ impl PyVerdict {
         self.inner.has_category(id)
     }
 
-    /// The object ``tosguard classify`` prints for this text, as a dict. With ``id``,
-    /// it comes first, as in the CLI; ``statements=True`` adds the EU DSA statements of
-    /// reasons as ``tosguard classify --statements`` does.
-    #[pyo3(signature = (id=None, *, statements=false))]
+    /// The object ``tosguard classify`` prints for this text, as a dict, with the same
+    /// keys in the same order. ``id`` (any JSON value; ``None`` is written ``null``) and
+    /// ``line`` (the input line number) come first when given; without ``id`` there is
+    /// no ``id`` key, as for a plain-text line of the CLI. ``statements=True`` adds the
+    /// EU DSA statements of reasons as ``tosguard classify --statements`` does.
+    #[pyo3(
+        signature = (id=Id::default(), *, line=None, statements=false),
+        text_signature = "(self, id=..., *, line=None, statements=False)"
+    )]
     fn to_dict<'py>(
         &self,
         py: Python<'py>,
-        id: Option<&Bound<'py, PyAny>>,
+        id: Id,
+        line: Option<u64>,
         statements: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        record_to_py(py, &self.inner, id, statements)
+        json::to_py(py, &self.inner.record(origin(id, line), statements))
     }
 
     /// The line ``tosguard classify`` prints for this text (compact JSON, no newline).
-    #[pyo3(signature = (id=None, *, statements=false))]
-    fn to_json(&self, id: Option<&Bound<'_, PyAny>>, statements: bool) -> PyResult<String> {
-        record_to_json(&self.inner, id, statements)
+    #[pyo3(
+        signature = (id=Id::default(), *, line=None, statements=false),
+        text_signature = "(self, id=..., *, line=None, statements=False)"
+    )]
+    fn to_json(&self, id: Id, line: Option<u64>, statements: bool) -> String {
+        self.inner.record(origin(id, line), statements).to_string()
     }
 
     fn __repr__(&self) -> String {
@@ -466,21 +468,28 @@ impl PyStackVerdict {
     }
 
     /// The object ``tosguard classify`` prints for this text with these policies, as
-    /// a dict (``id`` first when given).
-    #[pyo3(signature = (id=None, *, statements=false))]
+    /// a dict (``id`` and ``line`` first when given, as for ``Verdict.to_dict``).
+    #[pyo3(
+        signature = (id=Id::default(), *, line=None, statements=false),
+        text_signature = "(self, id=..., *, line=None, statements=False)"
+    )]
     fn to_dict<'py>(
         &self,
         py: Python<'py>,
-        id: Option<&Bound<'py, PyAny>>,
+        id: Id,
+        line: Option<u64>,
         statements: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        record_to_py(py, &self.inner, id, statements)
+        json::to_py(py, &self.inner.record(origin(id, line), statements))
     }
 
     /// The line ``tosguard classify`` prints for this text with these policies.
-    #[pyo3(signature = (id=None, *, statements=false))]
-    fn to_json(&self, id: Option<&Bound<'_, PyAny>>, statements: bool) -> PyResult<String> {
-        record_to_json(&self.inner, id, statements)
+    #[pyo3(
+        signature = (id=Id::default(), *, line=None, statements=false),
+        text_signature = "(self, id=..., *, line=None, statements=False)"
+    )]
+    fn to_json(&self, id: Id, line: Option<u64>, statements: bool) -> String {
+        self.inner.record(origin(id, line), statements).to_string()
     }
 
     fn __repr__(&self) -> String {
@@ -589,9 +598,10 @@ impl PyFinding {
             .collect()
     }
 
-    /// The finding as ``tosguard classify`` prints it.
+    /// The finding as ``tosguard classify`` prints it: there, ``policy`` is the pack
+    /// that defines the rule (``self.pack``), and ``tos_ref`` is included.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::to_py(py, &json::finding(&self.layer, &self.finding))
+        json::to_py(py, &json::finding(&self.finding))
     }
 
     fn __repr__(&self) -> String {

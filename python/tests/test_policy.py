@@ -76,20 +76,32 @@ def test_finding_fields(baseline):
     assert f.pack.startswith("baseline")
     assert len(f.lexicons) == len(f.evidence)
     assert f.to_dict()["evidence"] == f.evidence
+    # As in the CLI's output, a finding's `policy` is the pack that defines the rule.
+    assert f.to_dict()["policy"] == f.pack
+    assert f.to_dict()["tos_ref"] == f.tos_ref
 
 
 def test_to_dict_is_the_cli_shape(baseline):
     text = "Je vais te tuer"
     v = baseline.classify(text)
     d = v.to_dict(id=1)
-    assert list(d)[:3] == ["id", "action", "findings"]
+    assert list(d) == ["id", "action", "policies", "findings"]
     assert d["id"] == 1 and d["action"] == "remove"
+    assert d["policies"] == [
+        {"id": "baseline", "version": baseline.version, "fingerprint": baseline.fingerprint, "action": "remove"}
+    ]
     f = d["findings"][0]
-    assert list(f) == ["policy", "rule", "category", "severity", "spans", "evidence"]
+    assert list(f) == ["policy", "rule", "category", "severity", "tos_ref", "spans", "evidence"]
+    assert f["policy"].startswith("baseline.")
     assert [text.encode()[s:e].decode() for s, e in f["spans"]] == f["evidence"]
     assert json.loads(v.to_json(id=1)) == d
     assert "id" not in v.to_dict()
     assert v.to_dict(id="post-7")["id"] == "post-7"
+    # An explicit None is a null id (a JSON line with "id": null), not a missing one.
+    assert v.to_dict(id=None)["id"] is None
+    assert v.to_json(id=None).startswith('{"id":null,"action"')
+    assert list(v.to_dict(id=3, line=12))[:3] == ["id", "line", "action"]
+    assert v.to_json(line=12).startswith('{"line":12,"action":"remove","policies":')
     with pytest.raises(TypeError):
         v.to_dict(id=object())
 
@@ -205,7 +217,8 @@ def test_stack_of_host_and_platform(host, platform):
     assert v.layer("platform-tos").is_clean
     assert v.layer("nope") is None
     d = v.to_dict(id=2)
-    assert list(d) == ["id", "action", "findings", "decisions", "disagreements"]
+    assert list(d) == ["id", "action", "policies", "findings", "disagreements"]
+    assert [(p["id"], p["action"]) for p in d["policies"]] == [("host-aup", "remove"), ("platform-tos", "none")]
     assert all(f["policy"] == "host-aup" for f in d["findings"])
     assert stack.classify("Great rally today, vote them out in November!").disagreements == []
     with pytest.raises(ValueError):

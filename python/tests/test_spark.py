@@ -152,3 +152,30 @@ def test_bad_arguments_fail_on_the_driver(spark):
         tosguard.spark.classify(df, policy, "id")
     with pytest.raises(ValueError, match="already has column"):
         tosguard.spark.classify(df.withColumn("action", F.lit("x")), policy)
+
+
+def test_the_policy_is_compiled_once_per_python_worker(spark):
+    # A policy travels to the workers as its TOML source (pickled) and is compiled where
+    # it is unpickled; the same source unpickled again in the same worker process (the
+    # next task: Spark reuses Python workers) is not compiled again.
+    policy = tosguard.Policy.from_toml(
+        '[policy]\nid = "once"\nextends = ["taxonomy"]\n[lexicons.w]\nterms = ["zorglub"]\n'
+        '[[rules]]\nid = "r"\ncategory = "profanity"\nwhen = "w"\n'
+    )
+
+    def task(rows):
+        from tosguard._tosguard import _unpickle_compiles
+
+        n = sum(policy.classify(text).action != "none" for text in rows)
+        yield os.getpid(), n, _unpickle_compiles(policy)
+
+    texts = ["zorglub!", "hello"] * 20
+    seen = spark.sparkContext.parallelize(texts, 8).mapPartitions(task).collect()
+    assert len(seen) == 8
+    assert sum(n for _, n, _ in seen) == 20
+    by_process: dict[int, int] = {}
+    for pid, _, compiles in seen:
+        by_process[pid] = max(by_process.get(pid, 0), compiles)
+    # 8 tasks ran in fewer processes, each of which compiled the policy once.
+    assert len(by_process) < 8, by_process
+    assert set(by_process.values()) == {1}, seen

@@ -110,7 +110,8 @@ class Finding:
         """Python string indices: ``text[start:end]`` is the evidence."""
     @property
     def lexicons(self) -> list[str]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as ``tosguard classify`` prints it (its ``policy`` is ``pack``)."""
 
 class Verdict:
     """The decision of one policy on one text."""
@@ -132,9 +133,17 @@ class Verdict:
     @property
     def is_clean(self) -> bool: ...
     def has_category(self, id: str) -> bool: ...
-    def to_dict(self, id: JsonValue = None, *, statements: bool = False) -> dict[str, Any]:
-        """The object ``tosguard classify`` prints for this text."""
-    def to_json(self, id: JsonValue = None, *, statements: bool = False) -> str:
+    def to_dict(
+        self, id: JsonValue = ..., *, line: int | None = None, statements: bool = False
+    ) -> dict[str, Any]:
+        """The object ``tosguard classify`` prints for this text (same keys, same order).
+
+        ``id`` is copied when given (``None`` is written ``null``); without it there is
+        no ``id`` key. ``line`` is the input line number, written when given.
+        """
+    def to_json(
+        self, id: JsonValue = ..., *, line: int | None = None, statements: bool = False
+    ) -> str:
         """The line ``tosguard classify`` prints for this text."""
 
 class StackVerdict:
@@ -158,8 +167,12 @@ class StackVerdict:
     def is_clean(self) -> bool: ...
     def has_category(self, id: str) -> bool: ...
     def layer(self, id: str) -> Verdict | None: ...
-    def to_dict(self, id: JsonValue = None, *, statements: bool = False) -> dict[str, Any]: ...
-    def to_json(self, id: JsonValue = None, *, statements: bool = False) -> str: ...
+    def to_dict(
+        self, id: JsonValue = ..., *, line: int | None = None, statements: bool = False
+    ) -> dict[str, Any]: ...
+    def to_json(
+        self, id: JsonValue = ..., *, line: int | None = None, statements: bool = False
+    ) -> str: ...
 
 class Explanation:
     """Why each rule fired or was suppressed (``str()`` is ``tosguard explain``'s text)."""

@@ -10,9 +10,11 @@ use std::collections::HashMap;
 
 use super::{Builder, valid_id};
 use crate::compiled::{Category, CategoryId};
+use crate::dsa::{DSA_KEYWORDS, DSA_STATEMENT_CATEGORIES};
 use crate::error::{Problem, ProblemKind};
 use crate::source::Pack;
 use crate::spec::{CategorySpec, S};
+use crate::suggest;
 
 /// The categories of every pack, with an index by id.
 pub(super) struct Categories {
@@ -23,6 +25,11 @@ pub(super) struct Categories {
 impl Categories {
     pub(super) fn get(&self, id: CategoryId) -> Option<&Category> {
         self.list.get(id.index())
+    }
+
+    /// Every category id, in definition order.
+    pub(super) fn names(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|c| c.id.as_str())
     }
 }
 
@@ -101,36 +108,10 @@ fn define(
     }
     let c = cat.get_ref();
     if let Some(d) = &c.dsa_category {
-        if !d.get_ref().starts_with("STATEMENT_CATEGORY_") {
-            b.report(
-                pi,
-                Problem::new(
-                    ProblemKind::InvalidValue,
-                    format!("{path}.dsa_category"),
-                    format!(
-                        "`{}` is not a DSA statement category: they start with `STATEMENT_CATEGORY_`",
-                        d.get_ref()
-                    ),
-                ),
-                d.span(),
-            );
-        }
+        check_dsa_value(b, pi, &path, "dsa_category", d, DSA_STATEMENT_CATEGORIES);
     }
     for k in &c.dsa_keywords {
-        if !k.get_ref().starts_with("KEYWORD_") {
-            b.report(
-                pi,
-                Problem::new(
-                    ProblemKind::InvalidValue,
-                    format!("{path}.dsa_keywords"),
-                    format!(
-                        "`{}` is not a DSA keyword: they start with `KEYWORD_`",
-                        k.get_ref()
-                    ),
-                ),
-                k.span(),
-            );
-        }
+        check_dsa_value(b, pi, &path, "dsa_keywords", k, DSA_KEYWORDS);
     }
     Some(Category {
         id: cid.to_string(),
@@ -142,6 +123,43 @@ fn define(
         dsa_category: c.dsa_category.as_ref().map(|d| d.get_ref().clone()),
         dsa_keywords: c.dsa_keywords.iter().map(|k| k.get_ref().clone()).collect(),
     })
+}
+
+/// Reports `value` of field `field` unless it is one of the Transparency Database's
+/// `allowed` values.
+fn check_dsa_value(
+    b: &mut Builder<'_>,
+    pi: usize,
+    path: &str,
+    field: &str,
+    value: &S<String>,
+    allowed: &[&str],
+) {
+    let v = value.get_ref();
+    if allowed.contains(&v.as_str()) {
+        return;
+    }
+    let (what, prefix) = if field == "dsa_category" {
+        ("statement category", "STATEMENT_CATEGORY_")
+    } else {
+        ("keyword", "KEYWORD_")
+    };
+    // `violence` or `HATE_SPEECH`: the value without its prefix.
+    let upper = v.to_ascii_uppercase();
+    let prefixed = format!("{prefix}{upper}");
+    let fix = match allowed.iter().find(|a| **a == upper || **a == prefixed) {
+        Some(a) => format!(" (did you mean `{a}`?)"),
+        None => suggest::hint(&upper, allowed.iter().copied()),
+    };
+    b.report(
+        pi,
+        Problem::new(
+            ProblemKind::InvalidValue,
+            format!("{path}.{field}"),
+            format!("`{v}` is not a DSA Transparency Database {what}{fix}"),
+        ),
+        value.span(),
+    );
 }
 
 /// `[override.categories]` of every pack, in pack order.

@@ -125,8 +125,23 @@ pub(crate) fn compile(
     let contexts = contexts::compile(&mut b);
     signals::load(&mut b);
     let rules = rules::compile(&mut b, &categories, &contexts);
-    warnings::check(&mut b);
+    warnings::check(&mut b, &categories);
 
+    // A pack that could not be loaded (a misspelled `extends`, a parent that does not
+    // parse) leaves the names it defines undefined: an unknown category, lexicon or
+    // context is then most likely one of them, and reporting each would bury the one
+    // real mistake. Every other problem is still reported.
+    if !problems.is_empty() {
+        b.problems.retain(|p| {
+            !matches!(
+                p.kind(),
+                ProblemKind::UnknownCategory
+                    | ProblemKind::UnknownLexicon
+                    | ProblemKind::UnknownContext
+                    | ProblemKind::UnknownOverride
+            )
+        });
+    }
     problems.append(&mut b.problems);
     if !problems.is_empty() {
         return Err(PolicyError { problems });

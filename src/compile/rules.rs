@@ -13,6 +13,7 @@ use crate::condition::{self, Expr};
 use crate::error::{Problem, ProblemKind};
 use crate::source::{Pack, ValueOffsets};
 use crate::spec::{MatchMode, RuleSpec, S};
+use crate::suggest::{did_you_mean, hint};
 use crate::verdict::Severity;
 
 /// Compiles the rules of every pack, then applies the rule overrides.
@@ -58,7 +59,11 @@ fn compile_rule(
             Problem::new(
                 ProblemKind::UnknownCategory,
                 format!("{path}.category"),
-                format!("unknown category `{}`", r.category.get_ref()),
+                format!(
+                    "unknown category `{}`{}",
+                    r.category.get_ref(),
+                    hint(r.category.get_ref(), cats.names())
+                ),
             ),
             r.category.span(),
         );
@@ -330,29 +335,14 @@ impl Builder<'_> {
     }
 
     fn suggest(&self, name: &str) -> Option<String> {
-        self.lex_index
+        let mut names: Vec<&str> = self
+            .lex_index
             .keys()
+            .map(String::as_str)
             .filter(|k| !k.starts_with('"') && !k.starts_with('@') && !k.starts_with("signal("))
-            .map(|k| (edit_distance(k, name), k))
-            .filter(|(d, _)| *d <= 2)
-            .min()
-            .map(|(_, k)| k.clone())
+            .collect();
+        // Sorted, so that a tie always suggests the same name.
+        names.sort_unstable();
+        did_you_mean(name, names).map(str::to_string)
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints on short names.
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }

@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Builder;
-use super::rules::edit_distance;
 use crate::compiled::{LexiconId, SignalSource, SignalUse};
 use crate::condition::SignalCmp;
 use crate::error::{Problem, ProblemKind};
 use crate::signal::{BUILTIN_NAME, SignalError, SignalModel, builtin_shared, valid_name};
 use crate::source::Origin;
 use crate::spec::MatchMode;
+use crate::suggest::did_you_mean;
 
 /// Loads the model of every `[signals.NAME]` of every pack, reporting unreadable or
 /// invalid files where they are named.
@@ -95,11 +95,10 @@ fn model_path(origin: &Origin, file: &str) -> PathBuf {
 
 /// The closest of `names` to `name`, for "did you mean".
 fn closest<'n>(name: &str, names: impl Iterator<Item = &'n str>) -> Option<&'n str> {
-    names
-        .map(|k| (edit_distance(k, name), k))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, k)| k)
+    let mut names: Vec<&str> = names.collect();
+    // Sorted, so that a tie always suggests the same name.
+    names.sort_unstable();
+    did_you_mean(name, names)
 }
 
 /// `a`, `b` and `c`, quoted.

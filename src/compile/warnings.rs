@@ -9,10 +9,12 @@ use std::collections::HashMap;
 use aho_corasick::AhoCorasick;
 
 use super::Builder;
+use super::categories::Categories;
 use crate::compiled::LexiconId;
 use crate::error::{Problem, ProblemKind};
 use crate::source::Origin;
 use crate::spec::MatchMode;
+use crate::verdict::Action;
 
 /// Where a term of a lexicon was written, and what it folds to.
 pub(super) struct TermSite {
@@ -45,8 +47,9 @@ impl Builder<'_> {
     }
 }
 
-/// Every warning about lexicons and terms.
-pub(super) fn check(b: &mut Builder<'_>) {
+/// Every warning about categories, lexicons and terms.
+pub(super) fn check(b: &mut Builder<'_>, cats: &Categories) {
+    removals_without_statement(b, cats);
     empty_lexicons(b);
     shadowed_terms(b);
     // In reading order: by pack, then line and column.
@@ -55,6 +58,47 @@ pub(super) fn check(b: &mut Builder<'_>) {
         let pack = b.packs.iter().position(|p| p.display == w.source());
         (pack, at)
     });
+}
+
+/// Categories that remove content and name no `dsa_category`, where a host's pack
+/// defines them or makes them remove (an override to `action = "remove"`).
+fn removals_without_statement(b: &mut Builder<'_>, cats: &Categories) {
+    let packs = b.packs;
+    let lacks = |cid: &str| {
+        cats.index
+            .get(cid)
+            .and_then(|&i| cats.get(i))
+            .is_some_and(|c| c.action == Action::Remove && c.dsa_category.is_none())
+    };
+    let message = |cid: &str| {
+        format!(
+            "category `{cid}` removes content but names no `dsa_category`: \
+             no statement of reasons can be given for what it removes"
+        )
+    };
+    for (pi, pack) in packs.iter().enumerate() {
+        for (cid, cat) in &pack.file.categories {
+            if lacks(cid) {
+                let p = Problem::new(
+                    ProblemKind::NoStatementCategory,
+                    format!("categories.{cid}"),
+                    message(cid),
+                );
+                b.warn(pi, p, cat.span());
+            }
+        }
+        for (cid, ov) in &pack.file.overrides.categories {
+            let made_to_remove = ov.get_ref().action == Some(Action::Remove);
+            if made_to_remove && !pack.file.categories.contains_key(cid) && lacks(cid) {
+                let p = Problem::new(
+                    ProblemKind::NoStatementCategory,
+                    format!("override.categories.{cid}"),
+                    message(cid),
+                );
+                b.warn(pi, p, ov.span());
+            }
+        }
+    }
 }
 
 /// Named lexicons without a single term.

@@ -12,7 +12,8 @@ const ABOUT: &str = "\
 Compile policy files and report every problem, without running tests. Prints one line
 per policy (id, version, rules, fingerprint) and warnings for what compiles but is
 probably a mistake: a rule without examples, a category that removes content but names
-no `dsa_category` (so `classify --statements` can give no statement of reasons).";
+no `dsa_category` (so `classify --statements` can give no statement of reasons), an
+empty lexicon, a rule that can never fire, a term shadowed by another.";
 
 /// Compile and lint policies.
 #[derive(clap::Args, Debug)]
@@ -40,7 +41,11 @@ pub fn run(args: &Args) -> Result<(), Exit> {
         };
         let warnings = lint(&policy);
         for w in &warnings {
-            warning(format!("{}: {w}", file.display()));
+            if w.starts_with(&file.display().to_string()) {
+                warning(w);
+            } else {
+                warning(format!("{}: {w}", file.display()));
+            }
         }
         warned |= !warnings.is_empty();
         out.line(format!(
@@ -70,18 +75,14 @@ pub fn run(args: &Args) -> Result<(), Exit> {
     }
 }
 
-/// What compiles but is probably a mistake.
+/// What compiles but is probably a mistake: the policy's own warnings (with file, line
+/// and column), then its rules without examples.
 fn lint(policy: &Policy) -> Vec<String> {
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = policy.warnings().iter().map(|w| w.to_string()).collect();
     for rule in policy.rules().filter(|r| r.policy() == policy.id()) {
         if rule.violating_examples().next().is_none() && rule.allowed_examples().next().is_none() {
             warnings.push(format!("rule `{}` has no examples", rule.id()));
         }
-    }
-    for cat in removals_without_statement(policy, true) {
-        warnings.push(format!(
-            "category `{cat}` removes content but names no `dsa_category`: `classify --statements` gives no statement of reasons for it"
-        ));
     }
     warnings
 }

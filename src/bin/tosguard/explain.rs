@@ -6,8 +6,9 @@ use clap::ArgMatches;
 use serde_json::json;
 use tosguard::{Explanation, Policy};
 
-use crate::output::{Exit, Out, did_you_mean, error, usage};
+use crate::output::{Exit, Out, error, usage};
 use crate::policies::PolicyArgs;
+use crate::suggest::did_you_mean;
 
 const ABOUT: &str = "\
 Explain the decision on one text: the folded text, every hit, and each rule that

@@ -10,6 +10,10 @@ mod explain;
 mod fmt;
 mod output;
 mod policies;
+// The library's "did you mean" (one edit distance for the library and the tool).
+#[allow(dead_code)]
+#[path = "../../suggest.rs"]
+mod suggest;
 mod test;
 
 use std::process::ExitCode;

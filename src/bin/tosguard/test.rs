@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use tosguard::Policy;
 use tosguard::testing::{self, CaseFailure, TestReport};
 
-use crate::output::{Exit, Out, did_you_mean, error};
+use crate::output::{Exit, Out, error, warning};
+use crate::suggest::did_you_mean;
 
 const ABOUT: &str = "\
 Test policies: every rule's embedded examples, and the test file beside each policy
@@ -199,7 +200,7 @@ fn resolve(target: &str) -> Result<Vec<Unit>, Exit> {
         if let Some(stem) = name.strip_suffix(".test.toml") {
             let policy = path.with_file_name(format!("{stem}.toml"));
             if policy.is_file() {
-                crate::output::warning(format!(
+                warning(format!(
                     "`{target}` is a test file: testing `{}`, with it",
                     policy.display()
                 ));
@@ -280,6 +281,10 @@ fn test_unit(unit: &Unit, args: &Args) -> Outcome {
         }
     };
     outcome.policy = Some(policy.id().to_string());
+    // What compiles but is probably a mistake: on standard error, whatever the format.
+    for w in policy.warnings() {
+        warning(w);
+    }
     outcome.report = policy.check_examples();
     let mut sources = Vec::new();
     for t in &unit.tests {
