@@ -781,7 +781,6 @@ fn vocab() -> Vocab {
         "mort aux",
         "shot",
         "shoot",
-        "god",
         "killall",
     ];
     Vocab::from_terms(terms, &NormalizeOptions::default())
