@@ -83,7 +83,7 @@ MIXED = b"".join(
         b"{sarcasm} I will kill you",
         b'["I will kill you"]',
         b'\xef\xbb\xbf{"id":"bom","text":"je vais te tuer"}',
-        b'{"id":{"post":7,"shard":"eu"},"text":"Kill \u00e9m all\\r\\n"}\r',
+        b'{"id":{"post":7,"shard":"eu"},"text":"Kill \\u00e9m all\\r\\n"}\r',
         b"",
         b'{"id":9,"txt":"no text"}',
         b'{"id":10,"text":42}',
