@@ -35,6 +35,26 @@ const FR: &[&str] = &[
     "T'es mort, j'vais te buter à la sortie",
 ];
 
+/// The baseline with one rule that needs nothing but a signal: the model runs on every
+/// post (the worst case; a rule `signal(…) and LEXICON` runs it only when the lexicon
+/// is found).
+fn baseline_with_signal() -> Option<Policy> {
+    Policy::from_toml_str(
+        r#"
+[policy]
+id = "baseline-with-signal"
+extends = ["baseline"]
+
+[[rules]]
+id = "signal.harassment"
+category = "harassment.insult"
+when = "signal(harassment) >= 0.9"
+unless = ["negated", "quoted", "reported"]
+"#,
+    )
+    .ok()
+}
+
 fn bench_posts(c: &mut Criterion, name: &str, posts: &[&str], policy: &Policy, ac: &AhoCorasick) {
     let bytes: usize = posts.iter().map(|p| p.len()).sum();
     let folded: Vec<String> = posts
@@ -50,6 +70,15 @@ fn bench_posts(c: &mut Criterion, name: &str, posts: &[&str], policy: &Policy, a
             }
         })
     });
+    if let Some(with_signal) = baseline_with_signal() {
+        g.bench_function("classify_with_signal_rule", |b| {
+            b.iter(|| {
+                for p in posts {
+                    black_box(with_signal.classify(black_box(p)));
+                }
+            })
+        });
+    }
     // The learned signal's share: scoring the folded text the classifier already has.
     if let Ok(model) = tosguard::signal::SignalModel::builtin() {
         g.bench_function("signal_scores", |b| {

@@ -35,6 +35,24 @@ fn toml_syntax_error_has_line_and_column() {
 }
 
 #[test]
+fn a_missing_comma_is_located_where_it_is_missing() {
+    // The parser finds it at the next element, on the next line; the caret goes back to
+    // the end of the element the comma should follow.
+    let e = errors("[policy]\nid = \"t\"\n[lexicons.x]\nterms = [\"a\", \"b\"  # two\n  \"c\"]\n");
+    let (_, loc, msg, _) = one(&e, ProblemKind::Syntax);
+    assert_eq!(loc, "4:18");
+    assert!(msg.contains("missing comma"), "{msg}");
+    // An array left open is named by where it opened.
+    let e =
+        errors("[policy]\nid = \"t\"\n[lexicons.x]\nterms = [\"a\",\n\n[[rules]]\nid = \"r\"\n");
+    let (_, _, msg, _) = one(&e, ProblemKind::Syntax);
+    assert!(
+        msg.contains("in the array opened at line 4, column 9"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn unknown_field_is_a_syntax_error() {
     let e = errors("[policy]\nid = \"t\"\n[lexicons.x]\nterm = [\"a\"]\n");
     let (_, loc, msg, _) = one(&e, ProblemKind::Syntax);

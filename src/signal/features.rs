@@ -100,31 +100,35 @@ pub(crate) fn tokens(folded: &str, mut f: impl FnMut(Tok)) {
 }
 
 /// Calls `f` with the hash of every character n-gram of `token` (lengths
-/// [`MIN_GRAM`]..=[`MAX_GRAM`], with `<` and `>` marking its ends).
+/// [`MIN_GRAM`]..=[`MAX_GRAM`], with `<` and `>` marking its ends): for each char, the
+/// n-grams ending there, shortest first.
 #[inline]
 pub(crate) fn char_grams(token: &str, mut f: impl FnMut(u32)) {
-    // The last MAX_GRAM chars, newest at `window[(n - 1) % MAX_GRAM]`.
+    // The last MAX_GRAM chars, newest first, and how many have been seen.
     let mut window = [0u32; MAX_GRAM];
     let mut n = 0usize;
-    let mut push = |c: u32, f: &mut dyn FnMut(u32)| {
-        window[n % MAX_GRAM] = c;
-        n += 1;
-        // Hash the n-grams ending here, read backwards from the newest char.
-        let mut h = CHARS;
-        let longest = n.min(MAX_GRAM);
-        for k in 0..longest {
-            let idx = (n - 1 - k) % MAX_GRAM;
-            h = step(h, window.get(idx).copied().unwrap_or(0));
-            if k + 1 >= MIN_GRAM {
-                f(h);
-            }
-        }
-    };
-    push('<' as u32, &mut f);
+    push_char(&mut window, &mut n, '<' as u32, &mut f);
     for c in token.chars() {
-        push(c as u32, &mut f);
+        push_char(&mut window, &mut n, c as u32, &mut f);
     }
-    push('>' as u32, &mut f);
+    push_char(&mut window, &mut n, '>' as u32, &mut f);
+}
+
+/// One char of [`char_grams`]: shifts it into `window` and hashes the n-grams ending
+/// with it, read backwards from it. Generic, not `dyn`: the scoring loop inlines `f`.
+#[inline(always)]
+fn push_char<F: FnMut(u32)>(window: &mut [u32; MAX_GRAM], n: &mut usize, c: u32, f: &mut F) {
+    window.copy_within(0..MAX_GRAM - 1, 1);
+    window[0] = c;
+    *n += 1;
+    let longest = (*n).min(MAX_GRAM);
+    let mut h = CHARS;
+    for (k, &x) in window.iter().enumerate().take(longest) {
+        h = step(h, x);
+        if k + 1 >= MIN_GRAM {
+            f(h);
+        }
+    }
 }
 
 /// Calls `f` with the hash of every feature of `folded` for the document model, in a
@@ -250,6 +254,27 @@ mod tests {
         assert!(names.contains(&"pair:you idiot".to_string()));
         assert!(names.contains(&"chars:<idi".to_string()));
         assert!(names.contains(&"chars:iot>".to_string()));
+    }
+
+    #[test]
+    fn char_grams_hash_each_marked_substring_read_backwards() {
+        for word in ["kill", "tuée", "a", "abcdefghij"] {
+            let marked: Vec<u32> = std::iter::once('<')
+                .chain(word.chars())
+                .chain(std::iter::once('>'))
+                .map(|c| c as u32)
+                .collect();
+            let mut want = Vec::new();
+            for end in 0..marked.len() {
+                for len in MIN_GRAM..=MAX_GRAM.min(end + 1) {
+                    let gram = &marked[end + 1 - len..=end];
+                    want.push(gram.iter().rev().fold(CHARS, |h, &c| step(h, c)));
+                }
+            }
+            let mut got = Vec::new();
+            char_grams(word, |h| got.push(h));
+            assert_eq!(got, want, "{word}");
+        }
     }
 
     #[test]
