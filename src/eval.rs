@@ -23,8 +23,8 @@
 //!
 //! `labels` holds some of the keys `S`, `H`, `V`, `HR`, `SH`, `S3`, `H2`, `V2`, each `0`
 //! or `1` (`true`/`false` are accepted too); a missing key means *unknown*, and the case
-//! does not count for that label. Findings are mapped to labels with the taxonomy table
-//! of `DESIGN.md` ([`moderation_labels`]):
+//! does not count for that label. Findings are mapped to labels by their category
+//! ([`moderation_labels`]):
 //!
 //! | category | labels |
 //! |---|---|

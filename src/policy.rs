@@ -127,7 +127,7 @@ impl Policy {
 
     pub(crate) fn fold_for_bench(&self, text: &str) -> String {
         let mut n = Normalized::new();
-        normalize_into(text, &self.inner.compiled.normalize, &mut n);
+        self.inner.compiled.fold_into(text, &mut n);
         n.text().to_string()
     }
 

@@ -17,7 +17,10 @@
 #[path = "../src/normalize/mod.rs"]
 mod normalize;
 
-use normalize::{NormalizeOptions, Normalized, normalize_into, normalize_reference_into};
+use normalize::{
+    NormalizeOptions, Normalized, Vocab, normalize_into, normalize_reference_into,
+    normalize_reference_with, normalize_with,
+};
 use proptest::prelude::*;
 
 /// Folds `s` with the default options.
@@ -194,7 +197,8 @@ fn ascii_piece() -> impl Strategy<Value = String> {
         1 => prop::sample::select(vec![
             "http://x.io/k1ll", "a@b.c", "www.k1ll.com", "$50", "2021", "4x4", "k.i.l.l",
             "k i l l", "k - i - l - l", "f*ck", "wow!!", "sh!t", "1st", "mp3", "kiiiill",
-            "aaaa", "x|y|z|w", "J. R. R. T.", "il y a", "@j0hn",
+            "aaaa", "x|y|z|w", "J. R. R. T.", "il y a", "@j0hn", "y o u", "m o o o r t",
+            "j e  v a i s", "l'a b c", "mooort", "a b c d",
         ]).prop_map(String::from),
         1 => "[\x00-\x7f]{1,4}",
     ]
@@ -233,6 +237,12 @@ proptest! {
             let (mut fast, mut reference) = (Normalized::new(), Normalized::new());
             normalize_into(&s, &opts, &mut fast);
             normalize_reference_into(&s, &opts, &mut reference);
+            prop_assert_eq!(fast.text(), reference.text(), "input {:?}", s);
+            prop_assert_eq!(fast.byte_map(), reference.byte_map(), "input {:?}", s);
+            // With a vocabulary (spelled-out words split, elongations read) too.
+            let vocab = Vocab::from_terms(["a b", "ab cd", "kill you", "je vais te", "mort"], &opts);
+            normalize_with(&s, &opts, Some(&vocab), &mut fast);
+            normalize_reference_with(&s, &opts, Some(&vocab), &mut reference);
             prop_assert_eq!(fast.text(), reference.text(), "input {:?}", s);
             prop_assert_eq!(fast.byte_map(), reference.byte_map(), "input {:?}", s);
         }

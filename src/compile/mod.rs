@@ -28,7 +28,7 @@ use crate::compiled::{
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
-use crate::normalize::NormalizeOptions;
+use crate::normalize::{NormalizeOptions, Vocab};
 use crate::signal::SignalModel;
 use crate::source::Pack;
 use crate::spec::MatchMode;
@@ -158,6 +158,12 @@ pub(crate) fn compile(
             }
         })?;
     let meta = &root.file.policy;
+    let vocab = Vocab::from_terms(
+        b.lexicons
+            .iter()
+            .flat_map(|l| l.terms.iter().map(String::as_str)),
+        &b.opts,
+    );
     let mut c = Compiled {
         id: meta.id.get_ref().clone(),
         version: meta.version.clone().unwrap_or_default(),
@@ -165,6 +171,7 @@ pub(crate) fn compile(
         description: meta.description.clone(),
         normalize: b.opts,
         categories: categories.list,
+        vocab,
         lexicons: b.lexicons,
         contexts: contexts.list,
         rules,

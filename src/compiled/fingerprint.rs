@@ -213,7 +213,7 @@ mod tests {
         Category, CategoryId, Compiled, Context, ContextId, ContextKind, LayerId, Lexicon,
         LexiconId, Matcher, Node, PatternSet, Rule,
     };
-    use crate::normalize::NormalizeOptions;
+    use crate::normalize::{NormalizeOptions, Vocab};
     use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
     use crate::verdict::{Action, Severity};
 
@@ -247,6 +247,7 @@ mod tests {
             title: None,
             description: None,
             normalize: NormalizeOptions::default(),
+            vocab: Vocab::default(),
             categories: vec![Category {
                 id: "violence.threat".into(),
                 title: None,

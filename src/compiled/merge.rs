@@ -7,6 +7,7 @@ use super::{
     Compiled, Context, ContextKind, LayerId, Matcher, PatternSet, SignalSource, SignalUse,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
+use crate::normalize::Vocab;
 
 /// The context `c` of a layer whose lexicons now start at `lex0`.
 fn shifted_context(c: &Context, lex0: usize) -> Context {
@@ -50,6 +51,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
     let mut metas = Vec::new();
     // A word that any layer knows as a real word is never read as a typo.
     let mut exclude = std::collections::HashSet::new();
+    let mut vocab = Vocab::default();
     let mut signal_models = Vec::new();
     let mut signals = Vec::new();
     for (li, layer) in layers.iter().enumerate() {
@@ -73,6 +75,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
             ..u.clone()
         }));
         lexicons.extend(layer.lexicons.iter().cloned());
+        vocab.extend(&layer.vocab);
         categories.extend(layer.categories.iter().cloned());
         contexts.extend(layer.contexts.iter().map(|c| shifted_context(c, lex0)));
         for (text, uses) in layer.pattern_text.iter().zip(&layer.patterns) {
@@ -112,6 +115,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         description: None,
         normalize: first.normalize.clone(),
         categories,
+        vocab,
         lexicons,
         contexts,
         rules,

@@ -11,7 +11,7 @@ mod patterns;
 use std::sync::Arc;
 
 use crate::error::Problem;
-use crate::normalize::NormalizeOptions;
+use crate::normalize::{NormalizeOptions, Normalized, Vocab, normalize_with};
 use crate::signal::SignalModel;
 use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
@@ -220,6 +220,9 @@ pub(crate) struct Compiled {
     pub(crate) lexicons: Vec<Lexicon>,
     pub(crate) contexts: Vec<Context>,
     pub(crate) rules: Vec<Rule>,
+    /// The words of the lexicons' terms, which spelled-out and elongated letters are
+    /// read as.
+    pub(crate) vocab: Vocab,
     /// Finds the patterns in folded text.
     pub(crate) matcher: Matcher,
     /// Per automaton pattern: the lexicons it belongs to.
@@ -240,6 +243,11 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
+    /// Folds `text` into `out` as the policy folds text before matching.
+    pub(crate) fn fold_into(&self, text: &str, out: &mut Normalized) {
+        normalize_with(text, &self.normalize, Some(&self.vocab), out);
+    }
+
     pub(crate) fn lexicon(&self, id: LexiconId) -> Option<&Lexicon> {
         self.lexicons.get(id.index())
     }

@@ -12,7 +12,7 @@ mod signals;
 use std::cell::RefCell;
 
 use crate::compiled::{Compiled, LexiconId, VariantScratch};
-use crate::normalize::{Normalized, normalize_into};
+use crate::normalize::Normalized;
 use crate::spec::Scope;
 use crate::verdict::{Evidence, Finding, Verdict};
 
@@ -115,7 +115,7 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 impl Compiled {
     /// Normalizes, scans and segments `text` into `s`.
     pub(crate) fn prepare(&self, text: &str, s: &mut Scratch) {
-        normalize_into(text, &self.normalize, &mut s.norm);
+        self.fold_into(text, &mut s.norm);
         let norm = std::mem::take(&mut s.norm);
         segment(norm.text(), s);
         scan(self, norm.text(), s);

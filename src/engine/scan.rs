@@ -316,7 +316,7 @@ pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
 mod tests {
     use super::*;
     use crate::compiled::{TYPO, build_automaton};
-    use crate::normalize::{normalize_into, term_variants, typo_variants_of};
+    use crate::normalize::{term_variants, typo_variants_of};
 
     /// Every pattern as the compiler listed them before variants were found at scan
     /// time: each pattern, and each generated evasion and typo variant of a one-token
@@ -368,7 +368,7 @@ mod tests {
     /// reference, as sorted unique keys.
     fn reference_hits(c: &Compiled, r: &Reference, text: &str) -> Vec<Key> {
         let mut s = Scratch::default();
-        normalize_into(text, &c.normalize, &mut s.norm);
+        c.fold_into(text, &mut s.norm);
         let norm = std::mem::take(&mut s.norm);
         let folded = norm.text();
         super::super::segment::segment(folded, &mut s);

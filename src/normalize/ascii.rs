@@ -10,11 +10,11 @@
 //! - a run of more than three identical letters lies inside one word;
 //! - a run of separated single letters lies inside a *group*: consecutive tokens each
 //!   made only of separators (no word char) or holding a *free single* (a word char
-//!   with neither a word char nor an apostrophe beside it). A token without either
+//!   with no word char beside it and no apostrophe after it). A token without either
 //!   holds no single of a run, and a run never crosses it.
 //!
 //! A token is *hot* when a word of it holds a letter and a digit or one of `@ $ * !` (a
-//! trailing `!` run excepted: `wow!!` is never read), or a run of four identical
+//! trailing `!` run excepted: `wow!!` is never read), or a run of three identical
 //! letters; a group is hot when it holds three free singles or a hot token. Hot tokens
 //! and groups go through the unit pipeline ([`super::fold::fold_units`] and
 //! [`super::evasion::apply`]) on their own, from token start to token end, so the
@@ -27,11 +27,11 @@
 //!
 //! Most tokens hold nothing suspicious, and branching on every token end costs more
 //! than the folding itself. So one branch-light loop looks for *candidate* bytes — a
-//! digit or symbol, a free single, the first of four identical letters — and only the
+//! digit or symbol, a free single, the third of three identical letters — and only the
 //! token (or group) around a candidate is examined.
 
 use super::fold::{ASCII, CLASS_BREAK, CLASS_CHAR};
-use super::{NormalizeOptions, Normalized, evasion, fold, off, write_units};
+use super::{NormalizeOptions, Normalized, Vocab, evasion, fold, off, write_units};
 
 /// Which evasion checks the options call for.
 #[derive(Clone, Copy)]
@@ -112,7 +112,7 @@ fn lower(bytes: &[u8], i: usize) -> u8 {
 }
 
 /// The first candidate at or after `from` (a token end or the input start): a digit or
-/// symbol, a free single, or the fourth of four identical letters.
+/// symbol, a free single, or the third of three identical letters.
 ///
 /// One pass carrying the previous and next byte classes, one table look-up per byte
 /// and no branch but the exit, so ordinary bytes cost a few instructions each.
@@ -121,7 +121,7 @@ fn next_candidate(bytes: &[u8], from: usize, checks: Checks) -> Option<usize> {
     let at = |j: usize| bytes.get(j).copied().unwrap_or(0);
     let symbol_mask = if checks.symbols { SYMBOL } else { 0 };
     let word_mask = if checks.singles { WORD } else { 0 };
-    let run_limit = if checks.repeats { 4 } else { u32::MAX };
+    let run_limit = if checks.repeats { 3 } else { u32::MAX };
     let mut k_prev = from.checked_sub(1).map_or(0, |j| bits(bytes, j));
     let (mut b, mut k) = (at(from), bits(bytes, from));
     let (mut prev_lower, mut run) = (0u8, 0u32);
@@ -136,13 +136,23 @@ fn next_candidate(bytes: &[u8], from: usize, checks: Checks) -> Option<usize> {
             1
         };
         let symbol = k & symbol_mask != 0;
-        let single = (k & word_mask != 0) & ((k_prev | k_next) & (WORD | APOSTROPHE) == 0);
+        let single = (k & word_mask != 0)
+            & (k_prev & WORD == 0)
+            & ((k_next & (WORD | APOSTROPHE) == 0)
+                | ((k_next & APOSTROPHE != 0) && glued_ending(bytes, i)));
         if symbol | single | (run >= run_limit) {
             return Some(i);
         }
         (k_prev, k, b, prev_lower) = (k, k_next, b_next, lower);
     }
     None
+}
+
+/// May the word char at `i`, followed by an apostrophe, be a single (a superset of the
+/// unit pipeline's rule): before a possessive `'s`, or a `u` (of `q u'`).
+fn glued_ending(bytes: &[u8], i: usize) -> bool {
+    let possessive = lower(bytes, i + 2) == b's' && bits(bytes, i + 3) & WORD == 0;
+    possessive || lower(bytes, i) == b'u'
 }
 
 /// What one look at a token found.
@@ -173,16 +183,14 @@ fn scan_token(bytes: &[u8], start: usize, end: usize, checks: Checks) -> Token {
         any |= k;
         symbol |= k & SYMBOL != 0 && k & ALPHA == 0;
         if k & WORD != 0 {
-            let free =
-                |j: usize| (j < start || j >= end) || bits(bytes, j) & (WORD | APOSTROPHE) == 0;
-            t.singles += u32::from(free(i.wrapping_sub(1)) && free(i + 1));
+            let free = |j: usize, not: u8| (j < start || j >= end) || bits(bytes, j) & not == 0;
+            let after = free(i + 1, WORD | APOSTROPHE)
+                || (bits(bytes, i + 1) & APOSTROPHE != 0 && glued_ending(bytes, i));
+            t.singles += u32::from(free(i.wrapping_sub(1), WORD) && after);
         }
         long_run |= checks.repeats && k & ALPHA != 0 && {
             let c = lower(bytes, i);
-            i + 3 < end
-                && lower(bytes, i + 1) == c
-                && lower(bytes, i + 2) == c
-                && lower(bytes, i + 3) == c
+            i + 2 < end && lower(bytes, i + 1) == c && lower(bytes, i + 2) == c
         };
     }
     t.word = any & WORD != 0;
@@ -284,7 +292,12 @@ fn region_at(
 }
 
 /// Folds pure-ASCII `input` into `out` (whose buffers the caller has cleared).
-pub(super) fn normalize_ascii(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
+pub(super) fn normalize_ascii(
+    input: &str,
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    out: &mut Normalized,
+) {
     let checks = Checks {
         symbols: opts.leetspeak || opts.masked_letters,
         repeats: opts.repeated_letters,
@@ -300,7 +313,7 @@ pub(super) fn normalize_ascii(input: &str, opts: &NormalizeOptions, out: &mut No
             let (region, next) = region_at(bytes, p, i.min(p), checks);
             if let Some((s, e)) = region {
                 fold_plain(input, folded, s, out);
-                refold(input, opts, out, s, e);
+                refold(input, opts, vocab, out, s, e);
                 folded = e;
             }
             i = next.max(p + 1);
@@ -367,7 +380,14 @@ fn next_special(bytes: &[u8], i: usize, end: usize) -> usize {
 }
 
 /// Appends the unit pipeline's folding of the tokens `input[start..end]`.
-fn refold(input: &str, opts: &NormalizeOptions, out: &mut Normalized, start: usize, end: usize) {
+fn refold(
+    input: &str,
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    out: &mut Normalized,
+    start: usize,
+    end: usize,
+) {
     out.units.clear();
     let Some(part) = input.get(start..end) else {
         return; // unreachable: token bounds are char boundaries of ASCII input
@@ -378,6 +398,6 @@ fn refold(input: &str, opts: &NormalizeOptions, out: &mut Normalized, start: usi
         u.start = u.start.saturating_add(base);
         u.end = u.end.saturating_add(base);
     }
-    evasion::apply(opts, &mut out.units, &mut out.scratch);
+    evasion::apply(opts, vocab, &mut out.units, &mut out.scratch);
     write_units(&out.units, &mut out.text, &mut out.src);
 }

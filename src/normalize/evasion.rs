@@ -1,27 +1,35 @@
 //! Evasion folding over the units of the core folding: confusables, leetspeak and masked
-//! letters per word, separated single letters joined, long letter runs shortened.
+//! letters per word, separated single letters joined (and split back into the words of
+//! a vocabulary), long letter runs shortened (to one or two letters when that makes a
+//! word of the vocabulary).
 //!
 //! Every pass is linear in the number of units.
 
 use std::mem;
 
-use super::{NormalizeOptions, Unit, WILDCARD, is_word_char};
+use super::words::is_listed;
+use super::{NormalizeOptions, Unit, Vocab, WILDCARD, is_word_char};
 
 /// Runs the passes switched on in `opts`. `scratch` is a reusable second buffer.
 ///
 /// The word pass also notes whether the other two passes have anything to do (a
-/// one-char word, a run of four identical letters), so most texts skip them.
-pub(super) fn apply(opts: &NormalizeOptions, units: &mut Vec<Unit>, scratch: &mut Vec<Unit>) {
+/// one-char word, a run of three identical letters), so most texts skip them.
+pub(super) fn apply(
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    units: &mut Vec<Unit>,
+    scratch: &mut Vec<Unit>,
+) {
     let seen = words_pass(opts, units);
     let mut joined = false;
     if opts.separated_letters && seen.single {
-        joined = join_separated(opts, units, scratch);
+        joined = join_separated(opts, vocab, units, scratch);
         if joined {
             mem::swap(units, scratch);
         }
     }
     if opts.repeated_letters && (seen.long_run || joined) {
-        collapse_repeats(units, scratch);
+        collapse_repeats(units, vocab, scratch);
         mem::swap(units, scratch);
     }
 }
@@ -31,7 +39,7 @@ pub(super) fn apply(opts: &NormalizeOptions, units: &mut Vec<Unit>, scratch: &mu
 struct Seen {
     /// A word of one char (a candidate for the separated-letters pass).
     single: bool,
-    /// A run of more than three identical letters.
+    /// A run of three identical letters or more.
     long_run: bool,
 }
 
@@ -182,7 +190,7 @@ struct WordStats {
     letters: usize,
     /// Word chars.
     word_chars: usize,
-    /// A run of more than three identical letters.
+    /// A run of three identical letters or more.
     long_run: bool,
 }
 
@@ -202,7 +210,7 @@ impl WordStats {
         } else {
             (u.c, 1)
         };
-        self.long_run |= run.1 > 3 && u.is_alpha();
+        self.long_run |= run.1 >= 3 && u.is_alpha();
     }
 }
 
@@ -454,8 +462,9 @@ fn read_sep(units: &[Unit], j: usize) -> Option<(Sep, usize)> {
     (len > 0).then_some((sep, len))
 }
 
-/// Is the unit at `k` a free-standing single letter (or leet digit)? Returns whether
-/// it is a letter.
+/// Is the unit at `k` a free-standing single letter (or leet digit): no word char on
+/// either side, no apostrophe after it (but a possessive `'s` or the `u'` of `qu'`),
+/// an apostrophe before it only after an elision? Returns whether it is a letter.
 fn single_at(units: &[Unit], k: usize, leet: bool) -> Option<bool> {
     let u = units.get(k)?;
     // Latin letters only: one-letter words of other scripts (Russian `а я в`) and
@@ -464,9 +473,44 @@ fn single_at(units: &[Unit], k: usize, leet: bool) -> Option<bool> {
     if !(letter || (leet && u.c.is_ascii_digit() && leet_of(u.c).is_some())) {
         return None;
     }
-    let free = |o: Option<&Unit>| o.is_none_or(|v| !v.is_word() && v.c != '\'');
+    // An apostrophe may stand before a single after a French elision (`l'a c c u s é`,
+    // `qu'e l l e`), not after it (`l'homme`: `l` is not a single); `let's`, `I'm`,
+    // `can't` end in a letter, which is not a single.
+    let free = |o: Option<&Unit>| o.is_none_or(|v| !v.is_word());
     let before = k.checked_sub(1).and_then(|p| units.get(p));
-    (free(before) && free(units.get(k + 1))).then_some(letter)
+    let after = units.get(k + 1);
+    let before_ok = match before {
+        Some(v) if v.c == '\'' => k.checked_sub(1).is_some_and(|p| is_elision(units, p)),
+        other => free(other),
+    };
+    let after_ok = match after {
+        Some(v) if v.c == '\'' => glued_ending(units, k),
+        other => free(other),
+    };
+    (before_ok && after_ok).then_some(letter)
+}
+
+/// May the single at `k`, followed by an apostrophe, end a run: an English possessive
+/// (`m a y o r's`) or the French `qu'` (`q u e l q u'un`)?
+fn glued_ending(units: &[Unit], k: usize) -> bool {
+    let c = |j: usize| units.get(j).map(|u| u.c);
+    let possessive = c(k + 2) == Some('s') && units.get(k + 3).is_none_or(|u| !u.is_word());
+    let qu = c(k) == Some('u') && k.checked_sub(2).is_some_and(|p| c(p) == Some('q'));
+    possessive || qu
+}
+
+/// Does the apostrophe at `p` end a French elision: a word `l d j m t s n c` or one
+/// ending in `qu` (`lorsqu'`)?
+fn is_elision(units: &[Unit], p: usize) -> bool {
+    let word_start = units.get(..p).map_or(0, |b| {
+        p - b.iter().rev().take_while(|u| u.is_word()).count()
+    });
+    let word = units.get(word_start..p).unwrap_or_default();
+    match word {
+        [u] => matches!(u.c, 'l' | 'd' | 'j' | 'm' | 't' | 's' | 'n' | 'c'),
+        [.., q, u] => q.c == 'q' && u.c == 'u',
+        [] => false,
+    }
 }
 
 /// A run of separated singles starting at `i`.
@@ -527,9 +571,18 @@ fn scan_run(units: &[Unit], i: usize, leet: bool) -> Option<Run> {
 }
 
 /// Joins runs of ≥ 3 single letters separated by the same separator (`k i l l`) into
-/// `out`. Returns whether it joined anything (if not, `out` is to be ignored).
-fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) -> bool {
+/// `out`, split back into words where the run spells several ([`word_cuts`]). Returns
+/// whether it joined anything (if not, `out` is to be ignored).
+fn join_separated(
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    units: &[Unit],
+    out: &mut Vec<Unit>,
+) -> bool {
     out.clear();
+    // The indices of the singles of the current run, and where it splits into words.
+    let mut singles: Vec<usize> = Vec::new();
+    let mut cuts: Vec<bool> = Vec::new();
     // Units before `copied` are in `out`; nothing is copied until a run is joined.
     let mut copied = 0;
     let n = units.len();
@@ -546,20 +599,36 @@ fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) 
         match scan_run(units, i, opts.leetspeak) {
             Some(run) if run.valid => {
                 out.extend(units.get(copied..i).unwrap_or_default());
-                if let Some(span) = units.get(i..=run.last) {
-                    let mut k = 0;
-                    while let Some(u) = span.get(k) {
-                        let mut u = *u;
-                        if let Some(l) = leet_of(u.c).filter(|_| u.c.is_ascii_digit()) {
-                            u.set(l);
-                        }
-                        out.push(u);
+                singles.clear();
+                let mut k = i;
+                while k <= run.last {
+                    singles.push(k);
+                    k += 1;
+                    // skip the separator
+                    while k <= run.last && units.get(k).is_some_and(|v| !v.is_word()) {
                         k += 1;
-                        // skip the separator
-                        while span.get(k).is_some_and(|v| !v.is_word()) {
-                            k += 1;
-                        }
                     }
+                }
+                let letter = |k: usize| {
+                    units.get(k).map_or('\0', |u| {
+                        leet_of(u.c).filter(|_| u.c.is_ascii_digit()).unwrap_or(u.c)
+                    })
+                };
+                word_cuts(units, &singles, vocab, &mut cuts);
+                for (j, &k) in singles.iter().enumerate() {
+                    let Some(mut u) = units.get(k).copied() else {
+                        continue;
+                    };
+                    if j > 0
+                        && cuts.get(j).copied().unwrap_or(false)
+                        && let Some(prev) = j.checked_sub(1).and_then(|p| singles.get(p))
+                        && let (Some(a), Some(b)) = (units.get(prev + 1), units.get(k - 1))
+                    {
+                        // The separator between two words reads as a space.
+                        out.push(Unit::new(' ', '\0', a.start, b.end));
+                    }
+                    u.set(letter(k));
+                    out.push(u);
                 }
                 i = run.last + 1;
                 copied = i;
@@ -575,25 +644,240 @@ fn join_separated(opts: &NormalizeOptions, units: &[Unit], out: &mut Vec<Unit>) 
     true
 }
 
-/// Shortens runs of more than three identical letters to three, the third covering the
-/// rest of the run.
-fn collapse_repeats(units: &[Unit], out: &mut Vec<Unit>) {
-    out.clear();
-    let mut run_c = '\0';
-    let mut run_len = 0usize;
-    for u in units {
-        if u.c == run_c && u.is_alpha() {
-            run_len += 1;
-        } else {
-            run_c = u.c;
-            run_len = 1;
+/// Longest run of spelled-out letters split into words by the vocabulary (longer runs
+/// are only split at their wider gaps).
+const MAX_SEGMENTED: usize = 64;
+
+/// Longest word a run of spelled-out letters is split into.
+const MAX_WORD: usize = 32;
+
+/// Where the run of singles at `singles` splits into words: `cuts[j]` is whether a
+/// word starts at single `j` (`cuts[0]` is false).
+///
+/// Where the gaps between the singles differ in width (`j e  v a i s  t e`), the run
+/// splits at every gap wider than the narrowest, and nowhere else. Otherwise it splits
+/// into words of the vocabulary and of the English and French word lists if it is
+/// wholly made of them, in as few words as possible (`iwillkillyou` → `i will kill
+/// you`, while `therapeute` stays one word); a run that is not stays whole.
+fn word_cuts(units: &[Unit], singles: &[usize], vocab: Option<&Vocab>, cuts: &mut Vec<bool>) {
+    cuts.clear();
+    cuts.resize(singles.len(), false);
+    // The width of a gap: the original bytes of the separator units (not of
+    // invisible characters dropped beside them).
+    let gap = |j: usize| -> u32 {
+        match (
+            j.checked_sub(1).and_then(|p| singles.get(p)),
+            singles.get(j),
+        ) {
+            (Some(&a), Some(&b)) => units
+                .get(a + 1..b)
+                .unwrap_or_default()
+                .iter()
+                .map(|u| u.end.saturating_sub(u.start))
+                .sum(),
+            _ => 0,
         }
-        if run_len > 3 {
-            if let Some(last) = out.last_mut() {
-                last.end = u.end;
+    };
+    let narrowest = (1..singles.len()).map(gap).min().unwrap_or(0);
+    let mut gaps = false;
+    for (j, cut) in cuts.iter_mut().enumerate().skip(1) {
+        *cut = gap(j) > narrowest;
+        gaps |= *cut;
+    }
+    let Some(vocab) = vocab.filter(|v| v.len() > 0 && !gaps) else {
+        return;
+    };
+    let mut letters = String::new();
+    for &k in singles {
+        if let Some(u) = units.get(k) {
+            letters.push(leet_of(u.c).filter(|_| u.c.is_ascii_digit()).unwrap_or(u.c));
+        }
+    }
+    segment(&letters, vocab, cuts);
+}
+
+/// Splits `letters` (ASCII letters, one per single) into words of `vocab` and of the
+/// word lists, in as few words as possible (then with as many
+/// words of the vocabulary as possible: `killthemall` is `kill them all`, not `kill the
+/// mall`; then with longer words: `dateawoman` is `date a woman`, not `da tea woman`),
+/// marking in `cuts` where each word after the first starts. Leaves `cuts` alone when the letters are
+/// not wholly made of words (or too many).
+fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
+    let n = letters.len();
+    if !(2..=MAX_SEGMENTED).contains(&n) || !letters.is_ascii() || cuts.len() != n {
+        return;
+    }
+    // best[i]: the cost of the best split of letters[..i] (fewest words, then fewest
+    // words found only in the word lists, then longer words: the largest sum of
+    // squared lengths, negated), and where its last word starts.
+    type Cost = (u32, u32, i64);
+    let mut best: Vec<Option<(Cost, usize)>> = vec![None; n + 1];
+    if let Some(b) = best.first_mut() {
+        *b = Some(((0, 0, 0), 0));
+    }
+    for i in 1..=n {
+        for j in i.saturating_sub(MAX_WORD)..i {
+            let Some(((words, listed, sq), _)) = best.get(j).copied().flatten() else {
+                continue;
+            };
+            let Some(w) = letters.get(j..i) else {
+                continue;
+            };
+            let len = i64::try_from(w.len()).unwrap_or(0);
+            let sq = sq - len * len;
+            let cost = if vocab.contains(w) {
+                (words + 1, listed, sq)
+            } else if w.len() >= 4 && is_listed(w) {
+                (words + 1, listed + 1, sq)
+            } else {
+                continue;
+            };
+            let better = best.get(i).copied().flatten().is_none_or(|(c, _)| cost < c);
+            if better && let Some(b) = best.get_mut(i) {
+                *b = Some((cost, j));
             }
-        } else {
-            out.push(*u);
         }
+    }
+    if best.get(n).copied().flatten().is_none() {
+        return;
+    }
+    let mut i = n;
+    while i > 0 {
+        let Some((_, j)) = best.get(i).copied().flatten() else {
+            return;
+        };
+        if j > 0
+            && let Some(c) = cuts.get_mut(j)
+        {
+            *c = true;
+        }
+        i = j;
+    }
+}
+
+/// Most runs of three letters or more in one word read against the vocabulary (each
+/// doubles the readings tried).
+const MAX_ELONGATED_RUNS: usize = 4;
+
+/// Shortens runs of identical letters, word by word ([`collapse_word`]).
+fn collapse_repeats(units: &[Unit], vocab: Option<&Vocab>, out: &mut Vec<Unit>) {
+    out.clear();
+    let mut word = String::new();
+    let mut i = 0;
+    while i < units.len() {
+        let len = units
+            .get(i..)
+            .map_or(0, |r| r.iter().take_while(|u| u.is_word()).count());
+        if len == 0 {
+            out.extend(units.get(i).copied());
+            i += 1;
+            continue;
+        }
+        if let Some(w) = units.get(i..i + len) {
+            collapse_word(w, vocab, &mut word, out);
+        }
+        i += len;
+    }
+}
+
+/// The runs of three identical letters or more of a word, as `(start, len)`, at most
+/// [`MAX_ELONGATED_RUNS`] (`None` past that).
+fn elongated_runs(w: &[Unit]) -> Option<Vec<(usize, usize)>> {
+    let mut runs = Vec::new();
+    let mut k = 0;
+    while let Some(u) = w.get(k) {
+        let len = w
+            .get(k..)
+            .map_or(1, |r| r.iter().take_while(|v| v.c == u.c).count().max(1));
+        if len >= 3 && u.is_alpha() {
+            if runs.len() == MAX_ELONGATED_RUNS {
+                return None;
+            }
+            runs.push((k, len));
+        }
+        k += len;
+    }
+    Some(runs)
+}
+
+/// Shortens the runs of identical letters of one word into `out`.
+///
+/// With a vocabulary, each run of three or more is read as one letter or as two, every
+/// combination tried: if exactly one spells a word of the vocabulary, it is kept
+/// (`mooooort` → `mort`, `kiiiillll` → `kill`); if none does, the first (double
+/// letters first) that spells a word of the word lists is kept (`goooood` → `good`).
+/// Otherwise — no reading, or two of the vocabulary (`shoooot`: `shot` or `shoot`) —
+/// runs of more than three are shortened to three, and runs of three stay: terms get
+/// variants with a run three long, so `shooot` matches both. Either way the last
+/// letter kept covers the rest of its run.
+fn collapse_word(w: &[Unit], vocab: Option<&Vocab>, word: &mut String, out: &mut Vec<Unit>) {
+    let runs = elongated_runs(w);
+    let mut keep = 0u32; // bit r: run r keeps two letters, else one
+    let mut found = false;
+    if let (Some(vocab), Some(runs)) = (vocab, runs.as_ref())
+        && !runs.is_empty()
+    {
+        let all = 1u32 << runs.len();
+        // Masks 0..all: the vocabulary; then all..2*all: the word lists, double
+        // letters first.
+        let mut in_vocab = 0;
+        for step in 0..2 * all {
+            if step == all && in_vocab > 0 {
+                break;
+            }
+            let (listed, mask) = if step < all {
+                (false, step)
+            } else {
+                (true, 2 * all - 1 - step)
+            };
+            word.clear();
+            let mut k = 0;
+            for (r, &(s, len)) in runs.iter().enumerate() {
+                word.extend(w.get(k..s).unwrap_or_default().iter().map(|u| u.c));
+                let n = if mask & (1 << r) != 0 { 2 } else { 1 };
+                word.extend(w.get(s..s + n).unwrap_or_default().iter().map(|u| u.c));
+                k = s + len;
+            }
+            word.extend(w.get(k..).unwrap_or_default().iter().map(|u| u.c));
+            let known = if listed {
+                word.len() >= 4 && is_listed(word)
+            } else {
+                vocab.contains(word)
+            };
+            if known {
+                (keep, found) = (mask, true);
+                if listed {
+                    break;
+                }
+                in_vocab += 1;
+            }
+        }
+        if in_vocab > 1 {
+            found = false; // ambiguous: left to the terms' variants
+        }
+    }
+    let mut k = 0;
+    let mut r = 0;
+    while let Some(u) = w.get(k) {
+        let len = w.get(k..).map_or(1, |run| {
+            run.iter().take_while(|v| v.c == u.c).count().max(1)
+        });
+        let elongated = len >= 3 && u.is_alpha();
+        let n = if found && elongated {
+            let n = if keep & (1 << r) != 0 { 2 } else { 1 };
+            r += 1;
+            n
+        } else if u.is_alpha() {
+            len.min(3)
+        } else {
+            len
+        };
+        out.extend(w.get(k..k + n).unwrap_or_default().iter().copied());
+        if n < len
+            && let (Some(last), Some(end)) = (out.last_mut(), w.get(k + len - 1))
+        {
+            last.end = end.end;
+        }
+        k += len;
     }
 }

@@ -53,12 +53,21 @@
 //!   three letters) separated by the same separator (a space, `.`, `-`, `_`, `·`, or one
 //!   of those with spaces around) is joined when it has three singles or more (four for
 //!   `/ | * + ~ = :` and for `. ` as in initials), not when every single is a common
-//!   one-letter word (`a e i o u y`: `il y a à`), not when a single is glued by an
-//!   apostrophe (`y a l'homme`). `U.S.A.` becomes `usa.` (harmless).
+//!   one-letter word (`a e i o u y`: `il y a à`), not when a single has an apostrophe
+//!   after it (`y a l'homme`; one before it is an elision: `l'a c c u s é`).
+//!   `U.S.A.` becomes `usa.` (harmless). With a policy's vocabulary
+//!   ([`normalize_with`]), a joined run is split back into words: at its wider gaps
+//!   when the gaps differ (`j e  v a i s  t e`), else into words of the vocabulary and
+//!   of the English and French word lists when it is wholly made of them, in as few
+//!   words as possible (`iwillkillyou` → `i will kill you`, `therapeute` stays).
 //! - **Repeated letters**: a run of more than three identical letters is shortened to
 //!   three (`kiiiiill` → `kiiill`); runs of one, two or three stay, so `too` never
 //!   becomes `to` and `ass` never becomes `as`. Terms get variants where one letter run
-//!   (two, for single words, last in order) is three long.
+//!   (two, for single words, last in order) is three long. With a vocabulary, runs of
+//!   three or more are read as one letter or two when exactly one reading is a word of
+//!   the vocabulary (`mooort` → `mort`, `kiiiilll` → `kill`), else as the first word of
+//!   the word lists (`goooood` → `good`); `shoooot` (`shot` or `shoot`) is left to the
+//!   variants.
 //!
 //! Linear time in the input for every option set; no panic; buffers reused.
 
@@ -72,7 +81,9 @@ mod fold;
 #[cfg(test)]
 mod tests;
 mod variants;
+mod words;
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -310,32 +321,119 @@ impl Normalized {
 /// characters (`’ ‘ ʼ ´ \` ′`) become `'`, curly double quotes (`“ ” „ ‟`) become `"`,
 /// `« »` stay; other punctuation stays. Linear time; never panics.
 pub(crate) fn normalize_into(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
+    normalize_with(input, opts, None, out);
+}
+
+/// [`normalize_into`] reading separated and elongated letters against the words of a
+/// policy ([`Vocab`]): a run of spelled-out letters is split back into the words it
+/// spells (`i w i l l k i l l` → `i will kill`), and a run of three or more of one
+/// letter is read as one or two letters when that makes a word of the vocabulary
+/// (`mooooort` → `mort`, `kiiiilllll` → `kill`). Without a vocabulary, or when no
+/// reading makes words, the passes behave as [`normalize_into`] describes.
+pub(crate) fn normalize_with(
+    input: &str,
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    out: &mut Normalized,
+) {
     out.text.clear();
     out.src.clear();
     if input.is_ascii() {
-        ascii::normalize_ascii(input, opts, out);
+        ascii::normalize_ascii(input, opts, vocab, out);
         return;
     }
-    normalize_units(input, opts, out);
+    normalize_units(input, opts, vocab, out);
 }
 
 /// The unit pipeline over the whole input: core folding, evasion passes, write-out.
-fn normalize_units(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
+fn normalize_units(
+    input: &str,
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    out: &mut Normalized,
+) {
     out.units.clear();
     fold::fold_units(input, opts, &mut out.units);
     if opts.any_evasion() {
-        evasion::apply(opts, &mut out.units, &mut out.scratch);
+        evasion::apply(opts, vocab, &mut out.units, &mut out.scratch);
     }
     write_units(&out.units, &mut out.text, &mut out.src);
 }
 
-/// [`normalize_into`] without the ASCII fast path: the reference the fast path must
+/// [`normalize_with`] without the ASCII fast path: the reference the fast path must
 /// agree with, byte for byte.
 #[cfg(test)]
-pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
+pub(crate) fn normalize_reference_with(
+    input: &str,
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    out: &mut Normalized,
+) {
     out.text.clear();
     out.src.clear();
-    normalize_units(input, opts, out);
+    normalize_units(input, opts, vocab, out);
+}
+
+/// [`normalize_into`] without the ASCII fast path.
+#[cfg(test)]
+pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out: &mut Normalized) {
+    normalize_reference_with(input, opts, None, out);
+}
+
+/// The words a policy's terms are made of, folded: what the evasion passes try to
+/// read separated and elongated letters as.
+///
+/// Only words of letters are kept, of two letters or more, plus the one-letter words
+/// `a`, `i` and `y` (the elided `j'`, `l'`, `t'` of French terms are not words of
+/// their own).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Vocab {
+    /// The words.
+    words: HashSet<Box<str>>,
+}
+
+impl Vocab {
+    /// The words of `terms`, folded with `opts`.
+    pub(crate) fn from_terms<'a>(
+        terms: impl IntoIterator<Item = &'a str>,
+        opts: &NormalizeOptions,
+    ) -> Vocab {
+        let mut v = Vocab::default();
+        let mut n = Normalized::new();
+        for t in terms {
+            normalize_into(t.trim(), opts, &mut n);
+            for w in n.text().split(|c: char| !c.is_alphabetic()) {
+                v.add(w);
+            }
+        }
+        v
+    }
+
+    /// Adds one folded word, if it is one the passes may read.
+    fn add(&mut self, w: &str) {
+        let len = w.chars().count();
+        let ok = len >= 2 || matches!(w, "a" | "i" | "y");
+        if ok && w.chars().all(char::is_alphabetic) && !self.words.contains(w) {
+            self.words.insert(w.into());
+        }
+    }
+
+    /// Adds every word of `other`.
+    pub(crate) fn extend(&mut self, other: &Vocab) {
+        for w in &other.words {
+            self.add(w);
+        }
+    }
+
+    /// Is `w` (folded) a word of the vocabulary?
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        self.words.contains(w)
+    }
+
+    /// How many words it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.words.len()
+    }
 }
 
 /// Appends the folded chars of `units` to `text`, and their original ranges, one per

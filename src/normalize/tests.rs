@@ -770,6 +770,117 @@ fn latin1_letters_agree_with_the_general_path() {
     assert!(checked >= 60);
 }
 
+/// A small policy vocabulary for the vocabulary-aware passes.
+fn vocab() -> Vocab {
+    let terms = [
+        "i will kill you",
+        "je vais te tuer",
+        "kill them all",
+        "the",
+        "rape",
+        "mort aux",
+        "shot",
+        "shoot",
+        "killall",
+    ];
+    Vocab::from_terms(terms, &NormalizeOptions::default())
+}
+
+/// Folds `s` with the default options and [`vocab`], checking that the ASCII fast path
+/// agrees with the reference.
+fn fold_vocab(s: &str) -> String {
+    let v = vocab();
+    let opts = NormalizeOptions::default();
+    let (mut fast, mut reference) = (Normalized::new(), Normalized::new());
+    normalize_with(s, &opts, Some(&v), &mut fast);
+    normalize_reference_with(s, &opts, Some(&v), &mut reference);
+    assert_eq!(fast.text(), reference.text(), "input {s:?}");
+    assert_eq!(fast.byte_map(), reference.byte_map(), "input {s:?}");
+    fast.text().to_owned()
+}
+
+#[test]
+fn spelled_out_words_are_split_back() {
+    let table = [
+        // neighbouring words spelled out, split by the vocabulary
+        ("i w i l l k i l l y o u", "i will kill you"),
+        ("I will k i l l y o u!", "i will kill you!"),
+        ("j e v a i s t e t u e r", "je vais te tuer"),
+        ("k-i-l-l-t-h-e-m-a-l-l", "kill them all"),
+        // a vocabulary word is one word, even if two others spell it
+        ("k i l l a l l", "killall"),
+        // by the wider gaps, without the vocabulary
+        ("j e  v a i s  t e  v o i r", "je vais te voir"),
+        // one ordinary word stays whole, even when vocabulary words spell it
+        ("t h e r a p e u t e", "therapeute"),
+        ("p a s t a", "pasta"),
+        // not wholly made of words: joined as before
+        ("x q z w", "xqzw"),
+        ("U S A", "usa"),
+        // a single after an apostrophe (elision) starts a run
+        ("l'a c c u s e", "l'accuse"),
+        ("qu'e l l e", "qu'elle"),
+        ("il y a l'homme", "il y a l'homme"),
+        // not after a contraction
+        ("let's k i l l y o u", "let's kill you"),
+        ("I'm t h e r e", "i'm there"),
+        // a possessive and the French `qu'` end a run
+        ("the k i l l e r's knife", "the killer's knife"),
+        ("q u e l q u'un", "quelqu'un"),
+    ];
+    for (input, want) in table {
+        assert_eq!(fold_vocab(input), want, "{input:?}");
+    }
+    // Without a vocabulary only the gaps split.
+    assert_eq!(fold("i w i l l k i l l y o u"), "iwillkillyou");
+    assert_eq!(fold("i  w i l l  k i l l"), "i will kill");
+}
+
+#[test]
+fn split_words_point_at_their_letters() {
+    let v = vocab();
+    let input = "i w i l l k i l l y o u";
+    let mut n = Normalized::new();
+    normalize_with(input, &NormalizeOptions::default(), Some(&v), &mut n);
+    let folded = n.text();
+    let at = folded.find("kill").unwrap();
+    let r = n.original_range(at..at + 4);
+    assert_eq!(&input[r], "k i l l");
+    let at = folded.find("you").unwrap();
+    let r = n.original_range(at..at + 3);
+    assert_eq!(&input[r], "y o u");
+    // The space between two split words maps to the gap between their letters.
+    let r = n.original_range(at - 1..at);
+    assert_eq!(&input[r], " ");
+}
+
+#[test]
+fn elongated_letters_are_read_as_one_or_two() {
+    let table = [
+        // one reading is a vocabulary word: single or double letter
+        ("Mooooort aux", "mort aux"),
+        ("mooort", "mort"),
+        ("kiiiiilllll", "kill"),
+        ("tuerrrr", "tuer"),
+        ("vaaaais", "vais"),
+        // not in the vocabulary: the word lists, double letters first
+        ("goooood", "good"),
+        ("coooool", "cool"),
+        // two vocabulary readings (`shot`, `shoot`): left to the variants
+        ("shoooooot", "shooot"),
+        // no reading: shortened to three as before, runs of three stay
+        ("zzzzzzz", "zzz"),
+        ("brrr", "brrr"),
+        ("www.example.com", "www.example.com"),
+    ];
+    for (input, want) in table {
+        assert_eq!(fold_vocab(input), want, "{input:?}");
+    }
+    // Without a vocabulary: shortened to three.
+    assert_eq!(fold("kiiiiilllll"), "kiiilll");
+    assert_eq!(fold("mooort"), "mooort");
+}
+
 /// Every string one edit (or one evasion) away from `base`: letters and leetspeak
 /// digits deleted, inserted, replaced, neighbours swapped, runs tripled, inner runs
 /// masked: the candidates the scan-time checks must judge as the generators do.
