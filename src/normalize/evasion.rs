@@ -22,7 +22,11 @@ pub(super) fn apply(
 ) {
     let seen = words_pass(opts, units);
     let mut joined = false;
-    if opts.separated_letters && seen.single {
+    // Run whenever the option is on, not only when a one-char word was seen: leetspeak
+    // may make singles of a word (`K*!*!*l` reads `k*i*i*l`), and the result for a token
+    // must not depend on whether another token of the text holds a single (the ASCII
+    // fast path folds tokens on their own).
+    if opts.separated_letters {
         joined = join_separated(opts, vocab, units, scratch);
         if joined {
             mem::swap(units, scratch);
@@ -37,8 +41,6 @@ pub(super) fn apply(
 /// What the word pass saw.
 #[derive(Default)]
 struct Seen {
-    /// A word of one char (a candidate for the separated-letters pass).
-    single: bool,
     /// A run of three identical letters or more.
     long_run: bool,
 }
@@ -130,7 +132,6 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
             stats.add(u, &mut run);
             k += 1;
         }
-        seen.single |= stats.word_chars == 1;
         seen.long_run |= stats.long_run;
         let fold_symbols = (opts.leetspeak || opts.masked_letters)
             && (stats.leetish || stats.star)
@@ -142,7 +143,7 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
             }
             if fold_symbols {
                 // `k*i*l*l` is left to the separated-letters pass.
-                seen.single |= fold_word(opts, w, &stats);
+                fold_word(opts, w, &stats);
             }
             // Folded letters may make a long run (`sh0000t`, `kііііll`).
             if (confusables || fold_symbols) && !seen.long_run {
@@ -188,8 +189,6 @@ struct WordStats {
     digit: bool,
     /// Letters.
     letters: usize,
-    /// Word chars.
-    word_chars: usize,
     /// A run of three identical letters or more.
     long_run: bool,
 }
@@ -204,7 +203,6 @@ impl WordStats {
             self.digit |= u.c.is_ascii_digit();
         }
         self.letters += usize::from(u.is_alpha());
-        self.word_chars += usize::from(u.is_word());
         *run = if u.c == run.0 {
             (u.c, run.1 + 1)
         } else {
@@ -256,16 +254,16 @@ fn fold_confusables(w: &mut [Unit]) {
 }
 
 /// Reads the leetspeak and masked letters of one word (a maximal run of
-/// [`Unit::is_pass`] units inside a token that is not a URL). Returns whether the word
-/// is spelled-out single chars (`k*i*l*l`), left for the separated-letters pass.
-fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) -> bool {
+/// [`Unit::is_pass`] units inside a token that is not a URL). A word of spelled-out
+/// single chars (`k*i*l*l`) is left for the separated-letters pass.
+fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) {
     // At least two letters, or one when no digit is involved (`a$$`).
     let min_letters = if st.digit { 2 } else { 1 };
     if st.letters < min_letters {
-        return false;
+        return;
     }
     if is_spaced_pattern(w) {
-        return true;
+        return;
     }
     // `@name` is a mention, not leetspeak.
     if opts.leetspeak && st.leetish && w.first().is_none_or(|u| u.c != '@') {
@@ -275,7 +273,6 @@ fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) -> bool {
     if opts.masked_letters && st.star && w.len() >= 4 {
         mask_word(w);
     }
-    false
 }
 
 /// `k*i*l*l`, `k|i|l|l`: single chars alternating with one symbol, left for the
