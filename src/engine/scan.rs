@@ -168,6 +168,22 @@ struct Span {
     te: u32,
 }
 
+/// Records one hit of lexicon `lex` at `at` and marks the lexicon present.
+fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
+    s.hits.push(Hit {
+        lex,
+        start: at.start,
+        end: at.end,
+        ts: at.ts,
+        te: at.te,
+        sentence: tok.sentence,
+        clause: tok.clause,
+    });
+    if let Some(p) = s.present.get_mut(lex.index()) {
+        *p = true;
+    }
+}
+
 /// Records a hit at `at` for every use of pattern `p` whose tolerance includes
 /// `tolerance` (every use when it is 0: the pattern itself was found).
 fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, tok: &Token) {
@@ -175,18 +191,7 @@ fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, t
         if tolerance != 0 && u.tolerance & tolerance == 0 {
             continue;
         }
-        s.hits.push(Hit {
-            lex: u.lex,
-            start: at.start,
-            end: at.end,
-            ts: at.ts,
-            te: at.te,
-            sentence: tok.sentence,
-            clause: tok.clause,
-        });
-        if let Some(p) = s.present.get_mut(u.lex.index()) {
-            *p = true;
-        }
+        record(s, u.lex, at, tok);
     }
 }
 
@@ -215,18 +220,7 @@ fn push_variant_uses(
         if seen {
             continue;
         }
-        s.hits.push(Hit {
-            lex: u.lex,
-            start: at.start,
-            end: at.end,
-            ts: at.ts,
-            te: at.te,
-            sentence: tok.sentence,
-            clause: tok.clause,
-        });
-        if let Some(p) = s.present.get_mut(u.lex.index()) {
-            *p = true;
-        }
+        record(s, u.lex, at, tok);
     }
 }
 
