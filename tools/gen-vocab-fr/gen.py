@@ -219,6 +219,13 @@ def main() -> int:
         groups -= {fold(w) for w in lists["groups_exclude"]["forms"]}
         render_list("fr_vocab_group", "Groupes protégés (origine, nationalité, religion, orientation, identité de genre, handicap, migration), tous genres et nombres ; aussi adjectifs : les règles les veulent après un déterminant.", brace(groups), out)
         stats.append(f"fr_vocab_group: {len(groups)}")
+        animals = set()
+        for lemma in lists["animals"]["lemmas"]:
+            animals |= noun_forms(lemma, entries, aff)
+        if MISSING:
+            raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
+        render_list("fr_vocab_animal", "Animaux (et créatures de jeu) qu'on tue ou cuisine : un objet de cette sorte n'est pas une personne ; tous genres et nombres.", brace(animals), out)
+        stats.append(f"fr_vocab_animal: {len(animals)}")
         render_list("fr_person_noun_gen", "Noms de personnes et de fonctions (fonctions publiques, professions, parenté, voisinage), tous genres et nombres.", brace(persons), out)
         stats.append(f"fr_person_noun_gen: {len(persons)}")
         sys.stdout.write("\n".join(out).rstrip() + "\n")
