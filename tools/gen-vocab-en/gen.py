@@ -210,6 +210,8 @@ GROUP_EXCLUDE = {
     # writers' own audience: "Americans are so stupid") are not labelled hate; with
     # them the group lexicon added more false positives than hits.
     "american", "european", "north american", "anglo-american", "german", "westerner",
+    "caucasian", "white person", "briton", "britisher", "brit", "englishman",
+    "englishwoman", "english person",
 }
 
 # Nouns that follow a group adjective to name the group ("Nepalese people").
