@@ -113,6 +113,10 @@ impl Eval<'_> {
     /// `a and b`: each match of `a` paired with the match of `b` nearest to it.
     fn eval_and(&mut self, a: &Node, b: &Node, window: (usize, usize)) {
         let start = self.eval(a, window);
+        // No match of `a`: none of the pair either, whatever `b` holds.
+        if self.buf.len() == start {
+            return;
+        }
         let sb = self.eval(b, window);
         let eb = self.buf.len();
         if sb == start || eb == sb {
@@ -151,6 +155,9 @@ impl Eval<'_> {
         window: (usize, usize),
     ) {
         let start = self.eval(a, window);
+        if self.buf.len() == start {
+            return;
+        }
         let sb = self.eval(b, window);
         let eb = self.buf.len();
         // Left matches sorted by end; for `near`, a copy sorted by start.
