@@ -13,6 +13,10 @@ pub(crate) const PACKS: &[(&str, &str)] = &[
     ("baseline.en", include_str!("../policies/baseline/en.toml")),
     ("baseline.fr", include_str!("../policies/baseline/fr.toml")),
     (
+        "baseline.signal",
+        include_str!("../policies/baseline/signal.toml"),
+    ),
+    (
         "baseline.fr.vocab",
         include_str!("../policies/baseline/fr.vocab.toml"),
     ),

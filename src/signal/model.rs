@@ -85,6 +85,8 @@ pub(crate) struct Tagger {
 pub struct SignalModel {
     pub(crate) heads: Vec<Head>,
     pub(crate) bits: u32,
+    /// The document table, row-major, then [`MAX_HEADS`] zero bytes
+    /// ([`padded_table`]).
     pub(crate) weights: Vec<i8>,
     pub(crate) tagger: Option<Tagger>,
     pub(crate) digest: u64,
@@ -99,6 +101,13 @@ impl fmt::Debug for SignalModel {
             .field("digest", &format_args!("{:016x}", self.digest))
             .finish()
     }
+}
+
+/// The document table `weights` (`rows * heads` bytes) followed by [`MAX_HEADS`] zero
+/// bytes, so that a fixed-width read from the start of any row stays in bounds.
+pub(crate) fn padded_table(mut weights: Vec<i8>) -> Vec<i8> {
+    weights.extend([0; MAX_HEADS]);
+    weights
 }
 
 /// FNV-1a 64 of `bytes`.
@@ -226,28 +235,68 @@ impl SignalModel {
         self.heads.iter().position(|h| h.name == name)
     }
 
+    /// The document table, `2^bits` rows of one int8 weight per head (without the
+    /// padding after it).
+    pub(crate) fn table(&self) -> &[i8] {
+        let len = (1usize << self.bits) * self.heads.len();
+        self.weights.get(..len).unwrap_or(&self.weights)
+    }
+
     /// Size of the document table in bytes (for reports).
     pub fn size_bytes(&self) -> usize {
-        self.weights.len() + self.tagger.as_ref().map_or(0, |t| t.weights.len())
+        self.table().len() + self.tagger.as_ref().map_or(0, |t| t.weights.len())
     }
 
     /// The integer sums of every head over the features of `folded`, and the number of
     /// features.
     pub(crate) fn sums(&self, folded: &str, sums: &mut [i64; MAX_HEADS]) -> u64 {
+        if self.heads.len() <= 8 {
+            self.sums_in_lanes::<8>(folded, sums)
+        } else {
+            self.sums_in_lanes::<16>(folded, sums)
+        }
+    }
+
+    /// [`SignalModel::sums`] with a `W`-lane accumulator (`W >= heads`): each feature
+    /// adds the `W` bytes from the start of its row, a fixed-width add the compiler
+    /// turns into a few vector instructions. Lanes past the model's heads read the next
+    /// row's weights (or the zero padding after the table) and are thrown away.
+    fn sums_in_lanes<const W: usize>(&self, folded: &str, sums: &mut [i64; MAX_HEADS]) -> u64 {
+        // |lane| <= 127 * FLUSH < 2^31: the i32 lanes cannot overflow between flushes.
+        const FLUSH: u32 = 1 << 24;
         let k = self.heads.len();
         let bits = self.bits;
+        let w = self.weights.as_slice();
+        let mut lanes = [0i32; W];
+        let mut since = 0u32;
         let mut n = 0u64;
         *sums = [0; MAX_HEADS];
-        let w = self.weights.as_slice();
+        let flush = |lanes: &mut [i32; W], sums: &mut [i64; MAX_HEADS]| {
+            for (s, l) in sums.iter_mut().zip(lanes.iter_mut()).take(k) {
+                *s += i64::from(*l);
+            }
+            *lanes = [0; W];
+        };
         doc_features(folded, |h| {
             let row = bucket(h, bits) * k;
-            if let Some(row) = w.get(row..row + k) {
-                for (s, &x) in sums.iter_mut().zip(row) {
-                    *s += i64::from(x);
+            if let Some(r) = w.get(row..row + W) {
+                for (l, &x) in lanes.iter_mut().zip(r) {
+                    *l = l.wrapping_add(i32::from(x));
+                }
+            } else if let Some(r) = w.get(row..row + k) {
+                // A table without padding (the last rows): head by head.
+                for (l, &x) in lanes.iter_mut().zip(r) {
+                    *l += i32::from(x);
                 }
             }
             n += 1;
+            since += 1;
+            if since == FLUSH {
+                flush(&mut lanes, sums);
+                since = 0;
+            }
         });
+        flush(&mut lanes, sums);
         n
     }
 
@@ -405,7 +454,7 @@ impl SignalModel {
             }
             heads.push(head);
         }
-        let weights = r.i8s((1usize << doc_bits) * nheads)?;
+        let weights = padded_table(r.i8s((1usize << doc_bits) * nheads)?);
         let tagger = if tag_bits > 0 {
             let bias = r.f32()?;
             let scale = r.f32()?;
@@ -461,7 +510,7 @@ impl SignalModel {
                 out.extend_from_slice(&v.to_le_bytes());
             }
         }
-        out.extend(self.weights.iter().map(|&w| w as u8));
+        out.extend(self.table().iter().map(|&w| w as u8));
         if let Some(t) = &self.tagger {
             for v in [t.bias, t.scale, t.threshold] {
                 out.extend_from_slice(&v.to_le_bytes());

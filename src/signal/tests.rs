@@ -1,6 +1,6 @@
 //! Unit tests of the signal model: format, determinism, scoring.
 
-use super::model::{exp_det, fnv64, sigmoid, threshold_logit};
+use super::model::{self, Head, exp_det, fnv64, sigmoid, threshold_logit};
 use super::*;
 
 fn builtin() -> &'static SignalModel {
@@ -304,5 +304,60 @@ mod training {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("/nonexistent.jsonl"), "{err}");
+    }
+}
+
+/// A model of `heads` categories over 2^8 buckets with varied weights (every value of
+/// i8 occurs), its table padded or not.
+fn synthetic(heads: usize, padded: bool) -> SignalModel {
+    let table: Vec<i8> = (0..(256 * heads))
+        .map(|i| ((i * 37 + 11) % 256) as u8 as i8)
+        .collect();
+    SignalModel {
+        heads: (0..heads)
+            .map(|j| Head {
+                name: format!("h{j}"),
+                bias: 0.0,
+                scale: 1.0,
+                threshold: 0.5,
+                strict: 1.0,
+            })
+            .collect(),
+        bits: 8,
+        weights: if padded {
+            model::padded_table(table)
+        } else {
+            table
+        },
+        tagger: None,
+        digest: 0,
+    }
+}
+
+#[test]
+fn lane_sums_equal_head_by_head_sums_for_every_width() {
+    // 1, 5 and 8 heads use 8 lanes, 9 and 16 use 16; every bucket, the last rows
+    // (past which a padded read would run) included, is reached by a feature.
+    let text: String = (0..600).map(|i| format!("mot{i}é word{i} ")).collect();
+    for heads in [1, 5, 8, 9, 16] {
+        for padded in [true, false] {
+            let m = synthetic(heads, padded);
+            let mut sums = [0i64; MAX_HEADS];
+            let n = m.sums(&text, &mut sums);
+            let mut reference = [0i64; MAX_HEADS];
+            let mut count = 0u64;
+            let mut seen = [false; 256];
+            features::doc_features(&text, |h| {
+                let b = features::bucket(h, m.bits);
+                seen[b] = true;
+                for (j, r) in reference.iter_mut().enumerate().take(heads) {
+                    *r += i64::from(m.table()[b * heads + j]);
+                }
+                count += 1;
+            });
+            assert!(seen.iter().all(|&s| s), "every row is read");
+            assert_eq!(n, count);
+            assert_eq!(sums, reference, "{heads} heads, padded {padded}");
+        }
     }
 }

@@ -444,7 +444,7 @@ pub fn train(rows: &[TrainRow], opts: &TrainOptions) -> Result<Trained, TrainErr
     let mut model = SignalModel {
         heads,
         bits: opts.doc_bits,
-        weights: qw,
+        weights: super::model::padded_table(qw),
         tagger: None,
         digest: 0,
     };
