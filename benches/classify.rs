@@ -36,24 +36,35 @@ const FR: &[&str] = &[
     "T'es mort, j'vais te buter à la sortie",
 ];
 
+/// The baseline extended by `body` (rules, overrides) under policy id `id`.
+fn baseline_and(id: &str, body: &str) -> Option<Policy> {
+    Policy::from_toml_str(&format!(
+        "[policy]\nid = \"{id}\"\nextends = [\"baseline\"]\n\n{body}"
+    ))
+    .ok()
+}
+
 /// The baseline with one rule that needs nothing but a signal: the model runs on every
 /// post (the worst case; a rule `signal(…) and LEXICON` runs it only when the lexicon
 /// is found).
 fn baseline_with_signal() -> Option<Policy> {
-    Policy::from_toml_str(
-        r#"
-[policy]
-id = "baseline-with-signal"
-extends = ["baseline"]
-
-[[rules]]
+    baseline_and(
+        "baseline-with-signal",
+        r#"[[rules]]
 id = "signal.harassment"
 category = "harassment.insult"
 when = "signal(harassment) >= 0.9"
 unless = ["negated", "quoted", "reported"]
 "#,
     )
-    .ok()
+}
+
+/// The baseline with its one signal rule switched off: rules only, no model run.
+fn baseline_rules_only() -> Option<Policy> {
+    baseline_and(
+        "baseline-rules-only",
+        "[override.rules.\"signal.hate.group\"]\nenabled = false\n",
+    )
 }
 
 fn bench_posts(c: &mut Criterion, name: &str, posts: &[&str], policy: &Policy, ac: &AhoCorasick) {
@@ -71,6 +82,17 @@ fn bench_posts(c: &mut Criterion, name: &str, posts: &[&str], policy: &Policy, a
             }
         })
     });
+    // The baseline runs the model only on posts naming a group; without its signal
+    // rule, classify must cost what it did before the baseline used one.
+    if let Some(rules_only) = baseline_rules_only() {
+        g.bench_function("classify_rules_only", |b| {
+            b.iter(|| {
+                for p in posts {
+                    black_box(rules_only.classify(black_box(p)));
+                }
+            })
+        });
+    }
     if let Some(with_signal) = baseline_with_signal() {
         g.bench_function("classify_with_signal_rule", |b| {
             b.iter(|| {

@@ -100,6 +100,7 @@ fn compile_rule(
         category,
         severity,
         needs: when.needs(),
+        needs_one_of: when.needs_one_of(),
         anchors: when.anchors(),
         uses_signals,
         when,

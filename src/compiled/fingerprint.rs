@@ -286,6 +286,7 @@ mod tests {
                 category: CategoryId::new(0),
                 severity: Severity::High,
                 needs: when.needs(),
+                needs_one_of: when.needs_one_of(),
                 anchors: when.anchors(),
                 when,
                 when_src: "harm before(2) you".into(),

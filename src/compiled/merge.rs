@@ -91,6 +91,10 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
             r.requires.iter_mut().for_each(|c| *c = c.shifted(ctx0));
             r.needs.iter_mut().for_each(|l| *l = l.shifted(lex0));
             r.anchors.iter_mut().for_each(|l| *l = l.shifted(lex0));
+            r.needs_one_of
+                .iter_mut()
+                .flatten()
+                .for_each(|l| *l = l.shifted(lex0));
             r.layer = LayerId::new(li);
             rules.push(r);
         }

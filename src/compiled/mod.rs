@@ -149,6 +149,9 @@ pub(crate) struct Rule {
     pub(crate) layer: LayerId,
     /// Lexicons the rule cannot match without (checked before any work).
     pub(crate) needs: Vec<LexiconId>,
+    /// Sets of lexicons (two or more each, from `or`) of which the rule cannot match
+    /// without one present (checked with `needs`).
+    pub(crate) needs_one_of: Vec<Vec<LexiconId>>,
     /// Lexicons one of which every match contains: the windows to evaluate.
     pub(crate) anchors: Vec<LexiconId>,
     /// Whether the condition has a `signal(…)` operand: the signals are scored before
@@ -299,6 +302,43 @@ impl Node {
         out
     }
 
+    /// Sets of two or more lexicons, each sorted and unique, such that the node cannot
+    /// match unless one lexicon of every set is present: what [`Node::needs`] cannot say
+    /// of an `or`. `(a or b) near(3) c` gives `[[a, b]]`; `(a and x) or b` gives
+    /// `[[a, b]]` (a match of either side holds `a` or `b`).
+    pub(crate) fn needs_one_of(&self) -> Vec<Vec<LexiconId>> {
+        /// Every set of lexicons one of which each match holds (singletons included).
+        fn walk(node: &Node) -> Vec<Vec<LexiconId>> {
+            match node {
+                Node::Lex(id) => vec![vec![*id]],
+                Node::Not(_) => Vec::new(),
+                Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
+                    let mut v = walk(a);
+                    v.extend(walk(b));
+                    v
+                }
+                Node::Or(a, b) => {
+                    // A match of `a` holds one of any set of `a`'s, and likewise for
+                    // `b`: the union of the smallest of each is a set for the `or`.
+                    let smallest = |v: Vec<Vec<LexiconId>>| v.into_iter().min_by_key(Vec::len);
+                    match (smallest(walk(a)), smallest(walk(b))) {
+                        (Some(mut x), Some(y)) => {
+                            x.extend(y);
+                            x.sort_unstable();
+                            x.dedup();
+                            vec![x]
+                        }
+                        _ => Vec::new(),
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Vec<LexiconId>> = walk(self).into_iter().filter(|s| s.len() > 1).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Lexicons at least one of which every match of the node contains, sorted and
     /// unique: a rule is only evaluated in windows holding a hit of one of them.
     pub(crate) fn anchors(&self) -> Vec<LexiconId> {
@@ -347,5 +387,36 @@ impl Node {
             Node::Before(a, b, n) => Node::Before(s(a), s(b), *n),
             Node::Near(a, b, n) => Node::Near(s(a), s(b), *n),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LexiconId, Node};
+
+    fn lex(i: usize) -> Box<Node> {
+        Box::new(Node::Lex(LexiconId::new(i)))
+    }
+
+    fn ids(v: &[usize]) -> Vec<LexiconId> {
+        v.iter().map(|&i| LexiconId::new(i)).collect()
+    }
+
+    #[test]
+    fn an_or_needs_one_of_its_sides() {
+        // (0 or 1) near(3) 2: needs 2, and one of 0 and 1.
+        let n = Node::Near(Box::new(Node::Or(lex(0), lex(1))), lex(2), 3);
+        assert_eq!(n.needs(), ids(&[2]));
+        assert_eq!(n.needs_one_of(), vec![ids(&[0, 1])]);
+        // (0 and 3) or 1: a match holds 0 (and 3) or 1: one of 0, 1 (the smallest set
+        // of the left side), or one of 3, 1, is present; one such set is enough.
+        let n = Node::Or(Box::new(Node::And(lex(0), lex(3))), lex(1));
+        assert!(n.needs().is_empty());
+        assert_eq!(n.needs_one_of(), vec![ids(&[0, 1])]);
+        // `not 0 or 1` can match with no lexicon at all.
+        let n = Node::Or(Box::new(Node::Not(lex(0))), lex(1));
+        assert!(n.needs_one_of().is_empty());
+        // Sets of one are `needs`, not repeated here.
+        assert!(Node::And(lex(0), lex(1)).needs_one_of().is_empty());
     }
 }

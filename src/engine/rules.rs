@@ -238,16 +238,23 @@ impl Compiled {
             |s: &Scratch, l: LexiconId| !s.present.get(l.index()).copied().unwrap_or(false);
         // The lexicons first: a signal is only scored for a rule whose other needs are
         // met, once per text.
-        if rule
-            .needs
-            .iter()
-            .any(|&l| absent(s, l) && self.signal_of(l).is_none())
+        let unmet = |s: &Scratch, l: LexiconId| absent(s, l) && self.signal_of(l).is_none();
+        if rule.needs.iter().any(|&l| unmet(s, l))
+            || rule
+                .needs_one_of
+                .iter()
+                .any(|set| set.iter().all(|&l| unmet(s, l)))
         {
             return false;
         }
         if rule.uses_signals {
             self.score_signals(s);
-            if rule.needs.iter().any(|&l| absent(s, l)) {
+            if rule.needs.iter().any(|&l| absent(s, l))
+                || rule
+                    .needs_one_of
+                    .iter()
+                    .any(|set| set.iter().all(|&l| absent(s, l)))
+            {
                 return false;
             }
         }

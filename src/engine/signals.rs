@@ -141,6 +141,9 @@ extends = ["taxonomy"]
 [lexicons.you]
 terms = ["you"]
 
+[lexicons.them]
+terms = ["them"]
+
 [[rules]]
 id = "a"
 category = "harassment.insult"
@@ -150,6 +153,11 @@ when = "signal(harassment) >= 0.5 and you"
 id = "b"
 category = "harassment.insult"
 when = "you before(3) signal(harassment) >= 0.5"
+
+[[rules]]
+id = "c"
+category = "harassment.insult"
+when = "(you or them) near(3) signal(harassment) >= 0.5"
 "#;
 
     /// Evaluates every rule of the policy over `text`; returns the scratch.
@@ -166,9 +174,12 @@ when = "you before(3) signal(harassment) >= 0.5"
 
     #[test]
     fn signals_are_scored_only_when_a_rule_could_use_them() {
-        // No `you`: neither rule can match, so the model never runs.
+        // Neither `you` nor `them`: no rule can match, so the model never runs (rule c
+        // needs one of the two, though neither alone).
         let s = run("what a stupid worthless idiot");
         assert!(!s.signals_ready);
+        let s = run("all of them are stupid worthless idiots");
+        assert!(s.signals_ready, "rule c could match: the model runs");
         // With `you`, it runs once: the signal's hits are added once, for both rules.
         let s = run("you are a stupid worthless idiot");
         assert!(s.signals_ready);
