@@ -262,3 +262,34 @@ fn stacks_keep_each_layers_signals() {
         );
     }
 }
+
+#[test]
+fn the_baseline_uses_the_signal_and_an_override_switches_it_off() {
+    let fired = |p: &Policy, text: &str| {
+        p.classify(text)
+            .findings()
+            .iter()
+            .any(|f| f.rule() == "signal.hate.group")
+    };
+    let baseline = Policy::baseline();
+    let rules_only = Policy::from_toml_str(
+        "[policy]\nid = \"rules-only\"\nextends = [\"baseline\"]\n\n\
+         [override.rules.\"signal.hate.group\"]\nenabled = false\n",
+    )
+    .unwrap();
+    for text in ["those muslims are trash", "Les gays sont des pervers"] {
+        assert!(fired(&baseline, text), "{text}");
+        assert!(!fired(&rules_only, text), "{text}");
+    }
+    // Suspended like the hate rules: negated, reported.
+    for text in [
+        "Not all muslims are trash",
+        "Il a dit que les gays sont des pervers",
+    ] {
+        assert!(!fired(&baseline, text), "{text}");
+    }
+    // The same text gives the same verdict every time (the model is deterministic).
+    let a = format!("{:?}", baseline.classify("those muslims are trash"));
+    let b = format!("{:?}", baseline.classify("those muslims are trash"));
+    assert_eq!(a, b);
+}

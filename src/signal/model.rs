@@ -106,6 +106,8 @@ impl fmt::Debug for SignalModel {
 /// The document table `weights` (`rows * heads` bytes) followed by [`MAX_HEADS`] zero
 /// bytes, so that a fixed-width read from the start of any row stays in bounds.
 pub(crate) fn padded_table(mut weights: Vec<i8>) -> Vec<i8> {
+    // Exact: growing by the usual doubling would keep a second table's worth of memory.
+    weights.reserve_exact(MAX_HEADS);
     weights.extend([0; MAX_HEADS]);
     weights
 }

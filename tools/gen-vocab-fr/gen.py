@@ -108,6 +108,9 @@ def noun_forms(lemma, entries, aff):
     cands = [(fl, m) for fl, m in entries.get(lemma, []) if "po:nom" in m]
     # A few person nouns are only listed as adjectives (enseignant): same inflections.
     cands = cands or [(fl, m) for fl, m in entries.get(lemma, []) if "po:adj" in m]
+    # Invariable words (gay) carry no po: tag beyond the adjective: the lemma itself.
+    if not cands and lemma in entries:
+        return {fold(lemma)}
     if not cands:
         MISSING.append(lemma)
         return set()
@@ -207,6 +210,22 @@ def main() -> int:
         if MISSING:
             raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
         persons -= {fold(w) for w in lists["persons_exclude"]["forms"]}
+        groups = set()
+        for lemmas in lists["groups"].values():
+            for lemma in lemmas:
+                groups |= noun_forms(lemma, entries, aff)
+        if MISSING:
+            raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
+        groups -= {fold(w) for w in lists["groups_exclude"]["forms"]}
+        render_list("fr_vocab_group", "Groupes protégés (origine, nationalité, religion, orientation, identité de genre, handicap, migration), tous genres et nombres ; aussi adjectifs : les règles les veulent après un déterminant.", brace(groups), out)
+        stats.append(f"fr_vocab_group: {len(groups)}")
+        animals = set()
+        for lemma in lists["animals"]["lemmas"]:
+            animals |= noun_forms(lemma, entries, aff)
+        if MISSING:
+            raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
+        render_list("fr_vocab_animal", "Animaux (et créatures de jeu) qu'on tue ou cuisine : un objet de cette sorte n'est pas une personne ; tous genres et nombres.", brace(animals), out)
+        stats.append(f"fr_vocab_animal: {len(animals)}")
         render_list("fr_person_noun_gen", "Noms de personnes et de fonctions (fonctions publiques, professions, parenté, voisinage), tous genres et nombres.", brace(persons), out)
         stats.append(f"fr_person_noun_gen: {len(persons)}")
         sys.stdout.write("\n".join(out).rstrip() + "\n")
