@@ -1,6 +1,7 @@
-//! What a compiled policy costs: the time to compile the built-in baseline policy and
-//! the memory a compiled policy holds (resident-set growth, Linux only, measured once
-//! and printed; criterion times the compile).
+//! What a compiled policy costs: the time to compile the built-in baseline policy, the
+//! memory a compiled policy holds (resident-set growth, Linux only, measured once and
+//! printed; criterion times the compile), and the peak memory of one `classify` call on
+//! 10 MB of text, per input byte (ordinary text and repeated threats).
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -15,7 +16,73 @@ fn resident() -> Option<usize> {
     Some(pages * 4096)
 }
 
+/// A field of `/proc/self/status` (`VmHWM:`, `VmRSS:`) in bytes, if known.
+fn status(field: &str) -> Option<usize> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: usize = s
+        .lines()
+        .find_map(|l| l.strip_prefix(field))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+/// Peak resident growth while classifying 10 MB of `unit` repeated, per input byte
+/// (Linux: the peak is reset through `/proc/self/clear_refs` first).
+fn classify_peak_per_byte(policy: &Policy, unit: &str) -> Option<f64> {
+    let text = unit.repeat(10_000_000 / unit.len());
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    let before = status("VmRSS:")?;
+    black_box(policy.classify(black_box(&text)));
+    let peak = status("VmHWM:")?;
+    Some(peak.saturating_sub(before) as f64 / text.len() as f64)
+}
+
+/// The environment variable under which this benchmark, run again as a child
+/// process, measures one class of text: a fresh process, so that memory freed by an
+/// earlier measurement does not hide part of the next one.
+const PEAK_CHILD: &str = "TOSGUARD_BENCH_CLASSIFY_PEAK";
+
+/// The classes of text whose classify peak is measured.
+const PEAK_UNITS: [(&str, &str); 2] = [
+    (
+        "ordinary text",
+        "Had a great time at the beach today, the water was perfect. ",
+    ),
+    (
+        "repeated threats",
+        "I will kill you and your family tonight. ",
+    ),
+];
+
+/// In the child process: measures the class named by [`PEAK_CHILD`], prints it and
+/// exits. Otherwise: runs one child per class.
+fn classify_peaks() {
+    if let Ok(name) = std::env::var(PEAK_CHILD) {
+        let unit = PEAK_UNITS.iter().find(|(n, _)| *n == name).map(|u| u.1);
+        if let (Some(unit), Ok(p)) = (unit, Policy::builtin("baseline"))
+            && let Some(b) = classify_peak_per_byte(&p, unit)
+        {
+            eprintln!("classify, 10 MB of {name}: peak memory {b:.1} bytes per input byte");
+        }
+        std::process::exit(0);
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    for (name, _) in PEAK_UNITS {
+        let _ = std::process::Command::new(&exe)
+            .arg("--bench")
+            .env(PEAK_CHILD, name)
+            .status();
+    }
+}
+
 fn compile(c: &mut Criterion) {
+    classify_peaks();
     let before = resident();
     match Policy::builtin("baseline") {
         Ok(p) => {

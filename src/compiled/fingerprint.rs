@@ -137,12 +137,23 @@ fn hash_patterns(h: &mut Fnv, c: &Compiled) {
         (false, true) => "typo",
         (true, true) => "evasion+typo",
     };
-    let mut patterns: Vec<(&str, Vec<Use<'_>>)> = c
+    // Patterns are unique: sorting them by text alone gives the canonical order, and
+    // each pattern's uses are gathered in one reused buffer as it is hashed.
+    let mut order: Vec<(&str, usize)> = c
         .pattern_text
         .iter()
-        .zip(&c.patterns)
-        .map(|(t, uses)| {
-            let mut u: Vec<Use<'_>> = uses
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    order.sort_unstable();
+    let mut u: Vec<Use<'_>> = Vec::new();
+    for (t, i) in order {
+        u.clear();
+        u.extend(
+            c.patterns
+                .get(i)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
                 .iter()
                 .map(|u| {
                     (
@@ -150,16 +161,11 @@ fn hash_patterns(h: &mut Fnv, c: &Compiled) {
                         u.mode.as_str(),
                         tolerance(u.tolerance),
                     )
-                })
-                .collect();
-            u.sort_unstable();
-            (t.as_str(), u)
-        })
-        .collect();
-    patterns.sort_unstable();
-    for (t, uses) in patterns {
+                }),
+        );
+        u.sort_unstable();
         h.field("pattern", t);
-        for (l, m, t) in uses {
+        for &(l, m, t) in &u {
             h.field(l, m);
             h.str(t);
         }

@@ -10,6 +10,7 @@ mod segment;
 mod signals;
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use crate::compiled::{Compiled, LexiconId, VariantScratch};
 use crate::normalize::Normalized;
@@ -134,6 +135,8 @@ impl Compiled {
         hit_ids.sort_unstable();
         hit_ids.dedup();
         let mut out: Vec<Evidence> = Vec::with_capacity(hit_ids.len());
+        // One shared name per lexicon (a finding rests on a few lexicons).
+        let mut names: Vec<(LexiconId, Arc<str>)> = Vec::new();
         for &i in hit_ids.iter() {
             let Some(h) = s.hits.get(i as usize) else {
                 continue;
@@ -150,11 +153,19 @@ impl Compiled {
             let Some(words) = text.get(span.clone()) else {
                 continue;
             };
+            let lexicon = match names.iter().find(|(l, _)| *l == h.lex) {
+                Some((_, name)) => Arc::clone(name),
+                None => {
+                    let name: Arc<str> = Arc::from(self.lexicon_name(h.lex));
+                    names.push((h.lex, Arc::clone(&name)));
+                    name
+                }
+            };
             out.push(Evidence {
                 start: span.start,
                 end: span.end,
                 text: words.to_string(),
-                lexicon: self.lexicon_name(h.lex).to_string(),
+                lexicon,
             });
         }
         // Longest first at each start, then drop spans inside an earlier one (`'em`

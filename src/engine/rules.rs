@@ -113,6 +113,10 @@ impl Eval<'_> {
     /// `a and b`: each match of `a` paired with the match of `b` nearest to it.
     fn eval_and(&mut self, a: &Node, b: &Node, window: (usize, usize)) {
         let start = self.eval(a, window);
+        // No match of `a`: none of the pair either, whatever `b` holds.
+        if self.buf.len() == start {
+            return;
+        }
         let sb = self.eval(b, window);
         let eb = self.buf.len();
         if sb == start || eb == sb {
@@ -151,6 +155,9 @@ impl Eval<'_> {
         window: (usize, usize),
     ) {
         let start = self.eval(a, window);
+        if self.buf.len() == start {
+            return;
+        }
         let sb = self.eval(b, window);
         let eb = self.buf.len();
         // Left matches sorted by end; for `near`, a copy sorted by start.
@@ -193,6 +200,19 @@ impl Eval<'_> {
         }
         self.settle(start, out);
     }
+}
+
+/// `slice.partition_point(pred)`, found by doubling steps from the start then bisecting:
+/// O(log k) probes for a partition point at `k`, so a walk over consecutive windows
+/// costs in proportion to the hits it passes, not to the log of all hits per window.
+fn gallop<T>(slice: &[T], mut pred: impl FnMut(&T) -> bool) -> usize {
+    let mut hi = 1;
+    while hi <= slice.len() && slice.get(hi - 1).is_some_and(&mut pred) {
+        hi *= 2;
+    }
+    let lo = hi / 2;
+    let hi = hi.min(slice.len());
+    lo + slice.get(lo..hi).map_or(0, |r| r.partition_point(pred))
 }
 
 /// Why a match of a rule did not count.
@@ -241,22 +261,35 @@ impl Compiled {
         s.evidence.clear();
         let mut fired = false;
         // The windows (sentence, clause or text units) that hold an anchor hit.
+        // A lexicon's hits come in text order, so its units ascend: only a rule with
+        // several anchors needs them sorted.
         s.windows.clear();
         for &lex in &rule.anchors {
             for &hi in hits_of(&s.lex_off, &s.lex_hits, lex) {
                 if let Some(h) = s.hits.get(hi as usize) {
-                    s.windows.push(h.unit(rule.scope));
+                    let unit = h.unit(rule.scope);
+                    if s.windows.last() != Some(&unit) {
+                        s.windows.push(unit);
+                    }
                 }
             }
         }
-        s.windows.sort_unstable();
-        s.windows.dedup();
+        if rule.anchors.len() > 1 {
+            s.windows.sort_unstable();
+            s.windows.dedup();
+        }
+        // The windows ascend, and so do the hits' units: each window's hits are found
+        // by galloping on from the previous window's end.
+        let mut from = 0;
         for wi in 0..s.windows.len() {
             let Some(&unit) = s.windows.get(wi) else {
                 break;
             };
-            let i = s.hits.partition_point(|h| h.unit(rule.scope) < unit);
-            let j = s.hits.partition_point(|h| h.unit(rule.scope) <= unit);
+            let rest = s.hits.get(from..).unwrap_or_default();
+            let i = from + gallop(rest, |h| h.unit(rule.scope) < unit);
+            let rest = s.hits.get(i..).unwrap_or_default();
+            let j = i + gallop(rest, |h| h.unit(rule.scope) <= unit);
+            from = j;
             s.buf.clear();
             s.arena.clear();
             let mut ev = Eval {
@@ -306,5 +339,28 @@ impl Compiled {
             }
         }
         fired
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gallop;
+
+    #[test]
+    fn gallop_finds_the_partition_point() {
+        for n in 0..40usize {
+            let v: Vec<usize> = (0..n).collect();
+            for k in 0..=n {
+                assert_eq!(gallop(&v, |&x| x < k), k, "n={n} k={k}");
+            }
+        }
+        let v = [1, 1, 2, 2, 2, 3, 7, 7, 9];
+        for u in 0..11 {
+            assert_eq!(
+                gallop(&v, |&x| x <= u),
+                v.partition_point(|&x| x <= u),
+                "{u}"
+            );
+        }
     }
 }

@@ -508,12 +508,67 @@ fn is_l_as_i(base: &[char], tok: &[char]) -> bool {
 }
 
 /// `tok` is one of the edge-leetspeak forms of `base` that are tokens (see
-/// [`edge_leet_variants`]).
+/// [`edge_leet_variants`]): in one word of two letters at least, the last letter as a
+/// digit (and the one before it, or the first, too), or the first letter as `$`/`@`.
+/// Checked in place: this runs for every candidate term of a token, so it allocates
+/// nothing.
 fn is_edge_leet(base: &[char], tok: &[char]) -> bool {
-    let mut v = Variants::new(usize::MAX);
-    edge_leet_variants(base, &mut v);
-    let t: String = tok.iter().collect();
-    v.seen.contains(&t)
+    if base.len() != tok.len() {
+        return false;
+    }
+    // The positions where the token differs: at most two for any edge form.
+    let mut diff = [usize::MAX; 2];
+    let mut n = 0;
+    for (j, (b, t)) in base.iter().zip(tok).enumerate() {
+        if b != t {
+            match diff.get_mut(n) {
+                Some(d) => *d = j,
+                None => return false,
+            }
+            n += 1;
+        }
+    }
+    let digit = |j: usize| {
+        base.get(j)
+            .copied()
+            .and_then(leet_digit)
+            .is_some_and(|d| tok.get(j) == Some(&d))
+    };
+    let symbol = |j: usize| match base.get(j) {
+        Some('s') => tok.get(j) == Some(&'$'),
+        Some('a') => tok.get(j) == Some(&'@'),
+        _ => false,
+    };
+    let [d0, d1] = diff;
+    let mut ws = 0;
+    while ws < base.len() {
+        if !base.get(ws).is_some_and(|c| c.is_alphabetic()) {
+            ws += 1;
+            continue;
+        }
+        let mut we = ws;
+        while base.get(we).is_some_and(|c| c.is_alphabetic()) {
+            we += 1;
+        }
+        if we - ws >= 2 {
+            let last = we - 1;
+            let hit = match n {
+                1 => (d0 == last && digit(last)) || (d0 == ws && symbol(ws)),
+                2 => {
+                    digit(d1)
+                        && d1 == last
+                        && digit(d0)
+                        && ((we - ws >= 3 && d0 == last - 1) || d0 == ws)
+                }
+                _ => false,
+            };
+            if hit {
+                return true;
+            }
+        }
+        ws = we;
+    }
+    false
 }
 
 /// `tok` is `base` with one letter run made three long, or two in a one-word term
@@ -610,5 +665,58 @@ pub(crate) fn is_typo_variant(base: &[char], tok: &[char], exclude: &HashSet<Str
                 && b_rest.get(2..) == t_rest.get(2..)
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod edge_leet_tests {
+    use super::*;
+
+    /// The in-place check agrees with the generator on every form one or two
+    /// substitutions away (digits, `$`, `@`, letters), for terms of one and several
+    /// words, short and long, English and French.
+    #[test]
+    fn is_edge_leet_agrees_with_the_generated_forms() {
+        let subs = ['0', '1', '3', '4', '5', '7', '8', '9', '$', '@', 'x'];
+        let mut found = 0;
+        for term in [
+            "kill",
+            "ass",
+            "salope",
+            "as",
+            "a",
+            "abattre",
+            "sale arabe",
+            "go die",
+            "tuez les",
+            "l'ass",
+            "sat",
+        ] {
+            let base: Vec<char> = term.chars().collect();
+            let mut v = Variants::new(usize::MAX);
+            edge_leet_variants(&base, &mut v);
+            let mut forms: Vec<Vec<char>> = Vec::new();
+            for i in 0..base.len() {
+                for &a in &subs {
+                    let mut one = base.clone();
+                    one[i] = a;
+                    forms.push(one.clone());
+                    for j in i + 1..base.len() {
+                        for &b in &subs {
+                            let mut two = one.clone();
+                            two[j] = b;
+                            forms.push(two);
+                        }
+                    }
+                }
+            }
+            for tok in forms {
+                let s: String = tok.iter().collect();
+                let want = v.seen.contains(&s);
+                assert_eq!(is_edge_leet(&base, &tok), want, "{term:?} -> {s:?}");
+                found += usize::from(want);
+            }
+        }
+        assert!(found > 20, "edge forms exercised ({found})");
     }
 }
