@@ -73,6 +73,10 @@ pub(crate) struct Scratch {
     pub(crate) lex_fill: Vec<u32>,
     pub(crate) lex_hits: Vec<u32>,
     pub(crate) windows: Vec<u32>,
+    /// Per lexicon: where its hits of the current window start (see `rules`).
+    pub(crate) cursors: Vec<(u32, u32)>,
+    /// The current rule pass, which the cursors are stamped with.
+    pub(crate) pass: u32,
     /// The evidence of the current match in its last sentence, when it spans several.
     pub(crate) judged: Vec<u32>,
     /// Whether the quoted regions leave words outside them.

@@ -29,6 +29,11 @@ struct Eval<'a> {
     lex_hits: &'a [u32],
     buf: &'a mut Vec<M>,
     arena: &'a mut Vec<u32>,
+    /// Per lexicon, `(rule pass, position)`: where the lexicon's hits of the last
+    /// window of this pass started. The windows of a pass ascend, so the next window's
+    /// hits are found by galloping on from there.
+    cursors: &'a mut Vec<(u32, u32)>,
+    pass: u32,
 }
 
 impl Eval<'_> {
@@ -94,8 +99,23 @@ impl Eval<'_> {
     fn eval_lex(&mut self, id: LexiconId, window: (usize, usize)) {
         // The lexicon's hits (ascending hit indices), cut to the window.
         let all = hits_of(self.lex_off, self.lex_hits, id);
-        let from = all.partition_point(|&i| (i as usize) < window.0);
-        let to = all.partition_point(|&i| (i as usize) < window.1);
+        let pass = self.pass;
+        let cursor = self.cursors.get_mut(id.index());
+        let at = match &cursor {
+            Some((p, at)) if *p == pass => (*at as usize).min(all.len()),
+            _ => 0,
+        };
+        let from = at
+            + gallop(all.get(at..).unwrap_or_default(), |&i| {
+                (i as usize) < window.0
+            });
+        let to = from
+            + gallop(all.get(from..).unwrap_or_default(), |&i| {
+                (i as usize) < window.1
+            });
+        if let Some(c) = cursor {
+            *c = (pass, from as u32);
+        }
         for &i in all.get(from..to).unwrap_or(&[]) {
             if let Some(h) = self.hits.get(i as usize) {
                 let ev = self.arena.len() as u32;
@@ -281,6 +301,16 @@ impl Compiled {
         // The windows ascend, and so do the hits' units: each window's hits are found
         // by galloping on from the previous window's end.
         let mut from = 0;
+        // A new pass: every lexicon cursor of an earlier rule (or text) is stale.
+        if s.cursors.len() < self.lexicons.len() {
+            s.cursors.resize(self.lexicons.len(), (0, 0));
+        }
+        s.pass = s.pass.wrapping_add(1);
+        if s.pass == 0 {
+            s.cursors.iter_mut().for_each(|c| *c = (0, 0));
+            s.pass = 1;
+        }
+        let pass = s.pass;
         for wi in 0..s.windows.len() {
             let Some(&unit) = s.windows.get(wi) else {
                 break;
@@ -298,6 +328,8 @@ impl Compiled {
                 lex_hits: &s.lex_hits,
                 buf: &mut s.buf,
                 arena: &mut s.arena,
+                cursors: &mut s.cursors,
+                pass,
             };
             ev.eval(&rule.when, (i, j));
             for k in 0..s.buf.len() {
