@@ -256,6 +256,7 @@ def main() -> int:
             ("act", "Verbes d'actes sexuels sans autre sens courant, toutes formes."),
             ("person", "Verbes d'actes sexuels, toutes formes : comptent avec un pronom complément ou un mot sexuel."),
             ("ambiguous", "Verbes sexuels qui ont un autre sens courant (baiser : tromper), toutes formes : seulement avec un pronom complément."),
+            ("body", "Verbes qui ne sont sexuels qu'avec un sexe pour objet (lécher), toutes formes."),
         ):
             forms = set()
             for lemma in lists["sex_verbs"][tier]:
