@@ -249,6 +249,9 @@ pub(crate) struct ContextSpec {
     /// Where a cue must stand relative to the match (before it by default).
     #[serde(default)]
     pub(crate) position: Option<CuePosition>,
+    /// `true`: the context holds only for a match in a sentence that ends with `?`.
+    #[serde(default)]
+    pub(crate) question: Option<bool>,
     #[serde(default)]
     pub(crate) cues: Vec<S<String>>,
     /// Phrases in which a cue does not count (`ne … que` restricts, it does not negate).

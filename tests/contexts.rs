@@ -142,3 +142,50 @@ fn a_match_across_sentences_is_judged_by_its_last_sentence() {
         .collect();
     assert_eq!(words, ["immigrants", "They are vermin"]);
 }
+
+/// A policy whose `rejected` context (cues after the match, anywhere in the text) may
+/// ask for a question.
+fn rejected_policy(question: Option<bool>) -> Policy {
+    let question = question.map_or(String::new(), |q| format!("question = {q}\n"));
+    Loader::new()
+        .from_toml_str(&format!(
+            r#"
+[policy]
+id = "ctx"
+extends = ["taxonomy"]
+
+[contexts.rejected]
+scope = "text"
+position = "after"
+window = 6
+{question}cues = ["shut up"]
+
+[lexicons.call]
+terms = ["should be shot"]
+
+[[rules]]
+id = "call"
+category = "violence.threat"
+when = "call"
+unless = ["rejected"]
+"#
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn question_holds_only_in_a_question() {
+    let p = rejected_policy(Some(true));
+    assert!(!flags(&p, "The senator should be shot? Shut up."));
+    assert!(flags(&p, "The senator should be shot, shut up."));
+    assert!(flags(&p, "The senator should be shot. Shut up."));
+    // Without it, the cue alone decides.
+    let q = rejected_policy(None);
+    assert!(!flags(&q, "The senator should be shot, shut up."));
+    assert_eq!(
+        q.fingerprint(),
+        rejected_policy(Some(false)).fingerprint(),
+        "`false` is the default"
+    );
+    assert_ne!(p.fingerprint(), q.fingerprint());
+}

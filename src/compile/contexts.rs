@@ -85,9 +85,13 @@ fn add(b: &mut Builder<'_>, ctxs: &mut Contexts, pi: usize, name: &str, c: &Cont
         scope,
         window,
         position,
+        question,
         ..
     }) = ctxs.list.get_mut(ci.index()).map(|c| &mut c.kind)
     {
+        if let Some(q) = c.question {
+            *question = q;
+        }
         if let Some(s) = c.scope {
             *scope = s;
         }
@@ -140,6 +144,7 @@ fn cue_lexicons(
             scope: Scope::Sentence,
             window: None,
             position: CuePosition::Before,
+            question: false,
         },
     });
     ctxs.index.insert(name.to_string(), ci);

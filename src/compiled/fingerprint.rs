@@ -187,12 +187,18 @@ fn hash_contexts(h: &mut Fnv, c: &Compiled) {
                 scope,
                 window,
                 position,
+                question,
             } => {
                 h.field("cues", c.lexicon_name(*lex));
                 h.field("except", c.lexicon_name(*except));
                 h.field("scope", scope.as_str());
                 h.field("window", &window.map(|w| w.to_string()).unwrap_or_default());
                 h.field("position", position.as_str());
+                // Hashed only when set, so that the fingerprints of policies without it
+                // are what they were before the option existed.
+                if *question {
+                    h.field("question", "true");
+                }
             }
         }
     }
@@ -277,6 +283,7 @@ mod tests {
                         scope: Scope::Clause,
                         window: Some(3),
                         position: CuePosition::Before,
+                        question: false,
                     },
                 },
             ],

@@ -117,6 +117,8 @@ pub(crate) enum ContextKind {
         scope: Scope,
         window: Option<u32>,
         position: CuePosition,
+        /// Holds only for a match in a sentence that ends with `?`.
+        question: bool,
     },
     /// Inside quotation marks.
     Quoted,

@@ -42,36 +42,43 @@ impl Compiled {
                         .filter_map(|&i| hits.get(i as usize))
                         .any(|h| in_quotes(&s.quotes, h.start, h.end))
             }
-            ContextKind::Question => {
-                evidence
-                    .iter()
-                    .filter_map(|&i| hits.get(i as usize))
-                    .any(|h| {
-                        s.questions
-                            .get(h.sentence as usize)
-                            .copied()
-                            .unwrap_or(false)
-                    })
-            }
+            ContextKind::Question => in_question(evidence, s),
             ContextKind::Cue {
                 lex,
                 except,
                 scope,
                 window,
                 position,
-            } => cue_holds(
-                Cue {
-                    lex: *lex,
-                    except: *except,
-                    scope: *scope,
-                    window: *window,
-                    position: *position,
-                },
-                evidence,
-                s,
-            ),
+                question,
+            } => {
+                (!*question || in_question(evidence, s))
+                    && cue_holds(
+                        Cue {
+                            lex: *lex,
+                            except: *except,
+                            scope: *scope,
+                            window: *window,
+                            position: *position,
+                        },
+                        evidence,
+                        s,
+                    )
+            }
         }
     }
+}
+
+/// Whether a word of the evidence lies in a sentence that ends with `?`.
+fn in_question(evidence: &[u32], s: &Scratch) -> bool {
+    evidence
+        .iter()
+        .filter_map(|&i| s.hits.get(i as usize))
+        .any(|h| {
+            s.questions
+                .get(h.sentence as usize)
+                .copied()
+                .unwrap_or(false)
+        })
 }
 
 /// A cue-based context, as [`ContextKind::Cue`] holds it.
