@@ -209,6 +209,7 @@ fn condition_text(c: &Compiled, node: &Node) -> String {
         Node::Or(a, b) => format!("({} or {})", t(a), t(b)),
         Node::Before(a, b, n) => format!("({} before({n}) {})", t(a), t(b)),
         Node::Near(a, b, n) => format!("({} near({n}) {})", t(a), t(b)),
+        Node::Except(a, b) => format!("({} except {})", t(a), t(b)),
     }
 }
 

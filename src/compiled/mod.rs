@@ -103,6 +103,8 @@ pub(crate) enum Node {
     Or(Box<Node>, Box<Node>),
     Before(Box<Node>, Box<Node>, u32),
     Near(Box<Node>, Box<Node>, u32),
+    /// The matches of the first that share no token with a match of the second.
+    Except(Box<Node>, Box<Node>),
 }
 
 /// How a context is decided.
@@ -289,6 +291,7 @@ impl Node {
             match node {
                 Node::Lex(id) => out.push(*id),
                 Node::Not(_) | Node::Or(..) => {}
+                Node::Except(a, _) => walk(a, out),
                 Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
                     walk(a, out);
                     walk(b, out);
@@ -312,6 +315,7 @@ impl Node {
             match node {
                 Node::Lex(id) => vec![vec![*id]],
                 Node::Not(_) => Vec::new(),
+                Node::Except(a, _) => walk(a),
                 Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
                     let mut v = walk(a);
                     v.extend(walk(b));
@@ -345,6 +349,7 @@ impl Node {
         let mut out = match self {
             Node::Lex(id) => vec![*id],
             Node::Not(_) => Vec::new(),
+            Node::Except(a, _) => a.anchors(),
             Node::Or(a, b) => {
                 let mut v = a.anchors();
                 v.extend(b.anchors());
@@ -370,9 +375,11 @@ impl Node {
         match self {
             Node::Lex(id) => f(*id),
             Node::Not(a) => a.mentions(f),
-            Node::And(a, b) | Node::Or(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
-                a.mentions(f) || b.mentions(f)
-            }
+            Node::And(a, b)
+            | Node::Or(a, b)
+            | Node::Before(a, b, _)
+            | Node::Near(a, b, _)
+            | Node::Except(a, b) => a.mentions(f) || b.mentions(f),
         }
     }
 
@@ -386,6 +393,7 @@ impl Node {
             Node::Or(a, b) => Node::Or(s(a), s(b)),
             Node::Before(a, b, n) => Node::Before(s(a), s(b), *n),
             Node::Near(a, b, n) => Node::Near(s(a), s(b), *n),
+            Node::Except(a, b) => Node::Except(s(a), s(b)),
         }
     }
 }
