@@ -238,7 +238,7 @@ fn a_text_of_the_window_size_is_one_window_and_one_more_byte_two() {
     let whole = Policy::baseline();
     let text = text_of(W);
     assert_eq!(text.len(), W);
-    assert_eq!(p.explain(&text).windows, [0..W]);
+    assert_eq!(p.explain(&text).windows, vec![Range { start: 0, end: W }]);
     // Judged as one piece: as a policy with a far larger window judges it.
     assert_eq!(
         p.classify(&text).findings(),
