@@ -31,16 +31,29 @@ fn status(field: &str) -> Option<usize> {
     Some(kb * 1024)
 }
 
-/// Peak resident growth in bytes while classifying 10 MB of `unit` repeated (the
-/// verdict included), and the length of that text (Linux: the peak is reset through
+/// What one measured `classify` call cost.
+struct Peak {
+    /// Peak resident growth in bytes during the call, the verdict included.
+    bytes: usize,
+    /// The length of the text.
+    len: usize,
+    /// How many pieces of evidence the verdict holds.
+    evidence: usize,
+}
+
+/// Classifies 10 MB of `unit` repeated (Linux: the peak is reset through
 /// `/proc/self/clear_refs` first).
-fn classify_peak(policy: &Policy, unit: &str) -> Option<(usize, usize)> {
+fn classify_peak(policy: &Policy, unit: &str) -> Option<Peak> {
     let text = unit.repeat(10_000_000 / unit.len());
     std::fs::write("/proc/self/clear_refs", "5").ok()?;
     let before = status("VmRSS:")?;
-    black_box(policy.classify(black_box(&text)));
+    let verdict = black_box(policy.classify(black_box(&text)));
     let peak = status("VmHWM:")?;
-    Some((peak.saturating_sub(before), text.len()))
+    Some(Peak {
+        bytes: peak.saturating_sub(before),
+        len: text.len(),
+        evidence: verdict.findings().iter().map(|f| f.evidence().len()).sum(),
+    })
 }
 
 /// The environment variable under which this benchmark, run again as a child
@@ -68,12 +81,13 @@ fn classify_peaks() {
     if let Ok(name) = std::env::var(PEAK_CHILD) {
         let unit = PEAK_UNITS.iter().find(|(n, _)| *n == name).map(|u| u.1);
         if let (Some(unit), Ok(p)) = (unit, Policy::builtin("baseline"))
-            && let Some((peak, len)) = classify_peak(&p, unit)
+            && let Some(peak) = classify_peak(&p, unit)
         {
             eprintln!(
-                "classify, 10 MB of {name}: peak memory {:.2} bytes per input byte ({:.1} MiB)",
-                peak as f64 / len as f64,
-                peak as f64 / f64::from(1 << 20)
+                "classify, 10 MB of {name}: peak memory {:.2} bytes per input byte ({:.1} MiB; the verdict holds {} pieces of evidence)",
+                peak.bytes as f64 / peak.len as f64,
+                peak.bytes as f64 / f64::from(1 << 20),
+                peak.evidence
             );
         }
         std::process::exit(0);
