@@ -92,7 +92,8 @@ impl PolicyStack {
     }
 
     /// Whether every layer is decided from one shared normalization and scan (true
-    /// unless the layers' policies switch different folding families off).
+    /// unless the layers' policies switch different folding families off, or were
+    /// loaded with different [`Limits::window_bytes`](crate::Limits::window_bytes)).
     pub fn is_single_pass(&self) -> bool {
         matches!(self.merged(), Ok(Some(_)))
     }

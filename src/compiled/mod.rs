@@ -245,6 +245,8 @@ pub(crate) struct Compiled {
     pub(crate) signal_models: Vec<SignalSource>,
     /// Every distinct `signal(…)` comparison of the conditions.
     pub(crate) signals: Vec<SignalUse>,
+    /// How many bytes of text are judged at once ([`crate::Limits::window_bytes`]).
+    pub(crate) window_bytes: usize,
 }
 
 impl Compiled {

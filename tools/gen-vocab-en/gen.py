@@ -56,7 +56,7 @@ VERB_EXCLUDE = {
     "hock", "lam", "mar", "profane", "desecrate", "dishonor", "dishonour", "outrage",
     "pepper", "baste", "crump", "belabour", "belabor", "bulldog", "blindside", "polish_off",
     "quarter", "sacrifice", "strap", "stroke", "zap", "bust", "graze", "rush", "shanghai",
-    "erase", "knock_out", "knock_cold", "martyr", "martyrise", "martyrize", "decimate", "draw_and_quarter",
+    "erase", "knock_cold", "martyr", "martyrise", "martyrize", "decimate", "draw_and_quarter",
     "flagellate", "birch", "cane", "leather", "larrup", "cowhide", "horsewhip", "flog",
     "lash", "scourge", "gouge", "skin", "atomise", "atomize", "neutralise", "circumvent", "molest",
     "ravish", "violate", "snatch", "nobble", "abduct", "kidnap",
@@ -95,6 +95,36 @@ SPLIT_PHRASES = [
     ("put", "in the ground"), ("put", "six feet under"), ("put", "in a body bag"),
     ("put", "to death"),
 ]
+
+# Phrasal harm verbs: a verb and a particle ("knock out", "do in", "finish off"). With a
+# person as object their harm sense is the one meant ("knock the referee out", "do him
+# in"), and with a thing it is not ("knock out the report", "finish off the pizza"),
+# which the rules tell apart by the object's kind; so a phrasal verb is kept when ANY of
+# its WordNet senses lies below HARM_ROOTS, not only its two most frequent ones.
+PHRASAL_PARTICLES = ("out", "off", "up", "in", "down", "over")
+
+# Reviewed: phrasal verbs kept by that test whose harm sense is rare or not violence to a
+# person ("bear down", "carry off" a prize, "force out" of office, "put away" in prison,
+# "take off", "bomb out" of an exam).
+PHRASAL_EXCLUDE = {"bear down", "carry off", "force out", "put away", "take off", "bomb out"}
+
+# Reviewed hand list: phrasal verbs whose violent sense WordNet lacks or files elsewhere
+# (slang of killing and of knocking out).
+PHRASAL_EXTRA = ["take out", "snuff out", "rub out", "choke out", "finish off", "knock out"]
+
+# Reviewed: phrasal verbs that are harm only with the particle before the object: split
+# around a person ("take her out", "put the kids down", "run him down") they mean a
+# date, a nap, a criticism; "blow him away" and "shoot him down" mean to impress and to
+# refuse.
+SPLIT_PV_EXCLUDE = {
+    "take out", "put down", "run down", "blow away", "shoot down", "burn down", "blow up",
+}
+
+# An example of each particle's split form, for the generated comments.
+PV_EXAMPLES = {
+    "out": "knock him out", "off": "finish them off", "up": "rough the landlord up",
+    "in": "do him in", "down": "gun them down", "over": "work him over",
+}
 
 # --------------------------------------------------------------------------------------
 # Person and role nouns
@@ -139,7 +169,7 @@ NOUN_EXTRA = [
     "stepdad", "stepmom", "stepmum", "ex-wife", "ex-husband", "ex-girlfriend",
     "ex-boyfriend", "girlfriend", "boyfriend", "roommate", "flatmate", "housemate",
     "bus driver", "taxi driver", "coach", "principal", "leader",
-    "cop", "mp", "mep", "ceo", "prime minister", "president", "senator",
+    "cop", "ref", "mp", "mep", "ceo", "prime minister", "president", "senator",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -464,6 +494,21 @@ def main():
     harm_senses = hyponyms(verbs, HARM_ROOTS)
     harm = kept_lemmas(verbs, verb_index, harm_senses, MAX_SENSE_RANK, VERB_EXCLUDE)
     harm |= set(VERB_EXTRA)
+    phrasal = {
+        lemma.replace("_", " ")
+        for lemma, senses in verb_index.items()
+        if len(lemma.split("_")) == 2 and lemma.split("_")[1] in PHRASAL_PARTICLES
+        and any(s in harm_senses for s in senses)
+    } - PHRASAL_EXCLUDE
+    phrasal |= set(PHRASAL_EXTRA)
+    phrasal |= {v for v in harm if len(v.split(" ")) == 2 and v.split(" ")[1] in PHRASAL_PARTICLES}
+    harm |= phrasal
+    # The same phrasal verbs split around their object ("knock him out"): the verb's
+    # base form, one list per particle.
+    split_pv = {p: set() for p in PHRASAL_PARTICLES}
+    for verb in phrasal - SPLIT_PV_EXCLUDE:
+        head, particle = verb.split(" ")
+        split_pv[particle] |= verb_forms(head, verb_exc)["base"]
     forms = {"base": set(), "third": set(), "past": set(), "ing": set()}
     for verb in harm:
         for kind, fs in verb_forms(verb, verb_exc).items():
@@ -531,6 +576,13 @@ def main():
         set().union(*split_heads.values())))
     out.append(toml_list("en_vocab_harm_split_base", ["The same verbs, base form only."], split_heads["base"]))
     out.append(toml_list("en_vocab_harm_tail", ["Tails of those split phrases."], tails))
+    for particle in PHRASAL_PARTICLES:
+        out.append(toml_list(f"en_vocab_harm_pv_{particle}", [
+            f"Phrasal harm verbs whose particle `{particle}` follows their object",
+            f"(\"{PV_EXAMPLES[particle]}\"): the verb, base form. Kept when any WordNet sense of the",
+            "phrasal verb lies below the harm roots; minus the reviewed exclusions; plus the",
+            "reviewed hand list and the phrasal verbs of the lists above."],
+            split_pv[particle]))
     out.append(toml_list("en_vocab_person", [
         "Person and role nouns, singular and plural: every WordNet noun whose first or second",
         "sense is a kind of person (hyponym of person.n.01, not named individuals), minus",

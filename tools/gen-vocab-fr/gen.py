@@ -103,6 +103,17 @@ def verb_forms(lemma, entries, aff):
     return slots
 
 
+def all_verb_forms(lemma, entries, aff):
+    """Every form of a verb lemma (all moods, tenses and persons, participles agreed)."""
+    cands = [(fl, m) for fl, m in entries.get(lemma, []) if any(t.startswith("po:v") for t in m)]
+    if not cands:
+        raise SystemExit(f"gen: verb {lemma!r} is not a verb of the dictionary")
+    forms = {fold(lemma)}
+    for flags, _ in cands:
+        forms |= {fold(form) for form, _ in aff.expand(lemma, flags)}
+    return forms
+
+
 def noun_forms(lemma, entries, aff):
     """Every gender and number of a noun lemma (or of a hyphenated compound)."""
     cands = [(fl, m) for fl, m in entries.get(lemma, []) if "po:nom" in m]
@@ -170,7 +181,7 @@ def main() -> int:
             "[policy]",
             'id = "baseline.fr.vocab"',
             f'version = "{version}"',
-            'title = "Vocabulaire français généré : verbes de violence et noms de personnes"',
+            'title = "Vocabulaire français généré : verbes de violence, noms de personnes, injures, verbes sexuels"',
             "",
         ]
         stats = []
@@ -226,6 +237,32 @@ def main() -> int:
             raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
         render_list("fr_vocab_animal", "Animaux (et créatures de jeu) qu'on tue ou cuisine : un objet de cette sorte n'est pas une personne ; tous genres et nombres.", brace(animals), out)
         stats.append(f"fr_vocab_animal: {len(animals)}")
+        insults = {}
+        for tier in ("nouns", "figurative", "adjectives"):
+            forms = set()
+            for lemma in lists["insults"][tier]:
+                forms |= noun_forms(lemma, entries, aff)
+            if MISSING:
+                raise SystemExit("gen: not nouns or adjectives of the dictionary: " + ", ".join(MISSING))
+            insults[tier] = forms - {fold(w) for w in lists["insults_exclude"]["forms"]}
+        for tier, comment in (
+            ("nouns", "Injures (noms) visant une personne, tous genres et nombres : après une apostrophe (espèce de, sale, pauvre, quel, c'est un) ou en attribut de la deuxième personne."),
+            ("figurative", "Animaux et choses employés comme injures, tous genres et nombres : seulement dans une apostrophe (espèce de, bande de, sale) ou en attribut de la deuxième personne."),
+            ("adjectives", "Adjectifs injurieux, tous genres et nombres : ils qualifient aussi des choses, donc seulement en attribut de la deuxième personne."),
+        ):
+            render_list(f"fr_vocab_insult_{tier}", comment, brace(insults[tier]), out)
+            stats.append(f"fr_vocab_insult_{tier}: {len(insults[tier])}")
+        for tier, comment in (
+            ("act", "Verbes d'actes sexuels sans autre sens courant, toutes formes."),
+            ("person", "Verbes d'actes sexuels, toutes formes : comptent avec un pronom complément ou un mot sexuel."),
+            ("ambiguous", "Verbes sexuels qui ont un autre sens courant (baiser : tromper), toutes formes : seulement avec un pronom complément."),
+            ("body", "Verbes qui ne sont sexuels qu'avec un sexe pour objet (lécher), toutes formes."),
+        ):
+            forms = set()
+            for lemma in lists["sex_verbs"][tier]:
+                forms |= all_verb_forms(lemma, entries, aff)
+            render_list(f"fr_v_sex_{tier}", comment, brace(forms), out)
+            stats.append(f"fr_v_sex_{tier}: {len(forms)}")
         render_list("fr_person_noun_gen", "Noms de personnes et de fonctions (fonctions publiques, professions, parenté, voisinage), tous genres et nombres.", brace(persons), out)
         stats.append(f"fr_person_noun_gen: {len(persons)}")
         sys.stdout.write("\n".join(out).rstrip() + "\n")
