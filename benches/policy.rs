@@ -1,7 +1,8 @@
 //! What a compiled policy costs: the time to compile the built-in baseline policy, the
 //! memory a compiled policy holds (resident-set growth, Linux only, measured once and
 //! printed; criterion times the compile), and the peak memory of one `classify` call on
-//! 10 MB of text, per input byte (ordinary text and repeated threats).
+//! 10 MB of text, per input byte and in MiB (ordinary text, repeated threats, and one
+//! endless sentence of hits).
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -30,15 +31,29 @@ fn status(field: &str) -> Option<usize> {
     Some(kb * 1024)
 }
 
-/// Peak resident growth while classifying 10 MB of `unit` repeated, per input byte
-/// (Linux: the peak is reset through `/proc/self/clear_refs` first).
-fn classify_peak_per_byte(policy: &Policy, unit: &str) -> Option<f64> {
+/// What one measured `classify` call cost.
+struct Peak {
+    /// Peak resident growth in bytes during the call, the verdict included.
+    bytes: usize,
+    /// The length of the text.
+    len: usize,
+    /// How many pieces of evidence the verdict holds.
+    evidence: usize,
+}
+
+/// Classifies 10 MB of `unit` repeated (Linux: the peak is reset through
+/// `/proc/self/clear_refs` first).
+fn classify_peak(policy: &Policy, unit: &str) -> Option<Peak> {
     let text = unit.repeat(10_000_000 / unit.len());
     std::fs::write("/proc/self/clear_refs", "5").ok()?;
     let before = status("VmRSS:")?;
-    black_box(policy.classify(black_box(&text)));
+    let verdict = black_box(policy.classify(black_box(&text)));
     let peak = status("VmHWM:")?;
-    Some(peak.saturating_sub(before) as f64 / text.len() as f64)
+    Some(Peak {
+        bytes: peak.saturating_sub(before),
+        len: text.len(),
+        evidence: verdict.findings().iter().map(|f| f.evidence().len()).sum(),
+    })
 }
 
 /// The environment variable under which this benchmark, run again as a child
@@ -47,7 +62,7 @@ fn classify_peak_per_byte(policy: &Policy, unit: &str) -> Option<f64> {
 const PEAK_CHILD: &str = "TOSGUARD_BENCH_CLASSIFY_PEAK";
 
 /// The classes of text whose classify peak is measured.
-const PEAK_UNITS: [(&str, &str); 2] = [
+const PEAK_UNITS: [(&str, &str); 3] = [
     (
         "ordinary text",
         "Had a great time at the beach today, the water was perfect. ",
@@ -56,6 +71,8 @@ const PEAK_UNITS: [(&str, &str); 2] = [
         "repeated threats",
         "I will kill you and your family tonight. ",
     ),
+    // No sentence end anywhere: the text is cut at whitespace.
+    ("one endless sentence of hits", "i will not kill you and "),
 ];
 
 /// In the child process: measures the class named by [`PEAK_CHILD`], prints it and
@@ -64,9 +81,14 @@ fn classify_peaks() {
     if let Ok(name) = std::env::var(PEAK_CHILD) {
         let unit = PEAK_UNITS.iter().find(|(n, _)| *n == name).map(|u| u.1);
         if let (Some(unit), Ok(p)) = (unit, Policy::builtin("baseline"))
-            && let Some(b) = classify_peak_per_byte(&p, unit)
+            && let Some(peak) = classify_peak(&p, unit)
         {
-            eprintln!("classify, 10 MB of {name}: peak memory {b:.1} bytes per input byte");
+            eprintln!(
+                "classify, 10 MB of {name}: peak memory {:.2} bytes per input byte ({:.1} MiB; the verdict holds {} pieces of evidence)",
+                peak.bytes as f64 / peak.len as f64,
+                peak.bytes as f64 / f64::from(1 << 20),
+                peak.evidence
+            );
         }
         std::process::exit(0);
     }

@@ -1,9 +1,9 @@
 //! The condition language of rules (`when = "…"`): lexicon names, inline phrases,
-//! signal comparisons (`signal(hate) >= 0.8`), `and`, `or`, `not`, parentheses, and the
-//! proximity operators `before(N)` and `near(N)`.
+//! signal comparisons (`signal(hate) >= 0.8`), `and`, `or`, `not`, parentheses, the
+//! proximity operators `before(N)` and `near(N)`, and `except`.
 //!
-//! Precedence, loosest first: `or`, `and`, `not`, proximity. Proximity chains read left
-//! to right.
+//! Precedence, loosest first: `or`, `and`, `not`, proximity and `except`. Proximity and
+//! `except` chains read left to right.
 
 use std::ops::Range;
 
@@ -28,6 +28,8 @@ pub(crate) enum Expr {
     Before(Box<Expr>, Box<Expr>, u32),
     /// `a near(n) b`: at most n tokens apart, either order.
     Near(Box<Expr>, Box<Expr>, u32),
+    /// `a except b`: the matches of a that share no word with a match of b.
+    Except(Box<Expr>, Box<Expr>),
 }
 
 /// A mistake in a condition, with its byte span in the condition string.
@@ -59,6 +61,7 @@ enum Tok {
     Not,
     Before(u32),
     Near(u32),
+    Except,
     Open,
     Close,
 }
@@ -153,6 +156,7 @@ fn lex(src: &str, errors: &mut Vec<CondError>) -> Option<Vec<(Tok, Range<usize>)
                     "and" => Tok::And,
                     "or" => Tok::Or,
                     "not" => Tok::Not,
+                    "except" => Tok::Except,
                     op @ ("before" | "near") => {
                         match proximity_arg(src, end, &mut it) {
                             Ok((n, arg_end)) => {
@@ -232,7 +236,7 @@ fn lex(src: &str, errors: &mut Vec<CondError>) -> Option<Vec<(Tok, Range<usize>)
 }
 
 /// The operators of the condition language, for suggestions.
-const OPERATORS: [&str; 5] = ["and", "or", "not", "before", "near"];
+const OPERATORS: [&str; 6] = ["and", "or", "not", "before", "near", "except"];
 
 /// N, when `rest` starts with `(N)` (spaces allowed): what follows a proximity operator.
 fn call_arg(rest: &str) -> Option<u32> {
@@ -433,9 +437,8 @@ impl Parser<'_> {
         let (mut left, mut depth) = self.atom()?;
         loop {
             let span = self.here();
-            let (n, near) = match self.peek() {
-                Some(&Tok::Before(n)) => (n, false),
-                Some(&Tok::Near(n)) => (n, true),
+            let op = match self.peek() {
+                Some(t @ (Tok::Before(_) | Tok::Near(_) | Tok::Except)) => t.clone(),
                 _ => return Ok((left, depth)),
             };
             self.pos += 1;
@@ -443,10 +446,10 @@ impl Parser<'_> {
             depth = depth.max(d) + 1;
             self.check_depth(depth, span)?;
             let (a, b) = (Box::new(left), Box::new(right));
-            left = if near {
-                Expr::Near(a, b, n)
-            } else {
-                Expr::Before(a, b, n)
+            left = match op {
+                Tok::Near(n) => Expr::Near(a, b, n),
+                Tok::Before(n) => Expr::Before(a, b, n),
+                _ => Expr::Except(a, b),
             };
         }
     }
@@ -504,6 +507,7 @@ fn describe(t: &Tok) -> &'static str {
         Tok::Not => "`not`",
         Tok::Before(_) => "`before`",
         Tok::Near(_) => "`near`",
+        Tok::Except => "`except`",
         Tok::Open => "`(`",
         Tok::Close => "`)`",
     }
@@ -540,15 +544,16 @@ pub(crate) fn parse(src: &str, nest_limit: usize) -> Result<Expr, Vec<CondError>
                 let what = tok.map(describe).unwrap_or("text");
                 // `a adn b`: a name where an operator belongs may be a mistyped one.
                 let fix = match tok {
-                    Some(Tok::Ident(name)) => {
-                        suggest::hint(&name.to_ascii_lowercase(), ["and", "or", "before", "near"])
-                    }
+                    Some(Tok::Ident(name)) => suggest::hint(
+                        &name.to_ascii_lowercase(),
+                        ["and", "or", "before", "near", "except"],
+                    ),
                     _ => String::new(),
                 };
                 errors.push(err(
                     ProblemKind::BadCondition,
                     format!(
-                        "unexpected {what}{fix}: expected `and`, `or`, `before(N)`, `near(N)` or the end"
+                        "unexpected {what}{fix}: expected `and`, `or`, `before(N)`, `near(N)`, `except` or the end"
                     ),
                     span,
                 ));
@@ -601,6 +606,11 @@ fn check_evidence(e: &Expr) -> Result<(), CondError> {
             check_evidence(a)?;
             check_evidence(b)
         }
+        // What `except` takes away only needs to parse, as the operand of a `not`.
+        Expr::Except(a, b) => {
+            check_evidence(a)?;
+            check_inner(b)
+        }
     }
 }
 
@@ -638,7 +648,22 @@ mod tests {
             Expr::Or(a, b) => format!("({} or {})", show(a), show(b)),
             Expr::Before(a, b, n) => format!("({} before{n} {})", show(a), show(b)),
             Expr::Near(a, b, n) => format!("({} near{n} {})", show(a), show(b)),
+            Expr::Except(a, b) => format!("({} except {})", show(a), show(b)),
         }
+    }
+
+    #[test]
+    fn except_binds_like_proximity() {
+        let e = parse("a near(3) b except c and d").unwrap();
+        assert_eq!(show(&e), "(((a near3 b) except c) and d)");
+        let e = parse("a near(3) (b except (c or d))").unwrap();
+        assert_eq!(show(&e), "(a near3 (b except (c or d)))");
+        let e = parse("a except not b").unwrap_err();
+        assert_eq!(e[0].kind, ProblemKind::BadCondition);
+        let e = parse("except a").unwrap_err();
+        assert!(e[0].message.contains("`except`"), "{}", e[0].message);
+        // Its right operand may be anything that parses, `not` pairs included.
+        assert!(parse("a except (b and not c)").is_ok());
     }
 
     #[test]

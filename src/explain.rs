@@ -6,7 +6,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::compiled::{Compiled, ContextId};
-use crate::engine::{Outcome, with_scratch};
+use crate::engine::{Names, Outcome, Scratch, windows, with_scratch};
 use crate::normalize::Normalized;
 use crate::signal::SignalFeature;
 use crate::verdict::Verdict;
@@ -67,13 +67,20 @@ pub struct ExplainedSignal {
     /// The original words the model's tagger marks (the evidence of a comparison that passes;
     /// empty when it marks none, and the whole text is the evidence).
     pub tagged: Vec<String>,
+    /// The window of the text it scored (an index into [`Explanation::windows`]): a
+    /// signal scores each window of a long text on its own.
+    pub window: usize,
 }
 
 /// What [`crate::Policy::explain`] returns.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Explanation {
-    /// The folded text the automaton scanned.
+    /// The folded text the automaton scanned (of every window, one after the other).
     pub normalized: String,
+    /// The byte ranges of the windows the text was judged in, in order (one, the
+    /// whole text, unless the text is longer than the policy's
+    /// [`Limits::window_bytes`](crate::Limits::window_bytes)).
+    pub windows: Vec<Range<usize>>,
     /// Every hit, in text order.
     pub hits: Vec<ExplainedHit>,
     /// The rules whose condition matched (fired or suppressed).
@@ -90,6 +97,14 @@ pub struct Explanation {
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "normalized: {:?}", self.normalized)?;
+        if self.windows.len() > 1 {
+            let spans: Vec<String> = self
+                .windows
+                .iter()
+                .map(|w| format!("{}..{}", w.start, w.end))
+                .collect();
+            writeln!(f, "windows: {}", spans.join(", "))?;
+        }
         writeln!(f, "hits:")?;
         if self.hits.is_empty() {
             writeln!(f, "  (none)")?;
@@ -105,7 +120,15 @@ impl fmt::Display for Explanation {
             writeln!(f, "signals:")?;
         }
         for sig in &self.signals {
-            writeln!(f, "  {}: {:.3}", sig.signal, sig.score)?;
+            if self.windows.len() > 1 {
+                writeln!(
+                    f,
+                    "  {} (window {}): {:.3}",
+                    sig.signal, sig.window, sig.score
+                )?;
+            } else {
+                writeln!(f, "  {}: {:.3}", sig.signal, sig.score)?;
+            }
             for (cmp, passed) in &sig.comparisons {
                 writeln!(
                     f,
@@ -151,80 +174,123 @@ impl fmt::Display for Explanation {
 }
 
 impl Compiled {
-    /// Classifies `text` and records why each rule fired or was suppressed.
+    /// Classifies `text` and records why each rule fired or was suppressed, window by
+    /// window as `classify` judges it: spans are in the whole text, sentences and
+    /// clauses are counted over it, a rule's matches are those of every window.
     pub(crate) fn explain(&self, text: &str) -> Explanation {
         let verdict = self.classify(text);
         with_scratch(|s| {
-            self.prepare(text, s);
-            // Scored up front, so that the hits below include the signals'.
-            self.score_signals(s);
-            let signals = self.explain_signals(text, &s.norm);
-            let hits = s
-                .hits
-                .iter()
-                .map(|h| {
+            let mut out = Explanation {
+                normalized: String::new(),
+                windows: Vec::new(),
+                hits: Vec::new(),
+                rules: Vec::new(),
+                rules_not_matched: 0,
+                signals: Vec::new(),
+                verdict,
+            };
+            // Per rule (by index): its explanation so far, sorted by rule.
+            let mut rules: Vec<(usize, ExplainedRule)> = Vec::new();
+            let (mut sentence0, mut clause0) = (0, 0);
+            let mut names = Names::new();
+            for w in windows(text, self.window_bytes) {
+                let part = text.get(w.clone()).unwrap_or_default();
+                self.prepare(part, s);
+                // Scored up front, so that the hits below include the signals'.
+                self.score_signals(s);
+                let index = out.windows.len();
+                out.signals
+                    .extend(self.explain_signals(part, &s.norm).into_iter().map(|sig| {
+                        ExplainedSignal {
+                            window: index,
+                            ..sig
+                        }
+                    }));
+                out.hits.extend(s.hits.iter().map(|h| {
                     let span = s.norm.original_range(h.start as usize..h.end as usize);
                     ExplainedHit {
                         lexicon: self.lexicon_name(h.lex).to_string(),
-                        text: text.get(span.clone()).unwrap_or("").to_string(),
-                        span,
+                        text: part.get(span.clone()).unwrap_or("").to_string(),
+                        span: span.start + w.start..span.end + w.start,
                         folded: s
                             .norm
                             .text()
                             .get(h.start as usize..h.end as usize)
                             .unwrap_or("")
                             .to_string(),
-                        sentence: h.sentence,
-                        clause: h.clause,
+                        sentence: sentence0 + h.sentence,
+                        clause: clause0 + h.clause,
                     }
-                })
-                .collect();
-            let mut rules = Vec::new();
-            let mut not_matched = 0;
-            for rule in &self.rules {
-                let mut trace = Vec::new();
-                let fired = self.eval_rule(rule, s, Some(&mut trace));
-                if trace.is_empty() {
-                    not_matched += 1;
-                    continue;
+                }));
+                for (ri, rule) in self.rules.iter().enumerate() {
+                    let mut trace = Vec::new();
+                    let fired = self.eval_rule(rule, s, Some(&mut trace));
+                    if trace.is_empty() {
+                        continue;
+                    }
+                    let matches = self.explain_matches(part, w.start, trace, s, &mut names);
+                    match rules.binary_search_by_key(&ri, |r| r.0) {
+                        Ok(i) => {
+                            if let Some((_, r)) = rules.get_mut(i) {
+                                r.fired |= fired;
+                                r.matches.extend(matches);
+                            }
+                        }
+                        Err(i) => rules.insert(
+                            i,
+                            (
+                                ri,
+                                ExplainedRule {
+                                    rule: rule.id.clone(),
+                                    category: self
+                                        .category(rule.category)
+                                        .map(|c| c.id.clone())
+                                        .unwrap_or_default(),
+                                    when: rule.when_src.clone(),
+                                    fired,
+                                    matches,
+                                },
+                            ),
+                        ),
+                    }
                 }
-                let ctx_name =
-                    |c: ContextId| self.context(c).map(|c| c.name.as_str()).unwrap_or("?");
-                let matches = trace
-                    .into_iter()
-                    .map(|(mut ev, outcome)| ExplainedMatch {
-                        evidence: self
-                            .evidence_of(text, &mut ev, s)
-                            .into_iter()
-                            .map(|e| e.text)
-                            .collect(),
-                        outcome: match outcome {
-                            Outcome::Fired => "fired".into(),
-                            Outcome::Suppressed(c) => format!("suppressed by {}", ctx_name(c)),
-                            Outcome::MissingRequired(c) => format!("requires {}", ctx_name(c)),
-                        },
-                    })
-                    .collect();
-                rules.push(ExplainedRule {
-                    rule: rule.id.clone(),
-                    category: self
-                        .category(rule.category)
-                        .map(|c| c.id.clone())
-                        .unwrap_or_default(),
-                    when: rule.when_src.clone(),
-                    fired,
-                    matches,
-                });
+                out.normalized.push_str(s.norm.text());
+                out.windows.push(w);
+                sentence0 += u32::try_from(s.questions.len()).unwrap_or(u32::MAX);
+                clause0 += s.tokens.last().map_or(1, |t| t.clause.saturating_add(1));
             }
-            Explanation {
-                normalized: s.norm.text().to_string(),
-                hits,
-                rules,
-                rules_not_matched: not_matched,
-                signals,
-                verdict,
-            }
+            out.rules_not_matched = self.rules.len().saturating_sub(rules.len());
+            out.rules = rules.into_iter().map(|r| r.1).collect();
+            out
         })
+    }
+
+    /// The matches of one rule in one window (`text`, starting at byte `offset` of the
+    /// whole text), as the rule's trace records them.
+    fn explain_matches(
+        &self,
+        text: &str,
+        offset: usize,
+        trace: Vec<(Vec<u32>, Outcome)>,
+        s: &Scratch,
+        names: &mut Names,
+    ) -> Vec<ExplainedMatch> {
+        let ctx_name = |c: ContextId| self.context(c).map(|c| c.name.as_str()).unwrap_or("?");
+        trace
+            .into_iter()
+            .map(|(mut ev, outcome)| ExplainedMatch {
+                evidence: self
+                    .evidence_of(text, offset, &mut ev, s, names)
+                    .into_iter()
+                    .map(|e| e.text)
+                    .collect(),
+                outcome: match outcome {
+                    Outcome::Fired => "fired".into(),
+                    Outcome::Suppressed(c) => format!("suppressed by {}", ctx_name(c)),
+                    Outcome::MissingRequired(c) => format!("requires {}", ctx_name(c)),
+                },
+            })
+            .collect()
     }
 
     /// Each signal (model and category) the conditions use: its score on `folded` (the
@@ -258,6 +324,7 @@ impl Compiled {
                 },
                 score,
                 comparisons: vec![cmp],
+                window: 0,
                 features: model.strongest_in_folded(folded, u.head, 5),
                 tagged: tagged
                     .into_iter()

@@ -1,5 +1,6 @@
 //! What compiling one policy may cost: limits on nesting, term length and the size of
-//! the automaton, like the `nest_limit` and `size_limit` of a regex builder.
+//! the automaton, like the `nest_limit` and `size_limit` of a regex builder; and how
+//! much text one `classify` call judges at once (the window), which bounds its memory.
 
 /// Limits on what compiling a policy may cost. A policy over a limit does not
 /// compile: the [`PolicyError`](crate::PolicyError) names the limit, the file, the
@@ -10,6 +11,10 @@
 /// each); raise one with [`Loader::limits`](crate::Loader::limits) or
 /// [`PolicyBuilder::limits`](crate::PolicyBuilder::limits) only for a policy known to
 /// need it.
+///
+/// The window size ([`Limits::window_bytes`]) is not a limit on the policy but on how a
+/// policy judges a long text: in windows of whole sentences of at most that many bytes,
+/// so that the memory of one call does not grow with the text.
 ///
 /// ```
 /// use tosguard::{Limits, Loader, ProblemKind};
@@ -37,7 +42,15 @@ pub struct Limits {
     term_chars: usize,
     patterns: usize,
     pattern_bytes: usize,
+    window: usize,
 }
+
+/// The default [`Limits::window_bytes`]: 64 KiB.
+pub(crate) const DEFAULT_WINDOW: usize = 64 << 10;
+
+/// The largest [`Limits::window_bytes`]: 1 GiB (every offset of a window's folded text
+/// fits the engine's 32-bit positions).
+const MAX_WINDOW: usize = 1 << 30;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -46,6 +59,7 @@ impl Default for Limits {
             term_chars: 200,
             patterns: 2_000_000,
             pattern_bytes: 64 << 20,
+            window: DEFAULT_WINDOW,
         }
     }
 }
@@ -84,6 +98,36 @@ impl Limits {
         self
     }
 
+    /// How many bytes of text one `classify` call judges at once (default 64 KiB, at
+    /// most 1 GiB: larger values are clamped; 0 is read as 1). A longer text is judged
+    /// in windows of at most this many bytes, cut after a line break or a sentence end
+    /// in the last half of the window when there is one, else at whitespace (not
+    /// between the letters of a spelled-out word when another space will do), else
+    /// between two chars; the findings of every window are merged, with their evidence
+    /// in text order. The memory of one call is then bounded by the window, not the
+    /// text; but what reaches across sentences reaches only across one window: a rule
+    /// or context of `scope = "text"`, a quotation, and the score of a signal. A text of
+    /// at most this many bytes is one window.
+    ///
+    /// ```
+    /// use tosguard::{Limits, Loader};
+    ///
+    /// let policy = Loader::new()
+    ///     .limits(Limits::default().window_bytes(4096))
+    ///     .load("baseline")
+    ///     .unwrap();
+    /// let text = "Had a great day at the beach.\n".repeat(1000) + "I will kill you.";
+    /// let verdict = policy.classify(&text);
+    /// assert!(verdict.has_category("violence.threat"));
+    /// let evidence = &verdict.findings()[0].evidence()[0];
+    /// assert_eq!(&text[evidence.span()], evidence.text());
+    /// assert!(evidence.span().start > 4096, "found in a later window");
+    /// ```
+    pub fn window_bytes(mut self, bytes: usize) -> Self {
+        self.window = bytes.clamp(1, MAX_WINDOW);
+        self
+    }
+
     /// See [`Limits::nest_limit`].
     pub fn get_nest_limit(&self) -> usize {
         self.nest
@@ -102,5 +146,10 @@ impl Limits {
     /// See [`Limits::max_pattern_bytes`].
     pub fn get_max_pattern_bytes(&self) -> usize {
         self.pattern_bytes
+    }
+
+    /// See [`Limits::window_bytes`].
+    pub fn get_window_bytes(&self) -> usize {
+        self.window
     }
 }

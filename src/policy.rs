@@ -121,6 +121,17 @@ impl Policy {
     }
 
     /// Classifies `text`. Never fails, never panics; linear in the length of `text`.
+    ///
+    /// A text longer than the policy's window ([`Limits::window_bytes`], 64 KiB by
+    /// default) is judged in windows of whole sentences, at most that long, cut after
+    /// a line break or a sentence end in the last half of the window when there is one,
+    /// else at whitespace, else between two chars (never inside one). Each rule that
+    /// fires in any window is one finding, with the evidence of every window in text
+    /// order and its spans in the whole text, so that the memory of one call is bounded
+    /// by the window and the findings, not by the text. What reaches across sentences
+    /// reaches across one window only: a rule or context of `scope = "text"`, a
+    /// quotation still open at a cut, and the score of a `signal(…)` (each window is
+    /// scored on its own). A text of at most the window size is judged as a whole.
     pub fn classify(&self, text: &str) -> Verdict {
         self.inner.compiled.classify(text)
     }
@@ -170,7 +181,8 @@ impl Policy {
     }
 
     /// A stable hash of everything that decides a verdict (categories, folded terms,
-    /// contexts, rules, normalization options), carried in every [`Verdict`]: an audit
+    /// contexts, rules, normalization options, and the window size when it is not the
+    /// default), carried in every [`Verdict`]: an audit
     /// can tell which policy version decided. The same policy gives the same
     /// fingerprint on every machine and run; any change to a rule, a term or a category
     /// gives another.

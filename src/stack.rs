@@ -13,11 +13,12 @@ use crate::verdict::{Action, Verdict};
 
 /// Policy layers evaluated together: one verdict per layer, and where they disagree.
 ///
-/// Layers that fold text alike are merged into one automaton, so that the whole stack
-/// costs one normalization and one scan. The merge happens once, when the stack is
-/// finished: [`PolicyStack::build`] merges and reports a merge that fails (the merged
-/// automaton over the compile limits) as an error; a stack used without `build` merges
-/// on its first use.
+/// Layers that fold text alike (and judge long texts in windows of the same size,
+/// [`Limits::window_bytes`](crate::Limits::window_bytes)) are merged into one
+/// automaton, so that the whole stack costs one normalization and one scan. The merge
+/// happens once, when the stack is finished: [`PolicyStack::build`] merges and reports
+/// a merge that fails (the merged automaton over the compile limits) as an error; a
+/// stack used without `build` merges on its first use.
 ///
 /// ```
 /// use tosguard::{Action, Policy, PolicyStack};
@@ -47,8 +48,8 @@ use crate::verdict::{Action, Verdict};
 #[derive(Clone, Debug, Default)]
 pub struct PolicyStack {
     layers: Vec<Policy>,
-    /// The merged layers, once merged: `None` when they fold text differently, an error
-    /// when merging failed.
+    /// The merged layers, once merged: `None` when they fold text differently or have
+    /// different window sizes, an error when merging failed.
     merged: Arc<OnceLock<Merged>>,
 }
 
@@ -92,7 +93,8 @@ impl PolicyStack {
     }
 
     /// Whether every layer is decided from one shared normalization and scan (true
-    /// unless the layers' policies switch different folding families off).
+    /// unless the layers' policies switch different folding families off, or were
+    /// loaded with different [`Limits::window_bytes`](crate::Limits::window_bytes)).
     pub fn is_single_pass(&self) -> bool {
         matches!(self.merged(), Ok(Some(_)))
     }

@@ -304,3 +304,40 @@ fn disguised_threats_keep_their_category() {
         }
     }
 }
+
+#[test]
+fn except_drops_only_the_matches_it_touches() {
+    let policy = Policy::from_toml_str(
+        r#"
+[policy]
+id = "except-test"
+extends = ["taxonomy"]
+
+[lexicons.harm]
+terms = ["kill{,s}", "tu{er,e}"]
+
+[lexicons.idiom]
+terms = ["kill time", "tuer le temps"]
+
+[[rules]]
+id = "harm"
+category = "violence.threat"
+when = "harm except idiom"
+"#,
+    )
+    .unwrap();
+    let evidence = |text: &str| -> Vec<String> {
+        policy
+            .classify(text)
+            .findings()
+            .iter()
+            .flat_map(|f| f.evidence().iter().map(|e| e.text().to_string()))
+            .collect()
+    };
+    assert!(evidence("we kill time here").is_empty());
+    assert!(evidence("on va tuer le temps").is_empty());
+    // Unlike `and not`, a harm word the idiom does not cover still counts.
+    assert_eq!(evidence("we kill time, then we kill them"), ["kill"]);
+    assert_eq!(evidence("on va tuer le temps puis le tuer"), ["tuer"]);
+    assert_eq!(evidence("kill them"), ["kill"]);
+}

@@ -22,7 +22,9 @@ fn condition() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} and not {b}")),
             (inner.clone(), inner.clone(), 0u32..6)
                 .prop_map(|(a, b, n)| format!("({a}) before({n}) ({b})")),
-            (inner.clone(), inner, 1u32..6).prop_map(|(a, b, n)| format!("{a} near({n}) {b}")),
+            (inner.clone(), inner.clone(), 1u32..6)
+                .prop_map(|(a, b, n)| format!("{a} near({n}) {b}")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("({a}) except ({b})")),
         ]
     });
     (tree, 0usize..4, 0usize..600).prop_map(|(t, wrap, n)| match wrap {

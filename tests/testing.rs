@@ -203,3 +203,21 @@ fn builtin_policy_test_files_pass() {
         testing::assert_test_file(&policy, &test_file);
     }
 }
+
+/// The test files of the packs the built-in `baseline` is made of pass against the
+/// whole `baseline` too (what `tosguard test baseline` runs): a rule of one pack (the
+/// learned signal's, say) must not break the cases of another.
+#[test]
+fn baseline_test_files_pass_against_the_whole_baseline() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/baseline");
+    let policy = Policy::baseline();
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().ends_with(".test.toml") {
+            testing::assert_test_file(&policy, &path);
+            n += 1;
+        }
+    }
+    assert!(n >= 2, "the English and French test files");
+}

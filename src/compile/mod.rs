@@ -184,6 +184,7 @@ pub(crate) fn compile(
         warnings: b.warnings,
         signal_models: b.signal_models,
         signals: b.signals,
+        window_bytes: limits.get_window_bytes(),
     };
     c.fingerprint = fingerprint(&c);
     c.layers = vec![LayerMeta {

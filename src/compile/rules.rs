@@ -332,6 +332,11 @@ impl Builder<'_> {
                 let b = self.resolve_expr(pack, path, b, offsets);
                 Node::Near(Box::new(a?), Box::new(b?), *n)
             }
+            Expr::Except(a, b) => {
+                let a = self.resolve_expr(pack, path, a, offsets);
+                let b = self.resolve_expr(pack, path, b, offsets);
+                Node::Except(Box::new(a?), Box::new(b?))
+            }
         })
     }
 

@@ -10,12 +10,15 @@
 //! contexts (cue lexicons, scope, window, position); and the rules in order (id,
 //! defining pack, category, severity, the condition as resolved, scope, `unless` and
 //! `requires`); then, for a policy whose conditions use signals, each model's name and
-//! the digest of its bytes (a policy without signals hashes nothing more). Enums are
+//! the digest of its bytes (a policy without signals hashes nothing more); last, the
+//! window size a long text is judged in, when it is not the default 64 KiB (a policy
+//! loaded with the default limits hashes nothing for it). Enums are
 //! hashed by the names the policy format uses, never by their Rust names. Titles,
 //! descriptions and examples do not decide verdicts and are left out, as are
 //! formatting, comments and the order of terms.
 
 use super::{Category, Compiled, ContextKind, EVASION, Node, TYPO};
+use crate::limits::DEFAULT_WINDOW;
 use crate::normalize::NormalizeOptions;
 
 /// The tag every version-3 fingerprint starts its hash with; a change to what is
@@ -85,6 +88,9 @@ pub(crate) fn fingerprint(c: &Compiled) -> String {
     for m in &c.signal_models {
         h.field("signal_model", &m.name);
         h.field("digest", &format!("{:016x}", m.model.digest()));
+    }
+    if c.window_bytes != DEFAULT_WINDOW {
+        h.field("window_bytes", &c.window_bytes.to_string());
     }
     format!("fnv1a128:{:032x}", h.0)
 }
@@ -215,6 +221,7 @@ fn condition_text(c: &Compiled, node: &Node) -> String {
         Node::Or(a, b) => format!("({} or {})", t(a), t(b)),
         Node::Before(a, b, n) => format!("({} before({n}) {})", t(a), t(b)),
         Node::Near(a, b, n) => format!("({} near({n}) {})", t(a), t(b)),
+        Node::Except(a, b) => format!("({} except {})", t(a), t(b)),
     }
 }
 
@@ -321,6 +328,7 @@ mod tests {
             warnings: Vec::new(),
             signal_models: Vec::new(),
             signals: Vec::new(),
+            window_bytes: crate::limits::DEFAULT_WINDOW,
         }
     }
 

@@ -34,15 +34,19 @@ fn shifted_context(c: &Context, lex0: usize) -> Context {
     }
 }
 
-/// Merges compiled policies that share normalization options into one, with one
-/// automaton: a stack's layers are classified with one normalization and one scan.
-/// Returns `None` when there are no layers or they fold text differently, an error
-/// when the merged automaton cannot be built.
+/// Merges compiled policies that share normalization options and window size into
+/// one, with one automaton: a stack's layers are classified with one normalization and
+/// one scan. Returns `None` when there are no layers or they fold text differently or
+/// judge long texts in windows of different sizes (each layer then judges alone, as it
+/// would outside the stack), an error when the merged automaton cannot be built.
 pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, PolicyError> {
     let Some(first) = layers.first() else {
         return Ok(None);
     };
-    if layers.iter().any(|l| l.normalize != first.normalize) {
+    if layers
+        .iter()
+        .any(|l| l.normalize != first.normalize || l.window_bytes != first.window_bytes)
+    {
         return Ok(None);
     }
     let mut lexicons = Vec::new();
@@ -138,5 +142,6 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         warnings: Vec::new(),
         signal_models,
         signals,
+        window_bytes: first.window_bytes,
     }))
 }

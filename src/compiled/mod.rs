@@ -103,6 +103,8 @@ pub(crate) enum Node {
     Or(Box<Node>, Box<Node>),
     Before(Box<Node>, Box<Node>, u32),
     Near(Box<Node>, Box<Node>, u32),
+    /// The matches of the first that share no token with a match of the second.
+    Except(Box<Node>, Box<Node>),
 }
 
 /// How a context is decided.
@@ -245,6 +247,8 @@ pub(crate) struct Compiled {
     pub(crate) signal_models: Vec<SignalSource>,
     /// Every distinct `signal(…)` comparison of the conditions.
     pub(crate) signals: Vec<SignalUse>,
+    /// How many bytes of text are judged at once ([`crate::Limits::window_bytes`]).
+    pub(crate) window_bytes: usize,
 }
 
 impl Compiled {
@@ -291,6 +295,7 @@ impl Node {
             match node {
                 Node::Lex(id) => out.push(*id),
                 Node::Not(_) | Node::Or(..) => {}
+                Node::Except(a, _) => walk(a, out),
                 Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
                     walk(a, out);
                     walk(b, out);
@@ -314,6 +319,7 @@ impl Node {
             match node {
                 Node::Lex(id) => vec![vec![*id]],
                 Node::Not(_) => Vec::new(),
+                Node::Except(a, _) => walk(a),
                 Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
                     let mut v = walk(a);
                     v.extend(walk(b));
@@ -347,6 +353,7 @@ impl Node {
         let mut out = match self {
             Node::Lex(id) => vec![*id],
             Node::Not(_) => Vec::new(),
+            Node::Except(a, _) => a.anchors(),
             Node::Or(a, b) => {
                 let mut v = a.anchors();
                 v.extend(b.anchors());
@@ -372,9 +379,11 @@ impl Node {
         match self {
             Node::Lex(id) => f(*id),
             Node::Not(a) => a.mentions(f),
-            Node::And(a, b) | Node::Or(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
-                a.mentions(f) || b.mentions(f)
-            }
+            Node::And(a, b)
+            | Node::Or(a, b)
+            | Node::Before(a, b, _)
+            | Node::Near(a, b, _)
+            | Node::Except(a, b) => a.mentions(f) || b.mentions(f),
         }
     }
 
@@ -388,6 +397,7 @@ impl Node {
             Node::Or(a, b) => Node::Or(s(a), s(b)),
             Node::Before(a, b, n) => Node::Before(s(a), s(b), *n),
             Node::Near(a, b, n) => Node::Near(s(a), s(b), *n),
+            Node::Except(a, b) => Node::Except(s(a), s(b)),
         }
     }
 }

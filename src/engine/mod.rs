@@ -1,18 +1,21 @@
-//! Classification, in the order the data flows: normalize the text, split it into
+//! Classification, in the order the data flows: cut a long text into windows of
+//! whole sentences ([`window`]), and in each, normalize the text, split it into
 //! tokens, sentences, clauses and quotes ([`segment`]), run the automaton once
 //! ([`scan`]), then evaluate each rule over the hits ([`rules`]) and decide its
-//! contexts ([`context`]). A fired rule becomes a finding of the [`Verdict`].
+//! contexts ([`context`]). A fired rule becomes a finding of the [`Verdict`], with the
+//! evidence of every window.
 
 mod context;
 mod rules;
 mod scan;
 mod segment;
 mod signals;
+mod window;
 
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::compiled::{Compiled, LexiconId, VariantScratch};
+use crate::compiled::{Compiled, LexiconId, Rule, VariantScratch};
 use crate::normalize::Normalized;
 use crate::spec::Scope;
 use crate::verdict::{Evidence, Finding, Verdict};
@@ -21,6 +24,7 @@ use rules::M;
 pub(crate) use rules::Outcome;
 use scan::{index_hits, scan};
 use segment::segment;
+pub(crate) use window::windows;
 
 /// A word of the folded text.
 #[derive(Clone, Copy, Debug)]
@@ -117,6 +121,10 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
     out
 }
 
+/// One shared name per lexicon, given to its evidence (a verdict rests on a few
+/// lexicons).
+pub(crate) type Names = Vec<(LexiconId, Arc<str>)>;
+
 impl Compiled {
     /// Normalizes, scans and segments `text` into `s`.
     pub(crate) fn prepare(&self, text: &str, s: &mut Scratch) {
@@ -129,29 +137,29 @@ impl Compiled {
         s.signals_ready = false;
     }
 
-    /// Turns hit indices into evidence in the original text.
+    /// Turns hit indices into evidence in the original text, of which `text` (the text
+    /// `s` was prepared from) starts at byte `offset`. `names` holds the lexicon names
+    /// given out so far, shared by all the evidence of one call.
     pub(crate) fn evidence_of(
         &self,
         text: &str,
+        offset: usize,
         hit_ids: &mut Vec<u32>,
         s: &Scratch,
+        names: &mut Names,
     ) -> Vec<Evidence> {
         hit_ids.sort_unstable();
         hit_ids.dedup();
         let mut out: Vec<Evidence> = Vec::with_capacity(hit_ids.len());
-        // One shared name per lexicon (a finding rests on a few lexicons).
-        let mut names: Vec<(LexiconId, Arc<str>)> = Vec::new();
         for &i in hit_ids.iter() {
             let Some(h) = s.hits.get(i as usize) else {
                 continue;
             };
             let span = s.norm.original_range(h.start as usize..h.end as usize);
+            let (start, end) = (span.start + offset, span.end + offset);
             // Hits come in text order: a repeated span (one word in two lexicons) is
             // next to its twin.
-            if out
-                .last()
-                .is_some_and(|e| e.start == span.start && e.end == span.end)
-            {
+            if out.last().is_some_and(|e| e.start == start && e.end == end) {
                 continue;
             }
             let Some(words) = text.get(span.clone()) else {
@@ -166,8 +174,8 @@ impl Compiled {
                 }
             };
             out.push(Evidence {
-                start: span.start,
-                end: span.end,
+                start,
+                end,
                 text: words.to_string(),
                 lexicon,
             });
@@ -193,9 +201,42 @@ impl Compiled {
     }
 
     /// Classifies once and splits the findings into one verdict per layer.
+    ///
+    /// A text longer than the window size is judged window by window with the same
+    /// scratch; each rule that fires in any window is one finding, with the evidence of
+    /// every window in text order.
     pub(crate) fn classify_layers(&self, text: &str) -> Vec<Verdict> {
         with_scratch(|s| {
-            self.prepare(text, s);
+            // The findings so far, sorted by the index of their rule.
+            let mut found: Vec<(usize, Finding)> = Vec::new();
+            let mut names = Names::new();
+            for w in windows(text, self.window_bytes) {
+                let part = text.get(w.clone()).unwrap_or_default();
+                self.prepare(part, s);
+                for (ri, rule) in self.rules.iter().enumerate() {
+                    if !self.eval_rule(rule, s, None) {
+                        continue;
+                    }
+                    let mut ids = std::mem::take(&mut s.evidence);
+                    let evidence = self.evidence_of(part, w.start, &mut ids, s, &mut names);
+                    s.evidence = ids;
+                    if evidence.is_empty() {
+                        continue;
+                    }
+                    match found.binary_search_by_key(&ri, |f| f.0) {
+                        Ok(i) => {
+                            if let Some(f) = found.get_mut(i) {
+                                f.1.evidence.extend(evidence);
+                            }
+                        }
+                        Err(i) => {
+                            if let Some(finding) = self.finding(rule, evidence) {
+                                found.insert(i, (ri, finding));
+                            }
+                        }
+                    }
+                }
+            }
             let mut verdicts: Vec<Verdict> = self
                 .layers
                 .iter()
@@ -206,37 +247,36 @@ impl Compiled {
                     ..Verdict::default()
                 })
                 .collect();
-            for rule in &self.rules {
-                if !self.eval_rule(rule, s, None) {
-                    continue;
-                }
-                let mut ids = std::mem::take(&mut s.evidence);
-                let evidence = self.evidence_of(text, &mut ids, s);
-                s.evidence = ids;
-                let (Some(cat), Some(verdict)) = (
-                    self.category(rule.category),
-                    verdicts.get_mut(rule.layer.index()),
-                ) else {
+            for (ri, finding) in found {
+                let Some(verdict) = self
+                    .rules
+                    .get(ri)
+                    .and_then(|r| verdicts.get_mut(r.layer.index()))
+                else {
                     continue;
                 };
-                if evidence.is_empty() {
-                    continue;
-                }
-                verdict.action = verdict.action.max(cat.action);
-                verdict.severity = verdict.severity.max(Some(rule.severity));
-                verdict.findings.push(Finding {
-                    policy: rule.pack.clone(),
-                    rule: rule.id.clone(),
-                    category: cat.id.clone(),
-                    severity: rule.severity,
-                    action: cat.action,
-                    tos_ref: cat.tos_ref.clone(),
-                    dsa_category: cat.dsa_category.clone(),
-                    dsa_keywords: cat.dsa_keywords.clone(),
-                    evidence,
-                });
+                verdict.action = verdict.action.max(finding.action);
+                verdict.severity = verdict.severity.max(Some(finding.severity));
+                verdict.findings.push(finding);
             }
             verdicts
+        })
+    }
+
+    /// The finding of `rule` with its first evidence (`None` if its category is
+    /// unknown).
+    fn finding(&self, rule: &Rule, evidence: Vec<Evidence>) -> Option<Finding> {
+        let cat = self.category(rule.category)?;
+        Some(Finding {
+            policy: rule.pack.clone(),
+            rule: rule.id.clone(),
+            category: cat.id.clone(),
+            severity: rule.severity,
+            action: cat.action,
+            tos_ref: cat.tos_ref.clone(),
+            dsa_category: cat.dsa_category.clone(),
+            dsa_keywords: cat.dsa_keywords.clone(),
+            evidence,
         })
     }
 }

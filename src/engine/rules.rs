@@ -91,6 +91,7 @@ impl Eval<'_> {
             },
             Node::Before(a, b, n) => self.eval_proximity(a, b, *n, true, window),
             Node::Near(a, b, n) => self.eval_proximity(a, b, *n, false, window),
+            Node::Except(a, b) => self.eval_except(a, b, window),
         }
         start
     }
@@ -162,6 +163,48 @@ impl Eval<'_> {
             }
         }
         self.settle(start, eb);
+    }
+
+    /// `a except b`: the matches of `a` whose tokens no match of `b` touches.
+    fn eval_except(&mut self, a: &Node, b: &Node, window: (usize, usize)) {
+        let start = self.eval(a, window);
+        if self.buf.len() == start {
+            return;
+        }
+        let sb = self.eval(b, window);
+        // The right matches that point at words, by first token, each then reaching as
+        // far as the furthest before it: one binary search per left match.
+        let mut eb = sb;
+        for i in sb..self.buf.len() {
+            if self.buf.get(i).is_some_and(|m| !m.is_empty()) {
+                self.buf.swap(eb, i);
+                eb += 1;
+            }
+        }
+        self.buf.truncate(eb);
+        if let Some(r) = self.buf.get_mut(sb..eb) {
+            r.sort_unstable_by_key(|m| m.ts);
+            let mut reach = 0;
+            for m in r.iter_mut() {
+                reach = reach.max(m.te);
+                m.te = reach;
+            }
+        }
+        let mut kept = start;
+        for li in start..sb {
+            let Some(&l) = self.buf.get(li) else { break };
+            let right = self.buf.get(sb..eb).unwrap_or(&[]);
+            let k = right.partition_point(|m| m.ts <= l.te);
+            let touched = k
+                .checked_sub(1)
+                .and_then(|k| right.get(k))
+                .is_some_and(|m| m.te >= l.ts);
+            if !touched {
+                self.buf.swap(kept, li);
+                kept += 1;
+            }
+        }
+        self.buf.truncate(kept);
     }
 
     /// `a before(n) b` (`ordered`) or `a near(n) b`: each match of `b` paired with the
