@@ -118,3 +118,31 @@ fn a_removal_that_can_give_no_statement_of_reasons() {
     assert_eq!(over[0].0, ProblemKind::NoStatementCategory);
     assert_eq!(over[0].1, "override.categories.profanity");
 }
+
+/// A host's term that a built-in pack already holds in the same lexicon adds nothing;
+/// the built-in packs themselves are never warned about.
+#[test]
+fn a_host_term_shadowed_by_a_built_in_one() {
+    let src = "[policy]\nid = \"w\"\nextends = [\"baseline\"]\n\
+               [override.lexicons.en_harm_verbs]\nadd = [\"KILL\", \"obliterate\"]\n\
+               [override.lexicons.fr_harm_verbs]\nadd = [\"tuér\"]\n";
+    let p = Policy::from_toml_str(src).unwrap();
+    let w: Vec<(ProblemKind, String)> = p
+        .warnings()
+        .iter()
+        .map(|w| (w.kind(), w.path().to_string()))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            (
+                ProblemKind::ShadowedTerm,
+                "override.lexicons.en_harm_verbs.add[0]".to_string()
+            ),
+            (
+                ProblemKind::ShadowedTerm,
+                "override.lexicons.fr_harm_verbs.add[0]".to_string()
+            ),
+        ]
+    );
+}

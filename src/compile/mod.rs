@@ -47,8 +47,10 @@ struct Builder<'a> {
     limits: Limits,
     /// Whether the patterns went over the limits (reported once).
     over_budget: bool,
-    /// Every term added, for the warnings.
+    /// The terms added to the lexicons the warnings compare ([`warnings::compared`]).
     sites: Vec<warnings::TermSite>,
+    /// The names of those lexicons.
+    compared: HashSet<String>,
     warnings: Vec<Problem>,
     /// `[signals.NAME]` of every pack, with its model (`None`: reported as unusable).
     signal_defs: Vec<(String, Option<Arc<SignalModel>>)>,
@@ -114,12 +116,14 @@ pub(crate) fn compile(
         limits,
         over_budget: false,
         sites: Vec::new(),
+        compared: HashSet::new(),
         warnings: Vec::new(),
         signal_defs: Vec::new(),
         signal_models: Vec::new(),
         signals: Vec::new(),
     };
     b.typo_exclude = terms::typo_exclusions(&mut b);
+    b.compared = warnings::compared(&b);
     let categories = categories::compile(&mut b);
     lexicons::compile(&mut b);
     let contexts = contexts::compile(&mut b);

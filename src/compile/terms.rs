@@ -188,14 +188,21 @@ impl Builder<'_> {
             self.report_term(at, ProblemKind::EmptyTerm, message);
             return;
         }
-        self.sites.push(TermSite {
-            lex,
-            pack: at.pack,
-            path: at.path.to_string(),
-            span: at.span.clone(),
-            text: t.clone(),
-            folded: first,
-        });
+        let compared = self.checked(at.pack)
+            || self
+                .lexicons
+                .get(lex.index())
+                .is_some_and(|l| self.compared.contains(&l.name));
+        if compared {
+            self.sites.push(TermSite {
+                lex,
+                pack: at.pack,
+                path: at.path.to_string(),
+                span: at.span.clone(),
+                text: t.clone(),
+                folded: first,
+            });
+        }
         if how.joined {
             for j in joined_forms(&t) {
                 self.patterns.add(j, lex, how.mode, 0);

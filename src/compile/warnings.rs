@@ -4,7 +4,7 @@
 //!
 //! Only the packs a host wrote are checked, not the built-in packs they extend.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::AhoCorasick;
 
@@ -45,6 +45,24 @@ impl Builder<'_> {
         };
         self.warnings.push(p);
     }
+}
+
+/// The lexicons whose terms are compared for shadowing: those a host's pack defines or
+/// overrides. A built-in lexicon no host touches is never warned about, so its terms
+/// (most of a policy's) are not recorded at all.
+pub(super) fn compared(b: &Builder<'_>) -> HashSet<String> {
+    b.packs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| b.checked(*i))
+        .flat_map(|(_, p)| {
+            p.file
+                .lexicons
+                .keys()
+                .chain(p.file.overrides.lexicons.keys())
+        })
+        .cloned()
+        .collect()
 }
 
 /// Every warning about categories, lexicons and terms.
