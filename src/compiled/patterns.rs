@@ -42,7 +42,10 @@ pub(crate) fn pattern_flags(text: &str, uses: &[PatternUse]) -> u8 {
 /// uses it.
 #[derive(Default)]
 pub(crate) struct PatternSet {
-    index: HashMap<String, usize, BuildWordHasher>,
+    /// Open-addressing table of pattern ids by [`hash_word`] of their text ([`EMPTY`] =
+    /// free slot): the ids only, so that each pattern's text is kept once. Its length is
+    /// a power of two, at least twice the number of patterns (or zero).
+    index: Vec<u32>,
     /// The total length of the patterns.
     bytes: usize,
     pub(crate) text: Vec<String>,
@@ -67,15 +70,25 @@ impl PatternSet {
     /// Adds `folded` as a pattern of lexicon `lex`, its variants matching as
     /// `tolerance` says ([`EVASION`], [`TYPO`]).
     pub(crate) fn add(&mut self, folded: String, lex: LexiconId, mode: MatchMode, tolerance: u8) {
-        let i = match self.index.get(&folded) {
-            Some(&i) => i,
-            None => {
-                let i = self.text.len();
-                self.bytes += folded.len();
-                self.index.insert(folded.clone(), i);
-                self.text.push(folded);
-                self.uses.push(Vec::new());
-                i
+        if self.index.len() < (self.text.len() + 1) * 2 {
+            self.grow();
+        }
+        let mask = self.index.len() - 1;
+        let mut slot = hash_word(&folded) as usize & mask;
+        let i = loop {
+            match self.index.get(slot).copied() {
+                Some(EMPTY) | None => {
+                    let i = self.text.len();
+                    if let Some(s) = self.index.get_mut(slot) {
+                        *s = i as u32;
+                    }
+                    self.bytes += folded.len();
+                    self.text.push(folded);
+                    self.uses.push(Vec::new());
+                    break i;
+                }
+                Some(id) if self.text.get(id as usize) == Some(&folded) => break id as usize,
+                Some(_) => slot = (slot + 1) & mask,
             }
         };
         if let Some(u) = self.uses.get_mut(i) {
@@ -88,6 +101,25 @@ impl PatternSet {
                 }),
             }
         }
+    }
+}
+
+impl PatternSet {
+    /// Doubles the index (at least 16 slots) and puts every pattern back in it.
+    fn grow(&mut self) {
+        let cap = (self.index.len() * 2).max(16);
+        let mask = cap - 1;
+        let mut index = vec![EMPTY; cap];
+        for (id, t) in self.text.iter().enumerate() {
+            let mut slot = hash_word(t) as usize & mask;
+            while index.get(slot).is_some_and(|&s| s != EMPTY) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(s) = index.get_mut(slot) {
+                *s = id as u32;
+            }
+        }
+        self.index = index;
     }
 }
 
