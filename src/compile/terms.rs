@@ -188,6 +188,8 @@ impl Builder<'_> {
             self.report_term(at, ProblemKind::EmptyTerm, message);
             return;
         }
+        // The words of every term of every lexicon, folded as text is folded.
+        self.vocab.add_folded(&first);
         let compared = self.checked(at.pack)
             || self
                 .lexicons

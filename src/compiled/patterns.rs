@@ -62,6 +62,12 @@ impl PatternSet {
             .collect()
     }
 
+    /// Frees the index that finds a pattern by its text: once every pattern is added,
+    /// only the texts and their uses are read.
+    pub(crate) fn drop_index(&mut self) {
+        self.index = Vec::new();
+    }
+
     /// The total length of the patterns, in bytes.
     pub(crate) fn bytes(&self) -> usize {
         self.bytes
@@ -383,17 +389,23 @@ impl Matcher {
                 *s = id;
             }
         }
+        // The tables first: their entry lists are freed before the automaton is built,
+        // the step that needs the most memory.
+        let evasion = MultiTable::build(tolerant.evasion);
+        let typos = MultiTable::build(tolerant.typos);
+        let bases = MultiTable::build(tolerant.bases);
+        let phrase_words = MultiTable::build(tolerant.phrase_words);
         Ok(Matcher {
             automaton: build_automaton(&auto_text)?,
             automaton_ids,
             starts,
             words,
-            evasion: MultiTable::build(tolerant.evasion),
+            evasion,
             masked: tolerant.masked,
-            typos: MultiTable::build(tolerant.typos),
-            tolerant: MultiTable::build(tolerant.bases),
+            typos,
+            tolerant: bases,
             exclude,
-            phrase_words: MultiTable::build(tolerant.phrase_words),
+            phrase_words,
             typo_phrase_len: tolerant.typo_phrase_len,
             max_variant_bytes: tolerant.max_variant_bytes,
             opts: opts.clone(),

@@ -386,7 +386,7 @@ pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out
 /// Only words of letters are kept, of two letters or more, plus the one-letter words
 /// `a`, `i` and `y` (the elided `j'`, `l'`, `t'` of French terms are not words of
 /// their own).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Vocab {
     /// The words.
     words: HashSet<Box<str>>,
@@ -394,6 +394,7 @@ pub(crate) struct Vocab {
 
 impl Vocab {
     /// The words of `terms`, folded with `opts`.
+    #[cfg(test)]
     pub(crate) fn from_terms<'a>(
         terms: impl IntoIterator<Item = &'a str>,
         opts: &NormalizeOptions,
@@ -402,11 +403,17 @@ impl Vocab {
         let mut n = Normalized::new();
         for t in terms {
             normalize_into(t.trim(), opts, &mut n);
-            for w in n.text().split(|c: char| !c.is_alphabetic()) {
-                v.add(w);
-            }
+            v.add_folded(n.text());
         }
         v
+    }
+
+    /// Adds the words of `folded`, a term already folded (the compiler folds every
+    /// term once and adds it here, rather than folding it again).
+    pub(crate) fn add_folded(&mut self, folded: &str) {
+        for w in folded.split(|c: char| !c.is_alphabetic()) {
+            self.add(w);
+        }
     }
 
     /// Adds one folded word, if it is one the passes may read.
