@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use crate::compiled::{
     Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse,
-    fingerprint,
+    fingerprint, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
@@ -164,7 +164,7 @@ pub(crate) fn compile(
     let Builder {
         opts,
         lexicons,
-        mut patterns,
+        patterns,
         typo_exclude,
         vocab,
         warnings,
@@ -175,16 +175,14 @@ pub(crate) fn compile(
     // The packs (their sources and parsed trees) are not needed any more: freed
     // before the automaton is built, the step that needs the most memory.
     drop(packs);
-    patterns.drop_index();
+    let (pattern_text, patterns) = patterns.finish();
     let matcher =
-        Matcher::build(&patterns.text, &patterns.uses, &opts, typo_exclude).map_err(|e| {
-            PolicyError {
-                problems: vec![Problem::new(
-                    ProblemKind::LimitExceeded,
-                    "lexicons",
-                    format!("the terms do not fit in one automaton: {e}"),
-                )],
-            }
+        Matcher::build(&pattern_text, &patterns, &opts, typo_exclude).map_err(|e| PolicyError {
+            problems: vec![Problem::new(
+                ProblemKind::LimitExceeded,
+                "lexicons",
+                format!("the terms do not fit in one automaton: {e}"),
+            )],
         })?;
     let mut c = Compiled {
         id,
@@ -198,9 +196,9 @@ pub(crate) fn compile(
         contexts: contexts.list,
         rules,
         matcher,
-        pattern_flags: patterns.flags(),
-        patterns: patterns.uses,
-        pattern_text: patterns.text,
+        pattern_flags: flags(&pattern_text, &patterns),
+        patterns,
+        pattern_text,
         fingerprint: String::new(),
         layers: Vec::new(),
         warnings,

@@ -207,14 +207,14 @@ impl Builder<'_> {
         }
         if how.joined {
             for j in joined_forms(&t) {
-                self.patterns.add(j, lex, how.mode, 0);
+                self.patterns.add(&j, lex, how.mode, 0);
             }
         }
         match variants {
-            Forms::Tolerant(base, tolerance) => self.patterns.add(base, lex, how.mode, tolerance),
+            Forms::Tolerant(base, tolerance) => self.patterns.add(&base, lex, how.mode, tolerance),
             Forms::Listed(list) => {
                 for v in list {
-                    self.patterns.add(v, lex, how.mode, 0);
+                    self.patterns.add(&v, lex, how.mode, 0);
                 }
             }
         }

@@ -149,26 +149,19 @@ fn hash_patterns(h: &mut Fnv, c: &Compiled) {
         .pattern_text
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.as_str(), i))
+        .map(|(i, t)| (t, i))
         .collect();
     order.sort_unstable();
     let mut u: Vec<Use<'_>> = Vec::new();
     for (t, i) in order {
         u.clear();
-        u.extend(
-            c.patterns
-                .get(i)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter()
-                .map(|u| {
-                    (
-                        c.lexicon_name(u.lex),
-                        u.mode.as_str(),
-                        tolerance(u.tolerance),
-                    )
-                }),
-        );
+        u.extend(c.patterns.get(i).unwrap_or_default().iter().map(|u| {
+            (
+                c.lexicon_name(u.lex),
+                u.mode.as_str(),
+                tolerance(u.tolerance),
+            )
+        }));
         u.sort_unstable();
         h.field("pattern", t);
         for &(l, m, t) in &u {
@@ -230,7 +223,7 @@ mod tests {
     use super::{Fnv, fingerprint};
     use crate::compiled::{
         Category, CategoryId, Compiled, Context, ContextId, ContextKind, LayerId, Lexicon,
-        LexiconId, Matcher, Node, PatternSet, Rule,
+        LexiconId, Matcher, Node, PatternSet, Rule, flags,
     };
     use crate::normalize::{NormalizeOptions, Vocab};
     use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
@@ -252,9 +245,10 @@ mod tests {
         let mut patterns = PatternSet::default();
         for (i, l) in lexicons.iter().enumerate() {
             for t in &l.terms {
-                patterns.add(t.clone(), LexiconId::new(i), l.mode, 0);
+                patterns.add(t, LexiconId::new(i), l.mode, 0);
             }
         }
+        let (pattern_text, patterns) = patterns.finish();
         let when = Node::Before(
             Box::new(Node::Lex(LexiconId::new(0))),
             Box::new(Node::Lex(LexiconId::new(1))),
@@ -314,15 +308,15 @@ mod tests {
             }],
             lexicons,
             matcher: Matcher::build(
-                &patterns.text,
-                &patterns.uses,
+                &pattern_text,
+                &patterns,
                 &NormalizeOptions::default(),
                 Default::default(),
             )
             .unwrap(),
-            pattern_flags: patterns.flags(),
-            patterns: patterns.uses,
-            pattern_text: patterns.text,
+            pattern_flags: flags(&pattern_text, &patterns),
+            patterns,
+            pattern_text,
             fingerprint: String::new(),
             layers: Vec::new(),
             warnings: Vec::new(),
