@@ -140,7 +140,7 @@ impl fmt::Display for Explanation {
                 let top: Vec<String> = sig
                     .features
                     .iter()
-                    .map(|x| format!("{} {:+}", x.feature, x.weight))
+                    .map(|x| format!("{} {:+.3}", x.feature, x.logit))
                     .collect();
                 writeln!(f, "    strongest features: {}", top.join(", "))?;
             }

@@ -79,13 +79,18 @@ fn with_folded<R>(text: &str, f: impl FnOnce(&Normalized) -> R) -> R {
 }
 
 /// One feature of a text and its weight for a category, as `explain` shows them.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SignalFeature {
     /// What the feature reads: `word:idiot`, `pair:you idiot`, `chars:<idi`.
     pub feature: String,
     /// Its int8 weight for the category (positive pushes the score up), times the
     /// number of times it occurs.
     pub weight: i32,
+    /// What it adds to the score's logit: the category's scale times `weight`, divided
+    /// by the square root of the number of features in the text (the score is the
+    /// logistic of the bias plus the sum of these over every feature). Comparable
+    /// between texts of different lengths, where `weight` is not.
+    pub logit: f32,
 }
 
 impl SignalModel {
@@ -129,27 +134,35 @@ impl SignalModel {
         top: usize,
     ) -> Vec<SignalFeature> {
         let heads = self.heads.len();
-        let mut all: Vec<SignalFeature> = Vec::new();
+        let Some(head) = self.heads.get(k) else {
+            return Vec::new();
+        };
+        // A map, not a list search: a window of text has tens of thousands of features.
+        let mut sums: std::collections::HashMap<String, i32> = std::collections::HashMap::new();
+        let mut n = 0u64;
         features::described_features(folded, |h, name| {
+            n += 1;
             let w = self
                 .weights
                 .get(features::bucket(h, self.bits) * heads + k)
                 .map_or(0, |&w| i32::from(w));
-            match all.iter_mut().find(|f| f.feature == name) {
-                Some(f) => f.weight += w,
-                None => all.push(SignalFeature {
-                    feature: name,
-                    weight: w,
-                }),
-            }
+            *sums.entry(name).or_insert(0) += w;
         });
+        let mut all: Vec<SignalFeature> = sums
+            .into_iter()
+            .filter(|&(_, w)| w > 0)
+            .map(|(feature, weight)| SignalFeature {
+                logit: (model::logit(0.0, head.scale, i64::from(weight), n)) as f32,
+                feature,
+                weight,
+            })
+            .collect();
         all.sort_by(|a, b| {
             b.weight
                 .cmp(&a.weight)
                 .then_with(|| a.feature.cmp(&b.feature))
         });
         all.truncate(top);
-        all.retain(|f| f.weight > 0);
         all
     }
 }

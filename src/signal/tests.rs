@@ -190,6 +190,25 @@ fn strongest_features_name_the_words() {
     assert!(m.strongest_features("x", "nope", 5).is_empty());
 }
 
+#[test]
+fn feature_logits_do_not_grow_with_repetition_like_weights() {
+    // The score divides the weight sum by the square root of the feature count, so a
+    // text repeated ten times has ten times the weights and about sqrt(10) times the
+    // logit (the word pairs across the joins add a few features).
+    let m = builtin();
+    let one = "shut up you moron. ";
+    let f1 = m.strongest_features(one, "harassment", 1);
+    let f10 = m.strongest_features(&one.repeat(10), "harassment", 1);
+    let (a, b) = (&f1[0], &f10[0]);
+    assert_eq!(a.feature, b.feature);
+    assert_eq!(b.weight, 10 * a.weight);
+    let ratio = f64::from(b.logit) / f64::from(a.logit);
+    assert!((3.0..=10f64.sqrt()).contains(&ratio), "{a:?} {b:?}");
+    // A window-sized text: every feature is summed once per name.
+    let long = m.strongest_features(&one.repeat(3_000), "harassment", 3);
+    assert_eq!(long[0].weight, 3_000 * a.weight);
+}
+
 #[cfg(feature = "train")]
 #[allow(clippy::single_range_in_vec_init)]
 mod training {
