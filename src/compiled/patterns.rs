@@ -486,7 +486,6 @@ impl Matcher {
         let mut automaton_ids = Vec::new();
         let mut word_ids: Vec<u32> = Vec::new();
         let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
-        let tolerant = index_variants(text, uses, opts);
         for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
             if let Some(n) = token_words(t, u) {
                 if n > 1 {
@@ -516,14 +515,18 @@ impl Matcher {
                 *s = id;
             }
         }
-        // The tables first: their entry lists are freed before the automaton is built,
-        // the step that needs the most memory.
+        // The automaton first: building it needs the most memory (the trie and the
+        // automaton made from it are held together for a while), and the variant
+        // tables and their entry lists do not exist yet.
+        let automaton = build_automaton(&auto_text)?;
+        drop(auto_text);
+        let tolerant = index_variants(text, uses, opts);
         let evasion = MultiTable::build(tolerant.evasion);
         let typos = MultiTable::build(tolerant.typos);
         let bases = MultiTable::build(tolerant.bases);
         let phrase_words = MultiTable::build(tolerant.phrase_words);
         Ok(Matcher {
-            automaton: build_automaton(&auto_text)?,
+            automaton,
             automaton_ids,
             starts,
             words,
