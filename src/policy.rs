@@ -152,7 +152,7 @@ impl Policy {
         let mut out: Vec<String> = c
             .lexicons
             .iter()
-            .flat_map(|l| &l.terms)
+            .flat_map(|l| l.terms.iter())
             .map(|t| {
                 let mut n = Normalized::new();
                 normalize_into(t.trim(), &c.normalize, &mut n);

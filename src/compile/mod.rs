@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use crate::compiled::{
     Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse,
-    fingerprint, flags,
+    Texts, fingerprint, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
@@ -80,7 +80,7 @@ impl Builder<'_> {
         self.lexicons.push(Lexicon {
             name,
             mode,
-            terms: Vec::new(),
+            terms: Texts::default(),
         });
         id
     }
@@ -172,6 +172,10 @@ pub(crate) fn compile(
         signals,
         ..
     } = b;
+    let mut lexicons = lexicons;
+    for l in &mut lexicons {
+        l.terms.shrink_to_fit();
+    }
     // The packs (their sources and parsed trees) are not needed any more: freed
     // before the automaton is built, the step that needs the most memory.
     drop(packs);
@@ -228,7 +232,7 @@ mod tests {
         let again = Vocab::from_terms(
             c.lexicons
                 .iter()
-                .flat_map(|l| l.terms.iter().map(String::as_str)),
+                .flat_map(|l| l.terms.iter()),
             &c.normalize,
         );
         assert!(c.vocab.len() > 1000, "{} words", c.vocab.len());

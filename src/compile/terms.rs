@@ -219,7 +219,7 @@ impl Builder<'_> {
             }
         }
         if let Some(l) = self.lexicons.get_mut(lex.index()) {
-            l.terms.push(t);
+            l.terms.push(&t);
         }
         self.check_budget(at);
     }

@@ -234,7 +234,7 @@ mod tests {
         let lexicon = |name: &str, terms: &[&str]| Lexicon {
             name: name.into(),
             mode: MatchMode::Word,
-            terms: terms.iter().map(|t| t.to_string()).collect(),
+            terms: terms.iter().copied().collect(),
         };
         let lexicons = vec![
             lexicon("harm", &["kill", "tuer"]),
@@ -244,7 +244,7 @@ mod tests {
         ];
         let mut patterns = PatternSet::default();
         for (i, l) in lexicons.iter().enumerate() {
-            for t in &l.terms {
+            for t in l.terms.iter() {
                 patterns.add(t, LexiconId::new(i), l.mode, 0);
             }
         }
@@ -343,7 +343,8 @@ mod tests {
         let mut c = fixed();
         c.title = Some("title".into());
         c.rules[0].when_src = "harm   before(2)   you".into();
-        c.lexicons[0].terms.reverse();
+        let terms: Vec<String> = c.lexicons[0].terms.iter().map(String::from).collect();
+        c.lexicons[0].terms = terms.iter().rev().map(String::as_str).collect();
         assert_eq!(fingerprint(&c), a);
         let mut c = fixed();
         c.normalize.masked_letters = false;

@@ -91,7 +91,8 @@ pub(crate) struct Category {
 pub(crate) struct Lexicon {
     pub(crate) name: String,
     pub(crate) mode: MatchMode,
-    pub(crate) terms: Vec<String>,
+    /// The terms as written (braces expanded), in one buffer.
+    pub(crate) terms: Texts,
 }
 
 /// A condition with lexicon names resolved to ids.

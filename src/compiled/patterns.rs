@@ -70,6 +70,11 @@ impl Texts {
         self.ends.len()
     }
 
+    /// Whether it holds none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
     /// Their total length, in bytes.
     pub(crate) fn bytes(&self) -> usize {
         self.buf.len()
@@ -80,9 +85,20 @@ impl Texts {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
-    fn shrink_to_fit(&mut self) {
+    /// Gives back the capacity it does not use.
+    pub(crate) fn shrink_to_fit(&mut self) {
         self.buf.shrink_to_fit();
         self.ends.shrink_to_fit();
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Texts {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
+        let mut t = Texts::default();
+        for s in iter {
+            t.push(s);
+        }
+        t
     }
 }
 
