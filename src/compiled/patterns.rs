@@ -338,11 +338,21 @@ pub(crate) struct Matcher {
 }
 
 /// An open-addressing table from 64-bit hashes to pattern ids, several ids per hash.
+///
+/// A slot is one `u64`: the high 32 bits of the hash above the id ([`EMPTY`] for a
+/// free slot). The low bits of the hash choose where the probe starts, so two hashes
+/// are confused only when their high halves are equal and their probes meet: a
+/// lookup may then return an id of another hash, which every caller checks anyway
+/// (against the pattern's text), as it checks ids of a hash shared by two forms.
 #[derive(Clone, Debug, Default)]
 struct MultiTable {
-    /// `(hash, id)`, id [`EMPTY`] for a free slot; the length is a power of two at
-    /// least twice the number of entries (or zero).
-    slots: Vec<(u64, u32)>,
+    /// The length is a power of two at least twice the number of entries (or zero).
+    slots: Vec<u64>,
+}
+
+/// A slot of [`MultiTable`]: the high half of `hash` and `id`.
+fn table_slot(hash: u64, id: u32) -> u64 {
+    (hash & !0xffff_ffff) | u64::from(id)
 }
 
 impl MultiTable {
@@ -354,14 +364,14 @@ impl MultiTable {
         entries.dedup();
         let cap = (entries.len() * 2).next_power_of_two();
         let mask = cap - 1;
-        let mut slots = vec![(0, EMPTY); cap];
+        let mut slots = vec![u64::from(EMPTY); cap];
         for (h, id) in entries {
             let mut slot = h as usize & mask;
-            while slots.get(slot).is_some_and(|s| s.1 != EMPTY) {
+            while slots.get(slot).is_some_and(|&s| s as u32 != EMPTY) {
                 slot = (slot + 1) & mask;
             }
             if let Some(s) = slots.get_mut(slot) {
-                *s = (h, id);
+                *s = table_slot(h, id);
             }
         }
         MultiTable { slots }
@@ -372,11 +382,13 @@ impl MultiTable {
     fn each(&self, h: u64, mut f: impl FnMut(u32)) {
         let mask = self.slots.len().wrapping_sub(1);
         let mut slot = h as usize & mask;
-        while let Some(&(sh, id)) = self.slots.get(slot) {
+        let high = h & !0xffff_ffff;
+        while let Some(&s) = self.slots.get(slot) {
+            let id = s as u32;
             if id == EMPTY {
                 return;
             }
-            if sh == h {
+            if s & !0xffff_ffff == high {
                 f(id);
             }
             slot = (slot + 1) & mask;
@@ -388,7 +400,7 @@ impl MultiTable {
     }
 
     fn memory_usage(&self) -> usize {
-        self.slots.len() * std::mem::size_of::<(u64, u32)>()
+        self.slots.len() * std::mem::size_of::<u64>()
     }
 }
 
