@@ -506,7 +506,8 @@ pub fn coverage(policy: &Policy, texts: &[&str]) -> Coverage {
                     }
             });
             if !hit {
-                out.terms_not_matched.push((lex.name.clone(), term.to_string()));
+                out.terms_not_matched
+                    .push((lex.name.clone(), term.to_string()));
             }
         }
     }

@@ -23,8 +23,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::compiled::{
-    Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse,
-    Texts, fingerprint, flags,
+    Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse, Texts,
+    fingerprint, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
@@ -229,12 +229,7 @@ mod tests {
     fn the_vocabulary_is_the_words_of_every_folded_term() {
         let policy = crate::Policy::baseline();
         let c = policy.compiled_for_tests();
-        let again = Vocab::from_terms(
-            c.lexicons
-                .iter()
-                .flat_map(|l| l.terms.iter()),
-            &c.normalize,
-        );
+        let again = Vocab::from_terms(c.lexicons.iter().flat_map(|l| l.terms.iter()), &c.normalize);
         assert!(c.vocab.len() > 1000, "{} words", c.vocab.len());
         assert!(c.vocab == again);
     }
