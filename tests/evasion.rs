@@ -3,7 +3,9 @@
 //! and to the benign ones (`categories = []`) it leaves alone. Each kind must keep at
 //! least its floor of the catches and flag at most its ceiling of the benign cases;
 //! the floors are the figures measured when they were set, rounded down, so that a
-//! change that loses disguised cases fails here.
+//! change that loses disguised cases fails here. They were last set when the hate
+//! class cases (`en-hate-classes`, `fr-haine-classes`) joined the corpus: with the
+//! other files alone the figures did not move.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -17,21 +19,21 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 83.0, 5),
-    (Disguise::Elongated, 66.0, 11),
-    (Disguise::Leetspeak, 90.0, 6),
-    (Disguise::Masked, 39.0, 58),
-    (Disguise::Punctuated, 87.0, 3),
+    (Disguise::Spaced, 85.0, 6),
+    (Disguise::Elongated, 64.0, 20),
+    (Disguise::Leetspeak, 87.0, 9),
+    (Disguise::Masked, 38.0, 78),
+    (Disguise::Punctuated, 89.0, 3),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 4),
-    (Disguise::Deleted, 36.0, 5),
-    (Disguise::Added, 15.0, 3),
-    (Disguise::Split, 14.0, 18),
-    (Disguise::GluedBefore, 10.0, 3),
-    (Disguise::GluedAfter, 10.0, 0),
+    (Disguise::Swapped, 36.0, 15),
+    (Disguise::Deleted, 38.0, 15),
+    (Disguise::Added, 14.0, 3),
+    (Disguise::Split, 13.0, 20),
+    (Disguise::GluedBefore, 10.0, 9),
+    (Disguise::GluedAfter, 8.0, 5),
 ];
 
 fn report() -> Report {
