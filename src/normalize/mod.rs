@@ -386,7 +386,7 @@ pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out
 /// Only words of letters are kept, of two letters or more, plus the one-letter words
 /// `a`, `i` and `y` (the elided `j'`, `l'`, `t'` of French terms are not words of
 /// their own).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Vocab {
     /// The words.
     words: HashSet<Box<str>>,
@@ -407,6 +407,7 @@ fn is_contraction_stem(rest: &str) -> bool {
 impl Vocab {
     /// The words of `terms`, folded with `opts` (the first halves of English `n't`
     /// contractions apart).
+    #[cfg(test)]
     pub(crate) fn from_terms<'a>(
         terms: impl IntoIterator<Item = &'a str>,
         opts: &NormalizeOptions,
@@ -415,22 +416,27 @@ impl Vocab {
         let mut n = Normalized::new();
         for t in terms {
             normalize_into(t.trim(), opts, &mut n);
-            let text = n.text();
-            let mut at = 0;
-            for w in text.split(|c: char| !c.is_alphabetic()) {
-                at += w.len();
-                if is_contraction_stem(text.get(at..).unwrap_or_default()) {
-                    v.add_stem(w);
-                } else {
-                    v.add(w);
-                }
-                at += text
-                    .get(at..)
-                    .and_then(|r| r.chars().next())
-                    .map_or(0, char::len_utf8);
-            }
+            v.add_folded(n.text());
         }
         v
+    }
+
+    /// Adds the words of `folded`, a term already folded (the compiler folds every
+    /// term once and adds it here, rather than folding it again).
+    pub(crate) fn add_folded(&mut self, folded: &str) {
+        let mut at = 0;
+        for w in folded.split(|c: char| !c.is_alphabetic()) {
+            at += w.len();
+            if is_contraction_stem(folded.get(at..).unwrap_or_default()) {
+                self.add_stem(w);
+            } else {
+                self.add(w);
+            }
+            at += folded
+                .get(at..)
+                .and_then(|r| r.chars().next())
+                .map_or(0, char::len_utf8);
+        }
     }
 
     /// Adds one folded word, if it is one the passes may read.
