@@ -33,6 +33,7 @@ mod builtin;
 mod compile;
 mod compiled;
 mod condition;
+pub mod disguise;
 mod dsa;
 mod engine;
 mod error;

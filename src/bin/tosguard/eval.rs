@@ -1,6 +1,9 @@
 //! `tosguard eval`: score a policy on labelled JSON lines.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use tosguard::Policy;
+use tosguard::eval::Case;
 
 use clap::ArgMatches;
 
@@ -33,16 +36,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, matches: &ArgMatches) -> Result<(), Exit> {
-    crate::policies::check_input_path(&args.data)?;
-    let policies = args.policies.load(matches)?;
-    let [policy] = policies.as_slice() else {
-        return Err(usage("`eval` scores one policy at a time"));
-    };
-    let cases = tosguard::eval::load_cases(&args.data).map_err(|e| {
-        error(e);
-        Exit::Io
-    })?;
-    let mut report = tosguard::eval::evaluate(policy, &cases);
+    let (policy, cases) = load("eval", &args.policies, &args.data, matches)?;
+    let mut report = tosguard::eval::evaluate(&policy, &cases);
     report.truncate_errors(args.errors);
     let mut out = Out::stdout();
     if args.json {
@@ -55,4 +50,24 @@ pub fn run(args: &Args, matches: &ArgMatches) -> Result<(), Exit> {
         out.text(&report)?;
     }
     out.finish()
+}
+
+/// The one policy of `policies` and the labelled cases of `data`, for the command `cmd`.
+pub fn load(
+    cmd: &str,
+    policies: &PolicyArgs,
+    data: &Path,
+    matches: &ArgMatches,
+) -> Result<(Policy, Vec<Case>), Exit> {
+    crate::policies::check_input_path(data)?;
+    let mut policies = policies.load(matches)?;
+    if policies.len() != 1 {
+        return Err(usage(format!("`{cmd}` measures one policy at a time")));
+    }
+    let policy = policies.remove(0);
+    let cases = tosguard::eval::load_cases(data).map_err(|e| {
+        error(e);
+        Exit::Io
+    })?;
+    Ok((policy, cases))
 }

@@ -6,6 +6,7 @@
 mod check;
 mod classify;
 mod eval;
+mod evasion;
 mod explain;
 mod fmt;
 mod output;
@@ -49,6 +50,7 @@ enum Command {
     Check(check::Args),
     Fmt(fmt::Args),
     Eval(eval::Args),
+    Evasion(evasion::Args),
     /// List the built-in policies.
     #[command(after_help = EXIT_CODES)]
     Builtins,
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Eval(args) => sub.map_or(Err(Exit::Usage), |m| eval::run(&args, m)),
+        Command::Evasion(args) => sub.map_or(Err(Exit::Usage), |m| evasion::run(&args, m)),
         Command::Builtins => builtins(),
         Command::Train { args } => train(&args),
     };
