@@ -223,12 +223,9 @@ impl Eval<'_> {
         }
         let sb = self.eval(b, window);
         let eb = self.buf.len();
-        // Left matches sorted by end, and among those ending at the same word the
-        // longest last: the one a right match pairs with, so that the pair keeps the
-        // earliest start an enclosing `before` or `near` measures from (`smash` before
-        // (`all his` or `his`) before `fingers`). For `near`, a copy sorted by start.
+        // Left matches sorted by end; for `near`, a copy sorted by start.
         if let Some(l) = self.buf.get_mut(start..sb) {
-            l.sort_unstable_by_key(|m| (m.te, std::cmp::Reverse(m.ts)));
+            l.sort_unstable_by_key(|m| (m.te, m.ts));
         }
         let by_start = eb;
         if !ordered {
