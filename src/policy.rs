@@ -152,7 +152,7 @@ impl Policy {
         let mut out: Vec<String> = c
             .lexicons
             .iter()
-            .flat_map(|l| &l.terms)
+            .flat_map(|l| l.terms.iter())
             .map(|t| {
                 let mut n = Normalized::new();
                 normalize_into(t.trim(), &c.normalize, &mut n);
@@ -446,7 +446,7 @@ impl Loader {
     fn compile_pack(&self, root: Pack) -> Result<Policy, PolicyError> {
         let mut problems = Vec::new();
         let packs = load_tree(root, &self.sources, &mut problems);
-        let compiled = compile(&packs, problems, self.limits)?;
+        let compiled = compile(packs, problems, self.limits)?;
         Ok(Policy {
             inner: Arc::new(Inner { compiled }),
         })

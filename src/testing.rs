@@ -491,7 +491,7 @@ pub fn coverage(policy: &Policy, texts: &[&str]) -> Coverage {
         .iter()
         .filter(|l| !l.name.starts_with('@') && !l.name.starts_with('"'))
     {
-        for term in &lex.terms {
+        for term in lex.terms.iter() {
             out.terms_total += 1;
             let folded = term_variants(term, &c.normalize, 0)
                 .into_iter()
@@ -506,7 +506,8 @@ pub fn coverage(policy: &Policy, texts: &[&str]) -> Coverage {
                     }
             });
             if !hit {
-                out.terms_not_matched.push((lex.name.clone(), term.clone()));
+                out.terms_not_matched
+                    .push((lex.name.clone(), term.to_string()));
             }
         }
     }

@@ -23,8 +23,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::compiled::{
-    Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse,
-    fingerprint,
+    Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse, Texts,
+    fingerprint, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
@@ -42,6 +42,9 @@ struct Builder<'a> {
     lexicons: Vec<Lexicon>,
     lex_index: HashMap<String, LexiconId>,
     patterns: PatternSet,
+    /// The words of the folded terms added so far (each term is folded once, in
+    /// [`Builder::add_terms`]).
+    vocab: Vocab,
     /// Folded words never read as typos (`[typos] exclude` of every pack).
     typo_exclude: HashSet<String>,
     limits: Limits,
@@ -77,7 +80,7 @@ impl Builder<'_> {
         self.lexicons.push(Lexicon {
             name,
             mode,
-            terms: Vec::new(),
+            terms: Texts::default(),
         });
         id
     }
@@ -93,7 +96,7 @@ fn valid_id(s: &str) -> bool {
 /// Compiles loaded packs (parents first, root last) into a policy within `limits`,
 /// adding to `problems` (those found while loading).
 pub(crate) fn compile(
-    packs: &[Pack],
+    packs: Vec<Pack>,
     mut problems: Vec<Problem>,
     limits: Limits,
 ) -> Result<Compiled, PolicyError> {
@@ -106,12 +109,13 @@ pub(crate) fn compile(
         .find_map(|p| p.file.policy.normalize.clone())
         .unwrap_or_default();
     let mut b = Builder {
-        packs,
+        packs: &packs,
         problems: Vec::new(),
         opts,
         lexicons: Vec::new(),
         lex_index: HashMap::new(),
         patterns: PatternSet::default(),
+        vocab: Vocab::default(),
         typo_exclude: HashSet::new(),
         limits,
         over_budget: false,
@@ -150,44 +154,60 @@ pub(crate) fn compile(
     if !problems.is_empty() {
         return Err(PolicyError { problems });
     }
-    let exclude = std::mem::take(&mut b.typo_exclude);
-    let matcher =
-        Matcher::build(&b.patterns.text, &b.patterns.uses, &b.opts, exclude).map_err(|e| {
-            PolicyError {
-                problems: vec![Problem::new(
-                    ProblemKind::LimitExceeded,
-                    "lexicons",
-                    format!("the terms do not fit in one automaton: {e}"),
-                )],
-            }
-        })?;
     let meta = &root.file.policy;
-    let vocab = Vocab::from_terms(
-        b.lexicons
-            .iter()
-            .flat_map(|l| l.terms.iter().map(String::as_str)),
-        &b.opts,
+    let (id, version, title, description) = (
+        meta.id.get_ref().clone(),
+        meta.version.clone().unwrap_or_default(),
+        meta.title.clone(),
+        meta.description.clone(),
     );
+    let Builder {
+        opts,
+        lexicons,
+        patterns,
+        typo_exclude,
+        vocab,
+        warnings,
+        signal_models,
+        signals,
+        ..
+    } = b;
+    let mut lexicons = lexicons;
+    for l in &mut lexicons {
+        l.terms.shrink_to_fit();
+    }
+    // The packs (their sources and parsed trees) are not needed any more: freed
+    // before the automaton is built, the step that needs the most memory.
+    drop(packs);
+    let (pattern_text, patterns) = patterns.finish();
+    let matcher =
+        Matcher::build(&pattern_text, &patterns, &opts, typo_exclude).map_err(|e| PolicyError {
+            problems: vec![Problem::new(
+                ProblemKind::LimitExceeded,
+                "lexicons",
+                format!("the terms do not fit in one automaton: {e}"),
+            )],
+        })?;
     let mut c = Compiled {
-        id: meta.id.get_ref().clone(),
-        version: meta.version.clone().unwrap_or_default(),
-        title: meta.title.clone(),
-        description: meta.description.clone(),
-        normalize: b.opts,
+        id,
+        version,
+        title,
+        description,
+        normalize: opts,
         categories: categories.list,
         vocab,
-        lexicons: b.lexicons,
+        lexicons,
         contexts: contexts.list,
         rules,
         matcher,
-        pattern_flags: b.patterns.flags(),
-        patterns: b.patterns.uses,
-        pattern_text: b.patterns.text,
+        pattern_flags: flags(&pattern_text, &patterns),
+        patterns,
+        pattern_text,
         fingerprint: String::new(),
         layers: Vec::new(),
-        warnings: b.warnings,
-        signal_models: b.signal_models,
-        signals: b.signals,
+        warnings,
+        signal_models,
+        signals,
         window_bytes: limits.get_window_bytes(),
     };
     c.fingerprint = fingerprint(&c);
@@ -197,4 +217,20 @@ pub(crate) fn compile(
         fingerprint: c.fingerprint.clone(),
     }];
     Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::Vocab;
+
+    /// The vocabulary gathered while the terms are compiled (each folded once) is
+    /// the one folding every term of every lexicon again would give.
+    #[test]
+    fn the_vocabulary_is_the_words_of_every_folded_term() {
+        let policy = crate::Policy::baseline();
+        let c = policy.compiled_for_tests();
+        let again = Vocab::from_terms(c.lexicons.iter().flat_map(|l| l.terms.iter()), &c.normalize);
+        assert!(c.vocab.len() > 1000, "{} words", c.vocab.len());
+        assert!(c.vocab == again);
+    }
 }

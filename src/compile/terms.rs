@@ -188,6 +188,8 @@ impl Builder<'_> {
             self.report_term(at, ProblemKind::EmptyTerm, message);
             return;
         }
+        // The words of every term of every lexicon, folded as text is folded.
+        self.vocab.add_folded(&first);
         let compared = self.checked(at.pack)
             || self
                 .lexicons
@@ -205,19 +207,19 @@ impl Builder<'_> {
         }
         if how.joined {
             for j in joined_forms(&t) {
-                self.patterns.add(j, lex, how.mode, 0);
+                self.patterns.add(&j, lex, how.mode, 0);
             }
         }
         match variants {
-            Forms::Tolerant(base, tolerance) => self.patterns.add(base, lex, how.mode, tolerance),
+            Forms::Tolerant(base, tolerance) => self.patterns.add(&base, lex, how.mode, tolerance),
             Forms::Listed(list) => {
                 for v in list {
-                    self.patterns.add(v, lex, how.mode, 0);
+                    self.patterns.add(&v, lex, how.mode, 0);
                 }
             }
         }
         if let Some(l) = self.lexicons.get_mut(lex.index()) {
-            l.terms.push(t);
+            l.terms.push(&t);
         }
         self.check_budget(at);
     }

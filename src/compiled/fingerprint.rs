@@ -149,26 +149,19 @@ fn hash_patterns(h: &mut Fnv, c: &Compiled) {
         .pattern_text
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.as_str(), i))
+        .map(|(i, t)| (t, i))
         .collect();
     order.sort_unstable();
     let mut u: Vec<Use<'_>> = Vec::new();
     for (t, i) in order {
         u.clear();
-        u.extend(
-            c.patterns
-                .get(i)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter()
-                .map(|u| {
-                    (
-                        c.lexicon_name(u.lex),
-                        u.mode.as_str(),
-                        tolerance(u.tolerance),
-                    )
-                }),
-        );
+        u.extend(c.patterns.get(i).unwrap_or_default().iter().map(|u| {
+            (
+                c.lexicon_name(u.lex),
+                u.mode.as_str(),
+                tolerance(u.tolerance),
+            )
+        }));
         u.sort_unstable();
         h.field("pattern", t);
         for &(l, m, t) in &u {
@@ -230,7 +223,7 @@ mod tests {
     use super::{Fnv, fingerprint};
     use crate::compiled::{
         Category, CategoryId, Compiled, Context, ContextId, ContextKind, LayerId, Lexicon,
-        LexiconId, Matcher, Node, PatternSet, Rule,
+        LexiconId, Matcher, Node, PatternSet, Rule, flags,
     };
     use crate::normalize::{NormalizeOptions, Vocab};
     use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
@@ -241,7 +234,7 @@ mod tests {
         let lexicon = |name: &str, terms: &[&str]| Lexicon {
             name: name.into(),
             mode: MatchMode::Word,
-            terms: terms.iter().map(|t| t.to_string()).collect(),
+            terms: terms.iter().copied().collect(),
         };
         let lexicons = vec![
             lexicon("harm", &["kill", "tuer"]),
@@ -251,10 +244,11 @@ mod tests {
         ];
         let mut patterns = PatternSet::default();
         for (i, l) in lexicons.iter().enumerate() {
-            for t in &l.terms {
-                patterns.add(t.clone(), LexiconId::new(i), l.mode, 0);
+            for t in l.terms.iter() {
+                patterns.add(t, LexiconId::new(i), l.mode, 0);
             }
         }
+        let (pattern_text, patterns) = patterns.finish();
         let when = Node::Before(
             Box::new(Node::Lex(LexiconId::new(0))),
             Box::new(Node::Lex(LexiconId::new(1))),
@@ -314,15 +308,15 @@ mod tests {
             }],
             lexicons,
             matcher: Matcher::build(
-                &patterns.text,
-                &patterns.uses,
+                &pattern_text,
+                &patterns,
                 &NormalizeOptions::default(),
                 Default::default(),
             )
             .unwrap(),
-            pattern_flags: patterns.flags(),
-            patterns: patterns.uses,
-            pattern_text: patterns.text,
+            pattern_flags: flags(&pattern_text, &patterns),
+            patterns,
+            pattern_text,
             fingerprint: String::new(),
             layers: Vec::new(),
             warnings: Vec::new(),
@@ -349,7 +343,8 @@ mod tests {
         let mut c = fixed();
         c.title = Some("title".into());
         c.rules[0].when_src = "harm   before(2)   you".into();
-        c.lexicons[0].terms.reverse();
+        let terms: Vec<String> = c.lexicons[0].terms.iter().map(String::from).collect();
+        c.lexicons[0].terms = terms.iter().rev().map(String::as_str).collect();
         assert_eq!(fingerprint(&c), a);
         let mut c = fixed();
         c.normalize.masked_letters = false;

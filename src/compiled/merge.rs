@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{
-    Compiled, Context, ContextKind, LayerId, Matcher, PatternSet, SignalSource, SignalUse,
+    Compiled, Context, ContextKind, LayerId, Matcher, PatternSet, SignalSource, SignalUse, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::normalize::Vocab;
@@ -84,9 +84,9 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         vocab.extend(&layer.vocab);
         categories.extend(layer.categories.iter().cloned());
         contexts.extend(layer.contexts.iter().map(|c| shifted_context(c, lex0)));
-        for (text, uses) in layer.pattern_text.iter().zip(&layer.patterns) {
+        for (text, uses) in layer.pattern_text.iter().zip(layer.patterns.iter()) {
             for u in uses {
-                patterns.add(text.clone(), u.lex.shifted(lex0), u.mode, u.tolerance);
+                patterns.add(text, u.lex.shifted(lex0), u.mode, u.tolerance);
             }
         }
         for r in &layer.rules {
@@ -106,13 +106,16 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         }
         metas.extend(layer.layers.first().cloned());
     }
-    let matcher = Matcher::build(&patterns.text, &patterns.uses, &first.normalize, exclude)
-        .map_err(|e| PolicyError {
-            problems: vec![Problem::new(
-                ProblemKind::LimitExceeded,
-                "",
-                format!("the layers' terms do not fit in one automaton: {e}"),
-            )],
+    let (pattern_text, patterns) = patterns.finish();
+    let matcher =
+        Matcher::build(&pattern_text, &patterns, &first.normalize, exclude).map_err(|e| {
+            PolicyError {
+                problems: vec![Problem::new(
+                    ProblemKind::LimitExceeded,
+                    "",
+                    format!("the layers' terms do not fit in one automaton: {e}"),
+                )],
+            }
         })?;
     Ok(Some(Compiled {
         id: metas
@@ -130,9 +133,9 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         contexts,
         rules,
         matcher,
-        pattern_flags: patterns.flags(),
-        patterns: patterns.uses,
-        pattern_text: patterns.text,
+        pattern_flags: flags(&pattern_text, &patterns),
+        patterns,
+        pattern_text,
         fingerprint: metas
             .iter()
             .map(|m| m.fingerprint.as_str())

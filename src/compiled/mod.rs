@@ -19,8 +19,8 @@ use crate::verdict::{Action, Severity};
 pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
-    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet,
-    VariantScratch, build_automaton, is_token, is_token_phrase,
+    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
+    VariantScratch, build_automaton, flags, is_token, is_token_phrase,
 };
 
 /// Declares a typed index into one of the vectors of [`Compiled`].
@@ -91,7 +91,8 @@ pub(crate) struct Category {
 pub(crate) struct Lexicon {
     pub(crate) name: String,
     pub(crate) mode: MatchMode,
-    pub(crate) terms: Vec<String>,
+    /// The terms as written (braces expanded), in one buffer.
+    pub(crate) terms: Texts,
 }
 
 /// A condition with lexicon names resolved to ids.
@@ -233,8 +234,8 @@ pub(crate) struct Compiled {
     /// Finds the patterns in folded text.
     pub(crate) matcher: Matcher,
     /// Per automaton pattern: the lexicons it belongs to.
-    pub(crate) patterns: Vec<Vec<PatternUse>>,
-    pub(crate) pattern_text: Vec<String>,
+    pub(crate) patterns: Uses,
+    pub(crate) pattern_text: Texts,
     /// Per pattern: [`patterns::pattern_flags`].
     pub(crate) pattern_flags: Vec<u8>,
     /// A stable hash of everything that decides a verdict.

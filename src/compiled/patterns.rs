@@ -38,6 +38,104 @@ pub(crate) fn pattern_flags(text: &str, uses: &[PatternUse]) -> u8 {
     f
 }
 
+/// Strings kept end to end in one buffer: one allocation for all of them rather than
+/// one each (a policy has tens of thousands of patterns, most a few bytes long).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Texts {
+    buf: String,
+    /// Where each string ends in `buf`.
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    /// Appends `s`; its index is the former [`Texts::len`].
+    pub(crate) fn push(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.ends.push(self.buf.len());
+    }
+
+    /// The string at `i`.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(j) => *self.ends.get(j)?,
+            None => 0,
+        };
+        self.buf.get(start..end)
+    }
+
+    /// How many strings it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether it holds none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Their total length, in bytes.
+    pub(crate) fn bytes(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The strings, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Gives back the capacity it does not use.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Texts {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
+        let mut t = Texts::default();
+        for s in iter {
+            t.push(s);
+        }
+        t
+    }
+}
+
+/// The uses of every pattern, in one array (pattern `i` has the slice from the end of
+/// pattern `i - 1`'s to `ends[i]`) rather than one vector per pattern.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Uses {
+    all: Vec<PatternUse>,
+    ends: Vec<usize>,
+}
+
+impl Uses {
+    /// The uses of pattern `p`.
+    #[inline]
+    pub(crate) fn get(&self, p: usize) -> Option<&[PatternUse]> {
+        let end = *self.ends.get(p)?;
+        let start = match p.checked_sub(1) {
+            Some(j) => *self.ends.get(j)?,
+            None => 0,
+        };
+        self.all.get(start..end)
+    }
+
+    /// The uses of every pattern, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[PatternUse]> + '_ {
+        (0..self.ends.len()).filter_map(|p| self.get(p))
+    }
+}
+
+/// The flags of every pattern, in order.
+pub(crate) fn flags(text: &Texts, uses: &Uses) -> Vec<u8> {
+    text.iter()
+        .zip(uses.iter())
+        .map(|(t, u)| pattern_flags(t, u))
+        .collect()
+}
+
 /// Collects the patterns of the one automaton, each once, with every lexicon that
 /// uses it.
 #[derive(Default)]
@@ -46,65 +144,116 @@ pub(crate) struct PatternSet {
     /// free slot): the ids only, so that each pattern's text is kept once. Its length is
     /// a power of two, at least twice the number of patterns (or zero).
     index: Vec<u32>,
-    /// The total length of the patterns.
-    bytes: usize,
-    pub(crate) text: Vec<String>,
-    pub(crate) uses: Vec<Vec<PatternUse>>,
+    pub(crate) text: Texts,
+    /// Every use as it was added, with its pattern; [`PatternSet::finish`] gathers
+    /// them per pattern.
+    added: Vec<(u32, PatternUse)>,
 }
 
 impl PatternSet {
-    /// The flags of every pattern, in order.
-    pub(crate) fn flags(&self) -> Vec<u8> {
-        self.text
-            .iter()
-            .zip(&self.uses)
-            .map(|(t, u)| pattern_flags(t, u))
-            .collect()
-    }
-
     /// The total length of the patterns, in bytes.
     pub(crate) fn bytes(&self) -> usize {
-        self.bytes
+        self.text.bytes()
     }
 
     /// Adds `folded` as a pattern of lexicon `lex`, its variants matching as
     /// `tolerance` says ([`EVASION`], [`TYPO`]).
-    pub(crate) fn add(&mut self, folded: String, lex: LexiconId, mode: MatchMode, tolerance: u8) {
+    pub(crate) fn add(&mut self, folded: &str, lex: LexiconId, mode: MatchMode, tolerance: u8) {
         if self.index.len() < (self.text.len() + 1) * 2 {
             self.grow();
         }
         let mask = self.index.len() - 1;
-        let mut slot = hash_word(&folded) as usize & mask;
+        let mut slot = hash_word(folded) as usize & mask;
         let i = loop {
             match self.index.get(slot).copied() {
                 Some(EMPTY) | None => {
-                    let i = self.text.len();
+                    let i = self.text.len() as u32;
                     if let Some(s) = self.index.get_mut(slot) {
-                        *s = i as u32;
+                        *s = i;
                     }
-                    self.bytes += folded.len();
                     self.text.push(folded);
-                    self.uses.push(Vec::new());
                     break i;
                 }
-                Some(id) if self.text.get(id as usize) == Some(&folded) => break id as usize,
+                Some(id) if self.text.get(id as usize) == Some(folded) => break id,
                 Some(_) => slot = (slot + 1) & mask,
             }
         };
-        if let Some(u) = self.uses.get_mut(i) {
-            match u.iter_mut().find(|x| x.lex == lex && x.mode == mode) {
-                Some(x) => x.tolerance |= tolerance,
-                None => u.push(PatternUse {
-                    lex,
-                    mode,
-                    tolerance,
-                }),
+        self.added.push((
+            i,
+            PatternUse {
+                lex,
+                mode,
+                tolerance,
+            },
+        ));
+    }
+
+    /// The patterns and, per pattern, its uses in the order they were first added
+    /// (one per lexicon and match mode, the tolerances of repeated uses merged).
+    pub(crate) fn finish(self) -> (Texts, Uses) {
+        let PatternSet {
+            index,
+            mut text,
+            added,
+        } = self;
+        drop(index);
+        text.shrink_to_fit();
+        // Grouped by pattern with a counting sort (stable: a pattern's uses keep the
+        // order they were added in): where each pattern's uses start, then each use
+        // put in its place.
+        let mut next = vec![0usize; text.len() + 1];
+        for &(p, _) in &added {
+            if let Some(n) = next.get_mut(p as usize + 1) {
+                *n += 1;
             }
         }
+        for i in 1..next.len() {
+            let before = next.get(i - 1).copied().unwrap_or(0);
+            if let Some(n) = next.get_mut(i) {
+                *n += before;
+            }
+        }
+        let blank = PatternUse {
+            lex: LexiconId::new(0),
+            mode: MatchMode::Word,
+            tolerance: 0,
+        };
+        let mut grouped = vec![blank; added.len()];
+        for (p, u) in added {
+            if let Some(n) = next.get_mut(p as usize) {
+                if let Some(slot) = grouped.get_mut(*n) {
+                    *slot = u;
+                }
+                *n += 1;
+            }
+        }
+        // `next[p]` is now where pattern `p`'s uses end.
+        let mut uses = Uses {
+            all: Vec::with_capacity(grouped.len()),
+            ends: Vec::with_capacity(text.len()),
+        };
+        let mut start = 0;
+        for &end in next.iter().take(text.len()) {
+            let first = uses.all.len();
+            for u in grouped.get(start..end).unwrap_or_default() {
+                let same = uses
+                    .all
+                    .get_mut(first..)
+                    .unwrap_or_default()
+                    .iter_mut()
+                    .find(|x| x.lex == u.lex && x.mode == u.mode);
+                match same {
+                    Some(x) => x.tolerance |= u.tolerance,
+                    None => uses.all.push(u.clone()),
+                }
+            }
+            uses.ends.push(uses.all.len());
+            start = end;
+        }
+        uses.all.shrink_to_fit();
+        (text, uses)
     }
-}
 
-impl PatternSet {
     /// Doubles the index (at least 16 slots) and puts every pattern back in it.
     fn grow(&mut self) {
         let cap = (self.index.len() * 2).max(16);
@@ -189,11 +338,21 @@ pub(crate) struct Matcher {
 }
 
 /// An open-addressing table from 64-bit hashes to pattern ids, several ids per hash.
+///
+/// A slot is one `u64`: the high 32 bits of the hash above the id ([`EMPTY`] for a
+/// free slot). The low bits of the hash choose where the probe starts, so two hashes
+/// are confused only when their high halves are equal and their probes meet: a
+/// lookup may then return an id of another hash, which every caller checks anyway
+/// (against the pattern's text), as it checks ids of a hash shared by two forms.
 #[derive(Clone, Debug, Default)]
 struct MultiTable {
-    /// `(hash, id)`, id [`EMPTY`] for a free slot; the length is a power of two at
-    /// least twice the number of entries (or zero).
-    slots: Vec<(u64, u32)>,
+    /// The length is a power of two at least twice the number of entries (or zero).
+    slots: Vec<u64>,
+}
+
+/// A slot of [`MultiTable`]: the high half of `hash` and `id`.
+fn table_slot(hash: u64, id: u32) -> u64 {
+    (hash & !0xffff_ffff) | u64::from(id)
 }
 
 impl MultiTable {
@@ -205,14 +364,14 @@ impl MultiTable {
         entries.dedup();
         let cap = (entries.len() * 2).next_power_of_two();
         let mask = cap - 1;
-        let mut slots = vec![(0, EMPTY); cap];
+        let mut slots = vec![u64::from(EMPTY); cap];
         for (h, id) in entries {
             let mut slot = h as usize & mask;
-            while slots.get(slot).is_some_and(|s| s.1 != EMPTY) {
+            while slots.get(slot).is_some_and(|&s| s as u32 != EMPTY) {
                 slot = (slot + 1) & mask;
             }
             if let Some(s) = slots.get_mut(slot) {
-                *s = (h, id);
+                *s = table_slot(h, id);
             }
         }
         MultiTable { slots }
@@ -223,11 +382,13 @@ impl MultiTable {
     fn each(&self, h: u64, mut f: impl FnMut(u32)) {
         let mask = self.slots.len().wrapping_sub(1);
         let mut slot = h as usize & mask;
-        while let Some(&(sh, id)) = self.slots.get(slot) {
+        let high = h & !0xffff_ffff;
+        while let Some(&s) = self.slots.get(slot) {
+            let id = s as u32;
             if id == EMPTY {
                 return;
             }
-            if sh == h {
+            if s & !0xffff_ffff == high {
                 f(id);
             }
             slot = (slot + 1) & mask;
@@ -239,7 +400,7 @@ impl MultiTable {
     }
 
     fn memory_usage(&self) -> usize {
-        self.slots.len() * std::mem::size_of::<(u64, u32)>()
+        self.slots.len() * std::mem::size_of::<u64>()
     }
 }
 
@@ -344,8 +505,8 @@ impl Matcher {
     /// indexes the one-token patterns whose variants match too (folded with `opts`;
     /// the words of `exclude` are never typos).
     pub(crate) fn build(
-        text: &[String],
-        uses: &[Vec<PatternUse>],
+        text: &Texts,
+        uses: &Uses,
         opts: &NormalizeOptions,
         exclude: HashSet<String>,
     ) -> Result<Matcher, aho_corasick::BuildError> {
@@ -353,8 +514,7 @@ impl Matcher {
         let mut automaton_ids = Vec::new();
         let mut word_ids: Vec<u32> = Vec::new();
         let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
-        let tolerant = index_variants(text, uses, opts);
-        for (i, (t, u)) in text.iter().zip(uses).enumerate() {
+        for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
             if let Some(n) = token_words(t, u) {
                 if n > 1 {
                     let first = t.split(' ').next().unwrap_or_default();
@@ -383,17 +543,27 @@ impl Matcher {
                 *s = id;
             }
         }
+        // The automaton first: building it needs the most memory (the trie and the
+        // automaton made from it are held together for a while), and the variant
+        // tables and their entry lists do not exist yet.
+        let automaton = build_automaton(&auto_text)?;
+        drop(auto_text);
+        let tolerant = index_variants(text, uses, opts);
+        let evasion = MultiTable::build(tolerant.evasion);
+        let typos = MultiTable::build(tolerant.typos);
+        let bases = MultiTable::build(tolerant.bases);
+        let phrase_words = MultiTable::build(tolerant.phrase_words);
         Ok(Matcher {
-            automaton: build_automaton(&auto_text)?,
+            automaton,
             automaton_ids,
             starts,
             words,
-            evasion: MultiTable::build(tolerant.evasion),
+            evasion,
             masked: tolerant.masked,
-            typos: MultiTable::build(tolerant.typos),
-            tolerant: MultiTable::build(tolerant.bases),
+            typos,
+            tolerant: bases,
             exclude,
-            phrase_words: MultiTable::build(tolerant.phrase_words),
+            phrase_words,
             typo_phrase_len: tolerant.typo_phrase_len,
             max_variant_bytes: tolerant.max_variant_bytes,
             opts: opts.clone(),
@@ -405,8 +575,8 @@ impl Matcher {
     /// [`Matcher::word`]). A pattern may be reported more than once.
     pub(crate) fn variants(
         &self,
-        text: &[String],
-        uses: &[Vec<PatternUse>],
+        text: &Texts,
+        uses: &Uses,
         token: &str,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize, u8),
@@ -473,8 +643,8 @@ impl Matcher {
     /// form without one of its doubled letters).
     fn typo_candidates(
         &self,
-        text: &[String],
-        uses: &[Vec<PatternUse>],
+        text: &Texts,
+        uses: &Uses,
         form: &str,
         chars: &[char],
         shorter: &mut String,
@@ -520,8 +690,8 @@ impl Matcher {
     /// run is also one of the phrase's evasion forms (phrases do not get those).
     pub(crate) fn phrase_typos(
         &self,
-        text: &[String],
-        uses: &[Vec<PatternUse>],
+        text: &Texts,
+        uses: &Uses,
         run: &str,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize),
@@ -554,7 +724,7 @@ impl Matcher {
     /// The whole-word pattern equal to `token`, if any (`text` is the policy's pattern
     /// list the matcher was built from).
     #[inline]
-    pub(crate) fn word(&self, text: &[String], token: &str) -> Option<usize> {
+    pub(crate) fn word(&self, text: &Texts, token: &str) -> Option<usize> {
         let mask = self.words.len().wrapping_sub(1);
         let mut slot = hash_word(token) as usize & mask;
         loop {
@@ -584,8 +754,8 @@ impl Matcher {
     /// symbols are not word characters, so the token is what follows them.
     pub(crate) fn symbol_variant(
         &self,
-        text: &[String],
-        uses: &[Vec<PatternUse>],
+        text: &Texts,
+        uses: &Uses,
         symbol: u8,
         token: &str,
         buf: &mut VariantScratch,
@@ -612,8 +782,8 @@ impl Matcher {
     /// match, if any.
     fn tolerant_pattern(
         &self,
-        text: &[String],
-        uses: &[Vec<PatternUse>],
+        text: &Texts,
+        uses: &Uses,
         form: &str,
         tolerance: u8,
     ) -> Option<usize> {
@@ -671,7 +841,7 @@ struct Tolerant {
 }
 
 /// Indexes the one-token patterns whose variants match too.
-fn index_variants(text: &[String], uses: &[Vec<PatternUse>], opts: &NormalizeOptions) -> Tolerant {
+fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Tolerant {
     let mut out = Tolerant {
         max_variant_bytes: 0,
         bases: Vec::new(),
@@ -684,7 +854,7 @@ fn index_variants(text: &[String], uses: &[Vec<PatternUse>], opts: &NormalizeOpt
     let mut key = String::new();
     let mut chars: Vec<char> = Vec::new();
     let mut form = String::new();
-    for (i, (t, u)) in text.iter().zip(uses).enumerate() {
+    for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
         let tolerance = u.iter().fold(0, |acc, u| acc | u.tolerance);
         let single = is_token(t);
         let phrase = tolerance & TYPO != 0 && !single && is_token_phrase(t);

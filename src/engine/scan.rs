@@ -187,7 +187,7 @@ fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
 /// Records a hit at `at` for every use of pattern `p` whose tolerance includes
 /// `tolerance` (every use when it is 0: the pattern itself was found).
 fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, tok: &Token) {
-    for u in c.patterns.get(p).map(Vec::as_slice).unwrap_or_default() {
+    for u in c.patterns.get(p).unwrap_or_default() {
         if tolerance != 0 && u.tolerance & tolerance == 0 {
             continue;
         }
@@ -207,7 +207,7 @@ fn push_variant_uses(
     at: Span,
     tok: &Token,
 ) {
-    for u in c.patterns.get(p).map(Vec::as_slice).unwrap_or_default() {
+    for u in c.patterns.get(p).unwrap_or_default() {
         if u.tolerance & tolerance == 0 {
             continue;
         }
@@ -324,9 +324,9 @@ mod tests {
     }
 
     fn reference(c: &Compiled) -> Reference {
-        let mut text = c.pattern_text.clone();
+        let mut text: Vec<String> = c.pattern_text.iter().map(str::to_string).collect();
         let mut of: Vec<Result<usize, Vec<LexiconId>>> = (0..text.len()).map(Ok).collect();
-        for (t, uses) in c.pattern_text.iter().zip(&c.patterns) {
+        for (t, uses) in c.pattern_text.iter().zip(c.patterns.iter()) {
             for (kind, forms) in [
                 (EVASION, term_variants(t, &c.normalize, 0)),
                 (TYPO, typo_variants_of(t, &c.normalize, c.matcher.exclude())),

@@ -722,7 +722,7 @@ fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
             };
             let len = i64::try_from(w.len()).unwrap_or(0);
             let sq = sq - len * len;
-            let cost = if vocab.contains(w) {
+            let cost = if vocab.is_word(w) {
                 (words + 1, listed, sq)
             } else if w.len() >= 4 && is_listed(w) {
                 (words + 1, listed + 1, sq)

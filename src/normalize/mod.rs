@@ -386,14 +386,28 @@ pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out
 /// Only words of letters are kept, of two letters or more, plus the one-letter words
 /// `a`, `i` and `y` (the elided `j'`, `l'`, `t'` of French terms are not words of
 /// their own).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Vocab {
     /// The words.
     words: HashSet<Box<str>>,
+    /// The first halves of English `n't` contractions (`wouldn`, `don`): read in
+    /// elongated letters (`arennnn't`), never split out of spelled-out letters, where
+    /// `w o u l d n e v e r` would become `wouldn ever`.
+    stems: HashSet<Box<str>>,
+}
+
+/// Whether the text after a word (`rest`) makes it the first half of an English `n't`
+/// contraction: `'t` ending the word (`wouldn't`, `don't`).
+fn is_contraction_stem(rest: &str) -> bool {
+    rest.strip_prefix('\'')
+        .and_then(|r| r.strip_prefix('t'))
+        .is_some_and(|r| !r.starts_with(char::is_alphabetic))
 }
 
 impl Vocab {
-    /// The words of `terms`, folded with `opts`.
+    /// The words of `terms`, folded with `opts` (the first halves of English `n't`
+    /// contractions apart).
+    #[cfg(test)]
     pub(crate) fn from_terms<'a>(
         terms: impl IntoIterator<Item = &'a str>,
         opts: &NormalizeOptions,
@@ -402,11 +416,27 @@ impl Vocab {
         let mut n = Normalized::new();
         for t in terms {
             normalize_into(t.trim(), opts, &mut n);
-            for w in n.text().split(|c: char| !c.is_alphabetic()) {
-                v.add(w);
-            }
+            v.add_folded(n.text());
         }
         v
+    }
+
+    /// Adds the words of `folded`, a term already folded (the compiler folds every
+    /// term once and adds it here, rather than folding it again).
+    pub(crate) fn add_folded(&mut self, folded: &str) {
+        let mut at = 0;
+        for w in folded.split(|c: char| !c.is_alphabetic()) {
+            at += w.len();
+            if is_contraction_stem(folded.get(at..).unwrap_or_default()) {
+                self.add_stem(w);
+            } else {
+                self.add(w);
+            }
+            at += folded
+                .get(at..)
+                .and_then(|r| r.chars().next())
+                .map_or(0, char::len_utf8);
+        }
     }
 
     /// Adds one folded word, if it is one the passes may read.
@@ -418,15 +448,32 @@ impl Vocab {
         }
     }
 
+    /// Adds the first half of an `n't` contraction.
+    fn add_stem(&mut self, w: &str) {
+        if w.chars().count() >= 2 && !self.stems.contains(w) {
+            self.stems.insert(w.into());
+        }
+    }
+
     /// Adds every word of `other`.
     pub(crate) fn extend(&mut self, other: &Vocab) {
         for w in &other.words {
             self.add(w);
         }
+        for w in &other.stems {
+            self.add_stem(w);
+        }
     }
 
-    /// Is `w` (folded) a word of the vocabulary?
+    /// Is `w` (folded) a word of the vocabulary or the first half of a contraction?
+    /// (What elongated letters may be read as.)
     pub(crate) fn contains(&self, w: &str) -> bool {
+        self.words.contains(w) || self.stems.contains(w)
+    }
+
+    /// Is `w` (folded) a word of the vocabulary that stands on its own? (What
+    /// spelled-out letters may be split into.)
+    pub(crate) fn is_word(&self, w: &str) -> bool {
         self.words.contains(w)
     }
 

@@ -800,6 +800,20 @@ fn fold_vocab(s: &str) -> String {
 }
 
 #[test]
+fn contraction_halves_are_read_in_elongations_but_not_split_out() {
+    let opts = NormalizeOptions::default();
+    let v = Vocab::from_terms(["i would never", "wouldn't", "aren't", "je ne"], &opts);
+    assert!(v.contains("wouldn") && !v.is_word("wouldn") && v.is_word("would"));
+    let fold = |s: &str| {
+        let mut n = Normalized::new();
+        normalize_with(s, &opts, Some(&v), &mut n);
+        n.text().to_owned()
+    };
+    assert_eq!(fold("I w o u l d n e v e r"), "i would never");
+    assert_eq!(fold("they arennnnn't"), "they aren't");
+}
+
+#[test]
 fn spelled_out_words_are_split_back() {
     let table = [
         // neighbouring words spelled out, split by the vocabulary
