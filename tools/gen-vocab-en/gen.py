@@ -59,7 +59,7 @@ VERB_EXCLUDE = {
     "erase", "knock_cold", "martyr", "martyrise", "martyrize", "decimate", "draw_and_quarter",
     "flagellate", "birch", "cane", "leather", "larrup", "cowhide", "horsewhip", "flog",
     "lash", "scourge", "gouge", "skin", "atomise", "atomize", "neutralise", "circumvent", "molest",
-    "ravish", "violate", "snatch", "nobble", "abduct", "kidnap",
+    "ravish", "violate", "snatch", "nobble",
 }
 
 # Reviewed hand list: harm verbs whose violent sense WordNet ranks third or lower
