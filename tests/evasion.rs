@@ -22,7 +22,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 85.0, 5),
     (Disguise::Elongated, 63.0, 20),
     (Disguise::Leetspeak, 87.0, 9),
-    (Disguise::Masked, 38.0, 82),
+    (Disguise::Masked, 38.0, 83),
     (Disguise::Punctuated, 89.0, 3),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
