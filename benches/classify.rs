@@ -165,17 +165,18 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-/// Median of `runs` timings of `f`, in seconds.
-fn median_secs(runs: usize, mut f: impl FnMut()) -> f64 {
-    let mut t: Vec<f64> = (0..runs)
-        .map(|_| {
-            let s = std::time::Instant::now();
-            f();
-            s.elapsed().as_secs_f64()
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t.get(t.len() / 2).copied().unwrap_or(f64::NAN)
+/// The median over `runs` of the time `f` takes on `text` over the time it takes on
+/// `base`, the two timed one after the other in each run: a change of the machine's
+/// load between runs moves both.
+fn median_ratio(runs: usize, base: &str, text: &str, mut f: impl FnMut(&str)) -> f64 {
+    let mut time = |t: &str| {
+        let s = std::time::Instant::now();
+        f(t);
+        s.elapsed().as_secs_f64() / t.len().max(1) as f64
+    };
+    let mut r: Vec<f64> = (0..runs).map(|_| time(text) / time(base)).collect();
+    r.sort_by(f64::total_cmp);
+    r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// `unit` repeated to about `size` bytes.
@@ -205,20 +206,20 @@ fn adversarial(c: &mut Criterion) {
     ];
     let size = 256 << 10;
     let ordinary = repeat_to(&ordinary_unit, size);
-    let per_byte = |text: &str| {
-        median_secs(9, || {
-            black_box(policy.classify(black_box(text)));
-        }) / text.len() as f64
+    let classify = |t: &str| {
+        black_box(policy.classify(black_box(t)));
     };
-    let base = per_byte(&ordinary);
     eprintln!(
-        "adversarial classes, cost per byte relative to ordinary text ({:.1} MB/s, {} KiB):",
-        1e-6 / base,
+        "adversarial classes, median over 9 runs of the cost per byte relative to \
+         ordinary text timed in the same run ({} KiB):",
         size >> 10
     );
     for (name, unit) in units {
         let text = repeat_to(unit, size);
-        eprintln!("  {name:22} {:5.2}x", per_byte(&text) / base);
+        eprintln!(
+            "  {name:22} {:5.2}x",
+            median_ratio(9, &ordinary, &text, classify)
+        );
     }
     for (name, unit) in units {
         let mut g = c.benchmark_group(format!("adversarial_{name}"));
