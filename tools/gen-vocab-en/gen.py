@@ -120,6 +120,13 @@ SPLIT_PV_EXCLUDE = {
     "take out", "put down", "run down", "blow away", "shoot down", "burn down", "blow up",
 }
 
+# An example of each particle's split form in the third person, for the generated
+# comments.
+PV_THIRD_EXAMPLES = {
+    "out": "knocks him out", "off": "finishes them off", "up": "beats the landlord up",
+    "in": "does him in", "down": "guns them down", "over": "runs that judge over",
+}
+
 # An example of each particle's split form, for the generated comments.
 PV_EXAMPLES = {
     "out": "knock him out", "off": "finish them off", "up": "rough the landlord up",
@@ -381,14 +388,17 @@ def doubles_final(word, exceptions):
     return len(re.findall(f"[{VOWELS}]+", word)) == 1
 
 
-# Pasts WordNet's exception list does not give (the past is the base), and verbs with
-# a regular past beside the irregular one.
-SAME_PAST = {"cut", "put", "set", "slit", "hit", "burst", "shut"}
-ALSO_REGULAR = {"burn", "hang", "mow"}
-# Particles of phrasal verbs: "beat up" inflects `beat`; other two-word compounds
-# ("carpet bomb") inflect their last word.
+# Pasts WordNet's exception list does not give (the past or the participle is the base:
+# "they beat him up", "he was run over"), verbs with a regular past beside the irregular
+# one, and irregular forms of the exception list that are archaic (`wrought` for
+# `worked`).
+SAME_PAST = {"cut", "put", "set", "slit", "hit", "burst", "shut", "beat", "run", "shed"}
+ALSO_REGULAR = {"burn", "hang", "mow", "work"}
+ARCHAIC_FORMS = {"wrought"}
+# Words after the verb in a phrasal or fixed form: "beat up", "set upon", "shed blood"
+# inflect their verb; other two-word compounds ("carpet bomb") inflect their last word.
 PARTICLES = {"up", "down", "off", "out", "in", "away", "over", "to", "alive", "dead",
-             "the", "a", "fire", "on"}
+             "the", "a", "fire", "on", "upon", "blood"}
 
 
 def verb_forms(verb, exceptions):
@@ -403,7 +413,7 @@ def verb_forms(verb, exceptions):
     stem_parts = word.split("-")
     head = stem_parts[-1]
     prefix = "-".join(stem_parts[:-1]) + ("-" if len(stem_parts) > 1 else "")
-    irregular = exceptions.get(head, set())
+    irregular = exceptions.get(head, set()) - ARCHAIC_FORMS
     if head.endswith(("s", "x", "z", "ch", "sh", "o")):
         third = head + "es"
     elif head.endswith("y") and head[-2] not in VOWELS:
@@ -422,7 +432,8 @@ def verb_forms(verb, exceptions):
     else:
         ing = head + "ing"
         past = head + "ed"
-    pasts = set(f for f in irregular if not f.endswith("ing"))
+    # The exception list also holds irregular third persons (`gasses`): not pasts.
+    pasts = set(f for f in irregular if not f.endswith(("ing", "es")))
     if head in SAME_PAST:
         pasts.add(head)
     if not pasts or head in ALSO_REGULAR:
@@ -505,10 +516,13 @@ def main():
     harm |= phrasal
     # The same phrasal verbs split around their object ("knock him out"): the verb's
     # base form, one list per particle.
+    # The third person too, for wishes and calls ("I hope someone knocks him out").
     split_pv = {p: set() for p in PHRASAL_PARTICLES}
+    split_pv_third = {p: set() for p in PHRASAL_PARTICLES}
     for verb in phrasal - SPLIT_PV_EXCLUDE:
         head, particle = verb.split(" ")
         split_pv[particle] |= verb_forms(head, verb_exc)["base"]
+        split_pv_third[particle] |= verb_forms(head, verb_exc)["third"]
     forms = {"base": set(), "third": set(), "past": set(), "ing": set()}
     for verb in harm:
         for kind, fs in verb_forms(verb, verb_exc).items():
@@ -575,6 +589,9 @@ def main():
         "the verb, every form; the tail is `en_vocab_harm_tail`."],
         set().union(*split_heads.values())))
     out.append(toml_list("en_vocab_harm_split_base", ["The same verbs, base form only."], split_heads["base"]))
+    out.append(toml_list("en_vocab_harm_split_third", [
+        "The same verbs, third person singular (\"I hope someone beats him to death\")."],
+        split_heads["third"]))
     out.append(toml_list("en_vocab_harm_tail", ["Tails of those split phrases."], tails))
     for particle in PHRASAL_PARTICLES:
         out.append(toml_list(f"en_vocab_harm_pv_{particle}", [
@@ -583,6 +600,10 @@ def main():
             "phrasal verb lies below the harm roots; minus the reviewed exclusions; plus the",
             "reviewed hand list and the phrasal verbs of the lists above."],
             split_pv[particle]))
+        out.append(toml_list(f"en_vocab_harm_pv_{particle}_third", [
+            f"The same verbs, third person singular (wishes and calls: \"I hope someone",
+            f"{PV_THIRD_EXAMPLES[particle]}\")."],
+            split_pv_third[particle]))
     out.append(toml_list("en_vocab_person", [
         "Person and role nouns, singular and plural: every WordNet noun whose first or second",
         "sense is a kind of person (hyponym of person.n.01, not named individuals), minus",

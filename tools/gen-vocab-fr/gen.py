@@ -134,6 +134,15 @@ def noun_forms(lemma, entries, aff):
     return forms
 
 
+def contractions(rest: str) -> set[str]:
+    """A phrase ending in `à` before its object also ends in `au` and `aux` (« mettre le
+    feu aux bureaux »). `rest` is folded."""
+    words = rest.split(" ")
+    if words[-1] == "a":
+        return {rest, " ".join(words[:-1] + ["au"]), " ".join(words[:-1] + ["aux"])}
+    return {rest}
+
+
 def brace(forms) -> list[str]:
     return sorted(forms)
 
@@ -194,7 +203,7 @@ def main() -> int:
             for lemma_phrase in lists["verbs"].get(f"{tier}_phrases", []):
                 lemma, _, rest = lemma_phrase.partition(" ")
                 for k, v in verb_forms(lemma, entries, aff).items():
-                    slots[k] |= {f"{f} {fold(rest)}" for f in v}
+                    slots[k] |= {f"{f} {tail}" for f in v for tail in contractions(fold(rest))}
             if tier == "kill":
                 for lemma in lists["verbs"]["harm_pp_person"]:
                     slots["pp"] |= verb_forms(lemma, entries, aff)["pp"]
@@ -208,6 +217,31 @@ def main() -> int:
             for k in ("inf", "fin", "imp", "third", "pp"):
                 render_list(f"fr_v_{tier}_{k}", f"{desc} ; {names[k]}.", brace(slots[k]), out)
                 stats.append(f"fr_v_{tier}_{k}: {len(slots[k])}")
+        split = {k: set() for k in ("inf", "fin", "imp", "third")}
+        tails = set()
+        for lemma, tail in lists["verbs"]["split_phrases"]:
+            for k, v in verb_forms(lemma, entries, aff).items():
+                if k in split:
+                    split[k] |= v
+            tails |= contractions(fold(tail))
+        names = {
+            "inf": "infinitif",
+            "fin": "présent, futur, conditionnel : je, on, nous",
+            "imp": "impératif : tu, nous, vous",
+            "third": "troisième personne : indicatif, subjonctif, futur, conditionnel",
+        }
+        for k in ("inf", "fin", "imp", "third"):
+            render_list(f"fr_v_split_{k}", f"Verbes des locutions de violence dont l'objet est au milieu (passer … à tabac, prendre … en otage) ; {names[k]}.", brace(split[k]), out)
+            stats.append(f"fr_v_split_{k}: {len(split[k])}")
+        vehicle = {k: set() for k in ("inf", "fin", "imp", "third", "pp")}
+        for lemma in lists["verbs"]["vehicle"]:
+            for k, v in verb_forms(lemma, entries, aff).items():
+                vehicle[k] |= v
+        names["pp"] = "participe passé, accordé"
+        for k in ("inf", "fin", "imp", "third", "pp"):
+            render_list(f"fr_v_vehicle_{k}", f"Verbes qui ne blessent une personne qu'avec un véhicule nommé (renverser, faucher) ; {names[k]}.", brace(vehicle[k]), out)
+            stats.append(f"fr_v_vehicle_{k}: {len(vehicle[k])}")
+        render_list("fr_v_split_tail", "Ce qui suit l'objet dans ces locutions (à tabac, en otage, à mort).", brace(tails), out)
         body = set()
         for lemma in lists["verbs"]["body"]:
             body |= verb_forms(lemma, entries, aff)["inf"] | verb_forms(lemma, entries, aff)["fin"] \
