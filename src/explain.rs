@@ -282,7 +282,10 @@ impl Compiled {
                 evidence: self
                     .evidence_of(text, offset, &mut ev, s, names)
                     .into_iter()
-                    .map(|e| e.text)
+                    .filter_map(|e| {
+                        text.get(e.start.saturating_sub(offset)..e.end.saturating_sub(offset))
+                    })
+                    .map(str::to_string)
                     .collect(),
                 outcome: match outcome {
                     Outcome::Fired => "fired".into(),

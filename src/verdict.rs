@@ -84,11 +84,18 @@ impl fmt::Display for Action {
 }
 
 /// Words of the original text that a finding rests on.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// The words are not copied into each piece of evidence: every piece of evidence of
+/// one `classify` call points into one buffer holding the words of them all, shared,
+/// so a text with a million hits makes one allocation for their words, not a million.
+#[derive(Clone, Deserialize)]
+#[serde(try_from = "EvidenceRepr")]
 pub struct Evidence {
     pub(crate) start: usize,
     pub(crate) end: usize,
-    pub(crate) text: String,
+    /// The words, at `at..at + (end - start)` (see [`share_words`]).
+    pub(crate) words: Arc<str>,
+    pub(crate) at: usize,
     /// Shared by every piece of evidence of one lexicon in a verdict: a text with a
     /// million hits holds the lexicon's name once, not a million times.
     pub(crate) lexicon: Arc<str>,
@@ -103,12 +110,129 @@ impl Evidence {
 
     /// The original words (`&text[self.span()]`).
     pub fn text(&self) -> &str {
-        &self.text
+        self.end
+            .checked_sub(self.start)
+            .and_then(|n| self.words.get(self.at..self.at.checked_add(n)?))
+            .unwrap_or_default()
     }
 
     /// The lexicon (or inline phrase) that matched.
     pub fn lexicon(&self) -> &str {
         &self.lexicon
+    }
+}
+
+// Equal, hashed and printed by what they say, not by the buffer their words are in.
+impl PartialEq for Evidence {
+    fn eq(&self, other: &Self) -> bool {
+        self.start == other.start
+            && self.end == other.end
+            && self.text() == other.text()
+            && self.lexicon == other.lexicon
+    }
+}
+
+impl Eq for Evidence {}
+
+impl std::hash::Hash for Evidence {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.start.hash(state);
+        self.end.hash(state);
+        self.text().hash(state);
+        self.lexicon.hash(state);
+    }
+}
+
+impl fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Evidence")
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("text", &self.text())
+            .field("lexicon", &self.lexicon)
+            .finish()
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Evidence", 4)?;
+        s.serialize_field("start", &self.start)?;
+        s.serialize_field("end", &self.end)?;
+        s.serialize_field("text", self.text())?;
+        s.serialize_field("lexicon", &*self.lexicon)?;
+        s.end()
+    }
+}
+
+/// How a piece of evidence is read: its span, its words and its lexicon.
+#[derive(Deserialize)]
+#[serde(rename = "Evidence")]
+struct EvidenceRepr {
+    start: usize,
+    end: usize,
+    text: String,
+    lexicon: Arc<str>,
+}
+
+impl TryFrom<EvidenceRepr> for Evidence {
+    type Error = String;
+
+    fn try_from(e: EvidenceRepr) -> Result<Self, String> {
+        if e.end.checked_sub(e.start) != Some(e.text.len()) {
+            return Err(format!(
+                "evidence {:?} at {}..{} is {} bytes long, its span {}",
+                e.text,
+                e.start,
+                e.end,
+                e.text.len(),
+                e.end.saturating_sub(e.start)
+            ));
+        }
+        Ok(Evidence {
+            start: e.start,
+            end: e.end,
+            words: Arc::from(e.text),
+            at: 0,
+            lexicon: e.lexicon,
+        })
+    }
+}
+
+/// Gives every piece of evidence of `lists` its words, taken from `text` (the text
+/// their spans are in) into one buffer that they all share. Within a list the
+/// evidence comes in text order, so overlapping pieces share their bytes too.
+pub(crate) fn share_words(text: &str, lists: &mut [&mut Vec<Evidence>]) {
+    if lists.iter().all(|l| l.is_empty()) {
+        return;
+    }
+    let mut buf = String::new();
+    for list in lists.iter_mut() {
+        // The text range last copied, and where it starts in `buf`.
+        let mut open: Option<(usize, usize, usize)> = None;
+        for e in list.iter_mut() {
+            match open {
+                Some((s, end, at)) if s <= e.start && e.start <= end => {
+                    if e.end > end {
+                        buf.push_str(text.get(end..e.end).unwrap_or_default());
+                        open = Some((s, e.end, at));
+                    }
+                    e.at = at + (e.start - s);
+                }
+                _ => {
+                    e.at = buf.len();
+                    buf.push_str(text.get(e.start..e.end).unwrap_or_default());
+                    open = Some((e.start, e.end, e.at));
+                }
+            }
+        }
+    }
+    let words: Arc<str> = Arc::from(buf);
+    for list in lists {
+        for e in list.iter_mut() {
+            e.words = Arc::clone(&words);
+        }
     }
 }
 

@@ -36,6 +36,40 @@ examples.violating = ["kill you"]
 examples.allowed = ["never kill you"]
 "#;
 
+/// The evidence of one call shares one buffer of words: each piece still reads its
+/// own words, in every finding and every window of a long text, and compares equal to
+/// the same evidence read back from JSON.
+#[test]
+fn evidence_reads_its_own_words_across_findings_and_windows() {
+    let policy = Policy::baseline();
+    let unit = "I will kill you. Je vais te tuer. Ｉ will kill you! ";
+    let text = unit.repeat((200 << 10) / unit.len());
+    let verdict = policy.classify(&text);
+    assert!(verdict.findings().len() >= 2, "{:?}", verdict.categories());
+    let mut pieces = 0;
+    for f in verdict.findings() {
+        for e in f.evidence() {
+            assert_eq!(e.text(), &text[e.span()], "{} {:?}", f.rule(), e.span());
+            pieces += 1;
+        }
+    }
+    assert!(pieces > 10_000, "{pieces}");
+    let back: Verdict = serde_json::from_str(&serde_json::to_string(&verdict).unwrap()).unwrap();
+    assert_eq!(back, verdict);
+}
+
+#[test]
+fn evidence_whose_words_do_not_fit_its_span_is_a_deserialization_error() {
+    let json = r#"{"policy":"p","version":"1","action":"remove","severity":"high",
+        "findings":[{"policy":"p","rule":"r","category":"c","severity":"high",
+        "action":"remove","evidence":[{"start":0,"end":3,"text":"kill","lexicon":"l"}]}]}"#;
+    let err = serde_json::from_str::<Verdict>(json).unwrap_err();
+    assert!(err.to_string().contains("\"kill\" at 0..3"), "{err}");
+    let ok = json.replace(r#""end":3"#, r#""end":4"#);
+    let v: Verdict = serde_json::from_str(&ok).unwrap();
+    assert_eq!(v.findings()[0].evidence()[0].text(), "kill");
+}
+
 #[test]
 fn verdict_serde_round_trip() {
     let policy = Policy::from_toml_str(POLICY).unwrap();

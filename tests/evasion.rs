@@ -3,9 +3,10 @@
 //! and to the benign ones (`categories = []`) it leaves alone. Each kind must keep at
 //! least its floor of the catches and flag at most its ceiling of the benign cases;
 //! the floors are the figures measured when they were set, rounded down, so that a
-//! change that loses disguised cases fails here. They were last set when the hate
-//! class cases (`en-hate-classes`, `fr-haine-classes`) joined the corpus: with the
-//! other files alone the figures did not move.
+//! change that loses disguised cases fails here. They were last set when a doubled
+//! single letter became an evasion variant (`woorst`) and leetspeak inside a word
+//! stopped being read as a price, a mention or an e-mail address (`d1$abled`, `5@ns`,
+//! `c@ges.`).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -19,19 +20,19 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 85.0, 5),
-    (Disguise::Elongated, 61.0, 26),
-    (Disguise::Leetspeak, 87.0, 9),
-    (Disguise::Masked, 36.0, 90),
-    (Disguise::Punctuated, 89.0, 3),
+    (Disguise::Spaced, 86.0, 5),
+    (Disguise::Elongated, 80.0, 23),
+    (Disguise::Leetspeak, 97.0, 4),
+    (Disguise::Masked, 36.0, 86),
+    (Disguise::Punctuated, 90.0, 3),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 19),
-    (Disguise::Deleted, 36.0, 18),
-    (Disguise::Added, 13.0, 3),
-    (Disguise::Split, 12.0, 22),
+    (Disguise::Swapped, 34.0, 17),
+    (Disguise::Deleted, 37.0, 18),
+    (Disguise::Added, 17.0, 3),
+    (Disguise::Split, 13.0, 22),
     (Disguise::GluedBefore, 9.0, 9),
     (Disguise::GluedAfter, 8.0, 5),
 ];

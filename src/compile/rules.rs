@@ -88,6 +88,7 @@ fn compile_rule(
     let (true, Some(category), Some(when)) = (ok, category, when) else {
         return None;
     };
+    let when = chain_before(when);
     let severity = r
         .severity
         .or_else(|| cats.get(category).map(|c| c.severity))
@@ -350,5 +351,157 @@ impl Builder<'_> {
         // Sorted, so that a tie always suggests the same name.
         names.sort_unstable();
         did_you_mean(name, names).map(str::to_string)
+    }
+}
+
+/// How much bigger [`chain_before`] may make a condition (in nodes) before the
+/// condition is kept as written: distributing copies a left operand once per
+/// alternative, and a hostile policy must not turn that into a blow-up.
+const CHAIN_GROWTH: usize = 8;
+
+/// Rewrites `a before(n) (b before(m) c)` as `(a before(n) b) before(m) c`, and
+/// `a before(n) (x or b before(m) c)` as `a before(n) x or (a before(n) b) before(m) c`.
+///
+/// Both mean the same: `a` at most `n` words before `b`, `b` at most `m` before `c`.
+/// But the engine pairs each match of a right operand with the nearest match of the
+/// left one, and the nested form decides that pairing inside out: for
+/// `smash before(1) (det before(1) fingers)` over "smash all his fingers", with `det`
+/// holding both "all his" and "his", the inner pair takes the nearer "his fingers",
+/// and "smash" is then two words from it: no match. Chained, each `det` match first
+/// finds its own `smash`, and "all his" then meets "fingers". The chained form can
+/// only match where the nested one does or more.
+fn chain_before(node: Node) -> Node {
+    let mut budget = node_count(&node).saturating_mul(CHAIN_GROWTH);
+    chain(&node, &mut budget).unwrap_or(node)
+}
+
+/// The chained form of `node`, or `None` once the copies of left operands exceed
+/// `budget` nodes.
+fn chain(node: &Node, budget: &mut usize) -> Option<Node> {
+    let mut two = |a: &Node, b: &Node| -> Option<(Box<Node>, Box<Node>)> {
+        Some((Box::new(chain(a, budget)?), Box::new(chain(b, budget)?)))
+    };
+    Some(match node {
+        Node::Lex(id) => Node::Lex(*id),
+        Node::Not(a) => Node::Not(Box::new(chain(a, budget)?)),
+        Node::And(a, b) => two(a, b).map(|(a, b)| Node::And(a, b))?,
+        Node::Or(a, b) => two(a, b).map(|(a, b)| Node::Or(a, b))?,
+        Node::Near(a, b, n) => two(a, b).map(|(a, b)| Node::Near(a, b, *n))?,
+        Node::Except(a, b) => two(a, b).map(|(a, b)| Node::Except(a, b))?,
+        Node::Before(a, b, n) => {
+            let (a, b) = two(a, b)?;
+            attach_before(*a, *b, *n, budget)?
+        }
+    })
+}
+
+/// `a before(n) b` for chained `a` and `b`: `a` joins the first link of `b`, and is
+/// distributed over the alternatives of an `or` that holds a chain (an `or` of plain
+/// alternatives stays one operand: `a` is evaluated once for it).
+fn attach_before(a: Node, b: Node, n: u32, budget: &mut usize) -> Option<Node> {
+    Some(match b {
+        Node::Before(first, rest, m) => {
+            Node::Before(Box::new(attach_before(a, *first, n, budget)?), rest, m)
+        }
+        Node::Or(x, y) if has_chain(&x) || has_chain(&y) => {
+            *budget = budget.checked_sub(node_count(&a))?;
+            Node::Or(
+                Box::new(attach_before(a.clone(), *x, n, budget)?),
+                Box::new(attach_before(a, *y, n, budget)?),
+            )
+        }
+        b => Node::Before(Box::new(a), Box::new(b), n),
+    })
+}
+
+/// Whether `attach_before` would rewrite `a before(n) node`.
+fn has_chain(node: &Node) -> bool {
+    match node {
+        Node::Before(..) => true,
+        Node::Or(x, y) => has_chain(x) || has_chain(y),
+        _ => false,
+    }
+}
+
+fn node_count(node: &Node) -> usize {
+    match node {
+        Node::Lex(_) => 1,
+        Node::Not(a) => 1 + node_count(a),
+        Node::And(a, b)
+        | Node::Or(a, b)
+        | Node::Before(a, b, _)
+        | Node::Near(a, b, _)
+        | Node::Except(a, b) => 1 + node_count(a) + node_count(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiled::LexiconId;
+
+    fn lex(i: usize) -> Node {
+        Node::Lex(LexiconId::new(i))
+    }
+    fn before(a: Node, b: Node, n: u32) -> Node {
+        Node::Before(Box::new(a), Box::new(b), n)
+    }
+    fn or(a: Node, b: Node) -> Node {
+        Node::Or(Box::new(a), Box::new(b))
+    }
+    /// The shape of a condition, lexicons by index.
+    fn shape(n: &Node) -> String {
+        match n {
+            Node::Lex(id) => id.index().to_string(),
+            Node::Not(a) => format!("!{}", shape(a)),
+            Node::And(a, b) => format!("({} & {})", shape(a), shape(b)),
+            Node::Or(a, b) => format!("({} | {})", shape(a), shape(b)),
+            Node::Before(a, b, n) => format!("({} <{n} {})", shape(a), shape(b)),
+            Node::Near(a, b, n) => format!("({} ~{n} {})", shape(a), shape(b)),
+            Node::Except(a, b) => format!("({} - {})", shape(a), shape(b)),
+        }
+    }
+
+    #[test]
+    fn right_nested_before_is_chained_to_the_left() {
+        let n = chain_before(before(lex(0), before(lex(1), lex(2), 2), 1));
+        assert_eq!(shape(&n), "((0 <1 1) <2 2)");
+        let n = chain_before(before(
+            lex(0),
+            before(lex(1), before(lex(2), lex(3), 3), 2),
+            1,
+        ));
+        assert_eq!(shape(&n), "(((0 <1 1) <2 2) <3 3)");
+    }
+
+    #[test]
+    fn before_is_distributed_over_alternatives_holding_a_chain_only() {
+        let n = chain_before(before(lex(0), or(lex(4), before(lex(1), lex(2), 2)), 1));
+        assert_eq!(shape(&n), "((0 <1 4) | ((0 <1 1) <2 2))");
+        let plain = before(lex(0), or(lex(4), lex(5)), 1);
+        assert_eq!(shape(&chain_before(plain)), "(0 <1 (4 | 5))");
+        // Inside other operators too.
+        let n = chain_before(Node::Near(
+            Box::new(lex(9)),
+            Box::new(before(lex(0), before(lex(1), lex(2), 2), 1)),
+            4,
+        ));
+        assert_eq!(shape(&n), "(9 ~4 ((0 <1 1) <2 2))");
+    }
+
+    #[test]
+    fn a_condition_that_would_grow_too_much_is_kept_as_written() {
+        // A left operand of 79 nodes over 41 chained alternatives: 40 copies would
+        // be more than eight times the condition.
+        let left = (1..40).fold(lex(0), |acc, i| or(acc, lex(i)));
+        let alts = (0..40).fold(before(lex(100), lex(200), 1), |acc, i| {
+            or(acc, before(lex(101 + i), lex(200), 1))
+        });
+        let cond = before(left, alts, 1);
+        let written = shape(&cond);
+        let size = node_count(&cond);
+        let out = chain_before(cond);
+        assert_eq!(shape(&out), written);
+        assert!(node_count(&out) <= size * CHAIN_GROWTH);
     }
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::compiled::{Compiled, LexiconId, Rule, VariantScratch};
 use crate::normalize::Normalized;
 use crate::spec::Scope;
-use crate::verdict::{Evidence, Finding, Verdict};
+use crate::verdict::{Evidence, Finding, Verdict, share_words};
 
 use rules::M;
 pub(crate) use rules::Outcome;
@@ -69,6 +69,8 @@ pub(crate) struct Scratch {
     pub(crate) questions: Vec<bool>,
     pub(crate) quotes: Vec<(u32, u32)>,
     pub(crate) hits: Vec<Hit>,
+    /// Room for merging the token and automaton hits (see `scan`).
+    pub(crate) merged_hits: Vec<Hit>,
     pub(crate) present: Vec<bool>,
     pub(crate) buf: Vec<M>,
     pub(crate) arena: Vec<u32>,
@@ -162,9 +164,9 @@ impl Compiled {
             if out.last().is_some_and(|e| e.start == start && e.end == end) {
                 continue;
             }
-            let Some(words) = text.get(span.clone()) else {
+            if text.get(span).is_none() {
                 continue;
-            };
+            }
             let lexicon = match names.iter().find(|(l, _)| *l == h.lex) {
                 Some((_, name)) => Arc::clone(name),
                 None => {
@@ -176,7 +178,9 @@ impl Compiled {
             out.push(Evidence {
                 start,
                 end,
-                text: words.to_string(),
+                // Until `share_words` gives the evidence of the call its words.
+                words: Arc::clone(&lexicon),
+                at: 0,
                 lexicon,
             });
         }
@@ -237,6 +241,9 @@ impl Compiled {
                     }
                 }
             }
+            let mut lists: Vec<&mut Vec<Evidence>> =
+                found.iter_mut().map(|f| &mut f.1.evidence).collect();
+            share_words(text, &mut lists);
             let mut verdicts: Vec<Verdict> = self
                 .layers
                 .iter()

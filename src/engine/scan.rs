@@ -151,12 +151,59 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.in_phrase = in_phrase;
     s.variants = vbuf;
     s.tokens = tokens;
+    let token_hits = s.hits.len();
     for m in c.matcher.automaton.find_overlapping_iter(text) {
         if let Some(&p) = c.matcher.automaton_ids.get(m.pattern().as_usize()) {
             automaton_hit(c, text, s, p as usize, m.start(), m.end());
         }
     }
-    s.hits.sort_unstable_by_key(|h| (h.start, h.end, h.lex));
+    sort_hits(s, token_hits);
+}
+
+/// The order of the hits: by start, end, then lexicon. Hits with the same key are
+/// the same hit.
+fn hit_key(h: &Hit) -> (u32, u32, LexiconId) {
+    (h.start, h.end, h.lex)
+}
+
+/// Sorts the hits, of which the first `token_hits` come from the token lookups and the
+/// rest from the automaton, in linear time for the token hits: they come token by
+/// token, so each is out of place only among the few hits of its own token. The
+/// automaton's (ordered by where their match ends) are sorted, then both runs merged.
+fn sort_hits(s: &mut Scratch, token_hits: usize) {
+    let split = token_hits.min(s.hits.len());
+    let (tok, auto) = s.hits.split_at_mut(split);
+    for i in 1..tok.len() {
+        let mut j = i;
+        while j > 0 && tok.get(j - 1).map(hit_key) > tok.get(j).map(hit_key) {
+            tok.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    if auto.is_empty() {
+        return;
+    }
+    auto.sort_unstable_by_key(hit_key);
+    if tok.last().map(hit_key) <= auto.first().map(hit_key) {
+        return;
+    }
+    let mut merged = std::mem::take(&mut s.merged_hits);
+    merged.clear();
+    merged.reserve(tok.len() + auto.len());
+    let (mut a, mut b) = (tok.iter().peekable(), auto.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if hit_key(y) < hit_key(x) => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(&h) => merged.push(h),
+            None => break,
+        }
+    }
+    std::mem::swap(&mut s.hits, &mut merged);
+    s.merged_hits = merged;
 }
 
 /// Where a token pattern was found: folded bytes and tokens.

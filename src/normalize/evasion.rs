@@ -105,10 +105,15 @@ fn looks_like_url(tok: &[Unit]) -> bool {
         .windows(3)
         .any(|w| matches!(w, [a, b, c] if a.c == ':' && b.c == '/' && c.c == '/'));
     let www = tok.len() > 4 && tok.iter().take(4).map(|u| u.c).eq("www.".chars());
-    let email = tok
-        .iter()
-        .position(|u| u.c == '@')
-        .is_some_and(|p| p > 0 && tok.iter().skip(p).any(|u| u.c == '.'));
+    // `x@y.z`: a dot after the `@` with a word char after it (`c@ges.` ending a
+    // sentence is a word).
+    let email = tok.iter().position(|u| u.c == '@').is_some_and(|p| {
+        p > 0
+            && tok
+                .windows(2)
+                .skip(p)
+                .any(|w| matches!(w, [d, c] if d.c == '.' && c.is_word()))
+    });
     scheme || www || email
 }
 
@@ -321,7 +326,6 @@ fn classify_run(w: &[Unit], a: usize, b: usize) -> Option<RunFold> {
         return None; // a number: 2021, x1000
     }
     let dollar = run.iter().any(|u| u.c == '$');
-    let symbol = run.iter().any(|u| is_leet_symbol(u.c));
     let leading = a == 0;
     let trailing = b == w.len();
     if leading && digits > 0 {
@@ -330,13 +334,13 @@ fn classify_run(w: &[Unit], a: usize, b: usize) -> Option<RunFold> {
             return None; // 1st, 10am, 5km
         }
     }
-    if digits > 0 && dollar {
-        return Some(RunFold::Keep); // a price
+    if digits > 0 && dollar && (leading || trailing) {
+        return Some(RunFold::Keep); // a price: `$5`, `5$`, `us$5`
     }
     Some(if !leading && !trailing {
         RunFold::Fold
     } else if leading && !trailing {
-        if symbol {
+        if run.first().is_some_and(|u| is_leet_symbol(u.c)) {
             // @mention, !command, $HOME: terms get `$`/`@` initial variants instead.
             RunFold::Keep
         } else {

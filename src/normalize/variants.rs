@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::words::is_listed;
 use super::{NormalizeOptions, Normalized, WILDCARD, normalize_into};
 
 /// Longest word (in chars) that gets masked variants; longer words are left exact
@@ -32,7 +33,9 @@ const MIN_TYPO_VARIANT_LETTERS: usize = 3;
 ///   last (`3ncul3`); a first `s` as `$` and a first `a` as `@` (`$alope`, `@ss`).
 /// - `repeated_letters`: one letter run (or two runs, in a single-word term) made three
 ///   long (`kill` → `kiiill`, `killl`, `kiiilll`), matching text where a run of more
-///   than three was shortened to three.
+///   than three was shortened to three; and, in a one-word term of three letters or
+///   more, one single letter doubled (`worst` → `woorst`, `worstt`) unless that spells
+///   a word of the English and French word lists (`god` never gets `good`).
 /// - `masked_letters`: in one word of at least three letters, a contiguous run of inner
 ///   letters (never the first or last) replaced by as many [`super::WILDCARD`]s
 ///   (`k\u{FDD0}ll`, `k\u{FDD0}\u{FDD0}l`): text folds `k*ll` to `k\u{FDD0}ll`. A
@@ -48,8 +51,9 @@ const MIN_TYPO_VARIANT_LETTERS: usize = 3;
 /// An engine that keeps only the first variants of each term keeps the most useful:
 /// the folded term; one inner letter masked (`k*ll`); `l` read as `i`; one letter run
 /// made three long; edge leetspeak; all inner letters masked (`k**l`); typos (when
-/// `fuzzy > 0`); the other masked runs; two letter runs made three long. A word of
-/// `n` letters has about `n` variants up to the typos, about `n²` in all.
+/// `fuzzy > 0`); the other masked runs; two letter runs made three long; one letter
+/// doubled. A word of `n` letters has about `n` variants up to the typos, about `n²`
+/// in all.
 pub(crate) fn term_variants(term: &str, opts: &NormalizeOptions, fuzzy: u8) -> Vec<String> {
     term_variants_capped(term, opts, fuzzy, usize::MAX)
 }
@@ -94,6 +98,7 @@ pub(crate) fn term_variants_capped(
     }
     if opts.repeated_letters {
         elongated_variants(&base, &mut v, true);
+        doubled_variants(&base, &mut v);
     }
     v.list
 }
@@ -307,6 +312,47 @@ fn with_runs_tripled(base: &[char], runs: &[(usize, usize, char)]) -> Vec<char> 
     out
 }
 
+/// Fewest letters of a one-word term whose single letters may be doubled (`worst` →
+/// `woorst`): shorter words have too many real words one doubled letter away (`to`,
+/// `too`).
+const MIN_DOUBLED_LETTERS: usize = 3;
+
+/// Rebuilds `base` with the single letter at `at` doubled.
+fn with_letter_doubled(base: &[char], at: usize) -> Vec<char> {
+    let mut out = base.to_vec();
+    if let Some(&c) = base.get(at) {
+        out.insert(at, c);
+    }
+    out
+}
+
+/// Whether a one-word term may get its doubled-letter variants: one word of at least
+/// [`MIN_DOUBLED_LETTERS`] letters, nothing else.
+fn doubles_apply(base: &[char]) -> bool {
+    matches!(words(base).as_slice(), [(0, we)] if *we == base.len() && *we >= MIN_DOUBLED_LETTERS)
+}
+
+/// Whether the doubled form `chars` is a real word (of the English and French word
+/// lists), which a doubled letter must not be read out of (`good` is not `god`).
+fn is_real_word(chars: &[char]) -> bool {
+    let s: String = chars.iter().collect();
+    is_listed(&s)
+}
+
+/// One single letter doubled in a one-word term, unless that spells a real word
+/// (`worst` → `woorst`, not `god` → `good`).
+fn doubled_variants(base: &[char], v: &mut Variants) {
+    if !doubles_apply(base) {
+        return;
+    }
+    for r in letter_runs(base).into_iter().filter(|r| r.1 == 1) {
+        let form = with_letter_doubled(base, r.0);
+        if !is_real_word(&form) {
+            v.add(&form);
+        }
+    }
+}
+
 /// One letter run made three long (`pairs == false`), or two runs in a single-word
 /// term (`pairs == true`).
 fn elongated_variants(base: &[char], v: &mut Variants, pairs: bool) {
@@ -456,8 +502,8 @@ pub(crate) fn variant_key(token: &str, out: &mut String) {
 /// Whether `tok` is one of the evasion variants of the folded term `base` (see
 /// [`term_variants`], `fuzzy = 0`), other than `base` itself, as the options allow:
 /// a run of inner letters masked, `l`s read as `i`, edge leetspeak (without the `$`
-/// and `@` forms, which are not tokens), or one letter run (two in a one-word term)
-/// made three long. Checked directly, without generating the variants; unlike the
+/// and `@` forms, which are not tokens), one letter run (two in a one-word term)
+/// made three long, or one single letter doubled (not into a real word). Checked directly, without generating the variants; unlike the
 /// generated list, not capped in number.
 pub(crate) fn is_evasion_variant(base: &[char], tok: &[char], opts: &NormalizeOptions) -> bool {
     if tok.len() == base.len() {
@@ -571,12 +617,22 @@ fn is_edge_leet(base: &[char], tok: &[char]) -> bool {
     false
 }
 
-/// `tok` is `base` with one letter run made three long, or two in a one-word term
-/// (see [`elongated_variants`]).
+/// `tok` is `base` with one letter run made three long, or two in a one-word term, or
+/// one single letter doubled in a one-word term where that is no real word (see
+/// [`elongated_variants`]).
 fn is_elongated(base: &[char], tok: &[char]) -> bool {
     let runs: Vec<_> = letter_runs(base).into_iter().filter(|r| r.1 < 3).collect();
     let grow = |r: &(usize, usize, char)| 3 - r.1;
     let extra = tok.len() - base.len();
+    if extra == 1
+        && doubles_apply(base)
+        && runs
+            .iter()
+            .any(|r| r.1 == 1 && with_letter_doubled(base, r.0) == tok)
+        && !is_real_word(tok)
+    {
+        return true;
+    }
     if runs
         .iter()
         .any(|r| grow(r) == extra && with_runs_tripled(base, &[*r]) == tok)
