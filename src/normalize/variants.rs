@@ -326,6 +326,16 @@ fn with_letter_doubled(base: &[char], at: usize) -> Vec<char> {
     out
 }
 
+/// Whether `tok` is `base` with the letter at `at` doubled, compared in place (the
+/// scan-time check allocates nothing): `with_letter_doubled(base, at) == tok`.
+fn is_letter_doubled(base: &[char], tok: &[char], at: usize) -> bool {
+    tok.len() == base.len() + 1
+        && base
+            .get(..=at)
+            .is_some_and(|head| tok.get(..=at) == Some(head))
+        && tok.get(at + 1..) == base.get(at..)
+}
+
 /// Whether a one-word term may get its doubled-letter variants: one word of at least
 /// [`MIN_DOUBLED_LETTERS`] letters, nothing else.
 fn doubles_apply(base: &[char]) -> bool {
@@ -628,7 +638,7 @@ fn is_elongated(base: &[char], tok: &[char]) -> bool {
         && doubles_apply(base)
         && runs
             .iter()
-            .any(|r| r.1 == 1 && with_letter_doubled(base, r.0) == tok)
+            .any(|r| r.1 == 1 && is_letter_doubled(base, tok, r.0))
         && !is_real_word(tok)
     {
         return true;
