@@ -7,6 +7,7 @@
 
 use std::mem;
 
+use super::common::masked_reads_otherwise;
 use super::words::is_listed;
 use super::{NormalizeOptions, Unit, Vocab, WILDCARD, is_word_char};
 
@@ -20,7 +21,7 @@ pub(super) fn apply(
     units: &mut Vec<Unit>,
     scratch: &mut Vec<Unit>,
 ) {
-    let seen = words_pass(opts, units);
+    let seen = words_pass(opts, vocab, units);
     let mut joined = false;
     // Run whenever the option is on, not only when a one-char word was seen: leetspeak
     // may make singles of a word (`K*!*!*l` reads `k*i*i*l`), and the result for a token
@@ -118,7 +119,7 @@ fn looks_like_url(tok: &[Unit]) -> bool {
 }
 
 /// The per-word pass: confusables, leetspeak, masked letters (as switched on).
-fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
+fn words_pass(opts: &NormalizeOptions, vocab: Option<&Vocab>, units: &mut [Unit]) -> Seen {
     let mut seen = Seen::default();
     // The token (whitespace-delimited) of the last word that needed it, and whether it
     // is a URL or an address: computed once per token, only for words with symbols.
@@ -148,7 +149,7 @@ fn words_pass(opts: &NormalizeOptions, units: &mut [Unit]) -> Seen {
             }
             if fold_symbols {
                 // `k*i*l*l` is left to the separated-letters pass.
-                fold_word(opts, w, &stats);
+                fold_word(opts, vocab, w, &stats);
             }
             // Folded letters may make a long run (`sh0000t`, `kііііll`).
             if (confusables || fold_symbols) && !seen.long_run {
@@ -261,7 +262,7 @@ fn fold_confusables(w: &mut [Unit]) {
 /// Reads the leetspeak and masked letters of one word (a maximal run of
 /// [`Unit::is_pass`] units inside a token that is not a URL). A word of spelled-out
 /// single chars (`k*i*l*l`) is left for the separated-letters pass.
-fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) {
+fn fold_word(opts: &NormalizeOptions, vocab: Option<&Vocab>, w: &mut [Unit], st: &WordStats) {
     // At least two letters, or one when no digit is involved (`a$$`).
     let min_letters = if st.digit { 2 } else { 1 };
     if st.letters < min_letters {
@@ -277,6 +278,70 @@ fn fold_word(opts: &NormalizeOptions, w: &mut [Unit], st: &WordStats) {
     // `a*b` is arithmetic; `f*ck`, `f**k` are four long.
     if opts.masked_letters && st.star && w.len() >= 4 {
         mask_word(w);
+        if let Some(vocab) = vocab {
+            read_masked(w, vocab);
+        }
+    }
+}
+
+/// Longest masked word read as a word of the vocabulary.
+const MAX_READ_MASKED: usize = 24;
+
+/// Reads a masked word (`w\u{FDD0}ll`, from `w*ll`) as the one word of the vocabulary
+/// it may stand for that is also the most common word it fits (see
+/// [`masked_reads_otherwise`]): `w*ll` is `will`, `v**s` is `vous` (more common than
+/// `vais`), `t*at` is `that`. The rules read these words (auxiliaries, pronouns,
+/// negations), and the words of the policy's phrases (`can't s*and`), which are looked
+/// up as written. A word with no such reading, or two, stays masked (lexicon terms
+/// are still found from it by length and visible letters). Allocates nothing.
+fn read_masked(w: &mut [Unit], vocab: &Vocab) {
+    let n = w.len();
+    if n > MAX_READ_MASKED
+        || !w.iter().any(|u| u.c == WILDCARD)
+        || !w
+            .iter()
+            .all(|u| u.c == WILDCARD || u.c.is_ascii_lowercase())
+    {
+        return;
+    }
+    let (Some(first), Some(last)) = (w.first().map(|u| u.c), w.last().map(|u| u.c)) else {
+        return;
+    };
+    if first == WILDCARD || last == WILDCARD {
+        return;
+    }
+    let mut masked = ['\0'; MAX_READ_MASKED];
+    for (m, u) in masked.iter_mut().zip(w.iter()) {
+        *m = u.c;
+    }
+    let masked = masked.get(..n).unwrap_or_default();
+    let mut word = ['\0'; MAX_READ_MASKED];
+    let mut reading: Option<&str> = None;
+    for v in vocab.masked_fits(n, first, last) {
+        let fits = v
+            .chars()
+            .zip(masked)
+            .all(|(c, &m)| m == WILDCARD || m == c);
+        if !fits {
+            continue;
+        }
+        for (x, c) in word.iter_mut().zip(v.chars()) {
+            *x = c;
+        }
+        if masked_reads_otherwise(word.get(..n).unwrap_or_default(), masked) {
+            continue;
+        }
+        if reading.is_some() {
+            return; // two readings: left masked
+        }
+        reading = Some(v);
+    }
+    if let Some(v) = reading {
+        for (u, c) in w.iter_mut().zip(v.chars()) {
+            if u.c == WILDCARD {
+                u.set(c);
+            }
+        }
     }
 }
 

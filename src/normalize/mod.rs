@@ -75,6 +75,7 @@
 // The engine (developed on another branch) is the caller of most of this module.
 
 mod ascii;
+mod common;
 mod confusables_table;
 mod evasion;
 mod fold;
@@ -83,7 +84,7 @@ mod tests;
 mod variants;
 mod words;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -394,6 +395,9 @@ pub(crate) struct Vocab {
     /// elongated letters (`arennnn't`), never split out of spelled-out letters, where
     /// `w o u l d n e v e r` would become `wouldn ever`.
     stems: HashSet<Box<str>>,
+    /// The words of three letters or more by shape (length in chars, first and last
+    /// letter), what a masked word (`w*ll`) keeps: read by [`Vocab::masked_fits`].
+    by_shape: HashMap<(usize, char, char), Vec<Box<str>>>,
 }
 
 /// Whether the text after a word (`rest`) makes it the first half of an English `n't`
@@ -445,6 +449,13 @@ impl Vocab {
         let ok = len >= 2 || matches!(w, "a" | "i" | "y");
         if ok && w.chars().all(char::is_alphabetic) && !self.words.contains(w) {
             self.words.insert(w.into());
+            if let (3.., Some(first), Some(last)) = (len, w.chars().next(), w.chars().last()) {
+                // Sorted, so that equal vocabularies compare equal whatever the order
+                // their words came in.
+                let same = self.by_shape.entry((len, first, last)).or_default();
+                let at = same.partition_point(|x| &**x < w);
+                same.insert(at, w.into());
+            }
         }
     }
 
@@ -475,6 +486,14 @@ impl Vocab {
     /// spelled-out letters may be split into.)
     pub(crate) fn is_word(&self, w: &str) -> bool {
         self.words.contains(w)
+    }
+
+    /// The words of three letters or more of length `len` (in chars) that start with
+    /// `first` and end with `last`: those a masked word of that shape may stand for.
+    pub(crate) fn masked_fits(&self, len: usize, first: char, last: char) -> &[Box<str>] {
+        self.by_shape
+            .get(&(len, first, last))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// How many words it holds.

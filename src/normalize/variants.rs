@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::common::masked_reads_otherwise;
 use super::words::is_listed;
 use super::{NormalizeOptions, Normalized, WILDCARD, normalize_into};
 
@@ -39,7 +40,9 @@ const MIN_TYPO_VARIANT_LETTERS: usize = 3;
 /// - `masked_letters`: in one word of at least three letters, a contiguous run of inner
 ///   letters (never the first or last) replaced by as many [`super::WILDCARD`]s
 ///   (`k\u{FDD0}ll`, `k\u{FDD0}\u{FDD0}l`): text folds `k*ll` to `k\u{FDD0}ll`. A
-///   masked form matches every term with the same visible letters and length.
+///   masked form matches every term with the same visible letters and length, unless
+///   it fits a common word at least as common as the term's word (`t*at` is `that`,
+///   never `twat`; see [`super::common`]).
 /// - `fuzzy > 0`: for words of at least four letters, one letter missing, doubled, or
 ///   two neighbours swapped, keeping at least three letters (see [`typo_variants_of`]
 ///   for the form that leaves out real words).
@@ -420,7 +423,12 @@ fn masked_variants(base: &[char], v: &mut Variants, which: Mask) {
                 for x in c.get_mut(a..b).unwrap_or_default() {
                     *x = WILDCARD;
                 }
-                v.add(&c);
+                if !masked_reads_otherwise(
+                    base.get(ws..we).unwrap_or_default(),
+                    c.get(ws..we).unwrap_or_default(),
+                ) {
+                    v.add(&c);
+                }
             }
         }
     }
@@ -543,9 +551,15 @@ fn is_masked(base: &[char], tok: &[char]) -> bool {
     {
         return false;
     }
-    words(base)
-        .into_iter()
-        .any(|(ws, we)| (3..=MAX_MASKED_WORD).contains(&(we - ws)) && a > ws && last + 1 < we)
+    words(base).into_iter().any(|(ws, we)| {
+        (3..=MAX_MASKED_WORD).contains(&(we - ws))
+            && a > ws
+            && last + 1 < we
+            && !masked_reads_otherwise(
+                base.get(ws..we).unwrap_or_default(),
+                tok.get(ws..we).unwrap_or_default(),
+            )
+    })
 }
 
 /// `tok` is `base` with a subset of its `l`s read as `i` (see [`l_variants`]).
