@@ -7,7 +7,7 @@ use crate::compiled::{
     Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
     TYPO,
 };
-use crate::normalize::is_word_char;
+use crate::normalize::{doubled_reading, is_word_char};
 use crate::spec::MatchMode;
 
 /// The hits of lexicon `lex`, as ascending hit indices.
@@ -65,6 +65,8 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     let tokens = std::mem::take(&mut s.tokens);
     // Which tokens may be words of a phrase with typo variants.
     let phrase_len = c.matcher.typo_phrase_len() as usize;
+    let mut doubled = std::mem::take(&mut s.doubled);
+    doubled.prepare(c, text, &tokens);
     let mut in_phrase = std::mem::take(&mut s.in_phrase);
     in_phrase.clear();
     if phrase_len > 1 {
@@ -93,6 +95,9 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
                 te: (ti + k) as u32,
             };
             push_uses(c, s, p, 0, at, tok);
+        }
+        if doubled.any {
+            doubled_phrases(c, s, &mut doubled, text, &tokens, ti);
         }
         let at = Span {
             start: tok.start,
@@ -149,6 +154,7 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
         }
     }
     s.in_phrase = in_phrase;
+    s.doubled = doubled;
     s.variants = vbuf;
     s.tokens = tokens;
     let token_hits = s.hits.len();
@@ -158,6 +164,118 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
         }
     }
     sort_hits(s, token_hits);
+}
+
+/// The words that tokens with doubled letters stand for ([`doubled_reading`]), for
+/// the phrase lookups of one text: phrases are looked up as written, so `gooing to`
+/// and `can't staand` are also looked up as `going to` and `can't stand`. Reused
+/// from text to text.
+#[derive(Default)]
+pub(crate) struct DoubledScratch {
+    /// Per token: the byte range of its reading in `text`, if it has one.
+    readings: Vec<Option<(u32, u32)>>,
+    /// The readings, one after the other.
+    text: String,
+    /// Room for one reading.
+    word: String,
+    /// Room for one run of tokens with the readings in.
+    run: String,
+    /// Whether some token has a reading.
+    any: bool,
+}
+
+impl DoubledScratch {
+    /// Finds the reading of every token of `text` that has doubled letters.
+    fn prepare(&mut self, c: &Compiled, text: &str, tokens: &[Token]) {
+        self.readings.clear();
+        self.text.clear();
+        self.any = false;
+        for tok in tokens {
+            let word = text
+                .get(tok.start as usize..tok.end as usize)
+                .unwrap_or_default();
+            let doubled = word
+                .as_bytes()
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a == b && a.is_ascii_lowercase()));
+            let reading = if doubled && doubled_reading(word, &c.vocab, &mut self.word) {
+                let a = self.text.len() as u32;
+                self.text.push_str(&self.word);
+                self.any = true;
+                Some((a, self.text.len() as u32))
+            } else {
+                None
+            };
+            self.readings.push(reading);
+        }
+    }
+
+    /// Token `ti` as written, or its reading.
+    fn word<'a>(&'a self, text: &'a str, tokens: &[Token], ti: usize) -> &'a str {
+        match self.readings.get(ti).copied().flatten() {
+            Some((a, b)) => self.text.get(a as usize..b as usize).unwrap_or_default(),
+            None => tokens
+                .get(ti)
+                .and_then(|t| text.get(t.start as usize..t.end as usize))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Looks up the runs of two tokens or more starting at token `ti` that hold a token
+/// with a reading ([`DoubledScratch`]), with the readings in place of those tokens (the
+/// text between the tokens kept as it is), and records the phrases found as hits over
+/// the tokens as written.
+fn doubled_phrases(
+    c: &Compiled,
+    s: &mut Scratch,
+    d: &mut DoubledScratch,
+    text: &str,
+    tokens: &[Token],
+    ti: usize,
+) {
+    let Some(tok) = tokens.get(ti) else {
+        return;
+    };
+    let written = text
+        .get(tok.start as usize..tok.end as usize)
+        .unwrap_or_default();
+    let words = c
+        .matcher
+        .phrase_words(written)
+        .max(c.matcher.phrase_words(d.word(text, tokens, ti))) as usize;
+    let mut run = std::mem::take(&mut d.run);
+    for k in 1..words {
+        let Some(last) = tokens.get(ti + k) else {
+            break;
+        };
+        let with_reading = d
+            .readings
+            .get(ti..=ti + k)
+            .is_some_and(|r| r.iter().any(Option::is_some));
+        if !with_reading {
+            continue;
+        }
+        run.clear();
+        for j in ti..=ti + k {
+            run.push_str(d.word(text, tokens, j));
+            if j < ti + k
+                && let (Some(a), Some(b)) = (tokens.get(j), tokens.get(j + 1))
+            {
+                run.push_str(text.get(a.end as usize..b.start as usize).unwrap_or(" "));
+            }
+        }
+        if let Some(p) = c.matcher.word(&c.pattern_text, &run) {
+            let at = Span {
+                start: tok.start,
+                end: last.end,
+                ts: ti as u32,
+                te: (ti + k) as u32,
+            };
+            push_uses(c, s, p, 0, at, tok);
+        }
+    }
+    d.run = run;
 }
 
 /// The order of the hits: by start, end, then lexicon. Hits with the same key are

@@ -40,6 +40,16 @@ static BY_SHAPE: Lazy<HashMap<Shape, Vec<(&'static str, u16)>>> = Lazy::new(|| {
     m
 });
 
+/// Whether `w` (folded) is a word of the list.
+pub(super) fn is_common(w: &str) -> bool {
+    let (Some(first), Some(last)) = (w.chars().next(), w.chars().last()) else {
+        return false;
+    };
+    BY_SHAPE
+        .get(&(w.chars().count(), first, last))
+        .is_some_and(|same| same.iter().any(|&(x, _)| x == w))
+}
+
 /// Whether `masked` (the folded word `word` with some inner letters as
 /// [`WILDCARD`]s) may as well stand for another common word at least as common as
 /// `word`: then it is not read as `word`. A word that is not in the list is less

@@ -7,7 +7,7 @@
 
 use std::mem;
 
-use super::common::masked_reads_otherwise;
+use super::common::{is_common, masked_reads_otherwise};
 use super::words::is_listed;
 use super::{NormalizeOptions, Unit, Vocab, WILDCARD, is_word_char};
 
@@ -945,5 +945,119 @@ fn collapse_word(w: &[Unit], vocab: Option<&Vocab>, word: &mut String, out: &mut
             last.end = end.end;
         }
         k += len;
+    }
+}
+
+/// Most runs of doubled letters in one token that [`doubled_reading`] tries (each
+/// doubles the readings tried).
+const MAX_DOUBLED_RUNS: usize = 3;
+
+/// The word of the vocabulary that a token with doubled letters stands for, if it is
+/// the only one (`gooing` → `going`, `staand` → `stand`, `rienn` → `rien`): each run of
+/// two or three identical letters (longer runs are already cut by the folding) read as
+/// one letter or two. Written to `out`; `false` (and `out` left unspecified) when the
+/// token is itself a word of the vocabulary or of the English and French word lists
+/// (`good`, `too`, `belle`: never re-read), holds no such run or more than
+/// [`MAX_DOUBLED_RUNS`], or has no reading or two. The scan looks the words of phrases
+/// up with it, which are otherwise matched as written. Allocates nothing once `out` is
+/// large enough.
+pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> bool {
+    let b = token.as_bytes();
+    // Runs as (start, len), over ASCII letters only.
+    let mut runs = [(0usize, 0usize); MAX_DOUBLED_RUNS];
+    let mut n = 0;
+    let mut k = 0;
+    while let Some(&c) = b.get(k) {
+        if !c.is_ascii_lowercase() {
+            return false;
+        }
+        let len = b.get(k..).map_or(1, |r| r.iter().take_while(|&&x| x == c).count());
+        if len >= 2 {
+            match runs.get_mut(n) {
+                Some(r) => *r = (k, len),
+                None => return false,
+            }
+            n += 1;
+        }
+        k += len.max(1);
+    }
+    if n == 0
+        || token.len() < 3
+        || vocab.contains(token)
+        || (token.len() >= 4 && is_listed(token))
+        || is_common(token)
+    {
+        return false;
+    }
+    let runs = runs.get(..n).unwrap_or_default();
+    let write = |mask: u32, out: &mut String| {
+        out.clear();
+        let mut k = 0;
+        for (r, &(s, len)) in runs.iter().enumerate() {
+            out.push_str(token.get(k..s).unwrap_or_default());
+            let keep = if mask & (1 << r) != 0 { 2 } else { 1 };
+            out.push_str(token.get(s..s + keep.min(len)).unwrap_or_default());
+            k = s + len;
+        }
+        out.push_str(token.get(k..).unwrap_or_default());
+    };
+    let mut found = None;
+    for mask in 0..(1u32 << n) {
+        write(mask, out);
+        if out.len() == token.len() || out.len() < 2 || !vocab.contains(out) {
+            continue;
+        }
+        if found.is_some() {
+            return false;
+        }
+        found = Some(mask);
+    }
+    match found {
+        Some(mask) => {
+            write(mask, out);
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocab {
+        Vocab::from_terms(
+            ["going to", "can't stand", "will", "rien", "plus", "to", "i", "kill"],
+            &NormalizeOptions::default(),
+        )
+    }
+
+    #[test]
+    fn doubled_letters_read_as_the_one_vocabulary_word() {
+        let v = vocab();
+        let mut out = String::new();
+        for (tok, want) in [
+            ("gooing", "going"),
+            ("staand", "stand"),
+            ("rienn", "rien"),
+            ("pluss", "plus"),
+            ("wiill", "will"),
+        ] {
+            assert!(doubled_reading(tok, &v, &mut out), "{tok}");
+            assert_eq!(out, want);
+        }
+    }
+
+    #[test]
+    fn real_words_and_words_without_a_reading_are_not_re_read() {
+        let v = vocab();
+        let mut out = String::new();
+        // Words of the vocabulary or of the word lists (`too` is no `to`, `good` no
+        // `god`), no reading in the vocabulary, no doubled letter, not ASCII letters.
+        for tok in [
+            "will", "too", "good", "belle", "xyzzq", "bloodd", "kill", "kil", "k1ll", "ii",
+        ] {
+            assert!(!doubled_reading(tok, &v, &mut out), "{tok}");
+        }
     }
 }

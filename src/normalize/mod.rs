@@ -89,6 +89,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use evasion::doubled_reading;
 #[cfg(test)]
 pub(crate) use variants::joined_variant;
 pub(crate) use variants::{
