@@ -575,10 +575,12 @@ mod tests {
         k
     }
 
-    fn scan_hits(c: &Compiled, text: &str) -> Vec<Key> {
+    /// The hits of the scan, and per token whether it has a doubled-letter reading.
+    fn scan_hits(c: &Compiled, text: &str) -> (Vec<Key>, Vec<bool>) {
         let mut s = Scratch::default();
         c.prepare(text, &mut s);
-        keys(&s.hits)
+        let read = s.doubled.readings.iter().map(Option::is_some).collect();
+        (keys(&s.hits), read)
     }
 
     #[test]
@@ -595,6 +597,7 @@ mod tests {
             "kill  them all... tuez-les tous!!".into(),
             "k*ll y0u, $alope, biiiitchesss, femal, repullsive, vilo1ent".into(),
             "Nothing to see here, just a recipe for banana bread.".into(),
+            "They aren't worth ssaving; je vaiss te tuer.".into(),
         ];
         for (i, p) in r.text.iter().enumerate().step_by(397) {
             let p = p.replace('\u{FDD0}', "*");
@@ -606,12 +609,27 @@ mod tests {
             });
         }
         let mut hits = 0;
+        let mut doubled = 0;
         for t in &texts {
             let want = reference_hits(c, &r, t);
-            let got = scan_hits(c, t);
-            assert_eq!(got, want, "{t:?}");
+            let (got, read) = scan_hits(c, t);
+            // The scan finds every hit of the reference, and beyond them only phrases
+            // over a token read from its doubled letters (`worth ssaving`), which no
+            // listed variant holds.
+            let missed: Vec<&Key> = want.iter().filter(|k| !got.contains(k)).collect();
+            assert!(missed.is_empty(), "{t:?}: missed {missed:?}");
+            for k in got.iter().filter(|k| !want.contains(k)) {
+                let (ts, te) = (k.2 as usize, k.3 as usize);
+                let over_reading = read.get(ts..=te).is_some_and(|r| r.contains(&true));
+                assert!(te > ts && over_reading, "{t:?}: extra {k:?}");
+                doubled += 1;
+            }
             hits += got.len();
         }
+        assert!(
+            doubled > 0,
+            "a phrase read from doubled letters among the texts"
+        );
         assert!(r.text.len() > 2 * c.pattern_text.len(), "variants listed");
         assert!(hits > texts.len(), "the texts hold hits ({hits})");
     }

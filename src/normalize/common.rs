@@ -18,36 +18,45 @@ use super::WILDCARD;
 /// The generated list: comment lines (`#`), then `word zipf100` a line.
 static LIST: &str = include_str!("../../policies/words/common.txt");
 
-/// Words of one shape (length, first and last letter) and their Zipf frequency times
-/// 100.
-type Shape = (usize, char, char);
+/// Words of one shape: length, first and last letter.
+type Shape = (usize, u8, u8);
 
-/// The words of [`LIST`] by shape.
-static BY_SHAPE: Lazy<HashMap<Shape, Vec<(&'static str, u16)>>> = Lazy::new(|| {
-    let mut m: HashMap<Shape, Vec<(&'static str, u16)>> = HashMap::new();
+/// The words of [`LIST`] by shape, each with its Zipf frequency times 100, most common
+/// first.
+static BY_SHAPE: Lazy<HashMap<Shape, Vec<(&'static [u8], u16)>>> = Lazy::new(|| {
+    let mut m: HashMap<Shape, Vec<(&'static [u8], u16)>> = HashMap::new();
     for line in LIST.lines().filter(|l| !l.starts_with('#')) {
         let Some((w, z)) = line.split_once(' ') else {
             continue;
         };
-        let (Some(first), Some(last), Ok(z)) = (w.chars().next(), w.chars().last(), z.parse())
-        else {
+        let w = w.as_bytes();
+        let (Some(&first), Some(&last), Ok(z)) = (w.first(), w.last(), z.parse()) else {
             continue;
         };
-        m.entry((w.chars().count(), first, last))
-            .or_default()
-            .push((w, z));
+        m.entry((w.len(), first, last)).or_default().push((w, z));
+    }
+    for same in m.values_mut() {
+        same.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     }
     m
 });
 
+/// The words of the shape of `word` (chars), if it is ASCII.
+fn same_shape(word: &[char]) -> Option<&'static [(&'static [u8], u16)]> {
+    let first = u8::try_from(*word.first()?).ok()?;
+    let last = u8::try_from(*word.last()?).ok()?;
+    BY_SHAPE.get(&(word.len(), first, last)).map(Vec::as_slice)
+}
+
 /// Whether `w` (folded) is a word of the list.
 pub(super) fn is_common(w: &str) -> bool {
-    let (Some(first), Some(last)) = (w.chars().next(), w.chars().last()) else {
+    let b = w.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
     BY_SHAPE
-        .get(&(w.chars().count(), first, last))
-        .is_some_and(|same| same.iter().any(|&(x, _)| x == w))
+        .get(&(b.len(), first, last))
+        .is_some_and(|same| same.iter().any(|&(x, _)| x == b))
 }
 
 /// Whether `masked` (the folded word `word` with some inner letters as
@@ -55,24 +64,29 @@ pub(super) fn is_common(w: &str) -> bool {
 /// `word`: then it is not read as `word`. A word that is not in the list is less
 /// common than any word of it.
 pub(super) fn masked_reads_otherwise(word: &[char], masked: &[char]) -> bool {
-    let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+    let Some(same) = same_shape(word) else {
         return false;
     };
-    let Some(same_shape) = BY_SHAPE.get(&(word.len(), first, last)) else {
-        return false;
-    };
-    let is = |w: &str, chars: &[char]| w.chars().eq(chars.iter().copied());
-    let own = same_shape
-        .iter()
-        .find(|(w, _)| is(w, word))
-        .map_or(0, |&(_, z)| z);
-    same_shape.iter().any(|&(w, z)| {
-        z >= own
-            && !is(w, word)
-            && w.chars()
-                .zip(masked)
-                .all(|(c, &m)| m == WILDCARD || m == c)
-    })
+    let is = |w: &[u8], chars: &[char]| w.iter().zip(chars).all(|(&b, &c)| char::from(b) == c);
+    // Most common first: a word met before `word`, or as common, is at least as
+    // common as it.
+    let mut own = None;
+    for &(w, z) in same {
+        if own.is_some_and(|own| z < own) {
+            return false;
+        }
+        if is(w, word) {
+            own = Some(z);
+            continue;
+        }
+        if w.iter()
+            .zip(masked)
+            .all(|(&b, &m)| m == WILDCARD || char::from(b) == m)
+        {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -91,7 +105,12 @@ mod tests {
     #[test]
     fn a_mask_that_fits_a_more_common_word_reads_otherwise() {
         // `t*at`: `that`; `p*te`: `pote`; `t**r`: `tour`; `c*n`: `can`, `con`.
-        for (w, a, b) in [("twat", 1, 2), ("pute", 1, 2), ("tuer", 1, 3), ("cun", 1, 2)] {
+        for (w, a, b) in [
+            ("twat", 1, 2),
+            ("pute", 1, 2),
+            ("tuer", 1, 3),
+            ("cun", 1, 2),
+        ] {
             let (word, m) = masked(w, a, b);
             assert!(masked_reads_otherwise(&word, &m), "{w} {a}..{b}");
         }
@@ -127,9 +146,7 @@ mod tests {
         }
         assert!(n > 20_000, "{n} words");
         for w in ["that", "will", "nous", "vais", "tuer"] {
-            let chars: Vec<char> = w.chars().collect();
-            let shape = (chars.len(), chars[0], chars[chars.len() - 1]);
-            assert!(BY_SHAPE[&shape].iter().any(|(x, _)| *x == w), "{w}");
+            assert!(is_common(w), "{w}");
         }
     }
 }

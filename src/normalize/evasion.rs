@@ -318,10 +318,7 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab) {
     let mut word = ['\0'; MAX_READ_MASKED];
     let mut reading: Option<&str> = None;
     for v in vocab.masked_fits(n, first, last) {
-        let fits = v
-            .chars()
-            .zip(masked)
-            .all(|(c, &m)| m == WILDCARD || m == c);
+        let fits = v.chars().zip(masked).all(|(c, &m)| m == WILDCARD || m == c);
         if !fits {
             continue;
         }
@@ -971,7 +968,9 @@ pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> b
         if !c.is_ascii_lowercase() {
             return false;
         }
-        let len = b.get(k..).map_or(1, |r| r.iter().take_while(|&&x| x == c).count());
+        let len = b
+            .get(k..)
+            .map_or(1, |r| r.iter().take_while(|&&x| x == c).count());
         if len >= 2 {
             match runs.get_mut(n) {
                 Some(r) => *r = (k, len),
@@ -981,12 +980,7 @@ pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> b
         }
         k += len.max(1);
     }
-    if n == 0
-        || token.len() < 3
-        || vocab.contains(token)
-        || (token.len() >= 4 && is_listed(token))
-        || is_common(token)
-    {
+    if n == 0 || token.len() < 3 {
         return false;
     }
     let runs = runs.get(..n).unwrap_or_default();
@@ -1012,13 +1006,15 @@ pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> b
         }
         found = Some(mask);
     }
-    match found {
-        Some(mask) => {
-            write(mask, out);
-            true
-        }
-        None => false,
+    // The costlier checks last: most tokens with doubled letters have no reading.
+    let Some(mask) = found else {
+        return false;
+    };
+    if vocab.contains(token) || (token.len() >= 4 && is_listed(token)) || is_common(token) {
+        return false;
     }
+    write(mask, out);
+    true
 }
 
 #[cfg(test)]
@@ -1027,7 +1023,16 @@ mod tests {
 
     fn vocab() -> Vocab {
         Vocab::from_terms(
-            ["going to", "can't stand", "will", "rien", "plus", "to", "i", "kill"],
+            [
+                "going to",
+                "can't stand",
+                "will",
+                "rien",
+                "plus",
+                "to",
+                "i",
+                "kill",
+            ],
             &NormalizeOptions::default(),
         )
     }

@@ -87,6 +87,8 @@ mod words;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use once_cell::sync::OnceCell;
+
 use serde::{Deserialize, Serialize};
 
 pub(crate) use evasion::doubled_reading;
@@ -388,7 +390,7 @@ pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out
 /// Only words of letters are kept, of two letters or more, plus the one-letter words
 /// `a`, `i` and `y` (the elided `j'`, `l'`, `t'` of French terms are not words of
 /// their own).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Vocab {
     /// The words.
     words: HashSet<Box<str>>,
@@ -397,8 +399,16 @@ pub(crate) struct Vocab {
     /// `w o u l d n e v e r` would become `wouldn ever`.
     stems: HashSet<Box<str>>,
     /// The words of three letters or more by shape (length in chars, first and last
-    /// letter), what a masked word (`w*ll`) keeps: read by [`Vocab::masked_fits`].
-    by_shape: HashMap<(usize, char, char), Vec<Box<str>>>,
+    /// letter), what a masked word (`w*ll`) keeps: built on the first
+    /// [`Vocab::masked_fits`] (most texts have no masked word).
+    by_shape: OnceCell<HashMap<(usize, char, char), Vec<Box<str>>>>,
+}
+
+impl PartialEq for Vocab {
+    /// Equal words and stems (the shape index is derived from them).
+    fn eq(&self, other: &Vocab) -> bool {
+        self.words == other.words && self.stems == other.stems
+    }
 }
 
 /// Whether the text after a word (`rest`) makes it the first half of an English `n't`
@@ -450,13 +460,7 @@ impl Vocab {
         let ok = len >= 2 || matches!(w, "a" | "i" | "y");
         if ok && w.chars().all(char::is_alphabetic) && !self.words.contains(w) {
             self.words.insert(w.into());
-            if let (3.., Some(first), Some(last)) = (len, w.chars().next(), w.chars().last()) {
-                // Sorted, so that equal vocabularies compare equal whatever the order
-                // their words came in.
-                let same = self.by_shape.entry((len, first, last)).or_default();
-                let at = same.partition_point(|x| &**x < w);
-                same.insert(at, w.into());
-            }
+            self.by_shape.take();
         }
     }
 
@@ -493,6 +497,16 @@ impl Vocab {
     /// `first` and end with `last`: those a masked word of that shape may stand for.
     pub(crate) fn masked_fits(&self, len: usize, first: char, last: char) -> &[Box<str>] {
         self.by_shape
+            .get_or_init(|| {
+                let mut m: HashMap<(usize, char, char), Vec<Box<str>>> = HashMap::new();
+                for w in &self.words {
+                    let n = w.chars().count();
+                    if let (3.., Some(a), Some(b)) = (n, w.chars().next(), w.chars().last()) {
+                        m.entry((n, a, b)).or_default().push(w.clone());
+                    }
+                }
+                m
+            })
             .get(&(len, first, last))
             .map_or(&[], Vec::as_slice)
     }
