@@ -295,11 +295,12 @@ pub(crate) fn build_automaton<P: AsRef<str>>(
 /// A pattern made only of word characters and used only as a whole word matches
 /// exactly the tokens equal to it (tokens are the maximal runs of word characters), so
 /// it needs no automaton: it is found by one hash-table lookup per token
-/// ([`Matcher::word`]). A phrase of such words joined by single spaces is found the
-/// same way, looking up the runs of tokens that start with one of the phrases' first
-/// words ([`Matcher::phrase_words`]). These are nearly all of a policy's patterns
-/// (every evasion and typo variant of a term). The automaton holds only the others
-/// (prefix and infix terms, terms with punctuation).
+/// ([`Matcher::word`]). A pattern of several tokens (a phrase, or words joined by
+/// apostrophes, hyphens or other marks) is found the same way, looking up the runs of
+/// tokens that start with one of those patterns' first tokens
+/// ([`Matcher::phrase_words`]). These are nearly all of a policy's patterns (every
+/// evasion and typo variant of a term). The automaton holds only the others: prefix
+/// and infix terms, and terms that start or end with a mark (`$kip-bomb`, `lgbtq+`).
 #[derive(Clone, Debug)]
 pub(crate) struct Matcher {
     /// Over the patterns that are not whole-word tokens.
@@ -423,22 +424,39 @@ pub(crate) fn is_token_phrase(text: &str) -> bool {
     text.contains(' ') && text.split(' ').all(is_token)
 }
 
-/// If `text` is a token pattern, its number of words: words of word characters joined
-/// by single spaces, used only as a whole word. Such a pattern matches exactly where
-/// that many consecutive tokens, separated by single spaces, spell it, so it is found
-/// by table lookups over the tokens instead of the automaton.
+/// If `text` is a token pattern, its number of tokens: it starts and ends with a word
+/// character and is used only as a whole word. Such a pattern matches exactly where
+/// that many consecutive tokens, with the same characters between them, spell it
+/// (tokens are the maximal runs of word characters, so the pattern's own tokens are
+/// the text's), so it is found by table lookups over the tokens instead of the
+/// automaton: single words, phrases, and terms with apostrophes, hyphens or other
+/// marks between their words (`sous-développé`, `can't stand`, `kill_them_all`).
 fn token_words(text: &str, uses: &[PatternUse]) -> Option<u32> {
-    if text.is_empty() || !uses.iter().all(|u| u.mode == MatchMode::Word) {
+    if !uses.iter().all(|u| u.mode == MatchMode::Word)
+        || !text.chars().next().is_some_and(is_word_char)
+        || !text.chars().next_back().is_some_and(is_word_char)
+    {
         return None;
     }
     let mut n = 0u32;
-    for w in text.split(' ') {
-        if w.is_empty() || !w.chars().all(is_word_char) {
-            return None;
+    let mut in_token = false;
+    for c in text.chars() {
+        let w = is_word_char(c);
+        if w && !in_token {
+            n += 1;
         }
-        n += 1;
+        in_token = w;
     }
     Some(n)
+}
+
+/// The first token of a token pattern (see [`token_words`]).
+fn first_token(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(text.len(), |(i, _)| i);
+    text.get(..end).unwrap_or(text)
 }
 
 /// A free slot of [`Matcher::words`].
@@ -517,8 +535,7 @@ impl Matcher {
         for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
             if let Some(n) = token_words(t, u) {
                 if n > 1 {
-                    let first = t.split(' ').next().unwrap_or_default();
-                    let m = starts.entry(first.to_string()).or_insert(0);
+                    let m = starts.entry(first_token(t).to_string()).or_insert(0);
                     *m = (*m).max(n);
                 }
                 word_ids.push(i as u32);

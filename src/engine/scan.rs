@@ -477,6 +477,10 @@ mod tests {
             "kill  them all... tuez-les tous!!".into(),
             "k*ll y0u, $alope, biiiitchesss, femal, repullsive, vilo1ent".into(),
             "Nothing to see here, just a recipe for banana bread.".into(),
+            // Terms with hyphens, apostrophes and other marks between their words, and
+            // their listed variants: found by lookups over runs of tokens.
+            "Ces sous-d*veloppés, ces s0us-développés... SOUS-DÉVELOPPÉS!".into(),
+            "I can't stand them; kill_them_all, kill.them.all, dr.s x-sous-développés".into(),
         ];
         for (i, p) in r.text.iter().enumerate().step_by(397) {
             let p = p.replace('\u{FDD0}', "*");
@@ -495,6 +499,14 @@ mod tests {
             hits += got.len();
         }
         assert!(r.text.len() > 2 * c.pattern_text.len(), "variants listed");
+        // Only prefix and infix terms and terms that start or end with a mark are left
+        // to the automaton.
+        assert!(
+            c.matcher.automaton_ids.len() * 10 < c.pattern_text.len(),
+            "{} of {} patterns in the automaton",
+            c.matcher.automaton_ids.len(),
+            c.pattern_text.len()
+        );
         assert!(hits > texts.len(), "the texts hold hits ({hits})");
     }
 }
