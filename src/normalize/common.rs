@@ -21,10 +21,13 @@ static LIST: &str = include_str!("../../policies/words/common.txt");
 /// Words of one shape: length, first and last letter.
 type Shape = (usize, u8, u8);
 
+/// A word and its Zipf frequency times 100.
+type Entry = (&'static [u8], u16);
+
 /// The words of [`LIST`] by shape, each with its Zipf frequency times 100, most common
 /// first.
-static BY_SHAPE: Lazy<HashMap<Shape, Vec<(&'static [u8], u16)>>> = Lazy::new(|| {
-    let mut m: HashMap<Shape, Vec<(&'static [u8], u16)>> = HashMap::new();
+static BY_SHAPE: Lazy<HashMap<Shape, Vec<Entry>>> = Lazy::new(|| {
+    let mut m: HashMap<Shape, Vec<Entry>> = HashMap::new();
     for line in LIST.lines().filter(|l| !l.starts_with('#')) {
         let Some((w, z)) = line.split_once(' ') else {
             continue;
@@ -42,7 +45,7 @@ static BY_SHAPE: Lazy<HashMap<Shape, Vec<(&'static [u8], u16)>>> = Lazy::new(|| 
 });
 
 /// The words of the shape of `word` (chars), if it is ASCII.
-fn same_shape(word: &[char]) -> Option<&'static [(&'static [u8], u16)]> {
+fn same_shape(word: &[char]) -> Option<&'static [Entry]> {
     let first = u8::try_from(*word.first()?).ok()?;
     let last = u8::try_from(*word.last()?).ok()?;
     BY_SHAPE.get(&(word.len(), first, last)).map(Vec::as_slice)

@@ -401,8 +401,11 @@ pub(crate) struct Vocab {
     /// The words of three letters or more by shape (length in chars, first and last
     /// letter), what a masked word (`w*ll`) keeps: built on the first
     /// [`Vocab::masked_fits`] (most texts have no masked word).
-    by_shape: OnceCell<HashMap<(usize, char, char), Vec<Box<str>>>>,
+    by_shape: OnceCell<ShapeIndex>,
 }
+
+/// Words by length in chars, first and last letter.
+type ShapeIndex = HashMap<(usize, char, char), Vec<Box<str>>>;
 
 impl PartialEq for Vocab {
     /// Equal words and stems (the shape index is derived from them).
@@ -498,7 +501,7 @@ impl Vocab {
     pub(crate) fn masked_fits(&self, len: usize, first: char, last: char) -> &[Box<str>] {
         self.by_shape
             .get_or_init(|| {
-                let mut m: HashMap<(usize, char, char), Vec<Box<str>>> = HashMap::new();
+                let mut m = ShapeIndex::new();
                 for w in &self.words {
                     let n = w.chars().count();
                     if let (3.., Some(a), Some(b)) = (n, w.chars().next(), w.chars().last()) {
