@@ -3,10 +3,10 @@
 //! and to the benign ones (`categories = []`) it leaves alone. Each kind must keep at
 //! least its floor of the catches and flag at most its ceiling of the benign cases;
 //! the floors are the figures measured when they were set, rounded down, so that a
-//! change that loses disguised cases fails here. They were last set when a doubled
-//! single letter became an evasion variant (`woorst`) and leetspeak inside a word
-//! stopped being read as a price, a mention or an e-mail address (`d1$abled`, `5@ns`,
-//! `c@ges.`).
+//! change that loses disguised cases fails here. They were last set when masked words
+//! came to be read by what they fit (the most common word; the policy vocabulary's
+//! word) and doubled letters in the words of phrases as the vocabulary word they stand
+//! for.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -21,9 +21,9 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 86.0, 5),
-    (Disguise::Elongated, 79.0, 27),
+    (Disguise::Elongated, 91.0, 11),
     (Disguise::Leetspeak, 97.0, 4),
-    (Disguise::Masked, 35.0, 90),
+    (Disguise::Masked, 73.0, 4),
     (Disguise::Punctuated, 90.0, 3),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
@@ -31,9 +31,9 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 34.0, 19),
     (Disguise::Deleted, 36.0, 18),
-    (Disguise::Added, 16.0, 4),
+    (Disguise::Added, 17.0, 4),
     (Disguise::Split, 12.0, 22),
-    (Disguise::GluedBefore, 8.0, 9),
+    (Disguise::GluedBefore, 9.0, 9),
     (Disguise::GluedAfter, 8.0, 5),
 ];
 
