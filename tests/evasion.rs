@@ -33,7 +33,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Deleted, 36.0, 18),
     (Disguise::Added, 17.0, 4),
     (Disguise::Split, 12.0, 22),
-    (Disguise::GluedBefore, 9.0, 9),
+    (Disguise::GluedBefore, 8.0, 9),
     (Disguise::GluedAfter, 8.0, 5),
 ];
 
