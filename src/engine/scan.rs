@@ -88,12 +88,7 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
             let Some(p) = c.matcher.word(&c.pattern_text, run) else {
                 continue;
             };
-            let at = Span {
-                start: tok.start,
-                end: last.end,
-                ts: ti as u32,
-                te: (ti + k) as u32,
-            };
+            let at = Span::run(tok, last, ti, k);
             push_uses(c, s, p, 0, at, tok);
         }
         if doubled.any {
@@ -129,6 +124,9 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
                 push_variant_uses(c, s, s.hits.len(), p, EVASION, at, tok);
             }
         }
+        // Terms whose words are joined by marks (`sous-développé`): their variants
+        // over the runs of tokens that start here.
+        super::runs::run_variants(c, text, s, &tokens, ti, first_hit, &mut vbuf);
         // Runs of tokens that may be a phrase with a typo in one word: all their
         // tokens but one are words of such phrases.
         for k in 1..phrase_len {
@@ -141,12 +139,7 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
-            let at = Span {
-                start: tok.start,
-                end: last.end,
-                ts: ti as u32,
-                te: (ti + k) as u32,
-            };
+            let at = Span::run(tok, last, ti, k);
             c.matcher
                 .phrase_typos(&c.pattern_text, &c.patterns, run, &mut vbuf, |p| {
                     push_variant_uses(c, s, first_hit, p, TYPO, at, tok);
@@ -326,11 +319,23 @@ fn sort_hits(s: &mut Scratch, token_hits: usize) {
 
 /// Where a token pattern was found: folded bytes and tokens.
 #[derive(Clone, Copy)]
-struct Span {
-    start: u32,
-    end: u32,
-    ts: u32,
-    te: u32,
+pub(super) struct Span {
+    pub(super) start: u32,
+    pub(super) end: u32,
+    pub(super) ts: u32,
+    pub(super) te: u32,
+}
+
+impl Span {
+    /// The run of tokens from `first` (token `ti`) to `last` (token `ti + k`).
+    pub(super) fn run(first: &Token, last: &Token, ti: usize, k: usize) -> Span {
+        Span {
+            start: first.start,
+            end: last.end,
+            ts: ti as u32,
+            te: (ti + k) as u32,
+        }
+    }
 }
 
 /// Records one hit of lexicon `lex` at `at` and marks the lexicon present.
@@ -363,7 +368,7 @@ fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, t
 /// [`push_uses`] for a variant of pattern `p`, leaving out the lexicons already hit at
 /// the same place since hit `first_hit` (a token can be a variant of several terms of
 /// one lexicon, or the term itself too).
-fn push_variant_uses(
+pub(super) fn push_variant_uses(
     c: &Compiled,
     s: &mut Scratch,
     first_hit: usize,
@@ -479,7 +484,8 @@ mod tests {
 
     /// Every pattern as the compiler listed them before variants were found at scan
     /// time: each pattern, and each generated evasion and typo variant of a one-token
-    /// term (as whole-word patterns of the lexicons that tolerate them).
+    /// term, of a term of tokens joined by marks (`sous-développé`) and of a fuzzy
+    /// phrase (as whole-word patterns of the lexicons that tolerate them).
     struct Reference {
         text: Vec<String>,
         /// Per pattern: the policy pattern it is (`Ok`), or the lexicons a variant
@@ -635,6 +641,8 @@ mod tests {
             "a phrase read from doubled letters among the texts"
         );
         assert!(r.text.len() > 2 * c.pattern_text.len(), "variants listed");
+        // Terms of tokens joined by marks have their variants found at scan time.
+        assert!(c.matcher.run_tokens() >= 2, "token-run terms with variants");
         // Only prefix and infix terms and terms that start or end with a mark are left
         // to the automaton.
         assert!(
