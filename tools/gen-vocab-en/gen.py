@@ -304,8 +304,14 @@ def hyponyms(synsets, roots):
 
 
 # WordNet lexicographer files of a word's first sense that make a later person sense a
-# metaphor ("rat", "pig", "snake", "dog"): noun.animal, noun.body, noun.food, noun.plant.
-METAPHOR_SOURCES = {5, 8, 13, 20}
+# metaphor ("rat", "pig", "snake", "dog") or a rare reading beside an everyday thing
+# ("doll", "puppet", "machine", "sweater"): noun.animal, noun.artifact, noun.body,
+# noun.food, noun.plant.
+METAPHOR_SOURCES = {5, 6, 8, 13, 20}
+
+# Reviewed: nouns whose first sense is a thing (an aircraft, a cleaning product, a train)
+# but whose person sense is an everyday role, kept as persons.
+METAPHOR_KEEP = {"bomber", "cleaner", "commuter", "constituent", "entrant", "idol", "shooter"}
 
 
 def kept_lemmas(synsets, index, senses, max_rank, exclude):
@@ -315,7 +321,11 @@ def kept_lemmas(synsets, index, senses, max_rank, exclude):
         ranked = index.get(lemma, [])[:max_rank]
         if not ranked or lemma in exclude:
             continue
-        if ranked[0] not in senses and synsets[ranked[0]][2] in METAPHOR_SOURCES:
+        if (
+            ranked[0] not in senses
+            and synsets[ranked[0]][2] in METAPHOR_SOURCES
+            and lemma not in METAPHOR_KEEP
+        ):
             continue
         if any(s in senses for s in ranked):
             out.add(lemma.replace("_", " "))
