@@ -139,7 +139,8 @@ fn add_stops(
     else {
         return;
     };
-    let lex = *stops.get_or_insert_with(|| b.new_lexicon(format!("@{name}.stops"), MatchMode::Word));
+    let lex =
+        *stops.get_or_insert_with(|| b.new_lexicon(format!("@{name}.stops"), MatchMode::Word));
     b.add_terms(
         pi,
         lex,

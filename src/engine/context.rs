@@ -134,7 +134,8 @@ fn cue_holds(cue: Cue, evidence: &[u32], s: &Scratch) -> bool {
     // A stop that starts after cue `c`, at least one word after it, and no later than
     // word `h`, in their unit, ends the cue's reach before `h`.
     let stopped = |c: &Hit, h: &Hit| {
-        let from = stops.partition_point(|&t| hits.get(t as usize).is_some_and(|t| t.start < c.end));
+        let from =
+            stops.partition_point(|&t| hits.get(t as usize).is_some_and(|t| t.start < c.end));
         stops
             .get(from..)
             .unwrap_or(&[])
