@@ -75,6 +75,7 @@ impl fmt::Debug for Policy {
             .field("rules", &c.rules.len())
             .field("lexicons", &c.lexicons.len())
             .field("patterns", &c.pattern_text.len())
+            .field("automaton_patterns", &c.matcher.automaton_ids.len())
             .field("matcher_bytes", &c.matcher.memory_usage())
             .finish()
     }

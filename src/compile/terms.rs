@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::Builder;
 use super::warnings::TermSite;
-use crate::compiled::{EVASION, LexiconId, TYPO, is_token, is_token_phrase};
+use crate::compiled::{EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run};
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
 use crate::normalize::{NormalizeOptions, joined_forms, term_variants_capped, typo_variants_of};
@@ -95,8 +95,19 @@ fn excerpt(term: &str) -> String {
 /// A term as written, for problems about it: where, and its text.
 struct TermAt<'t> {
     pack: usize,
-    path: &'t str,
+    /// The lexicon's terms (`lexicons.x.terms`).
+    list: &'t str,
+    /// The term's index in them.
+    index: usize,
     span: std::ops::Range<usize>,
+}
+
+impl TermAt<'_> {
+    /// The term's path (`lexicons.x.terms[3]`): made only when a problem or a
+    /// compared term needs it, not for each of the policy's terms.
+    fn path(&self) -> String {
+        format!("{}[{}]", self.list, self.index)
+    }
 }
 
 impl Builder<'_> {
@@ -116,10 +127,10 @@ impl Builder<'_> {
                 // Reported once; compiling more terms would only cost time.
                 return;
             }
-            let tpath = format!("{path}[{i}]");
             let at = TermAt {
                 pack,
-                path: &tpath,
+                list: path,
+                index: i,
                 span: term.span(),
             };
             let raw = term.get_ref();
@@ -160,7 +171,7 @@ impl Builder<'_> {
     fn report_term(&mut self, at: &TermAt<'_>, kind: ProblemKind, message: String) {
         self.report(
             at.pack,
-            Problem::new(kind, at.path, message),
+            Problem::new(kind, at.path(), message),
             at.span.clone(),
         );
     }
@@ -199,7 +210,7 @@ impl Builder<'_> {
             self.sites.push(TermSite {
                 lex,
                 pack: at.pack,
-                path: at.path.to_string(),
+                path: at.path(),
                 span: at.span.clone(),
                 text: t.clone(),
                 folded: first,
@@ -231,12 +242,13 @@ impl Builder<'_> {
         let single_word = !t.trim().contains(char::is_whitespace);
         let words = t.split_whitespace().count();
         if how.variants && how.mode == MatchMode::Word {
-            // One token, or a short fuzzy phrase of tokens, matched as a whole word:
-            // its variants are found at scan time (the matcher's variant tables), not
-            // compiled as patterns.
+            // One token (or tokens joined by single marks, `sous-développé`), or a
+            // short fuzzy phrase of tokens, matched as a whole word: its variants are
+            // found at scan time (the matcher's variant tables), not compiled as
+            // patterns.
             let base = canonical(t, &self.opts);
             let typo = if how.fuzzy > 0 { TYPO } else { 0 };
-            if single_word && is_token(&base) {
+            if single_word && (is_token(&base) || is_token_run(&base)) {
                 return Forms::Tolerant(base, EVASION | typo);
             }
             if typo != 0 && words <= MAX_FUZZY_PHRASE_WORDS && is_token_phrase(&base) {

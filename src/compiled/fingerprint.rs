@@ -1,12 +1,13 @@
 //! The fingerprint of a compiled policy: a stable hash of everything that decides a
 //! verdict.
 //!
-//! Version 3 hashes, after a version tag: the policy id and version (a verdict carries
+//! Version 4 hashes, after a version tag: the policy id and version (a verdict carries
 //! them); every normalization option by name; the categories (id, severity, action,
 //! terms-of-service clause, DSA fields); every pattern (a folded term: the evasion and
-//! typo variants of one-token terms and short fuzzy phrases are not patterns, they
-//! follow from the term, the options and the tolerance) with the lexicons using it,
-//! their match modes and which variants match; the words never read as typos; the
+//! typo variants of one-token terms, of tokens joined by marks and of short fuzzy
+//! phrases are not patterns, they follow from the term, the options and the
+//! tolerance) with the lexicons using it, their match modes and which variants match,
+//! in no order (each pattern hashed alone, the hashes summed); the words never read as typos; the
 //! contexts (cue lexicons, scope, window, position); and the rules in order (id,
 //! defining pack, category, severity, the condition as resolved, scope, `unless` and
 //! `requires`); then, for a policy whose conditions use signals, each model's name and
@@ -17,14 +18,20 @@
 //! descriptions and examples do not decide verdicts and are left out, as are
 //! formatting, comments and the order of terms.
 
-use super::{Category, Compiled, ContextKind, EVASION, Node, TYPO};
+use super::{Category, Compiled, ContextKind, EVASION, LexiconId, Node, TYPO};
 use crate::limits::DEFAULT_WINDOW;
 use crate::normalize::NormalizeOptions;
 
-/// The tag every version-3 fingerprint starts its hash with; a change to what is
+/// The tag every version-4 fingerprint starts its hash with; a change to what is
 /// hashed gets a new tag (version 3: variants of one-token terms are found at scan
-/// time, so the tolerance of each use and the typo exclusions are hashed instead).
-const VERSION_TAG: &str = "tosguard-fingerprint-v3";
+/// time, so the tolerance of each use and the typo exclusions are hashed instead;
+/// version 4: the patterns are hashed one by one and their hashes summed, in no
+/// order, instead of hashed in a row sorted by text).
+const VERSION_TAG: &str = "tosguard-fingerprint-v4";
+
+/// Where the hash of one pattern, one use or one lexicon name starts (FNV-1a's
+/// offset basis for 128 bits).
+const PART_SEED: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
 
 /// FNV-1a, 128 bits: small, stable across platforms and Rust versions.
 struct Fnv(u128);
@@ -54,7 +61,7 @@ impl Fnv {
 
 /// The fingerprint of a compiled policy (see the module documentation).
 pub(crate) fn fingerprint(c: &Compiled) -> String {
-    let mut h = Fnv(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
+    let mut h = Fnv(PART_SEED);
     h.str(VERSION_TAG);
     h.field("id", &c.id);
     h.field("version", &c.version);
@@ -133,42 +140,46 @@ fn hash_categories(h: &mut Fnv, categories: &[Category]) {
     }
 }
 
-/// Patterns in a canonical order, each with the (lexicon name, mode, tolerance)
-/// triples using it; then the typo exclusions, sorted.
+/// The patterns, each with the (lexicon name, mode, tolerance) triples using it; then
+/// the typo exclusions, sorted.
+///
+/// Each pattern is hashed alone, its uses' hashes summed into it, and the patterns'
+/// hashes are summed (modulo 2^128): the sums do not depend on the order the patterns
+/// and uses were compiled in (the order of terms does not decide verdicts), so nothing
+/// is sorted or copied. Patterns are unique and so is each (lexicon, mode) of a
+/// pattern, so no two equal hashes are ever added.
 fn hash_patterns(h: &mut Fnv, c: &Compiled) {
-    type Use<'a> = (&'a str, &'a str, &'static str);
     let tolerance = |t: u8| match (t & EVASION != 0, t & TYPO != 0) {
         (false, false) => "exact",
         (true, false) => "evasion",
         (false, true) => "typo",
         (true, true) => "evasion+typo",
     };
-    // Patterns are unique: sorting them by text alone gives the canonical order, and
-    // each pattern's uses are gathered in one reused buffer as it is hashed.
-    let mut order: Vec<(&str, usize)> = c
-        .pattern_text
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t, i))
+    // Each lexicon's name hashed once: a policy has hundreds of lexicons and tens of
+    // thousands of pattern uses.
+    let names: Vec<u128> = (0..c.lexicons.len())
+        .map(|i| {
+            let mut f = Fnv(PART_SEED);
+            f.str(c.lexicon_name(LexiconId::new(i)));
+            f.0
+        })
         .collect();
-    order.sort_unstable();
-    let mut u: Vec<Use<'_>> = Vec::new();
-    for (t, i) in order {
-        u.clear();
-        u.extend(c.patterns.get(i).unwrap_or_default().iter().map(|u| {
-            (
-                c.lexicon_name(u.lex),
-                u.mode.as_str(),
-                tolerance(u.tolerance),
-            )
-        }));
-        u.sort_unstable();
-        h.field("pattern", t);
-        for &(l, m, t) in &u {
-            h.field(l, m);
-            h.str(t);
+    let mut sum = 0u128;
+    for (t, uses) in c.pattern_text.iter().zip(c.patterns.iter()) {
+        let mut uses_sum = 0u128;
+        for u in uses {
+            let mut f = Fnv(names.get(u.lex.index()).copied().unwrap_or(PART_SEED));
+            f.str(u.mode.as_str());
+            f.str(tolerance(u.tolerance));
+            uses_sum = uses_sum.wrapping_add(f.0);
         }
+        let mut p = Fnv(PART_SEED);
+        p.str(t);
+        p.bytes(&uses_sum.to_le_bytes());
+        sum = sum.wrapping_add(p.0);
     }
+    h.field("patterns", &c.pattern_text.len().to_string());
+    h.bytes(&sum.to_le_bytes());
     for w in c.matcher.typo_exclusions() {
         h.field("not_a_typo", w);
     }
@@ -339,7 +350,7 @@ mod tests {
         // field hashed by accident, a platform difference).
         assert_eq!(
             fingerprint(&fixed()),
-            "fnv1a128:cb64d723a241c4b39370a0a277342976"
+            "fnv1a128:6c7b8c0f5f28bdd6db742fea2cab8901"
         );
     }
 

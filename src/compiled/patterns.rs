@@ -295,11 +295,12 @@ pub(crate) fn build_automaton<P: AsRef<str>>(
 /// A pattern made only of word characters and used only as a whole word matches
 /// exactly the tokens equal to it (tokens are the maximal runs of word characters), so
 /// it needs no automaton: it is found by one hash-table lookup per token
-/// ([`Matcher::word`]). A phrase of such words joined by single spaces is found the
-/// same way, looking up the runs of tokens that start with one of the phrases' first
-/// words ([`Matcher::phrase_words`]). These are nearly all of a policy's patterns
-/// (every evasion and typo variant of a term). The automaton holds only the others
-/// (prefix and infix terms, terms with punctuation).
+/// ([`Matcher::word`]). A pattern of several tokens (a phrase, or words joined by
+/// apostrophes, hyphens or other marks) is found the same way, looking up the runs of
+/// tokens that start with one of those patterns' first tokens
+/// ([`Matcher::phrase_words`]). These are nearly all of a policy's patterns (every
+/// evasion and typo variant of a term). The automaton holds only the others: prefix
+/// and infix terms, and terms that start or end with a mark (`$kip-bomb`, `lgbtq+`).
 #[derive(Clone, Debug)]
 pub(crate) struct Matcher {
     /// Over the patterns that are not whole-word tokens.
@@ -329,6 +330,11 @@ pub(crate) struct Matcher {
     phrase_words: MultiTable,
     /// The most words of a phrase with typo variants (0 when there is none).
     typo_phrase_len: u32,
+    /// The most tokens of a term of tokens joined by marks with variants
+    /// ([`is_token_run`]; 0 when there is none).
+    run_tokens: u32,
+    /// The marks that join the tokens of those terms.
+    run_marks: Vec<char>,
     /// The longest token or phrase that can be a variant of a term, in bytes: longer
     /// ones (a run of separated letters read as one token) are not looked up, so the
     /// work per token stays linear in its length.
@@ -418,27 +424,66 @@ pub(crate) fn is_token(text: &str) -> bool {
     !text.is_empty() && text.chars().all(is_word_char)
 }
 
+/// Whether `text` is tokens joined by single marks, two at least, with no whitespace:
+/// `sous-développé`, `can't`, `fils-de-pute` (not `$` or `@`, which text reads as
+/// letters). Such a one-word term's variants are found at scan time over runs of
+/// tokens, as a single token's are.
+pub(crate) fn is_token_run(text: &str) -> bool {
+    let mut tokens = 0;
+    let mut after_word = false;
+    for c in text.chars() {
+        if is_word_char(c) {
+            if !after_word {
+                tokens += 1;
+            }
+            after_word = true;
+        } else if !after_word || c.is_whitespace() || c == '$' || c == '@' {
+            return false;
+        } else {
+            after_word = false;
+        }
+    }
+    tokens >= 2 && after_word
+}
+
 /// Whether `text` is tokens joined by single spaces, two at least.
 pub(crate) fn is_token_phrase(text: &str) -> bool {
     text.contains(' ') && text.split(' ').all(is_token)
 }
 
-/// If `text` is a token pattern, its number of words: words of word characters joined
-/// by single spaces, used only as a whole word. Such a pattern matches exactly where
-/// that many consecutive tokens, separated by single spaces, spell it, so it is found
-/// by table lookups over the tokens instead of the automaton.
+/// If `text` is a token pattern, its number of tokens: it starts and ends with a word
+/// character and is used only as a whole word. Such a pattern matches exactly where
+/// that many consecutive tokens, with the same characters between them, spell it
+/// (tokens are the maximal runs of word characters, so the pattern's own tokens are
+/// the text's), so it is found by table lookups over the tokens instead of the
+/// automaton: single words, phrases, and terms with apostrophes, hyphens or other
+/// marks between their words (`sous-développé`, `can't stand`, `kill_them_all`).
 fn token_words(text: &str, uses: &[PatternUse]) -> Option<u32> {
-    if text.is_empty() || !uses.iter().all(|u| u.mode == MatchMode::Word) {
+    if !uses.iter().all(|u| u.mode == MatchMode::Word)
+        || !text.chars().next().is_some_and(is_word_char)
+        || !text.chars().next_back().is_some_and(is_word_char)
+    {
         return None;
     }
     let mut n = 0u32;
-    for w in text.split(' ') {
-        if w.is_empty() || !w.chars().all(is_word_char) {
-            return None;
+    let mut in_token = false;
+    for c in text.chars() {
+        let w = is_word_char(c);
+        if w && !in_token {
+            n += 1;
         }
-        n += 1;
+        in_token = w;
     }
     Some(n)
+}
+
+/// The first token of a token pattern (see [`token_words`]).
+fn first_token(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(text.len(), |(i, _)| i);
+    text.get(..end).unwrap_or(text)
 }
 
 /// A free slot of [`Matcher::words`].
@@ -517,8 +562,7 @@ impl Matcher {
         for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
             if let Some(n) = token_words(t, u) {
                 if n > 1 {
-                    let first = t.split(' ').next().unwrap_or_default();
-                    let m = starts.entry(first.to_string()).or_insert(0);
+                    let m = starts.entry(first_token(t).to_string()).or_insert(0);
                     *m = (*m).max(n);
                 }
                 word_ids.push(i as u32);
@@ -565,6 +609,8 @@ impl Matcher {
             exclude,
             phrase_words,
             typo_phrase_len: tolerant.typo_phrase_len,
+            run_tokens: tolerant.run_tokens,
+            run_marks: tolerant.run_marks,
             max_variant_bytes: tolerant.max_variant_bytes,
             opts: opts.clone(),
         })
@@ -674,6 +720,46 @@ impl Matcher {
     #[inline]
     pub(crate) fn typo_phrase_len(&self) -> u32 {
         self.typo_phrase_len
+    }
+
+    /// The most tokens of a term of tokens joined by marks whose variants are found
+    /// at scan time ([`is_token_run`]; 0 when there is none).
+    #[inline]
+    pub(crate) fn run_tokens(&self) -> u32 {
+        self.run_tokens
+    }
+
+    /// Whether `mark` joins the tokens of such a term.
+    #[inline]
+    pub(crate) fn is_run_mark(&self, mark: char) -> bool {
+        self.run_marks.contains(&mark)
+    }
+
+    /// The term of tokens joined by marks (or one token) that `run`, holding one
+    /// `$` or `@` at the start of one of its words, is the edge-leetspeak variant of
+    /// (`fils-de-$alope`, `$ous-développé`).
+    pub(crate) fn run_symbol_variant(
+        &self,
+        text: &Texts,
+        uses: &Uses,
+        run: &str,
+        buf: &mut VariantScratch,
+    ) -> Option<usize> {
+        if !self.opts.leetspeak || self.evasion.is_empty() || run.len() > self.max_variant_bytes {
+            return None;
+        }
+        buf.shorter.clear();
+        buf.shorter.extend(run.chars().map(|c| match c {
+            '$' => 's',
+            '@' => 'a',
+            c => c,
+        }));
+        let id = self.tolerant_pattern(text, uses, &buf.shorter, EVASION)?;
+        buf.base.clear();
+        buf.base.extend(text.get(id)?.chars());
+        buf.tok.clear();
+        buf.tok.extend(run.chars());
+        is_evasion_variant(&buf.base, &buf.tok, &self.opts).then_some(id)
     }
 
     /// Whether `token` may be a word of a phrase with typo variants (a hash test:
@@ -835,6 +921,8 @@ struct Tolerant {
     bases: Vec<(u64, u32)>,
     phrase_words: Vec<(u64, u32)>,
     typo_phrase_len: u32,
+    run_tokens: u32,
+    run_marks: Vec<char>,
     evasion: Vec<(u64, u32)>,
     masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
     typos: Vec<(u64, u32)>,
@@ -847,6 +935,8 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         bases: Vec::new(),
         phrase_words: Vec::new(),
         typo_phrase_len: 0,
+        run_tokens: 0,
+        run_marks: Vec::new(),
         evasion: Vec::new(),
         masked: HashMap::default(),
         typos: Vec::new(),
@@ -857,9 +947,20 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
     for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
         let tolerance = u.iter().fold(0, |acc, u| acc | u.tolerance);
         let single = is_token(t);
-        let phrase = tolerance & TYPO != 0 && !single && is_token_phrase(t);
-        if tolerance == 0 || !(single || phrase) {
+        let run = tolerance != 0 && !single && is_token_run(t);
+        let phrase = tolerance & TYPO != 0 && !single && !run && is_token_phrase(t);
+        if tolerance == 0 || !(single || run || phrase) {
             continue;
+        }
+        if run {
+            let mut n = 1;
+            for m in t.chars().filter(|&c| !is_word_char(c)) {
+                n += 1;
+                if !out.run_marks.contains(&m) {
+                    out.run_marks.push(m);
+                }
+            }
+            out.run_tokens = out.run_tokens.max(n);
         }
         let id = i as u32;
         // A variant masks letters (a wildcard is 3 bytes) or adds up to four.
@@ -875,7 +976,7 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
             }
             out.typo_phrase_len = out.typo_phrase_len.max(n);
         }
-        if single && tolerance & EVASION != 0 {
+        if (single || run) && tolerance & EVASION != 0 {
             variant_key(t, &mut key);
             out.evasion.push((hash_word(&key), id));
             if let Some(shape) = masked_shape(&chars, opts) {

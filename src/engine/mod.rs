@@ -7,6 +7,7 @@
 
 mod context;
 mod rules;
+mod runs;
 mod scan;
 mod segment;
 mod signals;

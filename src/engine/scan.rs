@@ -86,12 +86,7 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
             let Some(p) = c.matcher.word(&c.pattern_text, run) else {
                 continue;
             };
-            let at = Span {
-                start: tok.start,
-                end: last.end,
-                ts: ti as u32,
-                te: (ti + k) as u32,
-            };
+            let at = Span::run(tok, last, ti, k);
             push_uses(c, s, p, 0, at, tok);
         }
         let at = Span {
@@ -124,6 +119,9 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
                 push_variant_uses(c, s, s.hits.len(), p, EVASION, at, tok);
             }
         }
+        // Terms whose words are joined by marks (`sous-développé`): their variants
+        // over the runs of tokens that start here.
+        super::runs::run_variants(c, text, s, &tokens, ti, first_hit, &mut vbuf);
         // Runs of tokens that may be a phrase with a typo in one word: all their
         // tokens but one are words of such phrases.
         for k in 1..phrase_len {
@@ -136,12 +134,7 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
-            let at = Span {
-                start: tok.start,
-                end: last.end,
-                ts: ti as u32,
-                te: (ti + k) as u32,
-            };
+            let at = Span::run(tok, last, ti, k);
             c.matcher
                 .phrase_typos(&c.pattern_text, &c.patterns, run, &mut vbuf, |p| {
                     push_variant_uses(c, s, first_hit, p, TYPO, at, tok);
@@ -208,11 +201,23 @@ fn sort_hits(s: &mut Scratch, token_hits: usize) {
 
 /// Where a token pattern was found: folded bytes and tokens.
 #[derive(Clone, Copy)]
-struct Span {
-    start: u32,
-    end: u32,
-    ts: u32,
-    te: u32,
+pub(super) struct Span {
+    pub(super) start: u32,
+    pub(super) end: u32,
+    pub(super) ts: u32,
+    pub(super) te: u32,
+}
+
+impl Span {
+    /// The run of tokens from `first` (token `ti`) to `last` (token `ti + k`).
+    pub(super) fn run(first: &Token, last: &Token, ti: usize, k: usize) -> Span {
+        Span {
+            start: first.start,
+            end: last.end,
+            ts: ti as u32,
+            te: (ti + k) as u32,
+        }
+    }
 }
 
 /// Records one hit of lexicon `lex` at `at` and marks the lexicon present.
@@ -245,7 +250,7 @@ fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, t
 /// [`push_uses`] for a variant of pattern `p`, leaving out the lexicons already hit at
 /// the same place since hit `first_hit` (a token can be a variant of several terms of
 /// one lexicon, or the term itself too).
-fn push_variant_uses(
+pub(super) fn push_variant_uses(
     c: &Compiled,
     s: &mut Scratch,
     first_hit: usize,
@@ -361,7 +366,8 @@ mod tests {
 
     /// Every pattern as the compiler listed them before variants were found at scan
     /// time: each pattern, and each generated evasion and typo variant of a one-token
-    /// term (as whole-word patterns of the lexicons that tolerate them).
+    /// term, of a term of tokens joined by marks (`sous-développé`) and of a fuzzy
+    /// phrase (as whole-word patterns of the lexicons that tolerate them).
     struct Reference {
         text: Vec<String>,
         /// Per pattern: the policy pattern it is (`Ok`), or the lexicons a variant
@@ -477,6 +483,10 @@ mod tests {
             "kill  them all... tuez-les tous!!".into(),
             "k*ll y0u, $alope, biiiitchesss, femal, repullsive, vilo1ent".into(),
             "Nothing to see here, just a recipe for banana bread.".into(),
+            // Terms with hyphens, apostrophes and other marks between their words, and
+            // their listed variants: found by lookups over runs of tokens.
+            "Ces sous-d*veloppés, ces s0us-développés... SOUS-DÉVELOPPÉS!".into(),
+            "I can't stand them; kill_them_all, kill.them.all, dr.s x-sous-développés".into(),
         ];
         for (i, p) in r.text.iter().enumerate().step_by(397) {
             let p = p.replace('\u{FDD0}', "*");
@@ -495,6 +505,16 @@ mod tests {
             hits += got.len();
         }
         assert!(r.text.len() > 2 * c.pattern_text.len(), "variants listed");
+        // Terms of tokens joined by marks have their variants found at scan time.
+        assert!(c.matcher.run_tokens() >= 2, "token-run terms with variants");
+        // Only prefix and infix terms and terms that start or end with a mark are left
+        // to the automaton.
+        assert!(
+            c.matcher.automaton_ids.len() * 10 < c.pattern_text.len(),
+            "{} of {} patterns in the automaton",
+            c.matcher.automaton_ids.len(),
+            c.pattern_text.len()
+        );
         assert!(hits > texts.len(), "the texts hold hits ({hits})");
     }
 }

@@ -44,7 +44,7 @@ pub use model::{MAX_HEADS, SignalError, SignalModel, SignalScores};
 const BUILTIN: &[u8] = include_bytes!("../../policies/signal/builtin.bin");
 
 static BUILTIN_MODEL: Lazy<Result<Arc<SignalModel>, SignalError>> =
-    Lazy::new(|| SignalModel::from_bytes(BUILTIN).map(Arc::new));
+    Lazy::new(|| SignalModel::from_static(BUILTIN).map(Arc::new));
 
 /// The name under which policies find the built-in model: `signal(hate)` is
 /// `signal(builtin.hate)`.
@@ -145,7 +145,7 @@ impl SignalModel {
             let w = self
                 .weights
                 .get(features::bucket(h, self.bits) * heads + k)
-                .map_or(0, |&w| i32::from(w));
+                .map_or(0, |&w| i32::from(w as i8));
             *sums.entry(name).or_insert(0) += w;
         });
         let mut all: Vec<SignalFeature> = sums

@@ -25,6 +25,7 @@
 //! sequence of IEEE operations (square root, products, sums and a hand-written `exp`
 //! using only those), so the same text gives the same score bits on every platform.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::features::{
@@ -81,15 +82,29 @@ pub(crate) struct Tagger {
 /// Load one with [`SignalModel::from_bytes`] or [`SignalModel::from_file`] (files
 /// written by `tosguard train`), or use the built-in model,
 /// [`SignalModel::builtin`]. A model is immutable: load it once and share it.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct SignalModel {
     pub(crate) heads: Vec<Head>,
     pub(crate) bits: u32,
-    /// The document table, row-major, then [`MAX_HEADS`] zero bytes
-    /// ([`padded_table`]).
-    pub(crate) weights: Vec<i8>,
+    /// The document table, row-major, int8 weights kept as the bytes they are stored
+    /// as (`w as u8`), then at least [`MAX_HEADS`] more bytes ([`padded_table`]): the
+    /// built-in model's table is read in place from the bytes embedded in the binary
+    /// (followed by the rest of the file), a loaded one is copied.
+    pub(crate) weights: Cow<'static, [u8]>,
     pub(crate) tagger: Option<Tagger>,
     pub(crate) digest: u64,
+}
+
+/// Equal models have the same heads, tables and tagger (whatever the bytes after the
+/// document table: zeros, or the rest of the file it is read from in place).
+impl PartialEq for SignalModel {
+    fn eq(&self, other: &Self) -> bool {
+        self.heads == other.heads
+            && self.bits == other.bits
+            && self.table() == other.table()
+            && self.tagger == other.tagger
+            && self.digest == other.digest
+    }
 }
 
 impl fmt::Debug for SignalModel {
@@ -105,16 +120,22 @@ impl fmt::Debug for SignalModel {
 
 /// The document table `weights` (`rows * heads` bytes) followed by [`MAX_HEADS`] zero
 /// bytes, so that a fixed-width read from the start of any row stays in bounds.
-pub(crate) fn padded_table(mut weights: Vec<i8>) -> Vec<i8> {
+pub(crate) fn padded_table(weights: Vec<i8>) -> Cow<'static, [u8]> {
+    let mut bytes: Vec<u8> = weights.into_iter().map(|w| w as u8).collect();
     // Exact: growing by the usual doubling would keep a second table's worth of memory.
-    weights.reserve_exact(MAX_HEADS);
-    weights.extend([0; MAX_HEADS]);
-    weights
+    bytes.reserve_exact(MAX_HEADS);
+    bytes.extend([0; MAX_HEADS]);
+    Cow::Owned(bytes)
 }
 
 /// FNV-1a 64 of `bytes`.
 pub(crate) fn fnv64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+    fnv64_on(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// FNV-1a 64 of some bytes whose hash so far is `h`, followed by `bytes`.
+fn fnv64_on(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
@@ -239,7 +260,7 @@ impl SignalModel {
 
     /// The document table, `2^bits` rows of one int8 weight per head (without the
     /// padding after it).
-    pub(crate) fn table(&self) -> &[i8] {
+    pub(crate) fn table(&self) -> &[u8] {
         let len = (1usize << self.bits) * self.heads.len();
         self.weights.get(..len).unwrap_or(&self.weights)
     }
@@ -268,7 +289,7 @@ impl SignalModel {
         const FLUSH: u32 = 1 << 24;
         let k = self.heads.len();
         let bits = self.bits;
-        let w = self.weights.as_slice();
+        let w: &[u8] = &self.weights;
         let mut lanes = [0i32; W];
         let mut since = 0u32;
         let mut n = 0u64;
@@ -283,12 +304,12 @@ impl SignalModel {
             let row = bucket(h, bits) * k;
             if let Some(r) = w.get(row..row + W) {
                 for (l, &x) in lanes.iter_mut().zip(r) {
-                    *l = l.wrapping_add(i32::from(x));
+                    *l = l.wrapping_add(i32::from(x as i8));
                 }
             } else if let Some(r) = w.get(row..row + k) {
                 // A table without padding (the last rows): head by head.
                 for (l, &x) in lanes.iter_mut().zip(r) {
-                    *l += i32::from(x);
+                    *l += i32::from(x as i8);
                 }
             }
             n += 1;
@@ -324,7 +345,7 @@ impl SignalModel {
         let w = |h: u32| {
             self.weights
                 .get(bucket(h, self.bits) * heads + k)
-                .map_or(0, |&x| i64::from(x))
+                .map_or(0, |&x| i64::from(x as i8))
         };
         let mut best: Option<(i64, std::ops::Range<usize>)> = None;
         let mut prev: Option<u32> = None;
@@ -398,6 +419,19 @@ impl SignalModel {
 
     /// Reads a model from the bytes of a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<SignalModel, SignalError> {
+        SignalModel::read(bytes, None)
+    }
+
+    /// Reads a model from bytes that live as long as the program (the built-in
+    /// model's, embedded in the binary): its document table is read in place, not
+    /// copied.
+    pub(crate) fn from_static(bytes: &'static [u8]) -> Result<SignalModel, SignalError> {
+        SignalModel::read(bytes, Some(bytes))
+    }
+
+    /// Reads a model from `bytes`, borrowing its document table from `whole` (the same
+    /// bytes) when given.
+    fn read(bytes: &[u8], whole: Option<&'static [u8]>) -> Result<SignalModel, SignalError> {
         let bad = |m: &str| SignalError::Format(m.to_string());
         if bytes.len() < 8 + 4 + 4 + 8 {
             return Err(bad("file too short"));
@@ -409,7 +443,8 @@ impl SignalModel {
         }
         let mut stored = [0u8; 8];
         stored.copy_from_slice(sum);
-        if u64::from_le_bytes(stored) != fnv64(body) {
+        let body_hash = fnv64(body);
+        if u64::from_le_bytes(stored) != body_hash {
             return Err(bad("checksum mismatch: the file is damaged or truncated"));
         }
         let version = r.u32()?;
@@ -456,7 +491,14 @@ impl SignalModel {
             }
             heads.push(head);
         }
-        let weights = padded_table(r.i8s((1usize << doc_bits) * nheads)?);
+        let (at, len) = (r.at, (1usize << doc_bits) * nheads);
+        let table = r.take(len)?;
+        // In place: the bytes after the table (the tagger, the checksum) are read past
+        // its last row by the fixed-width sums and thrown away, as padding is.
+        let weights = match whole.and_then(|w| w.get(at..at + len + MAX_HEADS)) {
+            Some(in_place) => Cow::Borrowed(in_place),
+            None => padded_table(table.iter().map(|&b| b as i8).collect()),
+        };
         let tagger = if tag_bits > 0 {
             let bias = r.f32()?;
             let scale = r.f32()?;
@@ -482,7 +524,7 @@ impl SignalModel {
             bits: doc_bits,
             weights,
             tagger,
-            digest: fnv64(bytes),
+            digest: fnv64_on(body_hash, sum),
         })
     }
 
@@ -512,7 +554,7 @@ impl SignalModel {
                 out.extend_from_slice(&v.to_le_bytes());
             }
         }
-        out.extend(self.table().iter().map(|&w| w as u8));
+        out.extend_from_slice(self.table());
         if let Some(t) = &self.tagger {
             for v in [t.bias, t.scale, t.threshold] {
                 out.extend_from_slice(&v.to_le_bytes());

@@ -118,7 +118,7 @@ fn integer_sums_match_a_float_reference() {
     features::doc_features(folded, |h| {
         let b = features::bucket(h, m.bits);
         for (j, r) in reference.iter_mut().enumerate() {
-            *r += f64::from(m.weights[b * k + j]);
+            *r += f64::from(m.weights[b * k + j] as i8);
         }
         count += 1;
     });
@@ -346,7 +346,7 @@ fn synthetic(heads: usize, padded: bool) -> SignalModel {
         weights: if padded {
             model::padded_table(table)
         } else {
-            table
+            table.iter().map(|&w| w as u8).collect::<Vec<u8>>().into()
         },
         tagger: None,
         digest: 0,
@@ -370,7 +370,7 @@ fn lane_sums_equal_head_by_head_sums_for_every_width() {
                 let b = features::bucket(h, m.bits);
                 seen[b] = true;
                 for (j, r) in reference.iter_mut().enumerate().take(heads) {
-                    *r += i64::from(m.table()[b * heads + j]);
+                    *r += i64::from(m.table()[b * heads + j] as i8);
                 }
                 count += 1;
             });

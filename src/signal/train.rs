@@ -455,7 +455,7 @@ pub fn train(rows: &[TrainRow], opts: &TrainOptions) -> Result<Trained, TrainErr
         for &f in &e.feats {
             let row = f as usize * k;
             for j in 0..k {
-                s[j] += i64::from(model.weights[row + j]);
+                s[j] += i64::from(model.weights[row + j] as i8);
             }
         }
         let mut out = [0f64; MAX_HEADS];
@@ -829,7 +829,7 @@ fn train_tagger(posts: &[TagPost], opts: &TrainOptions) -> (Tagger, String) {
         let model = SignalModel {
             heads: Vec::new(),
             bits: 8,
-            weights: Vec::new(),
+            weights: Vec::new().into(),
             tagger: Some(Tagger {
                 threshold: t,
                 ..tagger.clone()
