@@ -257,6 +257,11 @@ pub(crate) struct ContextSpec {
     /// Phrases in which a cue does not count (`ne … que` restricts, it does not negate).
     #[serde(default)]
     pub(crate) except: Vec<S<String>>,
+    /// Phrases that end a cue's reach when they stand between it and the match, at
+    /// least one word after the cue (`if you come back I'll …`: the intent opens a main
+    /// clause the `if` does not govern).
+    #[serde(default)]
+    pub(crate) stops: Vec<S<String>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

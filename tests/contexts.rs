@@ -189,3 +189,67 @@ fn question_holds_only_in_a_question() {
     );
     assert_ne!(p.fingerprint(), q.fingerprint());
 }
+
+/// A policy whose `hyp` context has the cues `if`/`si`, and the given stops and
+/// exception phrases.
+fn stops_policy(stops: &str, except: &str) -> Policy {
+    Loader::new()
+        .from_toml_str(&format!(
+            r#"
+[policy]
+id = "ctx-stops"
+extends = ["taxonomy"]
+
+[contexts.hyp]
+scope = "clause"
+window = 10
+cues = ["if", "si"]
+stops = [{stops}]
+except = [{except}]
+
+[lexicons.threat]
+terms = ["i'll stab you", "i will hurt you", "je vais te crever", "je vais te frapper"]
+
+[[rules]]
+id = "threat"
+category = "violence.threat"
+when = "threat"
+unless = ["hyp"]
+"#
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_stop_ends_the_reach_of_a_cue() {
+    let none = stops_policy("", "");
+    let p = stops_policy(
+        r#""i'll", "i will", "je vais""#,
+        r#""think i will", "que je vais""#,
+    );
+    for text in [
+        "If you come near my sister again I'll stab you",
+        "Si tu reviens ici je vais te crever",
+    ] {
+        assert!(!flags(&none, text), "without stops the cue reaches: {text}");
+        assert!(flags(&p, text), "the stop opens the main clause: {text}");
+    }
+    // A stop right after the cue is part of the condition.
+    assert!(!flags(&p, "If I'll stab you, tell me"));
+    // A stop inside an exception phrase does not count.
+    for text in [
+        "If you think I will hurt you you're wrong",
+        "Si tu crois que je vais te frapper tu te trompes",
+    ] {
+        assert!(!flags(&p, text), "{text}");
+    }
+    // Stops change the fingerprint; a context without stops keeps its own.
+    assert_ne!(none.fingerprint(), p.fingerprint());
+}
+
+#[test]
+fn a_stop_after_the_match_changes_nothing() {
+    let p = stops_policy(r#""then""#, "");
+    assert!(!flags(&p, "If you come back I'll stab you then"));
+    assert!(flags(&p, "If you come back then I'll stab you"));
+}

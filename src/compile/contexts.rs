@@ -103,6 +103,9 @@ fn add(b: &mut Builder<'_>, ctxs: &mut Contexts, pi: usize, name: &str, c: &Cont
         }
     }
     let path = format!("contexts.{name}");
+    if !c.stops.is_empty() {
+        add_stops(b, ctxs, pi, ci, name, &path, &c.stops);
+    }
     b.add_terms(
         pi,
         lex,
@@ -116,6 +119,33 @@ fn add(b: &mut Builder<'_>, ctxs: &mut Contexts, pi: usize, name: &str, c: &Cont
         except,
         &format!("{path}.except"),
         &c.except,
+        TermOptions::exact(),
+        &mut [],
+    );
+}
+
+/// Adds pack `pi`'s stops to context `ci`, creating its stop lexicon on first use (a
+/// context without stops has none, so its fingerprint is what it was before stops).
+fn add_stops(
+    b: &mut Builder<'_>,
+    ctxs: &mut Contexts,
+    pi: usize,
+    ci: ContextId,
+    name: &str,
+    path: &str,
+    terms: &[S<String>],
+) {
+    let Some(ContextKind::Cue { stops, .. }) = ctxs.list.get_mut(ci.index()).map(|c| &mut c.kind)
+    else {
+        return;
+    };
+    let lex =
+        *stops.get_or_insert_with(|| b.new_lexicon(format!("@{name}.stops"), MatchMode::Word));
+    b.add_terms(
+        pi,
+        lex,
+        &format!("{path}.stops"),
+        terms,
         TermOptions::exact(),
         &mut [],
     );
@@ -141,6 +171,7 @@ fn cue_lexicons(
         kind: ContextKind::Cue {
             lex,
             except,
+            stops: None,
             scope: Scope::Sentence,
             window: None,
             position: CuePosition::Before,

@@ -194,6 +194,7 @@ fn hash_contexts(h: &mut Fnv, c: &Compiled) {
             ContextKind::Cue {
                 lex,
                 except,
+                stops,
                 scope,
                 window,
                 position,
@@ -201,6 +202,10 @@ fn hash_contexts(h: &mut Fnv, c: &Compiled) {
             } => {
                 h.field("cues", c.lexicon_name(*lex));
                 h.field("except", c.lexicon_name(*except));
+                // Hashed only when set, like `question` below.
+                if let Some(stops) = stops {
+                    h.field("stops", c.lexicon_name(*stops));
+                }
                 h.field("scope", scope.as_str());
                 h.field("window", &window.map(|w| w.to_string()).unwrap_or_default());
                 h.field("position", position.as_str());
@@ -292,6 +297,7 @@ mod tests {
                     kind: ContextKind::Cue {
                         lex: LexiconId::new(2),
                         except: LexiconId::new(3),
+                        stops: None,
                         scope: Scope::Clause,
                         window: Some(3),
                         position: CuePosition::Before,

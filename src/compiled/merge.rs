@@ -17,6 +17,7 @@ fn shifted_context(c: &Context, lex0: usize) -> Context {
             ContextKind::Cue {
                 lex,
                 except,
+                stops,
                 scope,
                 window,
                 position,
@@ -24,6 +25,7 @@ fn shifted_context(c: &Context, lex0: usize) -> Context {
             } => ContextKind::Cue {
                 lex: lex.shifted(lex0),
                 except: except.shifted(lex0),
+                stops: stops.map(|s| s.shifted(lex0)),
                 scope: *scope,
                 window: *window,
                 position: *position,

@@ -115,8 +115,10 @@ pub(crate) enum ContextKind {
     /// `window` words.
     Cue {
         lex: LexiconId,
-        /// Phrases that cancel a cue they contain.
+        /// Phrases that cancel a cue (or a stop) they contain.
         except: LexiconId,
+        /// Phrases that end a cue's reach before the match (none for most contexts).
+        stops: Option<LexiconId>,
         scope: Scope,
         window: Option<u32>,
         position: CuePosition,

@@ -46,6 +46,7 @@ impl Compiled {
             ContextKind::Cue {
                 lex,
                 except,
+                stops,
                 scope,
                 window,
                 position,
@@ -56,6 +57,7 @@ impl Compiled {
                         Cue {
                             lex: *lex,
                             except: *except,
+                            stops: *stops,
                             scope: *scope,
                             window: *window,
                             position: *position,
@@ -85,6 +87,7 @@ fn in_question(evidence: &[u32], s: &Scratch) -> bool {
 struct Cue {
     lex: LexiconId,
     except: LexiconId,
+    stops: Option<LexiconId>,
     scope: Scope,
     window: Option<u32>,
     position: CuePosition,
@@ -95,6 +98,7 @@ fn cue_holds(cue: Cue, evidence: &[u32], s: &Scratch) -> bool {
     let Cue {
         lex,
         except,
+        stops,
         scope,
         window,
         position,
@@ -103,7 +107,8 @@ fn cue_holds(cue: Cue, evidence: &[u32], s: &Scratch) -> bool {
     let hits = &s.hits;
     let cues = lex_slice(s, *lex);
     let exceptions = lex_slice(s, *except);
-    // A cue inside an exception phrase (`ne … que`, `nothing but`) does
+    let stops = stops.map(|l| lex_slice(s, l)).unwrap_or(&[]);
+    // A cue (or a stop) inside an exception phrase (`ne … que`, `nothing but`) does
     // not count.
     let cancelled = |c: &Hit| {
         let k = exceptions
@@ -126,6 +131,20 @@ fn cue_holds(cue: Cue, evidence: &[u32], s: &Scratch) -> bool {
             .any(|e| e.start <= c.start && c.end <= e.end)
     };
     let counts = |c: &Hit| !cancelled(c) && !in_evidence(c);
+    // A stop that starts after cue `c`, at least one word after it, and no later than
+    // word `h`, in their unit, ends the cue's reach before `h`.
+    let stopped = |c: &Hit, h: &Hit| {
+        let from =
+            stops.partition_point(|&t| hits.get(t as usize).is_some_and(|t| t.start < c.end));
+        stops
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|&t| hits.get(t as usize))
+            .take_while(|t| t.start <= h.start)
+            .take(MAX_MATCHES)
+            .any(|t| t.ts > c.te + 1 && t.unit(*scope) == c.unit(*scope) && !cancelled(t))
+    };
     let before = matches!(position, CuePosition::Before | CuePosition::Around);
     let after = matches!(position, CuePosition::After | CuePosition::Around);
     evidence
@@ -149,7 +168,7 @@ fn cue_holds(cue: Cue, evidence: &[u32], s: &Scratch) -> bool {
                             && window.is_none_or(|w| h.ts.saturating_sub(c.te) <= w)
                     })
                     .take(MAX_MATCHES)
-                    .any(|c| c.end <= h.start && counts(c));
+                    .any(|c| c.end <= h.start && counts(c) && !stopped(c, h));
             // Cues that start after the word, nearest first, likewise.
             let found_after = after
                 && cues
