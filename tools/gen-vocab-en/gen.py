@@ -85,7 +85,8 @@ VERB_EXTRA = [
 ]
 
 # The same verbs split around their object ("beat my neighbour to death", "run the
-# cyclist over", "put the mayor in the ground"): (verb, tail after the object).
+# cyclist over", "put the mayor in the ground", "run him off the road"): (verb, tail
+# after the object).
 SPLIT_PHRASES = [
     ("beat", "to death"), ("beat", "to a pulp"), ("beat", "senseless"),
     ("beat", "half to death"), ("stab", "to death"), ("kick", "to death"),
@@ -93,7 +94,8 @@ SPLIT_PHRASES = [
     ("burn", "alive"), ("burn", "to death"), ("bury", "alive"), ("skin", "alive"),
     ("run", "over"), ("shoot", "dead"), ("set", "on fire"), ("set", "alight"),
     ("put", "in the ground"), ("put", "six feet under"), ("put", "in a body bag"),
-    ("put", "to death"),
+    ("put", "to death"), ("run", "off the road"), ("run", "into a ditch"),
+    ("run", "into the ditch"), ("run", "off a cliff"),
 ]
 
 # Phrasal harm verbs: a verb and a particle ("knock out", "do in", "finish off"). With a
