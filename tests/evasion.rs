@@ -23,7 +23,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 87.0, 4),
     (Disguise::Elongated, 91.0, 11),
     (Disguise::Leetspeak, 97.0, 4),
-    (Disguise::Masked, 73.0, 6),
+    (Disguise::Masked, 78.0, 7),
     (Disguise::Punctuated, 90.0, 3),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),

@@ -7,7 +7,7 @@
 
 use std::mem;
 
-use super::common::{is_common, masked_reads_otherwise};
+use super::common::{MASKED_MARGIN, is_common, masked_reads_otherwise, zipf};
 use super::words::is_listed;
 use super::{NormalizeOptions, Unit, Vocab, WILDCARD, is_word_char};
 
@@ -287,12 +287,13 @@ fn fold_word(opts: &NormalizeOptions, vocab: Option<&Vocab>, w: &mut [Unit], st:
 /// Longest masked word read as a word of the vocabulary.
 const MAX_READ_MASKED: usize = 24;
 
-/// Reads a masked word (`w\u{FDD0}ll`, from `w*ll`) as the one word of the vocabulary
-/// it may stand for that is also the most common word it fits (see
-/// [`masked_reads_otherwise`]): `w*ll` is `will`, `v**s` is `vous` (more common than
-/// `vais`), `t*at` is `that`. The rules read these words (auxiliaries, pronouns,
-/// negations), and the words of the policy's phrases (`can't s*and`), which are looked
-/// up as written. A word with no such reading, or two, stays masked (lexicon terms
+/// Reads a masked word (`w\u{FDD0}ll`, from `w*ll`) as the most common word of the
+/// vocabulary it fits, unless it fits another common word ten times as common (see
+/// [`masked_reads_otherwise`] and [`MASKED_MARGIN`]): `w*ll` is `will`, `v**s` is
+/// `vous` (more common than `vais`), `b**cks` is `blacks` (`blocks` is not ten times
+/// as common), `t*at` is `that` (`twat` is 5,000 times less common). The rules read
+/// these words (auxiliaries, pronouns, negations), and the words of the policy's phrases (`can't s*and`), which are looked
+/// up as written. A word with no such reading, or two as common, stays masked (lexicon terms
 /// are still found from it by length and visible letters). Allocates nothing.
 fn read_masked(w: &mut [Unit], vocab: &Vocab) {
     let n = w.len();
@@ -315,8 +316,10 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab) {
         *m = u.c;
     }
     let masked = masked.get(..n).unwrap_or_default();
+    // The most common word of the vocabulary that fits (two as common: none).
     let mut word = ['\0'; MAX_READ_MASKED];
-    let mut reading: Option<&str> = None;
+    let mut best: Option<(&str, u16)> = None;
+    let mut tie = false;
     for v in vocab.masked_fits(n, first, last) {
         let fits = v.chars().zip(masked).all(|(c, &m)| m == WILDCARD || m == c);
         if !fits {
@@ -325,19 +328,28 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab) {
         for (x, c) in word.iter_mut().zip(v.chars()) {
             *x = c;
         }
-        if masked_reads_otherwise(word.get(..n).unwrap_or_default(), masked) {
-            continue;
-        }
-        if reading.is_some() {
-            return; // two readings: left masked
-        }
-        reading = Some(v);
-    }
-    if let Some(v) = reading {
-        for (u, c) in w.iter_mut().zip(v.chars()) {
-            if u.c == WILDCARD {
-                u.set(c);
+        let z = zipf(word.get(..n).unwrap_or_default());
+        match best {
+            Some((_, bz)) if bz > z => {}
+            Some((_, bz)) if bz == z => tie = true,
+            _ => {
+                best = Some((v, z));
+                tie = false;
             }
+        }
+    }
+    let Some((v, _)) = best.filter(|_| !tie) else {
+        return;
+    };
+    for (x, c) in word.iter_mut().zip(v.chars()) {
+        *x = c;
+    }
+    if masked_reads_otherwise(word.get(..n).unwrap_or_default(), masked, MASKED_MARGIN) {
+        return;
+    }
+    for (u, c) in w.iter_mut().zip(v.chars()) {
+        if u.c == WILDCARD {
+            u.set(c);
         }
     }
 }
