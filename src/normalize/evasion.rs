@@ -325,10 +325,7 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab) {
         if !fits {
             continue;
         }
-        for (x, c) in word.iter_mut().zip(v.chars()) {
-            *x = c;
-        }
-        let z = zipf(word.get(..n).unwrap_or_default());
+        let z = zipf(v);
         match best {
             Some((_, bz)) if bz > z => {}
             Some((_, bz)) if bz == z => tie = true,
@@ -875,6 +872,44 @@ fn elongated_runs(w: &[Unit]) -> Option<Vec<(usize, usize)>> {
     Some(runs)
 }
 
+/// The readings of a token that are words of the vocabulary: how many, the most
+/// common, and how common the next is.
+#[derive(Default)]
+struct Readings {
+    /// How many.
+    n: u32,
+    /// The most common: which runs keep two letters, and its Zipf frequency times 100.
+    best: (u32, u16),
+    /// The Zipf frequency times 100 of the next most common.
+    runner: u16,
+}
+
+impl Readings {
+    fn add(&mut self, mask: u32, zipf: u16) {
+        if self.n == 0 || zipf > self.best.1 {
+            if self.n > 0 {
+                self.runner = self.runner.max(self.best.1);
+            }
+            self.best = (mask, zipf);
+        } else {
+            self.runner = self.runner.max(zipf);
+        }
+        self.n += 1;
+    }
+
+    /// The reading: the only one, or the one ten times as common ([`MASKED_MARGIN`])
+    /// as every other (`kill` over `kil`, which is not a common word; not `shot` over
+    /// `shoot`).
+    fn pick(&self) -> Option<u32> {
+        match self.n {
+            0 => None,
+            1 => Some(self.best.0),
+            _ => (self.best.1 > 0 && self.best.1 >= self.runner.saturating_add(MASKED_MARGIN))
+                .then_some(self.best.0),
+        }
+    }
+}
+
 /// Shortens the runs of identical letters of one word into `out`.
 ///
 /// With a vocabulary, each run of three or more is read as one letter or as two, every
@@ -967,9 +1002,10 @@ const MAX_DOUBLED_RUNS: usize = 3;
 /// one letter or two. Written to `out`; `false` (and `out` left unspecified) when the
 /// token is itself a word of the vocabulary or of the English and French word lists
 /// (`good`, `too`, `belle`: never re-read), holds no such run or more than
-/// [`MAX_DOUBLED_RUNS`], or has no reading or two. The scan looks the words of phrases
+/// [`MAX_DOUBLED_RUNS`], or has no reading or two as common. The scan looks the words of phrases
 /// up with it, which are otherwise matched as written. Allocates nothing once `out` is
-/// large enough.
+/// large enough. Of two readings, one ten times as common as the other ([`Readings`])
+/// is kept: `killl` is `kill`, not the lexicon's misspelling `kil` (`killl myself`).
 pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> bool {
     let b = token.as_bytes();
     // Runs as (start, len), over ASCII letters only.
@@ -1007,17 +1043,15 @@ pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> b
         }
         out.push_str(token.get(k..).unwrap_or_default());
     };
-    let mut found = None;
+    let mut readings = Readings::default();
     for mask in 0..(1u32 << n) {
         write(mask, out);
         if out.len() == token.len() || out.len() < 2 || !vocab.contains(out) {
             continue;
         }
-        if found.is_some() {
-            return false;
-        }
-        found = Some(mask);
+        readings.add(mask, zipf(out));
     }
+    let found = readings.pick();
     // The costlier checks last: most tokens with doubled letters have no reading.
     let Some(mask) = found else {
         return false;
@@ -1047,6 +1081,19 @@ mod tests {
             ],
             &NormalizeOptions::default(),
         )
+    }
+
+    #[test]
+    fn of_two_readings_the_one_ten_times_as_common_is_kept() {
+        let v = Vocab::from_terms(
+            ["kil", "kill", "shot", "shoot"],
+            &NormalizeOptions::default(),
+        );
+        let mut out = String::new();
+        // `kil` is no common word; `shot` is not ten times as common as `shoot`.
+        assert!(doubled_reading("killl", &v, &mut out));
+        assert_eq!(out, "kill");
+        assert!(!doubled_reading("shooot", &v, &mut out));
     }
 
     #[test]
