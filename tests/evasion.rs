@@ -22,8 +22,8 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 87.0, 4),
     (Disguise::Elongated, 92.0, 10),
-    (Disguise::Leetspeak, 97.0, 4),
-    (Disguise::Masked, 78.0, 7),
+    (Disguise::Leetspeak, 97.0, 5),
+    (Disguise::Masked, 78.0, 8),
     (Disguise::Punctuated, 90.0, 3),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
