@@ -27,9 +27,8 @@ pub(super) fn claim_evidence(evidence: &[u32], hits: &[Hit], out: &mut Vec<u32>)
         return false;
     };
     let in_sentence = |i: &&u32| hit(i).is_some_and(|h| h.sentence == sentence);
-    // Clause numbers rise through the text, so the clauses of one sentence are a run:
-    // count the evidence words per clause, without allocating.
-    // (count, clause) of the clause with most words, and whether another ties it.
+    // The clause with most evidence words, as (count, clause), and whether another
+    // clause ties it: a match has a few words, so they are counted without allocating.
     let mut best: Option<(usize, u32)> = None;
     let mut tied = false;
     for h in evidence.iter().filter(in_sentence).filter_map(hit) {
