@@ -362,6 +362,34 @@ fn table_slot(hash: u64, id: u32) -> u64 {
 }
 
 impl MultiTable {
+    /// An empty table for up to `n` entries (none when `n` is 0).
+    fn with_capacity(n: usize) -> MultiTable {
+        if n == 0 {
+            return MultiTable::default();
+        }
+        MultiTable {
+            slots: vec![u64::from(EMPTY); (n * 2).next_power_of_two()],
+        }
+    }
+
+    /// Stores `id` under `h`, unless it is already found under `h`. At most the
+    /// capacity given to [`MultiTable::with_capacity`] entries may be inserted.
+    fn insert(&mut self, h: u64, id: u32) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut slot = h as usize & mask;
+        let entry = table_slot(h, id);
+        while let Some(s) = self.slots.get_mut(slot) {
+            if *s == entry {
+                return;
+            }
+            if *s as u32 == EMPTY {
+                *s = entry;
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     fn build(mut entries: Vec<(u64, u32)>) -> MultiTable {
         if entries.is_empty() {
             return MultiTable::default();
@@ -594,7 +622,7 @@ impl Matcher {
         drop(auto_text);
         let tolerant = index_variants(text, uses, opts);
         let evasion = MultiTable::build(tolerant.evasion);
-        let typos = MultiTable::build(tolerant.typos);
+        let typos = tolerant.typos;
         let bases = MultiTable::build(tolerant.bases);
         let phrase_words = MultiTable::build(tolerant.phrase_words);
         Ok(Matcher {
@@ -925,7 +953,38 @@ struct Tolerant {
     run_marks: Vec<char>,
     evasion: Vec<(u64, u32)>,
     masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
-    typos: Vec<(u64, u32)>,
+    /// Filled in place rather than from a list of entries: with about twice the
+    /// term's length in keys per fuzzy term, it is the largest of the tables, and its
+    /// list of entries would be held beside it while it is built.
+    typos: MultiTable,
+}
+
+/// How a pattern with variants is looked up.
+#[derive(Clone, Copy)]
+struct TolerantKind {
+    /// Its lexicons' tolerances, merged.
+    tolerance: u8,
+    /// One token.
+    single: bool,
+    /// Tokens joined by single marks ([`is_token_run`]).
+    run: bool,
+    /// A phrase of a few tokens with typo variants ([`is_token_phrase`]).
+    phrase: bool,
+}
+
+/// How pattern `t` (with `uses`) is looked up with its variants: `None` if it has none
+/// or if they are found by the automaton.
+fn tolerant_kind(t: &str, uses: &[PatternUse]) -> Option<TolerantKind> {
+    let tolerance = uses.iter().fold(0, |acc, u| acc | u.tolerance);
+    let single = is_token(t);
+    let run = tolerance != 0 && !single && is_token_run(t);
+    let phrase = tolerance & TYPO != 0 && !single && !run && is_token_phrase(t);
+    (tolerance != 0 && (single || run || phrase)).then_some(TolerantKind {
+        tolerance,
+        single,
+        run,
+        phrase,
+    })
 }
 
 /// Indexes the one-token patterns whose variants match too.
@@ -939,19 +998,29 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         run_marks: Vec::new(),
         evasion: Vec::new(),
         masked: HashMap::default(),
-        typos: Vec::new(),
+        typos: MultiTable::default(),
     };
+    let mut typo_keys_count = 0;
+    for (t, u) in text.iter().zip(uses.iter()) {
+        if tolerant_kind(t, u).is_some_and(|k| k.tolerance & TYPO != 0) {
+            let chars: Vec<char> = t.chars().collect();
+            typo_keys(&chars, |_| typo_keys_count += 1);
+        }
+    }
+    out.typos = MultiTable::with_capacity(typo_keys_count);
     let mut key = String::new();
     let mut chars: Vec<char> = Vec::new();
     let mut form = String::new();
     for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
-        let tolerance = u.iter().fold(0, |acc, u| acc | u.tolerance);
-        let single = is_token(t);
-        let run = tolerance != 0 && !single && is_token_run(t);
-        let phrase = tolerance & TYPO != 0 && !single && !run && is_token_phrase(t);
-        if tolerance == 0 || !(single || run || phrase) {
+        let Some(TolerantKind {
+            tolerance,
+            single,
+            run,
+            phrase,
+        }) = tolerant_kind(t, u)
+        else {
             continue;
-        }
+        };
         if run {
             let mut n = 1;
             for m in t.chars().filter(|&c| !is_word_char(c)) {
@@ -987,7 +1056,7 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
             typo_keys(&chars, |k| {
                 form.clear();
                 form.extend(k);
-                out.typos.push((hash_word(&form), id));
+                out.typos.insert(hash_word(&form), id);
             });
         }
     }

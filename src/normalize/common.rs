@@ -7,9 +7,8 @@
 //! the `wordfreq` package (words of Zipf frequency 3.0 or more, that is at least once
 //! per million words, in English or French), folded as text is folded. It is indexed
 //! once, on first use, by length, first and last letter: the shape a masked token
-//! keeps.
-
-use std::collections::HashMap;
+//! keeps. The index is one sorted array of 64-bit entries into the embedded list
+//! (about 400 KB for its 49,000 words), searched by bisection.
 
 use once_cell::sync::Lazy;
 
@@ -18,37 +17,70 @@ use super::WILDCARD;
 /// The generated list: comment lines (`#`), then `word zipf100` a line.
 static LIST: &str = include_str!("../../policies/words/common.txt");
 
-/// Words of one shape: length, first and last letter.
-type Shape = (usize, u8, u8);
+/// Bits of an index entry below its key: where the word starts in [`LIST`].
+const OFFSET_BITS: u32 = 24;
+/// Bits of the key below the shape: the Zipf frequency times 100, inverted.
+const RANK_BITS: u32 = 16;
+/// Bits of an index entry below its shape.
+const SHAPE_SHIFT: u32 = OFFSET_BITS + RANK_BITS;
 
-/// A word and its Zipf frequency times 100.
-type Entry = (&'static [u8], u16);
+/// The shape of a word (its length, first and last byte), as the high bits of its
+/// index entries; `None` for a word too long or empty.
+fn shape(len: usize, first: u8, last: u8) -> Option<u64> {
+    let len = u8::try_from(len).ok()?;
+    Some(u64::from(len) << 16 | u64::from(first) << 8 | u64::from(last))
+}
 
-/// The words of [`LIST`] by shape, each with its Zipf frequency times 100, most common
-/// first.
-static BY_SHAPE: Lazy<HashMap<Shape, Vec<Entry>>> = Lazy::new(|| {
-    let mut m: HashMap<Shape, Vec<Entry>> = HashMap::new();
-    for line in LIST.lines().filter(|l| !l.starts_with('#')) {
-        let Some((w, z)) = line.split_once(' ') else {
+/// The words of [`LIST`], each as one entry: its shape, then its Zipf frequency times
+/// 100 inverted (most common first), then its offset in the list (so words of one
+/// shape and frequency keep the list's order). Sorted, so that the words of a shape
+/// are one run, most common first.
+static BY_SHAPE: Lazy<Vec<u64>> = Lazy::new(|| {
+    let mut index = Vec::with_capacity(LIST.len() / 8);
+    let mut offset = 0;
+    for line in LIST.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((w, z)) = line.trim_end().split_once(' ') else {
             continue;
         };
         let w = w.as_bytes();
-        let (Some(&first), Some(&last), Ok(z)) = (w.first(), w.last(), z.parse()) else {
+        let (Some(&first), Some(&last), Ok(z)) = (w.first(), w.last(), z.parse::<u16>()) else {
             continue;
         };
-        m.entry((w.len(), first, last)).or_default().push((w, z));
+        let (Some(shape), Ok(at)) = (shape(w.len(), first, last), u32::try_from(at)) else {
+            continue;
+        };
+        if at >> OFFSET_BITS != 0 {
+            continue;
+        }
+        index.push(shape << SHAPE_SHIFT | u64::from(!z) << OFFSET_BITS | u64::from(at));
     }
-    for same in m.values_mut() {
-        same.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    }
-    m
+    index.sort_unstable();
+    index.shrink_to_fit();
+    index
 });
 
-/// The words of the shape of `word` (chars), if it is ASCII.
-fn same_shape(word: &[char]) -> Option<&'static [Entry]> {
-    let first = u8::try_from(*word.first()?).ok()?;
-    let last = u8::try_from(*word.last()?).ok()?;
-    BY_SHAPE.get(&(word.len(), first, last)).map(Vec::as_slice)
+/// The word and the Zipf frequency times 100 of an index entry.
+fn entry(e: u64) -> (&'static [u8], u16) {
+    let at = (e & ((1 << OFFSET_BITS) - 1)) as usize;
+    let rest = LIST.as_bytes().get(at..).unwrap_or_default();
+    let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+    let zipf = !((e >> OFFSET_BITS) as u16);
+    (rest.get(..end).unwrap_or_default(), zipf)
+}
+
+/// The words of one shape, most common first, with their Zipf frequencies times 100.
+fn of_shape(len: usize, first: u8, last: u8) -> impl Iterator<Item = (&'static [u8], u16)> {
+    let run = shape(len, first, last).map_or(&[][..], |s| {
+        let from = BY_SHAPE.partition_point(|&e| e >> SHAPE_SHIFT < s);
+        let to = BY_SHAPE.partition_point(|&e| e >> SHAPE_SHIFT <= s);
+        BY_SHAPE.get(from..to).unwrap_or_default()
+    });
+    run.iter().map(|&e| entry(e))
 }
 
 /// Whether `w` (folded) is a word of the list.
@@ -57,29 +89,60 @@ pub(super) fn is_common(w: &str) -> bool {
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
-    BY_SHAPE
-        .get(&(b.len(), first, last))
-        .is_some_and(|same| same.iter().any(|&(x, _)| x == b))
+    of_shape(b.len(), first, last).any(|(x, _)| x == b)
+}
+
+/// How much more common (Zipf times 100) another word that a masked word fits must be
+/// than a word of the policy's vocabulary for the masked word not to be read as it:
+/// 100, ten times as common. People mask the words they expect a filter to catch, so
+/// a masked word is likelier to be one of those than its frequency alone says:
+/// `b**cks` is read as `blacks` (`blocks` is not ten times as common), `v*le` as
+/// `vile` (`vole`), while `t*at` stays `that` (`twat`: 5,000 times less common) and
+/// `c*ll` stays `call` (`cull`).
+pub(super) const MASKED_MARGIN: u16 = 100;
+
+/// The Zipf frequency times 100 of the folded word `w`, 0 when it is not in the list
+/// (less common than any word of it).
+pub(super) fn zipf(w: &str) -> u16 {
+    let b = w.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return 0;
+    };
+    of_shape(b.len(), first, last)
+        .find(|&(x, _)| x == b)
+        .map_or(0, |(_, z)| z)
 }
 
 /// Whether `masked` (the folded word `word` with some inner letters as
-/// [`WILDCARD`]s) may as well stand for another common word at least as common as
-/// `word`: then it is not read as `word`. A word that is not in the list is less
-/// common than any word of it.
-pub(super) fn masked_reads_otherwise(word: &[char], masked: &[char]) -> bool {
-    let Some(same) = same_shape(word) else {
+/// [`WILDCARD`]s) may as well stand for another common word at least `margin` (Zipf
+/// times 100) more common than `word`: then it is not read as `word`. With a margin
+/// of 0, any word at least as common reads otherwise (`t*at`: `that`, not `twat`); with
+/// [`MASKED_MARGIN`], `v*le` may be `vile`: `vole` is not ten times as common. A word
+/// that is not in the list is less common than any word of it, and gets no margin.
+pub(super) fn masked_reads_otherwise(word: &[char], masked: &[char], margin: u16) -> bool {
+    let (Some(first), Some(last)) = (word.first(), word.last()) else {
         return false;
     };
-    let is = |w: &[u8], chars: &[char]| w.iter().zip(chars).all(|(&b, &c)| char::from(b) == c);
-    // Most common first: a word met before `word`, or as common, is at least as
-    // common as it.
-    let mut own = None;
-    for &(w, z) in same {
-        if own.is_some_and(|own| z < own) {
+    let (Ok(first), Ok(last)) = (u8::try_from(*first), u8::try_from(*last)) else {
+        return false;
+    };
+    let is = |w: &[u8], chars: &[char]| {
+        w.len() == chars.len() && w.iter().zip(chars).all(|(&b, &c)| char::from(b) == c)
+    };
+    let own = of_shape(word.len(), first, last)
+        .find(|&(w, _)| is(w, word))
+        .map_or(0, |(_, z)| z);
+    let bar = if own == 0 {
+        0
+    } else {
+        own.saturating_add(margin)
+    };
+    // Most common first: stop at the first word less common than the bar.
+    for (w, z) in of_shape(word.len(), first, last) {
+        if z < bar {
             return false;
         }
         if is(w, word) {
-            own = Some(z);
             continue;
         }
         if w.iter()
@@ -115,7 +178,7 @@ mod tests {
             ("cun", 1, 2),
         ] {
             let (word, m) = masked(w, a, b);
-            assert!(masked_reads_otherwise(&word, &m), "{w} {a}..{b}");
+            assert!(masked_reads_otherwise(&word, &m, 0), "{w} {a}..{b}");
         }
     }
 
@@ -131,8 +194,39 @@ mod tests {
             ("kill", 1, 2),
         ] {
             let (word, m) = masked(w, a, b);
-            assert!(!masked_reads_otherwise(&word, &m), "{w} {a}..{b}");
+            assert!(!masked_reads_otherwise(&word, &m, 0), "{w} {a}..{b}");
         }
+    }
+
+    #[test]
+    fn a_mask_that_fits_a_word_less_than_ten_times_as_common_reads_as_the_term() {
+        // `b**cks`: `blocks`; `v*le`: `vole`; `p*tes`: `potes`, each less than ten
+        // times as common; `t*at` and `c*ll` fit words far more common.
+        for (w, a, b, reads_otherwise) in [
+            ("blacks", 1, 3, false),
+            ("vile", 1, 2, false),
+            ("putes", 1, 2, false),
+            ("twat", 1, 2, true),
+            ("cull", 1, 2, true),
+        ] {
+            let (word, m) = masked(w, a, b);
+            assert!(masked_reads_otherwise(&word, &m, 0), "{w}: more common fit");
+            assert_eq!(
+                masked_reads_otherwise(&word, &m, MASKED_MARGIN),
+                reads_otherwise,
+                "{w} {a}..{b}"
+            );
+        }
+        // A word that is not in the list gets no margin.
+        let (word, m) = masked("tuerce", 1, 3);
+        assert!(masked_reads_otherwise(&word, &m, MASKED_MARGIN));
+    }
+
+    #[test]
+    fn zipf_is_that_of_the_list_and_zero_off_it() {
+        assert!(zipf("that") > zipf("twat"));
+        assert!(zipf("twat") > 0);
+        assert_eq!(zipf("tuerce"), 0);
     }
 
     #[test]
@@ -148,8 +242,30 @@ mod tests {
             n += 1;
         }
         assert!(n > 20_000, "{n} words");
+        // Every word is indexed: none too long, the list small enough for the offsets.
+        assert_eq!(BY_SHAPE.len(), n);
+        assert!(LIST.len() < 1 << OFFSET_BITS);
         for w in ["that", "will", "nous", "vais", "tuer"] {
             assert!(is_common(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn a_shape_gives_exactly_its_words_most_common_first() {
+        for w in ["that", "bitch", "tuer", "salope", "the", "connard"] {
+            let b = w.as_bytes();
+            let (first, last) = (b[0], b[b.len() - 1]);
+            let mut want: Vec<(&[u8], u16)> = LIST
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once(' '))
+                .map(|(x, z)| (x.as_bytes(), z.parse().unwrap_or(0)))
+                .filter(|(x, _)| x.len() == b.len() && x[0] == first && x[x.len() - 1] == last)
+                .collect();
+            want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let got: Vec<_> = of_shape(b.len(), first, last).collect();
+            assert!(!got.is_empty(), "{w}");
+            assert_eq!(got, want, "{w}");
         }
     }
 }
