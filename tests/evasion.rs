@@ -32,7 +32,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Swapped, 32.0, 25),
     (Disguise::Deleted, 34.0, 23),
     (Disguise::Added, 17.0, 5),
-    (Disguise::Split, 12.0, 28),
+    (Disguise::Split, 11.0, 29),
     (Disguise::GluedBefore, 8.0, 9),
     (Disguise::GluedAfter, 8.0, 5),
 ];
