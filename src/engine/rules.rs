@@ -124,9 +124,7 @@ impl Eval<'_> {
             Node::Not(_) => true,
             Node::Or(a, b) => self.may_match(a, depth - 1) || self.may_match(b, depth - 1),
             Node::And(a, b) => match (&**a, &**b) {
-                (Node::Not(_), other) | (other, Node::Not(_)) => {
-                    self.may_match(other, depth - 1)
-                }
+                (Node::Not(_), other) | (other, Node::Not(_)) => self.may_match(other, depth - 1),
                 _ => self.may_match(a, depth - 1) && self.may_match(b, depth - 1),
             },
             Node::Before(a, b, _) | Node::Near(a, b, _) => {
