@@ -112,7 +112,7 @@ HAND = [
     ("salope", "sale [s*lope]"),
     ("salope", "sale [saloooope]"),
     ("salope", "sale [sаlоpе]"),
-    ("!pute", "sale [p*te]"),  # fits `pote`, more common
+    ("pute", "sale [p*te]"),  # fits `pote`, more common but not ten times
     ("pute", "sale [put3]"),
     ("pute", "sale [p.u.t.e]"),
     ("encule", "sale [enculé]"),
@@ -170,12 +170,12 @@ def families(word):
     yield word.upper()
 
 
-# Masks that also fit a more common word, which the engine reads as neither
-# (`n***er`: `number`, `p*te`: `pote`, `s*ut`: `shut`, `l*ser`: `laser`, `l*nch`:
-# `lunch`, `c*ever`: `clever`): known failures.
+# Masks that also fit a word ten times as common, which the engine reads as neither
+# (`n***er`: `number`; `s*ut`: `shut`, which the policy's vocabulary also holds):
+# known failures. (`p*te`, `l*ser`, `l*nch`, `c*ever` fit `pote`, `laser`, `lunch`,
+# `clever`, more common but not ten times: read as the term.)
 MASK_FITS_COMMONER = {
-    ("nigger", "n***er"), ("pute", "p*te"), ("slut", "s*ut"), ("loser", "l*ser"),
-    ("lynch", "l*nch"), ("crever", "c*ever"),
+    ("nigger", "n***er"), ("slut", "s*ut"),
 }
 
 

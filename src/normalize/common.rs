@@ -92,27 +92,57 @@ pub(super) fn is_common(w: &str) -> bool {
     of_shape(b.len(), first, last).any(|(x, _)| x == b)
 }
 
+/// How much more common (Zipf times 100) another word that a masked word fits must be
+/// than a word of the policy's vocabulary for the masked word not to be read as it:
+/// 100, ten times as common. People mask the words they expect a filter to catch, so
+/// a masked word is likelier to be one of those than its frequency alone says:
+/// `b**cks` is read as `blacks` (`blocks` is not ten times as common), `v*le` as
+/// `vile` (`vole`), while `t*at` stays `that` (`twat`: 5,000 times less common) and
+/// `c*ll` stays `call` (`cull`).
+pub(super) const MASKED_MARGIN: u16 = 100;
+
+/// The Zipf frequency times 100 of the folded word `w`, 0 when it is not in the list
+/// (less common than any word of it).
+pub(super) fn zipf(w: &str) -> u16 {
+    let b = w.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return 0;
+    };
+    of_shape(b.len(), first, last)
+        .find(|&(x, _)| x == b)
+        .map_or(0, |(_, z)| z)
+}
+
 /// Whether `masked` (the folded word `word` with some inner letters as
-/// [`WILDCARD`]s) may as well stand for another common word at least as common as
-/// `word`: then it is not read as `word`. A word that is not in the list is less
-/// common than any word of it.
-pub(super) fn masked_reads_otherwise(word: &[char], masked: &[char]) -> bool {
+/// [`WILDCARD`]s) may as well stand for another common word at least `margin` (Zipf
+/// times 100) more common than `word`: then it is not read as `word`. With a margin
+/// of 0, any word at least as common reads otherwise (`t*at`: `that`, not `twat`); with
+/// [`MASKED_MARGIN`], `v*le` may be `vile`: `vole` is not ten times as common. A word
+/// that is not in the list is less common than any word of it, and gets no margin.
+pub(super) fn masked_reads_otherwise(word: &[char], masked: &[char], margin: u16) -> bool {
     let (Some(first), Some(last)) = (word.first(), word.last()) else {
         return false;
     };
     let (Ok(first), Ok(last)) = (u8::try_from(*first), u8::try_from(*last)) else {
         return false;
     };
-    let is = |w: &[u8], chars: &[char]| w.iter().zip(chars).all(|(&b, &c)| char::from(b) == c);
-    // Most common first: a word met before `word`, or as common, is at least as
-    // common as it.
-    let mut own = None;
+    let is = |w: &[u8], chars: &[char]| {
+        w.len() == chars.len() && w.iter().zip(chars).all(|(&b, &c)| char::from(b) == c)
+    };
+    let own = of_shape(word.len(), first, last)
+        .find(|&(w, _)| is(w, word))
+        .map_or(0, |(_, z)| z);
+    let bar = if own == 0 {
+        0
+    } else {
+        own.saturating_add(margin)
+    };
+    // Most common first: stop at the first word less common than the bar.
     for (w, z) in of_shape(word.len(), first, last) {
-        if own.is_some_and(|own| z < own) {
+        if z < bar {
             return false;
         }
         if is(w, word) {
-            own = Some(z);
             continue;
         }
         if w.iter()
@@ -148,7 +178,7 @@ mod tests {
             ("cun", 1, 2),
         ] {
             let (word, m) = masked(w, a, b);
-            assert!(masked_reads_otherwise(&word, &m), "{w} {a}..{b}");
+            assert!(masked_reads_otherwise(&word, &m, 0), "{w} {a}..{b}");
         }
     }
 
@@ -164,8 +194,39 @@ mod tests {
             ("kill", 1, 2),
         ] {
             let (word, m) = masked(w, a, b);
-            assert!(!masked_reads_otherwise(&word, &m), "{w} {a}..{b}");
+            assert!(!masked_reads_otherwise(&word, &m, 0), "{w} {a}..{b}");
         }
+    }
+
+    #[test]
+    fn a_mask_that_fits_a_word_less_than_ten_times_as_common_reads_as_the_term() {
+        // `b**cks`: `blocks`; `v*le`: `vole`; `p*tes`: `potes`, each less than ten
+        // times as common; `t*at` and `c*ll` fit words far more common.
+        for (w, a, b, reads_otherwise) in [
+            ("blacks", 1, 3, false),
+            ("vile", 1, 2, false),
+            ("putes", 1, 2, false),
+            ("twat", 1, 2, true),
+            ("cull", 1, 2, true),
+        ] {
+            let (word, m) = masked(w, a, b);
+            assert!(masked_reads_otherwise(&word, &m, 0), "{w}: more common fit");
+            assert_eq!(
+                masked_reads_otherwise(&word, &m, MASKED_MARGIN),
+                reads_otherwise,
+                "{w} {a}..{b}"
+            );
+        }
+        // A word that is not in the list gets no margin.
+        let (word, m) = masked("tuerce", 1, 3);
+        assert!(masked_reads_otherwise(&word, &m, MASKED_MARGIN));
+    }
+
+    #[test]
+    fn zipf_is_that_of_the_list_and_zero_off_it() {
+        assert!(zipf("that") > zipf("twat"));
+        assert!(zipf("twat") > 0);
+        assert_eq!(zipf("tuerce"), 0);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::mem;
 
-use super::common::{is_common, masked_reads_otherwise};
+use super::common::{MASKED_MARGIN, is_common, masked_reads_otherwise, zipf};
 use super::words::is_listed;
 use super::{NormalizeOptions, Unit, Vocab, WILDCARD, is_word_char};
 
@@ -287,12 +287,13 @@ fn fold_word(opts: &NormalizeOptions, vocab: Option<&Vocab>, w: &mut [Unit], st:
 /// Longest masked word read as a word of the vocabulary.
 const MAX_READ_MASKED: usize = 24;
 
-/// Reads a masked word (`w\u{FDD0}ll`, from `w*ll`) as the one word of the vocabulary
-/// it may stand for that is also the most common word it fits (see
-/// [`masked_reads_otherwise`]): `w*ll` is `will`, `v**s` is `vous` (more common than
-/// `vais`), `t*at` is `that`. The rules read these words (auxiliaries, pronouns,
-/// negations), and the words of the policy's phrases (`can't s*and`), which are looked
-/// up as written. A word with no such reading, or two, stays masked (lexicon terms
+/// Reads a masked word (`w\u{FDD0}ll`, from `w*ll`) as the most common word of the
+/// vocabulary it fits, unless it fits another common word ten times as common (see
+/// [`masked_reads_otherwise`] and [`MASKED_MARGIN`]): `w*ll` is `will`, `v**s` is
+/// `vous` (more common than `vais`), `b**cks` is `blacks` (`blocks` is not ten times
+/// as common), `t*at` is `that` (`twat` is 5,000 times less common). The rules read
+/// these words (auxiliaries, pronouns, negations), and the words of the policy's phrases (`can't s*and`), which are looked
+/// up as written. A word with no such reading, or two as common, stays masked (lexicon terms
 /// are still found from it by length and visible letters). Allocates nothing.
 fn read_masked(w: &mut [Unit], vocab: &Vocab) {
     let n = w.len();
@@ -315,29 +316,37 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab) {
         *m = u.c;
     }
     let masked = masked.get(..n).unwrap_or_default();
+    // The most common word of the vocabulary that fits (two as common: none).
     let mut word = ['\0'; MAX_READ_MASKED];
-    let mut reading: Option<&str> = None;
+    let mut best: Option<(&str, u16)> = None;
+    let mut tie = false;
     for v in vocab.masked_fits(n, first, last) {
         let fits = v.chars().zip(masked).all(|(c, &m)| m == WILDCARD || m == c);
         if !fits {
             continue;
         }
-        for (x, c) in word.iter_mut().zip(v.chars()) {
-            *x = c;
-        }
-        if masked_reads_otherwise(word.get(..n).unwrap_or_default(), masked) {
-            continue;
-        }
-        if reading.is_some() {
-            return; // two readings: left masked
-        }
-        reading = Some(v);
-    }
-    if let Some(v) = reading {
-        for (u, c) in w.iter_mut().zip(v.chars()) {
-            if u.c == WILDCARD {
-                u.set(c);
+        let z = zipf(v);
+        match best {
+            Some((_, bz)) if bz > z => {}
+            Some((_, bz)) if bz == z => tie = true,
+            _ => {
+                best = Some((v, z));
+                tie = false;
             }
+        }
+    }
+    let Some((v, _)) = best.filter(|_| !tie) else {
+        return;
+    };
+    for (x, c) in word.iter_mut().zip(v.chars()) {
+        *x = c;
+    }
+    if masked_reads_otherwise(word.get(..n).unwrap_or_default(), masked, MASKED_MARGIN) {
+        return;
+    }
+    for (u, c) in w.iter_mut().zip(v.chars()) {
+        if u.c == WILDCARD {
+            u.set(c);
         }
     }
 }
@@ -863,6 +872,44 @@ fn elongated_runs(w: &[Unit]) -> Option<Vec<(usize, usize)>> {
     Some(runs)
 }
 
+/// The readings of a token that are words of the vocabulary: how many, the most
+/// common, and how common the next is.
+#[derive(Default)]
+struct Readings {
+    /// How many.
+    n: u32,
+    /// The most common: which runs keep two letters, and its Zipf frequency times 100.
+    best: (u32, u16),
+    /// The Zipf frequency times 100 of the next most common.
+    runner: u16,
+}
+
+impl Readings {
+    fn add(&mut self, mask: u32, zipf: u16) {
+        if self.n == 0 || zipf > self.best.1 {
+            if self.n > 0 {
+                self.runner = self.runner.max(self.best.1);
+            }
+            self.best = (mask, zipf);
+        } else {
+            self.runner = self.runner.max(zipf);
+        }
+        self.n += 1;
+    }
+
+    /// The reading: the only one, or the one ten times as common ([`MASKED_MARGIN`])
+    /// as every other (`kill` over `kil`, which is not a common word; not `shot` over
+    /// `shoot`).
+    fn pick(&self) -> Option<u32> {
+        match self.n {
+            0 => None,
+            1 => Some(self.best.0),
+            _ => (self.best.1 > 0 && self.best.1 >= self.runner.saturating_add(MASKED_MARGIN))
+                .then_some(self.best.0),
+        }
+    }
+}
+
 /// Shortens the runs of identical letters of one word into `out`.
 ///
 /// With a vocabulary, each run of three or more is read as one letter or as two, every
@@ -955,9 +1002,10 @@ const MAX_DOUBLED_RUNS: usize = 3;
 /// one letter or two. Written to `out`; `false` (and `out` left unspecified) when the
 /// token is itself a word of the vocabulary or of the English and French word lists
 /// (`good`, `too`, `belle`: never re-read), holds no such run or more than
-/// [`MAX_DOUBLED_RUNS`], or has no reading or two. The scan looks the words of phrases
+/// [`MAX_DOUBLED_RUNS`], or has no reading or two as common. The scan looks the words of phrases
 /// up with it, which are otherwise matched as written. Allocates nothing once `out` is
-/// large enough.
+/// large enough. Of two readings, one ten times as common as the other ([`Readings`])
+/// is kept: `killl` is `kill`, not the lexicon's misspelling `kil` (`killl myself`).
 pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> bool {
     let b = token.as_bytes();
     // Runs as (start, len), over ASCII letters only.
@@ -995,17 +1043,15 @@ pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> b
         }
         out.push_str(token.get(k..).unwrap_or_default());
     };
-    let mut found = None;
+    let mut readings = Readings::default();
     for mask in 0..(1u32 << n) {
         write(mask, out);
         if out.len() == token.len() || out.len() < 2 || !vocab.contains(out) {
             continue;
         }
-        if found.is_some() {
-            return false;
-        }
-        found = Some(mask);
+        readings.add(mask, zipf(out));
     }
+    let found = readings.pick();
     // The costlier checks last: most tokens with doubled letters have no reading.
     let Some(mask) = found else {
         return false;
@@ -1035,6 +1081,19 @@ mod tests {
             ],
             &NormalizeOptions::default(),
         )
+    }
+
+    #[test]
+    fn of_two_readings_the_one_ten_times_as_common_is_kept() {
+        let v = Vocab::from_terms(
+            ["kil", "kill", "shot", "shoot"],
+            &NormalizeOptions::default(),
+        );
+        let mut out = String::new();
+        // `kil` is no common word; `shot` is not ten times as common as `shoot`.
+        assert!(doubled_reading("killl", &v, &mut out));
+        assert_eq!(out, "kill");
+        assert!(!doubled_reading("shooot", &v, &mut out));
     }
 
     #[test]

@@ -462,11 +462,13 @@ fn masked_variants() {
     ] {
         assert!(variant_matches(term, text, 0), "{term} / {text}");
     }
-    // a mask that also fits a more common word reads as neither: `n***er` fits
-    // `number`, `s****e` fits `simple`, `p*te` fits `pote`
-    for (term, text) in [("nigger", "n***er"), ("salope", "s****e"), ("pute", "p*te")] {
+    // a mask that also fits a word ten times as common reads as neither: `n***er`
+    // fits `number`, `s****e` fits `simple`; `p*te` fits `pote`, more common than
+    // `pute` but not ten times
+    for (term, text) in [("nigger", "n***er"), ("salope", "s****e")] {
         assert!(!variant_matches(term, text, 0), "{term} / {text}");
     }
+    assert!(variant_matches("pute", "p*te", 0));
     // the first and last letters are never masked, and each star is one letter
     for (term, text) in [
         ("kill", "*ill"),

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::common::masked_reads_otherwise;
+use super::common::{MASKED_MARGIN, masked_reads_otherwise};
 use super::words::is_listed;
 use super::{NormalizeOptions, Normalized, WILDCARD, normalize_into};
 
@@ -426,6 +426,7 @@ fn masked_variants(base: &[char], v: &mut Variants, which: Mask) {
                 if !masked_reads_otherwise(
                     base.get(ws..we).unwrap_or_default(),
                     c.get(ws..we).unwrap_or_default(),
+                    MASKED_MARGIN,
                 ) {
                     v.add(&c);
                 }
@@ -558,6 +559,7 @@ fn is_masked(base: &[char], tok: &[char]) -> bool {
             && !masked_reads_otherwise(
                 base.get(ws..we).unwrap_or_default(),
                 tok.get(ws..we).unwrap_or_default(),
+                MASKED_MARGIN,
             )
     })
 }
