@@ -143,6 +143,60 @@ fn a_match_across_sentences_is_judged_by_its_last_sentence() {
     assert_eq!(words, ["immigrants", "They are vermin"]);
 }
 
+/// A rule over the whole text whose claim is several words, in either order with the
+/// group's name.
+fn claim_policy() -> Policy {
+    Loader::new()
+        .from_toml_str(
+            r#"
+[policy]
+id = "ctx-claim"
+extends = ["taxonomy"]
+
+[lexicons.group]
+terms = ["immigrants", "immigrés"]
+
+[lexicons.they]
+terms = ["they", "ils"]
+
+[lexicons.be]
+terms = ["are", "sont"]
+
+[lexicons.vermin]
+terms = ["vermin", "vermine"]
+
+[[rules]]
+id = "back-reference"
+category = "hate.dehumanization"
+scope = "text"
+when = "group near(20) (they before(1) be before(3) vermin)"
+unless = ["negated", "quoted"]
+"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_match_across_clauses_is_judged_by_the_clause_of_its_claim() {
+    let p = claim_policy();
+    let dehum = |t: &str| p.classify(t).has_category("hate.dehumanization");
+    // A negation around the group's name, in another clause, does not excuse the claim ...
+    assert!(dehum("Nobody wants immigrants here, they are vermin."));
+    assert!(dehum(
+        "Personne ne veut des immigrés ici, ils sont de la vermine."
+    ));
+    assert!(dehum("They are vermin, these immigrants nobody wants."));
+    // ... the claim's own negation does, whichever comes first.
+    assert!(!dehum("Immigrants are welcome here, they are not vermin."));
+    assert!(!dehum(
+        "Les immigrés sont les bienvenus, ils ne sont pas de la vermine."
+    ));
+    assert!(!dehum("They are not vermin, these immigrants."));
+    // A match in one clause is judged as before.
+    assert!(!dehum("Never say immigrants they are vermin."));
+    assert!(dehum("Immigrants, they are vermin."));
+}
+
 /// A policy whose `rejected` context (cues after the match, anywhere in the text) may
 /// ask for a question.
 fn rejected_policy(question: Option<bool>) -> Policy {

@@ -29,11 +29,11 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 33.0, 23),
-    (Disguise::Deleted, 35.0, 22),
-    (Disguise::Added, 18.0, 5),
-    (Disguise::Split, 12.0, 25),
-    (Disguise::GluedBefore, 9.0, 9),
+    (Disguise::Swapped, 33.0, 25),
+    (Disguise::Deleted, 35.0, 23),
+    (Disguise::Added, 17.0, 5),
+    (Disguise::Split, 12.0, 26),
+    (Disguise::GluedBefore, 8.0, 9),
     (Disguise::GluedAfter, 8.0, 5),
 ];
 

@@ -11,19 +11,60 @@ use crate::spec::{CuePosition, Scope};
 /// real text; a bound on adversarial input).
 const MAX_MATCHES: usize = 64;
 
-/// Fills `out` with the evidence hits in the last sentence of a match and returns
-/// `true`, if the match spans several sentences; else returns `false` (judge the whole
-/// evidence) and leaves `out` alone.
-pub(super) fn last_sentence_evidence(evidence: &[u32], hits: &[Hit], out: &mut Vec<u32>) -> bool {
-    let sentence = |i: &u32| hits.get(*i as usize).map(|h| h.sentence);
-    let Some(last) = evidence.iter().filter_map(sentence).max() else {
+/// Fills `out` with the evidence hits a match of a `scope = "text"` rule is judged by,
+/// and returns `true`, when the match spans several sentences or clauses; else returns
+/// `false` (judge the whole evidence) and leaves `out` alone.
+///
+/// Such a match joins a claim to a group named elsewhere ("Nobody wants X here, they
+/// are criminals"; "They are filthy, these X"). It is judged in its last sentence, and
+/// there in the clause that holds more of its words than any other, the claim: a
+/// negation or quote around the group's name does not carry over to the claim, and the
+/// claim's own negation still counts. When no clause holds more words than every other
+/// (the claim itself runs across a comma), the sentence's words are judged together.
+pub(super) fn claim_evidence(evidence: &[u32], hits: &[Hit], out: &mut Vec<u32>) -> bool {
+    let hit = |i: &u32| hits.get(*i as usize);
+    let Some(sentence) = evidence.iter().filter_map(hit).map(|h| h.sentence).max() else {
         return false;
     };
-    if evidence.iter().filter_map(sentence).all(|s| s == last) {
+    let in_sentence = |i: &&u32| hit(i).is_some_and(|h| h.sentence == sentence);
+    // The clause with most evidence words, as (count, clause), and whether another
+    // clause ties it: a match has a few words, so they are counted without allocating.
+    let mut best: Option<(usize, u32)> = None;
+    let mut tied = false;
+    for h in evidence.iter().filter(in_sentence).filter_map(hit) {
+        let n = evidence
+            .iter()
+            .filter_map(hit)
+            .filter(|g| g.clause == h.clause)
+            .count();
+        match best {
+            Some((m, c)) if c == h.clause || n < m => {}
+            Some((m, _)) if n == m => tied = true,
+            _ => {
+                best = Some((n, h.clause));
+                tied = false;
+            }
+        }
+    }
+    let Some((_, clause)) = best else {
+        return false;
+    };
+    let in_clause = |i: &&u32| hit(i).is_some_and(|h| h.clause == clause);
+    let spans_sentences = !evidence.iter().filter(in_sentence).eq(evidence.iter());
+    if tied {
+        // Judge the last sentence's words together (all of them, if one sentence).
+        if !spans_sentences {
+            return false;
+        }
+        out.clear();
+        out.extend(evidence.iter().filter(in_sentence));
+        return true;
+    }
+    if evidence.iter().all(|i| in_clause(&i)) {
         return false;
     }
     out.clear();
-    out.extend(evidence.iter().filter(|i| sentence(i) == Some(last)));
+    out.extend(evidence.iter().filter(in_clause));
     true
 }
 

@@ -1,10 +1,11 @@
 //! Rules over the hits of one text: a condition is evaluated window by window
 //! (clause, sentence or text), and each match is kept or suppressed by its contexts.
 
-use super::context::last_sentence_evidence;
+use super::context::claim_evidence;
 use super::scan::hits_of;
 use super::{Hit, Scratch};
 use crate::compiled::{Compiled, ContextId, LexiconId, Node, Rule};
+use crate::spec::Scope;
 
 /// A match of a condition: a token range and its evidence (a slice of the arena).
 #[derive(Clone, Copy, Debug)]
@@ -429,11 +430,13 @@ impl Compiled {
                 };
                 let range = m.ev as usize..(m.ev + m.n) as usize;
                 let evidence = s.arena.get(range.clone()).unwrap_or(&[]);
-                // A match across sentences (`scope = "text"`: a group named in one
-                // sentence, a claim about "them" in a later one) is judged by the
-                // context of its last sentence: an earlier sentence's negation or quote
-                // does not carry over to the claim.
-                let judged: &[u32] = if last_sentence_evidence(evidence, &s.hits, &mut s.judged) {
+                // A match of a `scope = "text"` rule (a group named in one sentence or
+                // clause, a claim about "them" in another) is judged by the context of
+                // its claim: see `claim_evidence`. Other rules' matches lie in one
+                // sentence and are judged whole.
+                let judged: &[u32] = if rule.scope == Scope::Text
+                    && claim_evidence(evidence, &s.hits, &mut s.judged)
+                {
                     &s.judged
                 } else {
                     evidence
