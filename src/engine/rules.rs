@@ -22,6 +22,9 @@ impl M {
     }
 }
 
+/// How many operators down [`Eval::may_match`] looks.
+const MAY_MATCH_DEPTH: u32 = 3;
+
 /// The state of evaluating one condition over one window.
 struct Eval<'a> {
     hits: &'a [Hit],
@@ -76,8 +79,8 @@ impl Eval<'_> {
                 // Validated away: `not` only stands inside `and`.
             }
             Node::Or(a, b) => {
-                self.eval(a, window);
-                self.eval(b, window);
+                self.eval_operand(a, window);
+                self.eval_operand(b, window);
             }
             Node::And(a, b) => match (&**a, &**b) {
                 (Node::Not(x), other) | (other, Node::Not(x)) => {
@@ -97,10 +100,48 @@ impl Eval<'_> {
         start
     }
 
+    /// Evaluates `node` like [`Eval::eval`], a lexicon directly (most operands are
+    /// one: no call through the operator dispatch).
+    #[inline(always)]
+    fn eval_operand(&mut self, node: &Node, window: (usize, usize)) -> usize {
+        match node {
+            Node::Lex(id) => {
+                let start = self.buf.len();
+                self.eval_lex(*id, window);
+                start
+            }
+            _ => self.eval(node, window),
+        }
+    }
+
+    /// Whether `node` may have a match in this text, looking at most `depth` operators
+    /// down (deeper, it may): a lexicon with no hit in the text has no match, nor has
+    /// a pair of operands (`and`, `before`, `near`) of which one has none. A cheap
+    /// test before evaluating the other operand of a pair.
+    fn may_match(&self, node: &Node, depth: u32) -> bool {
+        match node {
+            Node::Lex(id) => !hits_of(self.lex_off, self.lex_hits, *id).is_empty(),
+            _ if depth == 0 => true,
+            Node::Not(_) => true,
+            Node::Or(a, b) => self.may_match(a, depth - 1) || self.may_match(b, depth - 1),
+            Node::And(a, b) => match (&**a, &**b) {
+                (Node::Not(_), other) | (other, Node::Not(_)) => self.may_match(other, depth - 1),
+                _ => self.may_match(a, depth - 1) && self.may_match(b, depth - 1),
+            },
+            Node::Before(a, b, _) | Node::Near(a, b, _) => {
+                self.may_match(a, depth - 1) && self.may_match(b, depth - 1)
+            }
+            Node::Except(a, _) => self.may_match(a, depth - 1),
+        }
+    }
+
     /// The hits of lexicon `id` in the window, one match each.
     fn eval_lex(&mut self, id: LexiconId, window: (usize, usize)) {
         // The lexicon's hits (ascending hit indices), cut to the window.
         let all = hits_of(self.lex_off, self.lex_hits, id);
+        if all.is_empty() {
+            return;
+        }
         let pass = self.pass;
         let cursor = self.cursors.get_mut(id.index());
         let at = match &cursor {
@@ -134,12 +175,16 @@ impl Eval<'_> {
 
     /// `a and b`: each match of `a` paired with the match of `b` nearest to it.
     fn eval_and(&mut self, a: &Node, b: &Node, window: (usize, usize)) {
-        let start = self.eval(a, window);
+        // No match of `b` in the text: none of the pair either.
+        if !self.may_match(b, MAY_MATCH_DEPTH) {
+            return;
+        }
+        let start = self.eval_operand(a, window);
         // No match of `a`: none of the pair either, whatever `b` holds.
         if self.buf.len() == start {
             return;
         }
-        let sb = self.eval(b, window);
+        let sb = self.eval_operand(b, window);
         let eb = self.buf.len();
         if sb == start || eb == sb {
             self.buf.truncate(start);
@@ -218,11 +263,14 @@ impl Eval<'_> {
         ordered: bool,
         window: (usize, usize),
     ) {
-        let start = self.eval(a, window);
+        if !self.may_match(b, MAY_MATCH_DEPTH) {
+            return;
+        }
+        let start = self.eval_operand(a, window);
         if self.buf.len() == start {
             return;
         }
-        let sb = self.eval(b, window);
+        let sb = self.eval_operand(b, window);
         let eb = self.buf.len();
         // Left matches sorted by end; for `near`, a copy sorted by start.
         if let Some(l) = self.buf.get_mut(start..sb) {
