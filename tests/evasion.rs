@@ -30,7 +30,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 33.0, 33),
-    (Disguise::Deleted, 35.0, 31),
+    (Disguise::Deleted, 35.0, 30),
     (Disguise::Added, 17.0, 5),
     (Disguise::Split, 11.0, 30),
     (Disguise::GluedBefore, 8.0, 9),
