@@ -32,7 +32,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Swapped, 34.0, 34),
     (Disguise::Deleted, 36.0, 32),
     (Disguise::Added, 17.0, 5),
-    (Disguise::Split, 12.0, 30),
+    (Disguise::Split, 12.0, 31),
     (Disguise::GluedBefore, 8.0, 9),
     (Disguise::GluedAfter, 8.0, 5),
 ];

@@ -284,8 +284,11 @@ GROUP_EXCLUDE = {
 # Nouns that follow a group adjective to name the group ("Nepalese people").
 GROUP_HEADS = ["people", "men", "women", "folks", "kids", "guys", "families", "children"]
 # Determiners that make a singular group noun a person, not an adjective ("every Tamil",
-# beside "Tamil food").
-GROUP_SINGULAR_DETS = ["every", "each", "any", "another"]
+# "a Somali", "that Pakistani", beside "Tamil food"). The articles and demonstratives
+# were measured on every training file: 47 more violations caught, 9 rows labelled `none`
+# newly flagged (mostly an adjective after all: "a white russian", "the Mexican
+# government").
+GROUP_SINGULAR_DETS = ["every", "each", "any", "another", "a", "an", "the", "that", "this"]
 
 # --------------------------------------------------------------------------------------
 
@@ -675,7 +678,7 @@ def main():
         "bisexual, transsexual, handicapped person, amputee, atheist), whose most frequent",
         "sense is that one; minus slurs, ancient peoples, city and state inhabitants and",
         "the reviewed exclusions. Plurals (\"Eritreans\"), the noun after a group adjective",
-        "(\"Nepalese people\") or a determiner (\"every Tamil\"): a singular alone is often",
+        "(\"Nepalese people\") or a determiner (\"every Tamil\", \"a Somali\", \"that Pakistani\"): a singular alone is often",
         "an adjective (\"Tamil food\"). A group noun alone is not hate: the hate rules",
         "need what is said of it."],
         group_terms))
