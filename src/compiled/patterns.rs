@@ -7,7 +7,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use super::{EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
     NormalizeOptions, WILDCARD, is_evasion_variant, is_typo_variant, is_word_char, masked_shape,
-    typo_keys, variant_key,
+    typo_key_count, typo_keys, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -1000,24 +1000,31 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         masked: HashMap::default(),
         typos: MultiTable::default(),
     };
+    // Each pattern's kind found once, and the typo keys counted without making them.
+    let kinds: Vec<Option<TolerantKind>> = text
+        .iter()
+        .zip(uses.iter())
+        .map(|(t, u)| tolerant_kind(t, u))
+        .collect();
+    let mut chars: Vec<char> = Vec::new();
     let mut typo_keys_count = 0;
-    for (t, u) in text.iter().zip(uses.iter()) {
-        if tolerant_kind(t, u).is_some_and(|k| k.tolerance & TYPO != 0) {
-            let chars: Vec<char> = t.chars().collect();
-            typo_keys(&chars, |_| typo_keys_count += 1);
+    for (t, k) in text.iter().zip(&kinds) {
+        if k.is_some_and(|k| k.tolerance & TYPO != 0) {
+            chars.clear();
+            chars.extend(t.chars());
+            typo_keys_count += typo_key_count(&chars);
         }
     }
     out.typos = MultiTable::with_capacity(typo_keys_count);
     let mut key = String::new();
-    let mut chars: Vec<char> = Vec::new();
     let mut form = String::new();
-    for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
+    for (i, (t, kind)) in text.iter().zip(kinds).enumerate() {
         let Some(TolerantKind {
             tolerance,
             single,
             run,
             phrase,
-        }) = tolerant_kind(t, u)
+        }) = kind
         else {
             continue;
         };
