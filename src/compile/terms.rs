@@ -5,13 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use super::Builder;
 use super::warnings::TermSite;
-use crate::compiled::{
-    BuildWordHasher, EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run,
-};
+use crate::compiled::{EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run};
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
 use crate::normalize::{
-    NormalizeOptions, Normalized, joined_forms, term_variants_capped, typo_variants_of,
+    BuildWordHasher, NormalizeOptions, Normalized, joined_forms, term_variants_capped,
+    typo_variants_of,
 };
 use crate::spec::{MatchMode, S};
 

@@ -19,9 +19,8 @@ use crate::verdict::{Action, Severity};
 pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
-    BuildWordHasher, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher,
-    PatternSet, Texts, Uses, VariantScratch, build_automaton, flags, is_token, is_token_phrase,
-    is_token_run,
+    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
+    VariantScratch, build_automaton, flags, is_token, is_token_phrase, is_token_run,
 };
 
 /// Declares a typed index into one of the vectors of [`Compiled`].

@@ -6,8 +6,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
-    NormalizeOptions, WILDCARD, is_evasion_variant, is_typo_variant, is_word_char, masked_shape,
-    typo_key_count, typo_keys, variant_key,
+    BuildWordHasher, NormalizeOptions, WILDCARD, is_evasion_variant, is_typo_variant, is_word_char,
+    masked_shape, mix, typo_key_count, typo_keys, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -516,52 +516,6 @@ fn first_token(text: &str) -> &str {
 
 /// A free slot of [`Matcher::words`].
 const EMPTY: u32 = u32::MAX;
-
-/// [`hash_word`] as a [`std::hash::Hasher`], for the compiler's tables of patterns
-/// (hundreds of thousands of short strings, where SipHash dominated compile time).
-#[derive(Clone, Copy, Default)]
-pub(crate) struct BuildWordHasher;
-
-/// See [`BuildWordHasher`].
-pub(crate) struct WordHasher(u64);
-
-impl std::hash::BuildHasher for BuildWordHasher {
-    type Hasher = WordHasher;
-    fn build_hasher(&self) -> WordHasher {
-        WordHasher(0)
-    }
-}
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = mix(self.0, bytes);
-    }
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
-    }
-}
-
-/// Folds `bytes` into `h`, 8 bytes at a time.
-#[inline]
-fn mix(mut h: u64, bytes: &[u8]) -> u64 {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    h ^= bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        if let Some(dst) = w.get_mut(..rest.len()) {
-            dst.copy_from_slice(rest);
-        }
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    h
-}
 
 /// A fast, non-cryptographic hash of a token (FxHash's multiply-rotate over 8-byte
 /// words). The table is built from the policy's own patterns, so text cannot choose

@@ -79,6 +79,7 @@ mod common;
 mod confusables_table;
 mod evasion;
 mod fold;
+mod hash;
 #[cfg(test)]
 mod tests;
 mod variants;
@@ -91,9 +92,8 @@ use once_cell::sync::OnceCell;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compiled::BuildWordHasher;
-
 pub(crate) use evasion::doubled_reading;
+pub(crate) use hash::{BuildWordHasher, mix};
 #[cfg(test)]
 pub(crate) use variants::joined_variant;
 pub(crate) use variants::{
