@@ -45,7 +45,7 @@ struct Builder<'a> {
     /// The words of the folded terms added so far (each term is folded once, in
     /// [`Builder::add_terms`]).
     vocab: Vocab,
-    /// Folds the terms, each distinct text once.
+    /// Folds the terms.
     folder: terms::Folder,
     /// Folded words never read as typos (`[typos] exclude` of every pack).
     typo_exclude: HashSet<String>,

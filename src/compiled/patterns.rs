@@ -544,8 +544,14 @@ impl Matcher {
         for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
             if let Some(n) = token_words(t, u) {
                 if n > 1 {
-                    let m = starts.entry(first_token(t).to_string()).or_insert(0);
-                    *m = (*m).max(n);
+                    // Looked up before a key is made: most first tokens repeat.
+                    let first = first_token(t);
+                    match starts.get_mut(first) {
+                        Some(m) => *m = (*m).max(n),
+                        None => {
+                            starts.insert(first.to_string(), n);
+                        }
+                    }
                 }
                 word_ids.push(i as u32);
             } else {

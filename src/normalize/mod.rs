@@ -461,15 +461,16 @@ impl Vocab {
 
     /// Adds one folded word, if it is one the passes may read.
     fn add(&mut self, w: &str) {
-        // At least two chars (a multi-byte char alone is one): `chars().count()` only
-        // when the byte length leaves it open.
+        // At least two chars (a multi-byte char alone is one), counted only when the
+        // byte length leaves it open.
         let ok = match w.len() {
             0 => false,
             1 => matches!(w, "a" | "i" | "y"),
             2..=4 => w.chars().nth(1).is_some(),
             _ => true,
         };
-        if ok && w.chars().all(char::is_alphabetic) && !self.words.contains(w) {
+        // `w` is letters only: a run between non-letters, or a word of another vocabulary.
+        if ok && !self.words.contains(w) {
             self.words.insert(w.into());
             self.by_shape.take();
         }
