@@ -33,6 +33,15 @@ HARM_ROOTS = {
     "00378664": "burn, fire, burn down: destroy by fire",
     "02485451": "hang, string up: kill by hanging",
     "01397228": "beat, beat up, work over: give a beating to",
+    # Blows with a club or the fist and injury by beating: WordNet files them under
+    # "hit" and "damage", whose other hyponyms (bat a ball, smash a window) are not
+    # violence, so these senses are roots of their own.
+    "01423947": "club, bludgeon: strike with a club or a bludgeon",
+    "01424124": "cudgel, fustigate: strike with a cudgel",
+    "01416038": "pummel, pommel, biff: strike, usually with the fist",
+    "01232116": "maul, mangle: injure badly by beating",
+    # Killing as a sacrifice: filed under worship ("offer").
+    "02325754": "immolate: offer as a sacrifice by killing",
 }
 
 # A verb is kept when one of its two most frequent senses (WordNet's sense order) is a
@@ -82,7 +91,26 @@ VERB_EXTRA = [
     "beat the shit out of", "beat the crap out of", "beat the hell out of",
     "beat the living daylights out of", "kick the shit out of", "knock the teeth out of",
     "choke the life out of", "squeeze the life out of",
+    # WordNet files these under burning in general (garbage) and skinning (fruit); with a
+    # person as object they are violence, and the rules want a person object.
+    "incinerate", "flay",
 ]
+
+# Participles said of a person after a normative passive ("that nurse deserves to be
+# beaten", "the governor should be flogged"): the verbs of a beating (below the "beat
+# up" root) that VERB_EXCLUDE removes from the active lists because their everyday
+# active sense is sport or trade ("beat a rival", "thrash the visitors", "flog a used
+# car"). A rule reads them only with a person or pronoun subject.
+PP_PERSON_ROOT = "01397228"
+# Reviewed: participles of that class that are still mostly sport or cooking when said
+# of a person ("trounced" in an election, "creamed", "basted").
+# Reviewed: participles of that class whose everyday sense said of a person is not a
+# beating: an election ("trounced"), cooking ("basted", "lathered"), a seat belt or
+# money ("strapped"), being drunk ("leathered"), spanking, and rare or slang forms.
+PP_PERSON_EXCLUDE = {
+    "trounce", "baste", "lambast", "lambaste", "belabor", "belabour", "chine", "pip",
+    "strap", "lather", "leather", "spank", "flail", "cat", "welt", "kayo", "lam",
+}
 
 # The same verbs split around their object ("beat my neighbour to death", "run the
 # cyclist over", "put the mayor in the ground", "run him off the road"): (verb, tail
@@ -452,6 +480,11 @@ def verb_forms(verb, exceptions):
         # `hanged` is the past of execution by hanging, beside `hung`.
         pasts.add(past)
     ings = set(f for f in irregular if f.endswith("ing")) or {ing}
+    if head.endswith("l") and past == head + "led" and len(re.findall(f"[{VOWELS}]+", head)) > 1:
+        # WordNet lists the British doubled `l` (`cudgelled`, `disembowelled`); the
+        # American spelling keeps one (`cudgeled`, `pummeled`).
+        pasts.add(head + "ed")
+        ings.add(head + "ing")
     forms = {
         "base": {head},
         "third": {third},
@@ -539,6 +572,11 @@ def main():
     for verb in harm:
         for kind, fs in verb_forms(verb, verb_exc).items():
             forms[kind] |= fs
+    pp_person = set()
+    pp_senses = hyponyms(verbs, [PP_PERSON_ROOT])
+    for lemma in VERB_EXCLUDE - PP_PERSON_EXCLUDE:
+        if "_" not in lemma and any(s in pp_senses for s in verb_index.get(lemma, [])):
+            pp_person |= verb_forms(lemma, verb_exc)["past"]
     split_heads = {"base": set(), "third": set(), "past": set(), "ing": set()}
     tails = set()
     for verb, tail in SPLIT_PHRASES:
@@ -596,6 +634,12 @@ def main():
     out.append(toml_list("en_vocab_harm_third", ["The same verbs, third person singular."], forms["third"]))
     out.append(toml_list("en_vocab_harm_past", ["The same verbs, past tense and past participle."], forms["past"]))
     out.append(toml_list("en_vocab_harm_ing", ["The same verbs, -ing form."], forms["ing"]))
+    out.append(toml_list("en_vocab_harm_pp_person", [
+        "Participles of a beating said of a person after a normative passive (\"deserves to",
+        "be beaten\", \"should be flogged\"): verbs below \"beat up\" that the active lists",
+        "exclude because their everyday active sense is sport or trade; minus the reviewed",
+        "exclusions."],
+        pp_person))
     out.append(toml_list("en_vocab_harm_split", [
         "Verbs of harm phrases whose object stands inside (\"beat my neighbour to death\"):",
         "the verb, every form; the tail is `en_vocab_harm_tail`."],
