@@ -23,18 +23,18 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 88.0, 4),
     (Disguise::Elongated, 93.0, 10),
     (Disguise::Leetspeak, 97.0, 5),
-    (Disguise::Masked, 78.0, 9),
+    (Disguise::Masked, 78.0, 10),
     (Disguise::Punctuated, 91.0, 3),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 33.0, 25),
-    (Disguise::Deleted, 35.0, 23),
+    (Disguise::Swapped, 34.0, 26),
+    (Disguise::Deleted, 36.0, 24),
     (Disguise::Added, 17.0, 5),
     (Disguise::Split, 12.0, 29),
-    (Disguise::GluedBefore, 9.0, 9),
-    (Disguise::GluedAfter, 9.0, 5),
+    (Disguise::GluedBefore, 8.0, 9),
+    (Disguise::GluedAfter, 8.0, 5),
 ];
 
 fn report() -> Report {
