@@ -262,6 +262,15 @@ pub(crate) struct ContextSpec {
     /// clause the `if` does not govern).
     #[serde(default)]
     pub(crate) stops: Vec<S<String>>,
+    /// Speaking or quoting frames (`saying`, `anyone who says`, `dire que`): with a
+    /// condemnation after the match in the same sentence, the context holds for a match
+    /// that a frame stands before (`Saying X is disgusting`).
+    #[serde(default)]
+    pub(crate) frames: Vec<S<String>>,
+    /// Condemnations (`is disgusting`, `should be banned`, `est ignoble`) that, after the
+    /// match and with a frame before it, make the framed claim one quoted to be rejected.
+    #[serde(default)]
+    pub(crate) condemnations: Vec<S<String>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

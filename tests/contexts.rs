@@ -307,3 +307,81 @@ fn a_stop_after_the_match_changes_nothing() {
     assert!(!flags(&p, "If you come back I'll stab you then"));
     assert!(flags(&p, "If you come back then I'll stab you"));
 }
+
+/// A policy whose `counter` context has no cues, the given speaking frames and
+/// condemnations, and the exception phrases `except`.
+fn framed_policy(frames: &str, condemnations: &str, except: &str) -> Result<Policy, String> {
+    let toml = [
+        "[policy]\nid = \"ctx-framed\"\nextends = [\"taxonomy\"]".to_string(),
+        format!("[contexts.counter]\nframes = [{frames}]\ncondemnations = [{condemnations}]\nexcept = [{except}]"),
+        r#"[lexicons.group]
+terms = ["immigrants", "les migrants"]
+[lexicons.be]
+terms = ["are", "is", "sont"]
+[lexicons.bad]
+terms = ["vermin", "disgusting", "des rats"]
+[[rules]]
+id = "dehum"
+category = "hate.dehumanization"
+when = "group before(1) be before(3) bad"
+unless = ["counter"]"#
+            .to_string(),
+    ]
+    .join("\n");
+    Loader::new()
+        .from_toml_str(&toml)
+        .map_err(|e| e.to_string())
+}
+
+/// Does the policy flag `text` as dehumanization?
+fn dehumanizes(p: &Policy, text: &str) -> bool {
+    p.classify(text).has_category("hate.dehumanization")
+}
+
+#[test]
+fn a_frame_before_and_a_condemnation_after_the_claim_quote_it_to_condemn_it() {
+    let p = framed_policy(
+        r#""saying", "anyone who says", "dire que""#,
+        r#""is disgusting", "are disgusting", "is a monster", "is unacceptable", "est ignoble""#,
+        r#""i'm saying""#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for text in [
+        "Anyone who says immigrants are vermin is a monster",
+        // The rule also reads `immigrants … is disgusting`: two words stand between.
+        "Saying immigrants are vermin is disgusting",
+        "Dire que les migrants sont des rats est ignoble",
+    ] {
+        assert!(!dehumanizes(&p, text), "counter-speech: {text}");
+    }
+    for text in [
+        // A frame alone, a condemnation alone.
+        "Saying it plainly: immigrants are vermin",
+        "Immigrants are vermin. Saying so is unacceptable to some",
+        "Immigrants are vermin and that is disgusting",
+        // A condemnation before the claim, a frame after it.
+        "It is disgusting: immigrants are vermin, I'm saying",
+        // The condemnation is the claim's own predicate.
+        "Anyone who says it knows immigrants are disgusting",
+        // A frame inside an exception phrase does not count.
+        "I'm saying immigrants are vermin and it is unacceptable that nobody listens",
+        // Negated condemnation: not a cue.
+        "Saying immigrants are vermin is not disgusting",
+    ] {
+        assert!(dehumanizes(&p, text), "still a claim: {text}");
+    }
+}
+
+#[test]
+fn frames_and_condemnations_go_together_and_change_the_fingerprint() {
+    for (frames, condemnations) in [(r#""saying""#, ""), ("", r#""is disgusting""#)] {
+        let e = framed_policy(frames, condemnations, "")
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("needs"), "{frames} / {condemnations}: {e}");
+    }
+    let a =
+        framed_policy(r#""saying""#, r#""is disgusting""#, "").unwrap_or_else(|e| panic!("{e}"));
+    let b = framed_policy(r#""saying""#, r#""is vile""#, "").unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(a.fingerprint(), b.fingerprint());
+}

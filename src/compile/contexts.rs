@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::terms::TermOptions;
 use super::{Builder, valid_id};
-use crate::compiled::{Context, ContextId, ContextKind, LexiconId};
+use crate::compiled::{Context, ContextId, ContextKind, Framed, LexiconId};
 use crate::error::{Problem, ProblemKind};
 use crate::spec::{ContextSpec, CuePosition, MatchMode, S, Scope};
 
@@ -103,51 +103,71 @@ fn add(b: &mut Builder<'_>, ctxs: &mut Contexts, pi: usize, name: &str, c: &Cont
         }
     }
     let path = format!("contexts.{name}");
-    if !c.stops.is_empty() {
-        add_stops(b, ctxs, pi, ci, name, &path, &c.stops);
-    }
-    b.add_terms(
-        pi,
-        lex,
-        &format!("{path}.cues"),
-        &c.cues,
-        TermOptions::exact(),
-        &mut [],
-    );
-    b.add_terms(
-        pi,
-        except,
-        &format!("{path}.except"),
-        &c.except,
-        TermOptions::exact(),
-        &mut [],
-    );
+    add_optional(b, ctxs, pi, ci, name, &path, c);
+    add_exact(b, pi, lex, &format!("{path}.cues"), &c.cues);
+    add_exact(b, pi, except, &format!("{path}.except"), &c.except);
 }
 
-/// Adds pack `pi`'s stops to context `ci`, creating its stop lexicon on first use (a
-/// context without stops has none, so its fingerprint is what it was before stops).
-fn add_stops(
+/// Adds terms to a context's lexicon `lex`, matched exactly (no typos).
+fn add_exact(b: &mut Builder<'_>, pi: usize, lex: LexiconId, path: &str, terms: &[S<String>]) {
+    b.add_terms(pi, lex, path, terms, TermOptions::exact(), &mut []);
+}
+
+/// Adds pack `pi`'s stops, frames and condemnations to context `ci`, creating their
+/// lexicons on first use (a context without them has none, so its fingerprint is what
+/// it was before they existed). A pack that gives frames without condemnations, or the
+/// reverse, to a context that has none yet, is reported: the pair holds only together.
+fn add_optional(
     b: &mut Builder<'_>,
     ctxs: &mut Contexts,
     pi: usize,
     ci: ContextId,
     name: &str,
     path: &str,
-    terms: &[S<String>],
+    c: &ContextSpec,
 ) {
-    let Some(ContextKind::Cue { stops, .. }) = ctxs.list.get_mut(ci.index()).map(|c| &mut c.kind)
+    let Some(ContextKind::Cue { stops, framed, .. }) =
+        ctxs.list.get_mut(ci.index()).map(|c| &mut c.kind)
     else {
         return;
     };
-    let lex =
-        *stops.get_or_insert_with(|| b.new_lexicon(format!("@{name}.stops"), MatchMode::Word));
-    b.add_terms(
+    if !c.stops.is_empty() {
+        let lex =
+            *stops.get_or_insert_with(|| b.new_lexicon(format!("@{name}.stops"), MatchMode::Word));
+        add_exact(b, pi, lex, &format!("{path}.stops"), &c.stops);
+    }
+    if c.frames.is_empty() && c.condemnations.is_empty() {
+        return;
+    }
+    if framed.is_none() && (c.frames.is_empty() || c.condemnations.is_empty()) {
+        let (given, missing, terms) = if c.frames.is_empty() {
+            ("condemnations", "frames", &c.condemnations)
+        } else {
+            ("frames", "condemnations", &c.frames)
+        };
+        let span = terms.first().map(|t| t.span()).unwrap_or_default();
+        b.report(
+            pi,
+            Problem::new(
+                ProblemKind::InvalidValue,
+                format!("{path}.{given}"),
+                format!("`{given}` needs `{missing}`: the context holds when a frame stands before the match and a condemnation after it"),
+            ),
+            span,
+        );
+        return;
+    }
+    let f = *framed.get_or_insert_with(|| Framed {
+        frames: b.new_lexicon(format!("@{name}.frames"), MatchMode::Word),
+        condemnations: b.new_lexicon(format!("@{name}.condemnations"), MatchMode::Word),
+    });
+    add_exact(b, pi, f.frames, &format!("{path}.frames"), &c.frames);
+    add_exact(
+        b,
         pi,
-        lex,
-        &format!("{path}.stops"),
-        terms,
-        TermOptions::exact(),
-        &mut [],
+        f.condemnations,
+        &format!("{path}.condemnations"),
+        &c.condemnations,
     );
 }
 
@@ -172,6 +192,7 @@ fn cue_lexicons(
             lex,
             except,
             stops: None,
+            framed: None,
             scope: Scope::Sentence,
             window: None,
             position: CuePosition::Before,

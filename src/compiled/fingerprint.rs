@@ -219,6 +219,7 @@ fn hash_contexts(h: &mut Fnv, c: &Compiled) {
                 lex,
                 except,
                 stops,
+                framed,
                 scope,
                 window,
                 position,
@@ -229,6 +230,10 @@ fn hash_contexts(h: &mut Fnv, c: &Compiled) {
                 // Hashed only when set, like `question` below.
                 if let Some(stops) = stops {
                     h.field("stops", c.lexicon_name(*stops));
+                }
+                if let Some(f) = framed {
+                    h.field("frames", c.lexicon_name(f.frames));
+                    h.field("condemnations", c.lexicon_name(f.condemnations));
                 }
                 h.field("scope", scope.as_str());
                 h.field("window", &window.map(|w| w.to_string()).unwrap_or_default());
@@ -347,6 +352,7 @@ mod tests {
                         lex: LexiconId::new(2),
                         except: LexiconId::new(3),
                         stops: None,
+                        framed: None,
                         scope: Scope::Clause,
                         window: Some(3),
                         position: CuePosition::Before,

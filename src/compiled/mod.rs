@@ -119,6 +119,10 @@ pub(crate) enum ContextKind {
         except: LexiconId,
         /// Phrases that end a cue's reach before the match (none for most contexts).
         stops: Option<LexiconId>,
+        /// Speaking frames and condemnations: the context also holds when a frame stands
+        /// before the match and a condemnation after it, in one sentence (none for most
+        /// contexts).
+        framed: Option<Framed>,
         scope: Scope,
         window: Option<u32>,
         position: CuePosition,
@@ -129,6 +133,25 @@ pub(crate) enum ContextKind {
     Quoted,
     /// The sentence ends with `?`.
     Question,
+}
+
+/// The frame and condemnation lexicons of a context (`Saying X is disgusting`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Framed {
+    /// Speaking or quoting frames, before the match.
+    pub(crate) frames: LexiconId,
+    /// Condemnations, after the match.
+    pub(crate) condemnations: LexiconId,
+}
+
+impl Framed {
+    /// The same lexicons in a merged policy whose lexicons of this layer start at `lex0`.
+    pub(crate) fn shifted(self, lex0: usize) -> Framed {
+        Framed {
+            frames: self.frames.shifted(lex0),
+            condemnations: self.condemnations.shifted(lex0),
+        }
+    }
 }
 
 /// A compiled context: built in (`quoted`, `question`) or decided by cues.

@@ -4,7 +4,7 @@
 use super::scan::lex_slice;
 use super::segment::in_quotes;
 use super::{Hit, Scratch};
-use crate::compiled::{Compiled, ContextId, ContextKind, LexiconId};
+use crate::compiled::{Compiled, ContextId, ContextKind, Framed, LexiconId};
 use crate::spec::{CuePosition, Scope};
 
 /// Cue hits examined per word when walking back to a context cue (all of them in any
@@ -88,13 +88,14 @@ impl Compiled {
                 lex,
                 except,
                 stops,
+                framed,
                 scope,
                 window,
                 position,
                 question,
             } => {
                 (!*question || in_question(evidence, s))
-                    && cue_holds(
+                    && (cue_holds(
                         Cue {
                             lex: *lex,
                             except: *except,
@@ -105,7 +106,7 @@ impl Compiled {
                         },
                         evidence,
                         s,
-                    )
+                    ) || framed.is_some_and(|f| framed_holds(f, *except, evidence, s)))
             }
         }
     }
@@ -149,29 +150,8 @@ fn cue_holds(cue: Cue, evidence: &[u32], s: &Scratch) -> bool {
     let cues = lex_slice(s, *lex);
     let exceptions = lex_slice(s, *except);
     let stops = stops.map(|l| lex_slice(s, l)).unwrap_or(&[]);
-    // A cue (or a stop) inside an exception phrase (`ne … que`, `nothing but`) does
-    // not count.
-    let cancelled = |c: &Hit| {
-        let k = exceptions
-            .partition_point(|&e| hits.get(e as usize).is_some_and(|e| e.start <= c.start));
-        exceptions
-            .get(..k)
-            .unwrap_or(&[])
-            .iter()
-            .rev()
-            .take(MAX_MATCHES)
-            .filter_map(|&e| hits.get(e as usize))
-            .any(|e| e.end >= c.end)
-    };
-    // A cue that is part of the match's own words (`can't stand`) does not
-    // negate the rest of the match.
-    let in_evidence = |c: &Hit| {
-        evidence
-            .iter()
-            .filter_map(|&i| hits.get(i as usize))
-            .any(|e| e.start <= c.start && c.end <= e.end)
-    };
-    let counts = |c: &Hit| !cancelled(c) && !in_evidence(c);
+    let cancelled = |c: &Hit| cancelled(c, exceptions, hits);
+    let counts = |c: &Hit| counts(c, exceptions, evidence, hits);
     // A stop that starts after cue `c`, at least one word after it, and no later than
     // word `h`, in their unit, ends the cue's reach before `h`.
     let stopped = |c: &Hit, h: &Hit| {
@@ -226,4 +206,95 @@ fn cue_holds(cue: Cue, evidence: &[u32], s: &Scratch) -> bool {
                     .any(counts);
             found_before || found_after
         })
+}
+
+/// Whether cue (or stop, frame, condemnation) `c` counts: not inside one of the
+/// context's exception phrases (`ne … que`, `nothing but`), and not part of the match's
+/// own words (the `can't` of `can't stand` does not negate the rest of the match).
+fn counts(c: &Hit, exceptions: &[u32], evidence: &[u32], hits: &[Hit]) -> bool {
+    let in_evidence = evidence
+        .iter()
+        .filter_map(|&i| hits.get(i as usize))
+        .any(|e| e.start <= c.start && c.end <= e.end);
+    !in_evidence && !cancelled(c, exceptions, hits)
+}
+
+/// Whether `c` lies inside one of the exception phrases.
+fn cancelled(c: &Hit, exceptions: &[u32], hits: &[Hit]) -> bool {
+    let k =
+        exceptions.partition_point(|&e| hits.get(e as usize).is_some_and(|e| e.start <= c.start));
+    exceptions
+        .get(..k)
+        .unwrap_or(&[])
+        .iter()
+        .rev()
+        .take(MAX_MATCHES)
+        .filter_map(|&e| hits.get(e as usize))
+        .any(|e| e.end >= c.end)
+}
+
+/// Whether, in a sentence that holds words of the match, a speaking frame ends before
+/// the match's first word there and a condemnation follows its claim: the claim is
+/// quoted in order to be condemned (`Saying X is disgusting`, `Anyone who says X is a
+/// monster`), while the same claim with a frame alone (`I'm saying X and that's final`)
+/// or a condemnation alone is not.
+///
+/// The condemnation starts after the match's last word, or ends the match itself when
+/// a rule reads it as the claim's predicate (`X … is disgusting` in `Saying X are
+/// vermin is disgusting`): then at least two words stand between the match's first
+/// word and it (`are vermin`), so that it is not the group's own predicate (`I'm
+/// saying X are disgusting`).
+fn framed_holds(f: Framed, except: LexiconId, evidence: &[u32], s: &Scratch) -> bool {
+    let hits = &s.hits;
+    let frames = lex_slice(s, f.frames);
+    let condemnations = lex_slice(s, f.condemnations);
+    if frames.is_empty() || condemnations.is_empty() {
+        return false;
+    }
+    let exceptions = lex_slice(s, except);
+    let hit = |i: &u32| hits.get(*i as usize);
+    let words = |sentence: u32| {
+        evidence
+            .iter()
+            .filter_map(hit)
+            .filter(move |e| e.sentence == sentence)
+    };
+    // Condemnation `d` follows the claim of the match's words in its sentence: after
+    // them all, or ending them two words or more after the first.
+    let follows = |d: &Hit| {
+        let Some(head) = words(d.sentence).min_by_key(|e| e.ts) else {
+            return false;
+        };
+        words(d.sentence).all(|e| e.end <= d.start)
+            || head.end <= d.start
+                && d.ts > head.te + 2
+                && words(d.sentence)
+                    .all(|e| e.end <= d.start || e.start >= d.start && e.end <= d.end)
+    };
+    evidence.iter().filter_map(hit).any(|h| {
+        let sentence = h.sentence;
+        let first = words(sentence).map(|e| e.start).min().unwrap_or(h.start);
+        // Frames that end before the first word, nearest first, in its sentence.
+        let at = frames.partition_point(|&c| hit(&c).is_some_and(|c| c.start < first));
+        let framed = frames
+            .get(..at)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .filter_map(hit)
+            .take_while(|c| c.sentence == sentence)
+            .take(MAX_MATCHES)
+            .any(|c| c.end <= first && counts(c, exceptions, evidence, hits));
+        // Condemnations after the first word, in its sentence.
+        let at = condemnations.partition_point(|&c| hit(&c).is_some_and(|c| c.start <= first));
+        framed
+            && condemnations
+                .get(at..)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(hit)
+                .take_while(|c| c.sentence == sentence)
+                .take(MAX_MATCHES)
+                .any(|d| !cancelled(d, exceptions, hits) && follows(d))
+    })
 }
