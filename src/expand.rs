@@ -3,6 +3,10 @@
 /// Expands every `{a,b,…}` group of `term` (groups multiply, do not nest).
 /// Returns an error message on unbalanced or nested braces.
 pub(crate) fn expand(term: &str) -> Result<Vec<String>, String> {
+    if !term.contains(['{', '}']) {
+        // Most terms have no braces: one copy, no formatting.
+        return Ok(vec![term.to_string()]);
+    }
     let mut out = vec![String::new()];
     let mut rest = term;
     while let Some(open) = rest.find(['{', '}']) {
@@ -28,7 +32,11 @@ pub(crate) fn expand(term: &str) -> Result<Vec<String>, String> {
         let mut next = Vec::with_capacity(out.len() * alternatives.len());
         for prefix in &out {
             for alt in &alternatives {
-                next.push(format!("{prefix}{lit}{alt}"));
+                let mut t = String::with_capacity(prefix.len() + lit.len() + alt.len());
+                t.push_str(prefix);
+                t.push_str(lit);
+                t.push_str(alt);
+                next.push(t);
             }
         }
         if next.len() > 4096 {

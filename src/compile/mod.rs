@@ -45,6 +45,8 @@ struct Builder<'a> {
     /// The words of the folded terms added so far (each term is folded once, in
     /// [`Builder::add_terms`]).
     vocab: Vocab,
+    /// Folds the terms.
+    folder: terms::Folder,
     /// Folded words never read as typos (`[typos] exclude` of every pack).
     typo_exclude: HashSet<String>,
     limits: Limits,
@@ -116,6 +118,7 @@ pub(crate) fn compile(
         lex_index: HashMap::new(),
         patterns: PatternSet::default(),
         vocab: Vocab::default(),
+        folder: terms::Folder::default(),
         typo_exclude: HashSet::new(),
         limits,
         over_budget: false,

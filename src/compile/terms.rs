@@ -8,7 +8,9 @@ use super::warnings::TermSite;
 use crate::compiled::{EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run};
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
-use crate::normalize::{NormalizeOptions, joined_forms, term_variants_capped, typo_variants_of};
+use crate::normalize::{
+    NormalizeOptions, Normalized, joined_forms, term_variants_capped, typo_variants_of,
+};
 use crate::spec::{MatchMode, S};
 
 /// The folded forms of one term: its variants listed as patterns, or one token whose
@@ -64,8 +66,67 @@ impl TermOptions {
 /// computing the others.
 pub(crate) fn canonical(term: &str, opts: &NormalizeOptions) -> String {
     let mut n = crate::normalize::Normalized::new();
-    crate::normalize::normalize_into(term.trim(), opts, &mut n);
+    fold_into(term, opts, &mut n)
+}
+
+/// [`canonical`] with a buffer reused from term to term.
+fn fold_into(term: &str, opts: &NormalizeOptions, n: &mut Normalized) -> String {
+    if is_folded_plain(term) {
+        return term.to_string();
+    }
+    crate::normalize::normalize_into(term.trim(), opts, n);
     n.text().trim().to_string()
+}
+
+/// Whether folding leaves `term` as it is, whatever the options: lower-case ASCII
+/// letters in words of two letters or more, separated by single spaces, with no letter
+/// three times in a row. No evasion pass reads such a text (no digit or symbol, no
+/// separated single letter, no letter run to shorten), and the core folding keeps it.
+/// Most terms of the built-in packs are such words; the rest are folded in full.
+fn is_folded_plain(term: &str) -> bool {
+    let b = term.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut word = 0usize;
+    let mut run = 0usize;
+    let mut prev = 0u8;
+    for &c in b {
+        match c {
+            b'a'..=b'z' => {
+                run = if c == prev { run + 1 } else { 1 };
+                if run >= 3 {
+                    return false;
+                }
+                word += 1;
+            }
+            b' ' if word >= 2 => {
+                word = 0;
+                run = 0;
+            }
+            _ => return false,
+        }
+        prev = c;
+    }
+    word >= 2
+}
+
+/// Folds the terms of one compile: one buffer for all, and each distinct term text
+/// folded once (the same term often stands in several lexicons, and the options do
+/// not change during a compile).
+/// Folds the terms of one compile with one buffer. (Remembering each distinct term's
+/// folded form was measured too: with plain terms not folded at all, the table cost
+/// more instructions than it saved, and 2 MB at the compile's peak.)
+#[derive(Default)]
+pub(super) struct Folder {
+    buf: Normalized,
+}
+
+impl Folder {
+    /// [`canonical`] of `term`.
+    pub(super) fn fold(&mut self, term: &str, opts: &NormalizeOptions) -> String {
+        fold_into(term, opts, &mut self.buf)
+    }
 }
 
 /// Longest phrase (in words) of a fuzzy lexicon that gets typo variants: each word
@@ -236,17 +297,18 @@ impl Builder<'_> {
     }
 
     /// The folded forms under which term `t` is compiled, the folded term first.
-    fn variants(&self, t: &str, how: TermOptions) -> Forms {
+    fn variants(&mut self, t: &str, how: TermOptions) -> Forms {
         // Evasion variants are for single words: a phrase of common words would
         // multiply them, and a disguise hides in the one word that carries it.
         let single_word = !t.trim().contains(char::is_whitespace);
         let words = t.split_whitespace().count();
+        let mut folded = None;
         if how.variants && how.mode == MatchMode::Word {
             // One token (or tokens joined by single marks, `sous-développé`), or a
             // short fuzzy phrase of tokens, matched as a whole word: its variants are
             // found at scan time (the matcher's variant tables), not compiled as
             // patterns.
-            let base = canonical(t, &self.opts);
+            let base = self.folder.fold(t, &self.opts);
             let typo = if how.fuzzy > 0 { TYPO } else { 0 };
             if single_word && (is_token(&base) || is_token_run(&base)) {
                 return Forms::Tolerant(base, EVASION | typo);
@@ -254,11 +316,12 @@ impl Builder<'_> {
             if typo != 0 && words <= MAX_FUZZY_PHRASE_WORDS && is_token_phrase(&base) {
                 return Forms::Tolerant(base, TYPO);
             }
+            folded = Some(base);
         }
         let evasion = if how.variants && single_word {
             term_variants_capped(t, &self.opts, 0, MAX_GENERATED_VARIANTS)
         } else {
-            vec![canonical(t, &self.opts)]
+            vec![folded.unwrap_or_else(|| self.folder.fold(t, &self.opts))]
         };
         let mut variants: Vec<String> = evasion
             .iter()
@@ -333,4 +396,87 @@ pub(super) fn typo_exclusions(b: &mut Builder<'_>) -> HashSet<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::{fold_into, is_folded_plain};
+    use crate::normalize::{NormalizeOptions, Normalized, normalize_into};
+
+    /// The folding in full, without the shortcut.
+    fn full(term: &str, opts: &NormalizeOptions) -> String {
+        let mut n = Normalized::new();
+        normalize_into(term.trim(), opts, &mut n);
+        n.text().trim().to_string()
+    }
+
+    #[test]
+    fn plain_terms_are_recognized() {
+        for t in ["kill", "kill you", "go back home", "ab cd"] {
+            assert!(is_folded_plain(t), "{t}");
+        }
+        // A single letter, three of one letter, capitals, digits, symbols, accents,
+        // apostrophes, spaces at an end or doubled: folded in full.
+        for t in [
+            "a",
+            "i will",
+            "kill u",
+            "kiiill",
+            "Kill",
+            "k1ll",
+            "k*ll",
+            "tué",
+            "don't",
+            " kill",
+            "kill ",
+            "kill  you",
+            "",
+            "kill-you",
+        ] {
+            assert!(!is_folded_plain(t), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut gives what the full folding gives, with every option set and
+        /// with none.
+        #[test]
+        fn shortcut_matches_full_folding(t in "[a-z ]{0,24}") {
+            for opts in [NormalizeOptions::default(), NormalizeOptions::core_only()] {
+                let mut n = Normalized::new();
+                if is_folded_plain(&t) {
+                    proptest::prop_assert_eq!(&full(&t, &opts), &t);
+                }
+                proptest::prop_assert_eq!(fold_into(&t, &opts, &mut n), full(&t, &opts));
+            }
+        }
+    }
+
+    /// Every term of the built-in packs folds as in full (the shortcut is taken for
+    /// most of them).
+    #[test]
+    fn builtin_terms_fold_as_in_full() {
+        let opts = NormalizeOptions::default();
+        let mut n = Normalized::new();
+        let (mut plain, mut all) = (0, 0);
+        for (_, src) in crate::builtin::PACKS {
+            let file: toml::Value = toml::from_str(src).unwrap();
+            let Some(lexicons) = file.get("lexicons").and_then(|l| l.as_table()) else {
+                continue;
+            };
+            for lex in lexicons.values() {
+                let terms = lex.get("terms").and_then(|t| t.as_array());
+                for t in terms.into_iter().flatten().filter_map(|t| t.as_str()) {
+                    for e in crate::expand::expand(t).unwrap_or_default() {
+                        all += 1;
+                        plain += usize::from(is_folded_plain(&e));
+                        assert_eq!(fold_into(&e, &opts, &mut n), full(&e, &opts), "{e}");
+                    }
+                }
+            }
+        }
+        assert!(plain * 2 > all, "{plain} of {all} terms plain");
+    }
 }

@@ -21,6 +21,7 @@
 use super::{Category, Compiled, ContextKind, EVASION, LexiconId, Node, TYPO};
 use crate::limits::DEFAULT_WINDOW;
 use crate::normalize::NormalizeOptions;
+use crate::spec::MatchMode;
 
 /// The tag every version-4 fingerprint starts its hash with; a change to what is
 /// hashed gets a new tag (version 3: variants of one-token terms are found at scan
@@ -155,23 +156,46 @@ fn hash_patterns(h: &mut Fnv, c: &Compiled) {
         (false, true) => "typo",
         (true, true) => "evasion+typo",
     };
-    // Each lexicon's name hashed once: a policy has hundreds of lexicons and tens of
-    // thousands of pattern uses.
-    let names: Vec<u128> = (0..c.lexicons.len())
+    // The hash of each (lexicon, mode, tolerance) computed once: a policy has hundreds
+    // of lexicons and tens of thousands of pattern uses, with only three modes and
+    // four tolerances.
+    let modes = [MatchMode::Word, MatchMode::Prefix, MatchMode::Infix];
+    let tolerances = [0, EVASION, TYPO, EVASION | TYPO];
+    let use_hash = |name: u128, mode: MatchMode, t: u8| {
+        let mut f = Fnv(name);
+        f.str(mode.as_str());
+        f.str(tolerance(t));
+        f.0
+    };
+    let slot = |mode: MatchMode, t: u8| {
+        let m = modes.iter().position(|&x| x == mode).unwrap_or(0);
+        m * 4 + usize::from(t & EVASION != 0) + 2 * usize::from(t & TYPO != 0)
+    };
+    let uses_of: Vec<[u128; 12]> = (0..c.lexicons.len())
         .map(|i| {
             let mut f = Fnv(PART_SEED);
             f.str(c.lexicon_name(LexiconId::new(i)));
-            f.0
+            let mut out = [0u128; 12];
+            for &mode in &modes {
+                for &t in &tolerances {
+                    if let Some(o) = out.get_mut(slot(mode, t)) {
+                        *o = use_hash(f.0, mode, t);
+                    }
+                }
+            }
+            out
         })
         .collect();
     let mut sum = 0u128;
     for (t, uses) in c.pattern_text.iter().zip(c.patterns.iter()) {
         let mut uses_sum = 0u128;
         for u in uses {
-            let mut f = Fnv(names.get(u.lex.index()).copied().unwrap_or(PART_SEED));
-            f.str(u.mode.as_str());
-            f.str(tolerance(u.tolerance));
-            uses_sum = uses_sum.wrapping_add(f.0);
+            let h = uses_of
+                .get(u.lex.index())
+                .and_then(|row| row.get(slot(u.mode, u.tolerance)))
+                .copied()
+                .unwrap_or_else(|| use_hash(PART_SEED, u.mode, u.tolerance));
+            uses_sum = uses_sum.wrapping_add(h);
         }
         let mut p = Fnv(PART_SEED);
         p.str(t);
@@ -227,15 +251,40 @@ fn hash_contexts(h: &mut Fnv, c: &Compiled) {
 /// A resolved condition in a canonical form: lexicon names, fully parenthesized.
 /// Conditions nest at most as deep as the compile limit allows.
 fn condition_text(c: &Compiled, node: &Node) -> String {
-    let t = |n: &Node| condition_text(c, n);
+    let mut out = String::new();
+    write_condition(c, node, &mut out);
+    out
+}
+
+/// [`condition_text`] appended to `out`, so that a deep condition is written once
+/// rather than copied at every level.
+fn write_condition(c: &Compiled, node: &Node, out: &mut String) {
+    fn pair(c: &Compiled, out: &mut String, a: &Node, op: &str, n: Option<u32>, b: &Node) {
+        out.push('(');
+        write_condition(c, a, out);
+        out.push(' ');
+        out.push_str(op);
+        if let Some(n) = n {
+            out.push('(');
+            out.push_str(&n.to_string());
+            out.push(')');
+        }
+        out.push(' ');
+        write_condition(c, b, out);
+        out.push(')');
+    }
     match node {
-        Node::Lex(id) => c.lexicon_name(*id).to_string(),
-        Node::Not(a) => format!("(not {})", t(a)),
-        Node::And(a, b) => format!("({} and {})", t(a), t(b)),
-        Node::Or(a, b) => format!("({} or {})", t(a), t(b)),
-        Node::Before(a, b, n) => format!("({} before({n}) {})", t(a), t(b)),
-        Node::Near(a, b, n) => format!("({} near({n}) {})", t(a), t(b)),
-        Node::Except(a, b) => format!("({} except {})", t(a), t(b)),
+        Node::Lex(id) => out.push_str(c.lexicon_name(*id)),
+        Node::Not(a) => {
+            out.push_str("(not ");
+            write_condition(c, a, out);
+            out.push(')');
+        }
+        Node::And(a, b) => pair(c, out, a, "and", None, b),
+        Node::Or(a, b) => pair(c, out, a, "or", None, b),
+        Node::Before(a, b, n) => pair(c, out, a, "before", Some(*n), b),
+        Node::Near(a, b, n) => pair(c, out, a, "near", Some(*n), b),
+        Node::Except(a, b) => pair(c, out, a, "except", None, b),
     }
 }
 

@@ -6,8 +6,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
-    NormalizeOptions, WILDCARD, is_evasion_variant, is_typo_variant, is_word_char, masked_shape,
-    typo_keys, variant_key,
+    BuildWordHasher, NormalizeOptions, WILDCARD, is_evasion_variant, is_typo_variant, is_word_char,
+    masked_shape, mix, typo_key_count, typo_keys, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -517,52 +517,6 @@ fn first_token(text: &str) -> &str {
 /// A free slot of [`Matcher::words`].
 const EMPTY: u32 = u32::MAX;
 
-/// [`hash_word`] as a [`std::hash::Hasher`], for the compiler's tables of patterns
-/// (hundreds of thousands of short strings, where SipHash dominated compile time).
-#[derive(Clone, Copy, Default)]
-pub(crate) struct BuildWordHasher;
-
-/// See [`BuildWordHasher`].
-pub(crate) struct WordHasher(u64);
-
-impl std::hash::BuildHasher for BuildWordHasher {
-    type Hasher = WordHasher;
-    fn build_hasher(&self) -> WordHasher {
-        WordHasher(0)
-    }
-}
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = mix(self.0, bytes);
-    }
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
-    }
-}
-
-/// Folds `bytes` into `h`, 8 bytes at a time.
-#[inline]
-fn mix(mut h: u64, bytes: &[u8]) -> u64 {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    h ^= bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        if let Some(dst) = w.get_mut(..rest.len()) {
-            dst.copy_from_slice(rest);
-        }
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    h
-}
-
 /// A fast, non-cryptographic hash of a token (FxHash's multiply-rotate over 8-byte
 /// words). The table is built from the policy's own patterns, so text cannot choose
 /// collisions among them: a lookup probes a short run whatever the text.
@@ -590,8 +544,14 @@ impl Matcher {
         for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
             if let Some(n) = token_words(t, u) {
                 if n > 1 {
-                    let m = starts.entry(first_token(t).to_string()).or_insert(0);
-                    *m = (*m).max(n);
+                    // Looked up before a key is made: most first tokens repeat.
+                    let first = first_token(t);
+                    match starts.get_mut(first) {
+                        Some(m) => *m = (*m).max(n),
+                        None => {
+                            starts.insert(first.to_string(), n);
+                        }
+                    }
                 }
                 word_ids.push(i as u32);
             } else {
@@ -1000,24 +960,31 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         masked: HashMap::default(),
         typos: MultiTable::default(),
     };
+    // Each pattern's kind found once, and the typo keys counted without making them.
+    let kinds: Vec<Option<TolerantKind>> = text
+        .iter()
+        .zip(uses.iter())
+        .map(|(t, u)| tolerant_kind(t, u))
+        .collect();
+    let mut chars: Vec<char> = Vec::new();
     let mut typo_keys_count = 0;
-    for (t, u) in text.iter().zip(uses.iter()) {
-        if tolerant_kind(t, u).is_some_and(|k| k.tolerance & TYPO != 0) {
-            let chars: Vec<char> = t.chars().collect();
-            typo_keys(&chars, |_| typo_keys_count += 1);
+    for (t, k) in text.iter().zip(&kinds) {
+        if k.is_some_and(|k| k.tolerance & TYPO != 0) {
+            chars.clear();
+            chars.extend(t.chars());
+            typo_keys_count += typo_key_count(&chars);
         }
     }
     out.typos = MultiTable::with_capacity(typo_keys_count);
     let mut key = String::new();
-    let mut chars: Vec<char> = Vec::new();
     let mut form = String::new();
-    for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
+    for (i, (t, kind)) in text.iter().zip(kinds).enumerate() {
         let Some(TolerantKind {
             tolerance,
             single,
             run,
             phrase,
-        }) = tolerant_kind(t, u)
+        }) = kind
         else {
             continue;
         };

@@ -74,7 +74,7 @@ fn entry(e: u64) -> (&'static [u8], u16) {
 }
 
 /// The words of one shape, most common first, with their Zipf frequencies times 100.
-fn of_shape(len: usize, first: u8, last: u8) -> impl Iterator<Item = (&'static [u8], u16)> {
+fn of_shape(len: usize, first: u8, last: u8) -> impl Iterator<Item = (&'static [u8], u16)> + Clone {
     let run = shape(len, first, last).map_or(&[][..], |s| {
         let from = BY_SHAPE.partition_point(|&e| e >> SHAPE_SHIFT < s);
         let to = BY_SHAPE.partition_point(|&e| e >> SHAPE_SHIFT <= s);
@@ -120,39 +120,43 @@ pub(super) fn zipf(w: &str) -> u16 {
 /// [`MASKED_MARGIN`], `v*le` may be `vile`: `vole` is not ten times as common. A word
 /// that is not in the list is less common than any word of it, and gets no margin.
 pub(super) fn masked_reads_otherwise(word: &[char], masked: &[char], margin: u16) -> bool {
-    let (Some(first), Some(last)) = (word.first(), word.last()) else {
-        return false;
+    rivals(word, margin).any(|w| fits_mask(w, masked))
+}
+
+/// Whether the list word `w` fits `masked` (equal but for wildcards; `masked` has the
+/// length of the word whose rival `w` is).
+pub(super) fn fits_mask(w: &[u8], masked: &[char]) -> bool {
+    w.iter()
+        .zip(masked)
+        .all(|(&b, &m)| m == WILDCARD || char::from(b) == m)
+}
+
+/// The words of the list that a masked form of `word` may stand for instead of it, as
+/// [`masked_reads_otherwise`] weighs them: the other words of its shape at least
+/// `margin` more common than it. Computed once for a word whose masked forms are all
+/// checked (each [`masked_reads_otherwise`] call looks them up again).
+pub(super) fn rivals(word: &[char], margin: u16) -> impl Iterator<Item = &'static [u8]> {
+    let shape = match (word.first(), word.last()) {
+        (Some(&f), Some(&l)) => u8::try_from(f).ok().zip(u8::try_from(l).ok()),
+        _ => None,
     };
-    let (Ok(first), Ok(last)) = (u8::try_from(*first), u8::try_from(*last)) else {
-        return false;
+    let is = move |w: &[u8]| {
+        w.len() == word.len() && w.iter().zip(word).all(|(&b, &c)| char::from(b) == c)
     };
-    let is = |w: &[u8], chars: &[char]| {
-        w.len() == chars.len() && w.iter().zip(chars).all(|(&b, &c)| char::from(b) == c)
-    };
-    let own = of_shape(word.len(), first, last)
-        .find(|&(w, _)| is(w, word))
-        .map_or(0, |(_, z)| z);
+    let words = shape
+        .into_iter()
+        .flat_map(move |(first, last)| of_shape(word.len(), first, last));
+    let own = words.clone().find(|&(w, _)| is(w)).map_or(0, |(_, z)| z);
     let bar = if own == 0 {
         0
     } else {
         own.saturating_add(margin)
     };
     // Most common first: stop at the first word less common than the bar.
-    for (w, z) in of_shape(word.len(), first, last) {
-        if z < bar {
-            return false;
-        }
-        if is(w, word) {
-            continue;
-        }
-        if w.iter()
-            .zip(masked)
-            .all(|(&b, &m)| m == WILDCARD || char::from(b) == m)
-        {
-            return true;
-        }
-    }
-    false
+    words
+        .take_while(move |&(_, z)| z >= bar)
+        .filter(move |&(w, _)| !is(w))
+        .map(|(w, _)| w)
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@ mod common;
 mod confusables_table;
 mod evasion;
 mod fold;
+mod hash;
 #[cfg(test)]
 mod tests;
 mod variants;
@@ -92,11 +93,12 @@ use once_cell::sync::OnceCell;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use evasion::doubled_reading;
+pub(crate) use hash::{BuildWordHasher, mix};
 #[cfg(test)]
 pub(crate) use variants::joined_variant;
 pub(crate) use variants::{
     is_evasion_variant, is_typo_variant, joined_forms, masked_shape, term_variants,
-    term_variants_capped, typo_keys, typo_variants_of, variant_key,
+    term_variants_capped, typo_key_count, typo_keys, typo_variants_of, variant_key,
 };
 
 /// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
@@ -392,12 +394,12 @@ pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out
 /// their own).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Vocab {
-    /// The words.
-    words: HashSet<Box<str>>,
+    /// The words (hashed fast: tens of thousands of words are added per compile).
+    words: HashSet<Box<str>, BuildWordHasher>,
     /// The first halves of English `n't` contractions (`wouldn`, `don`): read in
     /// elongated letters (`arennnn't`), never split out of spelled-out letters, where
     /// `w o u l d n e v e r` would become `wouldn ever`.
-    stems: HashSet<Box<str>>,
+    stems: HashSet<Box<str>, BuildWordHasher>,
     /// The words of three letters or more by shape (length in chars, first and last
     /// letter), what a masked word (`w*ll`) keeps: built on the first
     /// [`Vocab::masked_fits`] (most texts have no masked word).
@@ -459,9 +461,16 @@ impl Vocab {
 
     /// Adds one folded word, if it is one the passes may read.
     fn add(&mut self, w: &str) {
-        let len = w.chars().count();
-        let ok = len >= 2 || matches!(w, "a" | "i" | "y");
-        if ok && w.chars().all(char::is_alphabetic) && !self.words.contains(w) {
+        // At least two chars (a multi-byte char alone is one), counted only when the
+        // byte length leaves it open.
+        let ok = match w.len() {
+            0 => false,
+            1 => matches!(w, "a" | "i" | "y"),
+            2..=4 => w.chars().nth(1).is_some(),
+            _ => true,
+        };
+        // `w` is letters only: a run between non-letters, or a word of another vocabulary.
+        if ok && !self.words.contains(w) {
             self.words.insert(w.into());
             self.by_shape.take();
         }

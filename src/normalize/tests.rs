@@ -991,9 +991,12 @@ fn scan_time_variant_checks_agree_with_the_generators() {
                 .into_iter()
                 .collect();
             let mut keys = HashSet::new();
+            let mut calls = 0;
             typo_keys(&base, |k| {
                 keys.insert(k.iter().collect::<String>());
+                calls += 1;
             });
+            assert_eq!(typo_key_count(&base), calls, "{term}");
             let mut base_key = String::new();
             variant_key(&base.iter().collect::<String>(), &mut base_key);
             let mut candidates = near_forms(&base.iter().collect::<String>());

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::common::{MASKED_MARGIN, masked_reads_otherwise};
+use super::common::{MASKED_MARGIN, fits_mask, masked_reads_otherwise, rivals};
 use super::words::is_listed;
 use super::{NormalizeOptions, Normalized, WILDCARD, normalize_into};
 
@@ -404,6 +404,9 @@ fn masked_variants(base: &[char], v: &mut Variants, which: Mask) {
         if !(3..=MAX_MASKED_WORD).contains(&len) {
             continue;
         }
+        let word = base.get(ws..we).unwrap_or_default();
+        // The common words its masked forms may stand for instead, found once.
+        let rivals: Vec<&[u8]> = rivals(word, MASKED_MARGIN).collect();
         for a in ws + 1..we - 1 {
             for b in a + 1..we {
                 if v.full() {
@@ -423,11 +426,8 @@ fn masked_variants(base: &[char], v: &mut Variants, which: Mask) {
                 for x in c.get_mut(a..b).unwrap_or_default() {
                     *x = WILDCARD;
                 }
-                if !masked_reads_otherwise(
-                    base.get(ws..we).unwrap_or_default(),
-                    c.get(ws..we).unwrap_or_default(),
-                    MASKED_MARGIN,
-                ) {
+                let masked = c.get(ws..we).unwrap_or_default();
+                if !rivals.iter().any(|w| fits_mask(w, masked)) {
                     v.add(&c);
                 }
             }
@@ -713,6 +713,23 @@ pub(crate) fn typo_keys(base: &[char], mut f: impl FnMut(&[char])) {
             }
         }
     }
+}
+
+/// How many times [`typo_keys`] calls its function for `base`, without making the
+/// forms.
+pub(crate) fn typo_key_count(base: &[char]) -> usize {
+    let mut n = 0;
+    for (ws, we) in words(base) {
+        let len = we - ws;
+        if len < MIN_TYPO_LETTERS {
+            continue;
+        }
+        for j in ws..we {
+            n += usize::from(len > MIN_TYPO_VARIANT_LETTERS);
+            n += usize::from(j + 1 < we && base.get(j) != base.get(j + 1));
+        }
+    }
+    n
 }
 
 /// Whether `tok` is a typo variant of the folded term `base` whose changed word is
