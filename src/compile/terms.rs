@@ -111,9 +111,6 @@ fn is_folded_plain(term: &str) -> bool {
     word >= 2
 }
 
-/// Folds the terms of one compile: one buffer for all, and each distinct term text
-/// folded once (the same term often stands in several lexicons, and the options do
-/// not change during a compile).
 /// Folds the terms of one compile with one buffer. (Remembering each distinct term's
 /// folded form was measured too: with plain terms not folded at all, the table cost
 /// more instructions than it saved, and 2 MB at the compile's peak.)
