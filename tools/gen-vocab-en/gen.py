@@ -112,6 +112,84 @@ PP_PERSON_EXCLUDE = {
     "strap", "lather", "leather", "spank", "flail", "cat", "welt", "kayo", "lam",
 }
 
+# Nouns of a harmful act ("a flogging", "a lynching", "a good beating"), read after what
+# a person is said to deserve: the nouns WordNet derives from a harm sense above, in the
+# lexicographer files of acts (noun.act) and events (noun.event), when one of their two
+# most frequent senses is that derived sense.
+ACT_NOUN_FILES = {4, 11}
+# Reviewed: derived nouns whose everyday sense after "deserves a/the" is not violence (a
+# charge, a stab at something, a hit song, a shoot, a knockout in sport, a spanking of a
+# child, the whip of a party, a fire, a shock, a cremation) or that name damage to things
+# or ideas (desecration, decimation).
+ACT_NOUN_EXCLUDE = {
+    "atomisation", "atomization", "biff", "charge", "contusion", "cremation", "decimation",
+    "desecration", "fire", "flight", "fracture", "graze", "grazing", "harm", "hit", "impress",
+    "impressment", "injury", "kill", "knockout", "outrage", "profanation", "shock", "shoot",
+    "spank", "spanking", "stab", "subluxation", "trample", "trouncing", "whip", "wipeout",
+}
+# Reviewed: acts whose noun WordNet does not derive from a harm verb, or not in its two
+# most frequent senses (`rape`: first a plant).
+ACT_NOUN_EXTRA = {"rape", "gang rape", "lashing", "caning", "kicking", "battering", "pummeling", "pummelling"}
+
+# Misdeed verbs for typical-crime claims against a group ("Albanians rob old people",
+# "a Pakistani always cheats"): every verb sense below these roots. Not threats: the
+# hate rules read them only with a group as their subject.
+MISDEED_ROOTS = {
+    "02321775": "steal: take without the owner's consent",
+    "02321409": "rob: take something away by force or without the consent of the owner",
+    "02573275": "cheat, rip off, chisel: deprive somebody of something by deceit",
+    "01104642": "cheat, chouse, shaft, screw: defeat someone through trickery or deceit",
+    "02575082": "deceive, lead on, delude, cozen: be false to",
+    "00854438": "deceive, betray, lead astray: cause someone to believe an untruth",
+    "02572119": "victimize, swindle, defraud, scam, con",
+    "02344586": "plunder, despoil, loot, ransack, pillage",
+    "02345306": "loot, plunder: steal goods; take as spoils",
+    "02571511": "burglarize, burgle, heist",
+    "02292553": "embezzle, misappropriate",
+}
+# Reviewed: lemmas below those roots whose everyday sense is something else (a game, a
+# bird, a sound, a search, a meal, fishing, bookkeeping), a nationality (`Welsh`), a
+# prank, or a phrase that says no misdeed ("hold up well", "lead on", "play around").
+MISDEED_EXCLUDE = {
+    "abstract", "bunk", "cabbage", "cop", "crib", "deplume", "displume", "fiddle", "fob",
+    "fool_around", "foray", "fox", "fudge", "gazump", "glom", "hook", "job", "jockey",
+    "juggle", "pluck", "plume", "pocket", "rifle", "short", "shark", "shill", "snarf",
+    "snitch", "soak", "surcharge", "wander", "welch", "welsh", "whipsaw", "walk_off",
+    "play_around", "play_a_joke_on", "play_a_trick_on", "play_tricks", "pull_someone's_leg",
+    "pull_the_leg_of", "fool", "swipe", "rustle", "gull", "snooker", "lead_on", "hold_up",
+    "stick_up", "beguile", "fake", "rig", "lift", "pick", "roll", "sneak", "bag", "pinch",
+    "beat", "bleed", "squeeze", "wring", "rack", "sell", "cook", "frame", "set_up",
+    "manipulate", "entrap", "ensnare", "humbug", "chicane", "chouse", "screw", "nobble",
+    "kid", "cod", "slang", "snow", "take_in", "masquerade", "personate", "play_false",
+    "put_one_across", "put_one_over", "pirate", "mug", "trick", "hoax", "plagiarise",
+    "plagiarize",
+}
+# Reviewed: misdeed verbs WordNet lacks or ranks below a harmless sense.
+MISDEED_EXTRA = ["pickpocket", "prey on"]
+
+# Verbs of a blow (punch, kick, slap, smack, headbutt) for a harm aimed at another
+# person's body part ("I'll punch his teeth in"): every verb sense below these roots. A
+# blow harms only with a body part named after it; the rules never read it alone ("kick
+# the ball", "punch the bag").
+BLOW_ROOTS = {
+    "01400062": "hit: deal a blow to, either with the hand or with an instrument",
+    "01371774": "kick: strike with the foot",
+    "01236027": "headbutt: strike with the head",
+}
+# Reviewed: sport and games (bat, boot, punt, the kicks of rugby, switch-hit, box), nouns
+# and adjectives first (brain, belt, whopping), sex slang (bang, bonk, pound), drinking
+# (swig), flies (swat), cards (swipe), noise and weather (boom, blast, buffet), polishing
+# (buff), a verbal attack (lay into, tear into).
+BLOW_EXCLUDE = {
+    "bat", "bean", "blast", "boom", "boot", "buff", "buffet", "drop-kick", "dropkick",
+    "place-kick", "punt", "switch-hit", "swig", "swipe", "swat", "bang", "bonk", "pound",
+    "box", "stun", "brain", "whop", "belt", "lace_into", "lam_into", "lay_into",
+    "pitch_into", "tear_into",
+}
+# Reviewed: blows whose violent sense WordNet ranks below a harmless one (`hit` is first
+# a ball, `slap` a sound) or lacks (`knee`, `elbow`, `stomp on`).
+BLOW_EXTRA = ["hit", "slap", "knee", "elbow", "stomp on", "backhand"]
+
 # The same verbs split around their object ("beat my neighbour to death", "run the
 # cyclist over", "put the mayor in the ground", "run him off the road"): (verb, tail
 # after the object).
@@ -324,6 +402,41 @@ def load(wn, pos):
     return synsets, index, exceptions
 
 
+def derived_nouns(wn, senses):
+    """The noun synsets and word numbers that WordNet derives ("+" pointers) from the
+    verb synsets `senses`: {noun synset: {word number}}."""
+    out = {}
+    with open(os.path.join(wn, "data.verb"), encoding="latin-1") as f:
+        for line in f:
+            if line.startswith("  "):
+                continue
+            head = line.partition("|")[0].split()
+            if head[0] not in senses:
+                continue
+            i = 4 + 2 * int(head[3], 16)
+            for _ in range(int(head[i])):
+                symbol, target, pos, source_target = head[i + 1 : i + 5]
+                i += 4
+                if symbol == "+" and pos == "n":
+                    out.setdefault(target, set()).add(int(source_target[2:], 16))
+    return out
+
+
+def act_nouns(wn, nouns, noun_index, harm_senses):
+    """Nouns of a harmful act (see `ACT_NOUN_FILES`), minus the reviewed exclusions."""
+    derived = derived_nouns(wn, harm_senses)
+    out = set()
+    for target, numbers in derived.items():
+        words, _, lexname = nouns[target]
+        if lexname not in ACT_NOUN_FILES:
+            continue
+        for n in numbers:
+            word = words[n - 1]
+            if any(s in derived for s in noun_index.get(word, [])[:2]) and word not in ACT_NOUN_EXCLUDE:
+                out.add(word.replace("_", " "))
+    return out | ACT_NOUN_EXTRA
+
+
 def hyponyms(synsets, roots):
     """Every synset below `roots` by hyponym links (class hyponyms, not instances)."""
     seen = set(roots)
@@ -497,6 +610,16 @@ def verb_forms(verb, exceptions):
     return {k: {prefix + f + tail for f in v} for k, v in forms.items()}
 
 
+def verb_class_forms(verbs, index, exceptions, roots, exclude, extra):
+    """Base, third person and -ing forms of the verbs kept below `roots`, plus `extra`."""
+    lemmas = kept_lemmas(verbs, index, hyponyms(verbs, roots), MAX_SENSE_RANK, exclude)
+    forms = {"base": set(), "third": set(), "ing": set()}
+    for verb in lemmas | set(extra):
+        for kind in forms:
+            forms[kind] |= verb_forms(verb, exceptions)[kind]
+    return forms
+
+
 def noun_plurals(noun, exceptions):
     *first, last = noun.split(" ")
     lead = " ".join(first) + (" " if first else "")
@@ -587,6 +710,13 @@ def main():
             split_heads[kind] |= fs
         tails.add(tail)
 
+    harm_acts = act_nouns(args.wordnet, nouns, noun_index, harm_senses)
+
+    misdeed_forms = verb_class_forms(verbs, verb_index, verb_exc, MISDEED_ROOTS,
+                                     MISDEED_EXCLUDE, MISDEED_EXTRA)
+    blow_forms = verb_class_forms(verbs, verb_index, verb_exc, BLOW_ROOTS, BLOW_EXCLUDE,
+                                  BLOW_EXTRA)
+
     person_senses = hyponyms(nouns, [PERSON_ROOT])
     persons = kept_lemmas(nouns, noun_index, person_senses, NOUN_MAX_SENSE_RANK, NOUN_EXCLUDE)
     persons |= set(NOUN_EXTRA)
@@ -643,6 +773,12 @@ def main():
         "exclude because their everyday active sense is sport or trade; minus the reviewed",
         "exclusions."],
         pp_person))
+    out.append(toml_list("en_vocab_harm_act", [
+        "Nouns of a harmful act (\"a flogging\", \"a lynching\", \"a good beating\"), read after",
+        "what a person is said to deserve: nouns WordNet derives from the harm senses, acts and",
+        "events, one of their two most frequent senses the derived one; minus the reviewed",
+        "exclusions, plus the reviewed extras."],
+        harm_acts))
     out.append(toml_list("en_vocab_harm_split", [
         "Verbs of harm phrases whose object stands inside (\"beat my neighbour to death\"):",
         "the verb, every form; the tail is `en_vocab_harm_tail`."],
@@ -663,6 +799,26 @@ def main():
             f"The same verbs, third person singular (wishes and calls: \"I hope someone",
             f"{PV_THIRD_EXAMPLES[particle]}\")."],
             split_pv_third[particle]))
+    out.append(toml_list("en_vocab_blow", [
+        "Verbs of a blow, base and -ing forms (\"I'll punch his teeth in\", \"I'm gonna slap",
+        "her face\"): every WordNet verb whose first or second sense is below hit (deal a",
+        "blow), kick (strike with the foot) or headbutt; minus the reviewed exclusions (sport,",
+        "slang); plus the reviewed hand list. Harm only with another person's body part."],
+        blow_forms["base"] | blow_forms["ing"]))
+    out.append(toml_list("en_vocab_blow_third", [
+        "The same verbs, third person singular (\"I hope someone smacks his teeth out\")."],
+        blow_forms["third"]))
+    out.append(toml_list("en_vocab_misdeed_base", [
+        "Misdeed verbs, base form (\"Albanians rob old people\"): every WordNet verb whose",
+        "first or second sense is below steal, rob, cheat, deceive, swindle, plunder, loot,",
+        "burgle or embezzle; minus the reviewed exclusions; plus the reviewed hand list."],
+        misdeed_forms["base"]))
+    out.append(toml_list("en_vocab_misdeed_third", [
+        "The same verbs, third person singular (\"a Pakistani always cheats\")."],
+        misdeed_forms["third"]))
+    out.append(toml_list("en_vocab_misdeed_ing", [
+        "The same verbs, -ing form (\"they are always stealing\")."],
+        misdeed_forms["ing"]))
     out.append(toml_list("en_vocab_person", [
         "Person and role nouns, singular and plural: every WordNet noun whose first or second",
         "sense is a kind of person (hyponym of person.n.01, not named individuals), minus",
