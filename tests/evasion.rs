@@ -6,7 +6,8 @@
 //! change that loses disguised cases fails here. They were last set when masked words
 //! came to be read by their neighbours (the pairs of the policy's phrases) and context
 //! cues got the evasion variants of terms (new flags: elongated 14 -> 3, masked 16 ->
-//! 10); the ceilings that rose (punctuated, the key-word kinds) rose by the new flags
+//! 10), and stretched misspellings came to be read one letter per run (elongated kept
+//! 93% -> 96%); the ceilings that rose (punctuated, the key-word kinds) rose by the new flags
 //! of the disguised benign cases of `tests/cases/{en-evasion-context,
 //! fr-evasion-contexte}.toml`, disguised twice here.
 //!
@@ -23,15 +24,15 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 89.0, 4),
-    (Disguise::Elongated, 93.0, 3),
+    (Disguise::Elongated, 96.0, 3),
     (Disguise::Leetspeak, 97.0, 5),
-    (Disguise::Masked, 82.0, 10),
+    (Disguise::Masked, 83.0, 10),
     (Disguise::Punctuated, 92.0, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 42),
+    (Disguise::Swapped, 34.0, 41),
     (Disguise::Deleted, 36.0, 38),
     (Disguise::Added, 17.0, 6),
     (Disguise::Split, 11.0, 33),

@@ -1108,14 +1108,20 @@ impl Readings {
 /// combination tried: if exactly one spells a word of the vocabulary, it is kept
 /// (`mooooort` → `mort`, `kiiiillll` → `kill`); if none does, the first (double
 /// letters first) that spells a word of the word lists is kept (`goooood` → `good`).
-/// Otherwise — no reading, or two of the vocabulary (`shoooot`: `shot` or `shoot`) —
-/// runs of more than three are shortened to three, and runs of three stay: terms get
-/// variants with a run three long, so `shooot` matches both. Either way the last
-/// letter kept covers the rest of its run.
+/// With no reading at all (a misspelled word stretched: `thraettttt`), every run is
+/// read as one letter (`thraet`, which the terms' typo tolerance reads), unless the
+/// word with its runs cut to three is a word itself (`xxx`, `www`). Otherwise — two readings
+/// of the vocabulary (`shoooot`: `shot` or `shoot`), or no vocabulary — runs of more
+/// than three are shortened to three, and runs of three stay: terms get variants with
+/// a run three long, so `shooot` matches both. Either way the last letter kept covers
+/// the rest of its run.
 fn collapse_word(w: &[Unit], vocab: Option<&Vocab>, word: &mut String, out: &mut Vec<Unit>) {
     let runs = elongated_runs(w);
     let mut keep = 0u32; // bit r: run r keeps two letters, else one
     let mut found = false;
+    // No reading makes a word (a misspelled word stretched: `thraettttt`): every run
+    // is read as one letter, so that the typo tolerance of the terms applies.
+    let mut unread = false;
     if let (Some(vocab), Some(runs)) = (vocab, runs.as_ref())
         && !runs.is_empty()
     {
@@ -1156,6 +1162,22 @@ fn collapse_word(w: &[Unit], vocab: Option<&Vocab>, word: &mut String, out: &mut
         }
         if in_vocab > 1 {
             found = false; // ambiguous: left to the terms' variants
+        } else if !found {
+            // Unless the word with its runs cut to three letters is a word (`xxx`).
+            word.clear();
+            let mut k = 0;
+            for &(s, len) in runs {
+                word.extend(
+                    w.get(k..s + len.min(3))
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|u| u.c),
+                );
+                k = s + len;
+            }
+            word.extend(w.get(k..).unwrap_or_default().iter().map(|u| u.c));
+            unread =
+                !(vocab.contains(word) || is_common(word) || word.len() >= 4 && is_listed(word));
         }
     }
     let mut k = 0;
@@ -1169,6 +1191,8 @@ fn collapse_word(w: &[Unit], vocab: Option<&Vocab>, word: &mut String, out: &mut
             let n = if keep & (1 << r) != 0 { 2 } else { 1 };
             r += 1;
             n
+        } else if unread && elongated {
+            1
         } else if u.is_alpha() {
             len.min(3)
         } else {

@@ -892,9 +892,10 @@ fn elongated_letters_are_read_as_one_or_two() {
         ("coooool", "cool"),
         // two vocabulary readings (`shot`, `shoot`): left to the variants
         ("shoooooot", "shooot"),
-        // no reading: shortened to three as before, runs of three stay
-        ("zzzzzzz", "zzz"),
-        ("brrr", "brrr"),
+        // no reading: one letter per run (a stretched misspelling reads as its typo)
+        ("thraettttt", "thraet"),
+        ("ignoratnnnnn", "ignoratn"),
+        // unless the word with runs of three is a word itself
         ("www.example.com", "www.example.com"),
     ];
     for (input, want) in table {
