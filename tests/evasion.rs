@@ -32,7 +32,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Swapped, 34.0, 36),
     (Disguise::Deleted, 36.0, 34),
     (Disguise::Added, 17.0, 5),
-    (Disguise::Split, 11.0, 31),
+    (Disguise::Split, 11.0, 32),
     (Disguise::GluedBefore, 8.0, 10),
     (Disguise::GluedAfter, 8.0, 5),
 ];
