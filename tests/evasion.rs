@@ -9,7 +9,10 @@
 //! 10), and stretched misspellings came to be read one letter per run (elongated kept
 //! 93% -> 96%); the ceilings that rose (punctuated, the key-word kinds) rose by the new flags
 //! of the disguised benign cases of `tests/cases/{en-evasion-context,
-//! fr-evasion-contexte}.toml`, disguised twice here.
+//! fr-evasion-contexte}.toml`, disguised twice here. The case files of attacks
+//! prepared, stock death threats and danger metaphors (`threat-ambush-hunt`,
+//! `threat-stock-death`, `hate-danger-metaphor`) then moved deleted to 35.9% kept and
+//! split to 34 new flags (a benign French sentence whose split form reads a slur).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -35,7 +38,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Swapped, 34.0, 41),
     (Disguise::Deleted, 36.0, 38),
     (Disguise::Added, 17.0, 6),
-    (Disguise::Split, 11.0, 33),
+    (Disguise::Split, 12.0, 34),
     (Disguise::GluedBefore, 9.0, 11),
     (Disguise::GluedAfter, 8.0, 5),
 ];
