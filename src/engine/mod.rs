@@ -6,6 +6,7 @@
 //! evidence of every window.
 
 mod context;
+mod present;
 mod rules;
 mod runs;
 mod scan;
@@ -72,7 +73,11 @@ pub(crate) struct Scratch {
     pub(crate) hits: Vec<Hit>,
     /// Room for merging the token and automaton hits (see `scan`).
     pub(crate) merged_hits: Vec<Hit>,
-    pub(crate) present: Vec<bool>,
+    /// The lexicons with hits in the text, in each sentence and in each clause.
+    pub(crate) present: present::Present,
+    /// The lexicons with hits in the text and the signal lexicons (which may get
+    /// hits when the signals are scored).
+    pub(crate) maybe: Vec<u64>,
     pub(crate) buf: Vec<M>,
     pub(crate) arena: Vec<u32>,
     pub(crate) evidence: Vec<u32>,
@@ -138,6 +143,8 @@ impl Compiled {
         segment(norm.text(), s);
         scan(self, norm.text(), s);
         index_hits(self.lexicons.len(), s);
+        s.present
+            .text_with(self.signals.iter().map(|u| u.lex), &mut s.maybe);
         s.norm = norm;
         s.signals_ready = false;
     }

@@ -57,8 +57,6 @@ fn token_at(tokens: &[Token], at: u32) -> usize {
 /// in their words.
 pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.hits.clear();
-    s.present.clear();
-    s.present.resize(c.lexicons.len(), false);
     // Token patterns: one lookup per token, and one per run of tokens that starts a
     // phrase; then the one-token patterns the token is a variant of.
     let mut vbuf = std::mem::take(&mut s.variants);
@@ -338,7 +336,7 @@ impl Span {
     }
 }
 
-/// Records one hit of lexicon `lex` at `at` and marks the lexicon present.
+/// Records one hit of lexicon `lex` at `at`.
 fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
     s.hits.push(Hit {
         lex,
@@ -349,9 +347,6 @@ fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
         sentence: tok.sentence,
         clause: tok.clause,
     });
-    if let Some(p) = s.present.get_mut(lex.index()) {
-        *p = true;
-    }
 }
 
 /// Records a hit at `at` for every use of pattern `p` whose tolerance includes
@@ -440,14 +435,12 @@ fn automaton_hit(c: &Compiled, text: &str, s: &mut Scratch, p: usize, start: usi
                 sentence: tok_s.sentence,
                 clause: tok_s.clause,
             });
-            if let Some(p) = s.present.get_mut(u.lex.index()) {
-                *p = true;
-            }
         }
     }
 }
 
-/// Builds the per-lexicon index of hits (`lex_off`, `lex_hits`).
+/// Builds the per-lexicon index of hits (`lex_off`, `lex_hits`) and the sets of
+/// lexicons with hits in the text, in each sentence and in each clause ([`Present`]).
 pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
     s.lex_off.clear();
     s.lex_off.resize(lexicons + 1, 0);
@@ -474,6 +467,7 @@ pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
             *slot += 1;
         }
     }
+    s.present.index(lexicons, &s.hits);
 }
 
 #[cfg(test)]
