@@ -7,6 +7,7 @@
 mod fingerprint;
 mod merge;
 mod patterns;
+mod triggers;
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use crate::verdict::{Action, Severity};
 
 pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
+pub(crate) use triggers::Triggers;
 pub(crate) use patterns::{
     FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
     VariantScratch, build_automaton, flags, is_token, is_token_phrase, is_token_run,
@@ -275,6 +277,8 @@ pub(crate) struct Compiled {
     pub(crate) signals: Vec<SignalUse>,
     /// How many bytes of text are judged at once ([`crate::Limits::window_bytes`]).
     pub(crate) window_bytes: usize,
+    /// The rules that a text with hits of a lexicon may fire.
+    pub(crate) triggers: Triggers,
 }
 
 impl Compiled {

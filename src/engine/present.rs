@@ -1,5 +1,5 @@
-//! Which lexicons have hits in the text, in each sentence and in each clause: sets of
-//! lexicons as bits, against which a rule's necessary condition over lexicon presence
+//! The hits of each lexicon ([`LexIndex`]), and which lexicons have hits in the
+//! text, in each sentence and in each clause ([`Present`]): sets of lexicons as bits, against which a rule's necessary condition over lexicon presence
 //! (`Rule::needs` and `Rule::needs_one_of`) is tested before the rule, and each of its
 //! windows, is evaluated.
 
@@ -111,5 +111,75 @@ impl Present {
             Scope::Clause => (&self.clauses, &self.clause_bits, self.words),
             Scope::Text => (&[0], &self.text, self.words),
         })
+    }
+}
+
+/// The hits of each lexicon, as ascending hit indices: built in time linear in the
+/// hits (not in the policy's lexicons, most of which have none in a short text).
+#[derive(Default)]
+pub(crate) struct LexIndex {
+    /// Per lexicon: the pass that last indexed it, and its range of `hits`. A lexicon
+    /// stamped with an earlier pass has no hits.
+    spans: Vec<(u32, u32, u32)>,
+    pass: u32,
+    /// The hit indices, by lexicon then in text order.
+    hits: Vec<u32>,
+    /// The lexicons with hits, in the order first met.
+    touched: Vec<u32>,
+}
+
+impl LexIndex {
+    /// Indexes `hits` over `lexicons` lexicons.
+    pub(crate) fn index(&mut self, lexicons: usize, hits: &[Hit]) {
+        if self.spans.len() < lexicons {
+            self.spans.resize(lexicons, (0, 0, 0));
+        }
+        self.pass = self.pass.wrapping_add(1);
+        if self.pass == 0 {
+            self.spans.iter_mut().for_each(|s| *s = (0, 0, 0));
+            self.pass = 1;
+        }
+        let pass = self.pass;
+        // Count each lexicon's hits (in `.1`), listing the lexicons met.
+        self.touched.clear();
+        for h in hits {
+            if let Some(span) = self.spans.get_mut(h.lex.index()) {
+                if span.0 != pass {
+                    *span = (pass, 0, 0);
+                    self.touched.push(h.lex.index() as u32);
+                }
+                span.1 += 1;
+            }
+        }
+        // Give each its range (in any order), then fill the ranges in text order.
+        let mut at = 0;
+        for &l in &self.touched {
+            if let Some(span) = self.spans.get_mut(l as usize) {
+                let n = span.1;
+                *span = (pass, at, at);
+                at += n;
+            }
+        }
+        self.hits.clear();
+        self.hits.resize(hits.len(), 0);
+        for (i, h) in hits.iter().enumerate() {
+            if let Some(span) = self.spans.get_mut(h.lex.index()) {
+                if let Some(slot) = self.hits.get_mut(span.2 as usize) {
+                    *slot = i as u32;
+                }
+                span.2 += 1;
+            }
+        }
+    }
+
+    /// The hits of lexicon `lex`, as ascending hit indices.
+    #[inline]
+    pub(crate) fn of(&self, lex: LexiconId) -> &[u32] {
+        match self.spans.get(lex.index()) {
+            Some(&(pass, a, b)) if pass == self.pass => {
+                self.hits.get(a as usize..b as usize).unwrap_or(&[])
+            }
+            _ => &[],
+        }
     }
 }

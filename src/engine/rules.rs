@@ -2,8 +2,7 @@
 //! (clause, sentence or text), and each match is kept or suppressed by its contexts.
 
 use super::context::claim_evidence;
-use super::present::may_match;
-use super::scan::hits_of;
+use super::present::{LexIndex, may_match};
 use super::{Hit, Scratch};
 use crate::compiled::{Compiled, ContextId, LexiconId, Node, Rule};
 use crate::spec::Scope;
@@ -29,9 +28,8 @@ const MAY_MATCH_DEPTH: u32 = 3;
 /// The state of evaluating one condition over one window.
 struct Eval<'a> {
     hits: &'a [Hit],
-    /// The per-lexicon index of hits (see `index_hits`).
-    lex_off: &'a [u32],
-    lex_hits: &'a [u32],
+    /// The hits of each lexicon.
+    lex_index: &'a LexIndex,
     buf: &'a mut Vec<M>,
     arena: &'a mut Vec<u32>,
     /// Per lexicon, `(rule pass, position)`: where the lexicon's hits of the last
@@ -121,7 +119,7 @@ impl Eval<'_> {
     /// test before evaluating the other operand of a pair.
     fn may_match(&self, node: &Node, depth: u32) -> bool {
         match node {
-            Node::Lex(id) => !hits_of(self.lex_off, self.lex_hits, *id).is_empty(),
+            Node::Lex(id) => !self.lex_index.of(*id).is_empty(),
             _ if depth == 0 => true,
             Node::Not(_) => true,
             Node::Or(a, b) => self.may_match(a, depth - 1) || self.may_match(b, depth - 1),
@@ -139,7 +137,7 @@ impl Eval<'_> {
     /// The hits of lexicon `id` in the window, one match each.
     fn eval_lex(&mut self, id: LexiconId, window: (usize, usize)) {
         // The lexicon's hits (ascending hit indices), cut to the window.
-        let all = hits_of(self.lex_off, self.lex_hits, id);
+        let all = self.lex_index.of(id);
         if all.is_empty() {
             return;
         }
@@ -368,7 +366,7 @@ impl Compiled {
         for &lex in &rule.anchors {
             let mut last = None;
             let mut k = 0;
-            for &hi in hits_of(&s.lex_off, &s.lex_hits, lex) {
+            for &hi in s.lex_index.of(lex) {
                 let Some(h) = s.hits.get(hi as usize) else {
                     continue;
                 };
@@ -425,8 +423,7 @@ impl Compiled {
             s.arena.clear();
             let mut ev = Eval {
                 hits: &s.hits,
-                lex_off: &s.lex_off,
-                lex_hits: &s.lex_hits,
+                lex_index: &s.lex_index,
                 buf: &mut s.buf,
                 arena: &mut s.arena,
                 cursors: &mut s.cursors,

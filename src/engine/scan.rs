@@ -12,16 +12,7 @@ use crate::spec::MatchMode;
 
 /// The hits of lexicon `lex`, as ascending hit indices.
 pub(super) fn lex_slice(s: &Scratch, lex: LexiconId) -> &[u32] {
-    hits_of(&s.lex_off, &s.lex_hits, lex)
-}
-
-/// The hits of lexicon `lex` in the per-lexicon index built by [`index_hits`].
-pub(super) fn hits_of<'a>(lex_off: &[u32], lex_hits: &'a [u32], lex: LexiconId) -> &'a [u32] {
-    let (a, b) = (
-        lex_off.get(lex.index()).copied().unwrap_or(0) as usize,
-        lex_off.get(lex.index() + 1).copied().unwrap_or(0) as usize,
-    );
-    lex_hits.get(a..b).unwrap_or(&[])
+    s.lex_index.of(lex)
 }
 
 /// Whether the character ending at byte `at` is a word character.
@@ -439,34 +430,10 @@ fn automaton_hit(c: &Compiled, text: &str, s: &mut Scratch, p: usize, start: usi
     }
 }
 
-/// Builds the per-lexicon index of hits (`lex_off`, `lex_hits`) and the sets of
-/// lexicons with hits in the text, in each sentence and in each clause ([`Present`]).
+/// Builds the per-lexicon index of hits and the sets of lexicons with hits in the
+/// text, in each sentence and in each clause.
 pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
-    s.lex_off.clear();
-    s.lex_off.resize(lexicons + 1, 0);
-    for h in &s.hits {
-        if let Some(c) = s.lex_off.get_mut(h.lex.index() + 1) {
-            *c += 1;
-        }
-    }
-    for i in 1..s.lex_off.len() {
-        let prev = s.lex_off.get(i - 1).copied().unwrap_or(0);
-        if let Some(c) = s.lex_off.get_mut(i) {
-            *c += prev;
-        }
-    }
-    s.lex_hits.clear();
-    s.lex_hits.resize(s.hits.len(), 0);
-    s.lex_fill.clear();
-    s.lex_fill.extend_from_slice(&s.lex_off);
-    for (i, h) in s.hits.iter().enumerate() {
-        if let Some(slot) = s.lex_fill.get_mut(h.lex.index()) {
-            if let Some(dst) = s.lex_hits.get_mut(*slot as usize) {
-                *dst = i as u32;
-            }
-            *slot += 1;
-        }
-    }
+    s.lex_index.index(lexicons, &s.hits);
     s.present.index(lexicons, &s.hits);
 }
 
