@@ -7,6 +7,7 @@ mod arrow;
 mod batch;
 mod error;
 mod json;
+mod limits;
 mod policy;
 mod report;
 mod verdict;
@@ -22,6 +23,7 @@ fn arrow_result_type(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 fn _tosguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("PolicyError", py.get_type::<error::PolicyError>())?;
+    m.add_class::<limits::PyLimits>()?;
     m.add_class::<policy::PyPolicy>()?;
     m.add_class::<policy::PyPolicyStack>()?;
     m.add_class::<verdict::PyVerdict>()?;
@@ -34,6 +36,7 @@ fn _tosguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(arrow_result_type, m)?)?;
     m.add_function(wrap_pyfunction!(policy::_restore_policy, m)?)?;
     m.add_function(wrap_pyfunction!(policy::_restore_stack, m)?)?;
+    m.add_function(wrap_pyfunction!(limits::_restore_limits, m)?)?;
     m.add_function(wrap_pyfunction!(policy::_unpickle_compiles, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -8,43 +8,65 @@ use std::sync::{LazyLock, Mutex};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
-use tosguard::{Policy, PolicyError, PolicyStack};
+use tosguard::{Limits, Loader, Policy, PolicyError, PolicyStack};
 
 use crate::arrow;
 use crate::batch::{Threads, as_text, collect_texts};
 use crate::error::policy_error;
+use crate::limits::PyLimits;
 use crate::report::{PyExplanation, PyTestReport};
 use crate::verdict::{Classified, Engine, Meta, Metas, PyStackVerdict, PyVerdict};
 use std::sync::Arc;
 
-/// Where a policy came from: what is needed to compile it again in another process.
+/// Where a policy came from, and the limits it was compiled under: what is needed to
+/// compile it again in another process.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Source {
+pub(crate) struct Source {
+    kind: Kind,
+    limits: Limits,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Kind {
     Builtin(String),
     Toml(String),
     File { path: String, text: String },
 }
 
 impl Source {
+    fn new(kind: Kind, limits: Option<&PyLimits>) -> Source {
+        Source {
+            kind,
+            limits: limits.map(|l| l.inner).unwrap_or_default(),
+        }
+    }
+
     fn compile(&self) -> Result<Policy, PolicyError> {
-        match self {
-            Source::Builtin(name) if name == "baseline" => Policy::try_baseline(),
-            Source::Builtin(name) => Policy::builtin(name),
-            Source::Toml(text) => Policy::from_toml_str(text),
+        let loader = Loader::new().limits(self.limits);
+        match &self.kind {
+            // The process's shared copy when the limits are the default ones.
+            Kind::Builtin(name) if name == "baseline" && self.limits == Limits::default() => {
+                Policy::try_baseline()
+            }
+            Kind::Builtin(name) => loader.load(name),
+            Kind::Toml(text) => loader.from_toml_str(text),
             // The same file, when it is still there, so that `extends` can name files
             // beside it; otherwise the text it had.
-            Source::File { path, text } => match std::fs::read_to_string(path) {
-                Ok(now) if now == *text => Policy::from_file(path),
-                _ => Policy::from_toml_str(text),
+            Kind::File { path, text } => match std::fs::read_to_string(path) {
+                Ok(now) if now == *text => loader.from_file(path),
+                _ => loader.from_toml_str(text),
             },
         }
     }
 
-    fn to_args(&self) -> (&'static str, &str, &str) {
-        match self {
-            Source::Builtin(name) => ("builtin", name, ""),
-            Source::Toml(text) => ("toml", text, ""),
-            Source::File { path, text } => ("file", path, text),
+    /// The arguments of `_restore_policy`: the kind, its two strings, and the limits
+    /// (`None` for the default ones, so that such pickles read as before limits existed).
+    fn to_args(&self) -> (&'static str, &str, &str, Option<PyLimits>) {
+        let limits = (self.limits != Limits::default()).then_some(PyLimits { inner: self.limits });
+        match &self.kind {
+            Kind::Builtin(name) => ("builtin", name, "", limits),
+            Kind::Toml(text) => ("toml", text, "", limits),
+            Kind::File { path, text } => ("file", path, text, limits),
         }
     }
 }
@@ -159,35 +181,51 @@ impl PyPolicy {
     /// The built-in ``baseline`` policy (English and French), compiled on first use and
     /// shared by every later call.
     #[staticmethod]
-    fn baseline(py: Python<'_>) -> PyResult<PyPolicy> {
-        compile(py, Source::Builtin("baseline".into()))
+    #[pyo3(signature = (*, limits=None))]
+    fn baseline(py: Python<'_>, limits: Option<PyLimits>) -> PyResult<PyPolicy> {
+        compile(
+            py,
+            Source::new(Kind::Builtin("baseline".into()), limits.as_ref()),
+        )
     }
 
     /// A built-in policy by name (``"baseline"``, ``"taxonomy"``, ...); see
     /// ``tosguard.builtin_names()``.
     #[staticmethod]
-    fn builtin(py: Python<'_>, name: &str) -> PyResult<PyPolicy> {
-        compile(py, Source::Builtin(name.into()))
+    #[pyo3(signature = (name, *, limits=None))]
+    fn builtin(py: Python<'_>, name: &str, limits: Option<PyLimits>) -> PyResult<PyPolicy> {
+        compile(py, Source::new(Kind::Builtin(name.into()), limits.as_ref()))
     }
 
     /// Compiles a policy from TOML text. Parents named in ``extends`` are built-in packs.
     #[staticmethod]
-    fn from_toml(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<PyPolicy> {
+    #[pyo3(signature = (text, *, limits=None))]
+    fn from_toml(
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        limits: Option<PyLimits>,
+    ) -> PyResult<PyPolicy> {
         let text = as_text(text, &|| "the policy text".into())?.to_str()?;
-        compile(py, Source::Toml(text.to_string()))
+        compile(
+            py,
+            Source::new(Kind::Toml(text.to_string()), limits.as_ref()),
+        )
     }
 
     /// Compiles a policy file. ``extends`` may also name files relative to it.
     #[staticmethod]
-    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<PyPolicy> {
+    #[pyo3(signature = (path, *, limits=None))]
+    fn from_file(py: Python<'_>, path: PathBuf, limits: Option<PyLimits>) -> PyResult<PyPolicy> {
+        let loader = Loader::new().limits(limits.map(|l| l.inner).unwrap_or_default());
         let policy = py
-            .detach(|| Policy::from_file(&path))
+            .detach(|| loader.from_file(&path))
             .map_err(|e| policy_error(py, &e))?;
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let source = Source::File {
+        let kind = Kind::File {
             path: path.display().to_string(),
             text,
         };
+        let source = Source::new(kind, limits.as_ref());
         Ok(PyPolicy::new(policy, source))
     }
 
@@ -216,6 +254,14 @@ impl PyPolicy {
     #[getter]
     fn fingerprint(&self) -> &str {
         self.policy.fingerprint()
+    }
+
+    /// The limits the policy was compiled under (``Limits()`` unless some were given).
+    #[getter]
+    fn limits(&self) -> PyLimits {
+        PyLimits {
+            inner: self.source.limits,
+        }
     }
 
     /// The policy title, if it has one.
@@ -296,22 +342,25 @@ impl PyPolicy {
 
 /// Recompiles a pickled policy (compiled once per process and source).
 #[pyfunction]
+#[pyo3(signature = (kind, a, b, limits=None))]
 pub(crate) fn _restore_policy(
     py: Python<'_>,
     kind: &str,
     a: String,
     b: String,
+    limits: Option<PyLimits>,
 ) -> PyResult<PyPolicy> {
-    let source = match kind {
-        "builtin" => Source::Builtin(a),
-        "toml" => Source::Toml(a),
-        "file" => Source::File { path: a, text: b },
+    let kind = match kind {
+        "builtin" => Kind::Builtin(a),
+        "toml" => Kind::Toml(a),
+        "file" => Kind::File { path: a, text: b },
         other => {
             return Err(PyValueError::new_err(format!(
                 "unknown pickled policy kind `{other}`"
             )));
         }
     };
+    let source = Source::new(kind, limits.as_ref());
     let key = source.clone();
     let policy = cached(py, &POLICIES, &key, || {
         if let Ok(mut counts) = UNPICKLE_COMPILES.lock() {

@@ -61,10 +61,39 @@ impl PyExplanation {
         json::to_py(py, &json!(self.explanation.rules))
     }
 
-    /// Every lexicon hit, in text order, as dicts.
+    /// Every lexicon hit, in text order, as dicts (``lexicon``, ``span`` in UTF-8 bytes
+    /// of the text, ``text``, ``folded``, ``sentence``, ``clause``).
     #[getter]
     fn hits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json::to_py(py, &json!(self.explanation.hits))
+    }
+
+    /// The learned signals the policy's conditions use, as each scored the text, as
+    /// dicts (``signal``, ``score``, ``comparisons``, ``features``, ``tagged``,
+    /// ``window``); empty for a policy without ``signal(...)``.
+    #[getter]
+    fn signals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json::to_py(py, &json!(self.explanation.signals))
+    }
+
+    /// The windows the text was judged in, in order, as ``(start, end)`` character
+    /// offsets (Python string indices): one, the whole text, unless the text is longer
+    /// than the policy's ``Limits.window_bytes``. Each signal's ``window`` is an index
+    /// into this list.
+    #[getter]
+    fn windows(&self) -> Vec<(usize, usize)> {
+        // The windows ascend and abut: one walk over the text counts the characters.
+        let (mut byte, mut chars) = (0, 0);
+        let mut at = |b: usize| {
+            chars += self.text.get(byte..b).map_or(0, |s| s.chars().count());
+            byte = byte.max(b);
+            chars
+        };
+        self.explanation
+            .windows
+            .iter()
+            .map(|w| (at(w.start), at(w.end)))
+            .collect()
     }
 
     /// The verdict, as ``classify`` returns it.

@@ -21,6 +21,7 @@ runs a policy over a Spark DataFrame.
 from ._tosguard import (
     Explanation,
     Finding,
+    Limits,
     Policy,
     PolicyError,
     PolicyStack,
@@ -36,6 +37,7 @@ from ._tosguard import (
 __all__ = [
     "Explanation",
     "Finding",
+    "Limits",
     "Policy",
     "PolicyError",
     "PolicyStack",

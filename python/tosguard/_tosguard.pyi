@@ -23,20 +23,51 @@ class PolicyError(ValueError):
     """Each problem: ``kind`` (``"unknown_lexicon"``, ``"syntax"``, ...), ``source``,
     ``path``, ``line`` and ``column`` (``None`` when it has no place), ``message``."""
 
+class Limits:
+    """What compiling a policy may cost, and the window a long text is judged in.
+
+    Keyword-only; an argument left out keeps the library's default. Picklable.
+    """
+
+    def __init__(
+        self,
+        *,
+        nest_limit: int | None = None,
+        max_term_length: int | None = None,
+        max_patterns: int | None = None,
+        max_pattern_bytes: int | None = None,
+        window_bytes: int | None = None,
+    ) -> None: ...
+    @property
+    def nest_limit(self) -> int:
+        """How deep a condition may nest (default 250)."""
+    @property
+    def max_term_length(self) -> int:
+        """The longest term, in characters once braces are expanded (default 200)."""
+    @property
+    def max_patterns(self) -> int:
+        """The most automaton patterns a policy may compile to (default 2,000,000)."""
+    @property
+    def max_pattern_bytes(self) -> int:
+        """The most bytes of automaton patterns (default 64 MiB)."""
+    @property
+    def window_bytes(self) -> int:
+        """How many bytes one ``classify`` call judges at once (default 64 KiB)."""
+
 class Policy:
     """A compiled policy. Immutable, safe to share between threads, picklable (by source)."""
 
     @staticmethod
-    def baseline() -> Policy:
+    def baseline(*, limits: Limits | None = None) -> Policy:
         """The built-in ``baseline`` policy (English and French), compiled once per process."""
     @staticmethod
-    def builtin(name: str) -> Policy:
+    def builtin(name: str, *, limits: Limits | None = None) -> Policy:
         """A built-in policy by name; see :func:`builtin_names`."""
     @staticmethod
-    def from_toml(text: str) -> Policy:
+    def from_toml(text: str, *, limits: Limits | None = None) -> Policy:
         """Compiles TOML text; raises :class:`PolicyError`."""
     @staticmethod
-    def from_file(path: str | os.PathLike[str]) -> Policy:
+    def from_file(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Policy:
         """Compiles a policy file; ``extends`` may name files beside it."""
     @staticmethod
     def stack(policies: Iterable[Policy]) -> PolicyStack:
@@ -50,6 +81,9 @@ class Policy:
         """A stable hash of the compiled policy."""
     @property
     def title(self) -> str | None: ...
+    @property
+    def limits(self) -> Limits:
+        """The limits the policy was compiled under."""
     def classify(self, text: str) -> Verdict:
         """Classifies ``text`` (the GIL is released)."""
     def classify_many(self, texts: Iterable[str], *, threads: int | None = None) -> list[Verdict]:
@@ -184,7 +218,14 @@ class Explanation:
     @property
     def rules(self) -> list[dict[str, Any]]: ...
     @property
-    def hits(self) -> list[dict[str, Any]]: ...
+    def hits(self) -> list[dict[str, Any]]:
+        """Every lexicon hit; ``span`` is in UTF-8 bytes of the text."""
+    @property
+    def signals(self) -> list[dict[str, Any]]:
+        """The learned signals the conditions use, as each scored the text."""
+    @property
+    def windows(self) -> list[tuple[int, int]]:
+        """The windows the text was judged in, as character offsets."""
     @property
     def verdict(self) -> Verdict: ...
     def to_dict(self) -> dict[str, Any]:
@@ -217,5 +258,8 @@ def test(policy: str | os.PathLike[str]) -> TestReport:
 def builtin_names() -> list[str]: ...
 def arrow_result_type() -> pyarrow.DataType:
     """The type of the struct array ``classify_arrow`` returns."""
-def _restore_policy(kind: str, a: str, b: str) -> Policy: ...
+def _restore_policy(kind: str, a: str, b: str, limits: Limits | None = None) -> Policy: ...
+def _restore_limits(
+    nest_limit: int, max_term_length: int, max_patterns: int, max_pattern_bytes: int, window_bytes: int
+) -> Limits: ...
 def _restore_stack(layers: list[Policy]) -> PolicyStack: ...

@@ -112,6 +112,65 @@ PP_PERSON_EXCLUDE = {
     "strap", "lather", "leather", "spank", "flail", "cat", "welt", "kayo", "lam",
 }
 
+# Misdeed verbs for typical-crime claims against a group ("Albanians rob old people",
+# "a Pakistani always cheats"): every verb sense below these roots. Not threats: the
+# hate rules read them only with a group as their subject.
+MISDEED_ROOTS = {
+    "02321775": "steal: take without the owner's consent",
+    "02321409": "rob: take something away by force or without the consent of the owner",
+    "02573275": "cheat, rip off, chisel: deprive somebody of something by deceit",
+    "01104642": "cheat, chouse, shaft, screw: defeat someone through trickery or deceit",
+    "02575082": "deceive, lead on, delude, cozen: be false to",
+    "00854438": "deceive, betray, lead astray: cause someone to believe an untruth",
+    "02572119": "victimize, swindle, defraud, scam, con",
+    "02344586": "plunder, despoil, loot, ransack, pillage",
+    "02345306": "loot, plunder: steal goods; take as spoils",
+    "02571511": "burglarize, burgle, heist",
+    "02292553": "embezzle, misappropriate",
+}
+# Reviewed: lemmas below those roots whose everyday sense is something else (a game, a
+# bird, a sound, a search, a meal, fishing, bookkeeping), a nationality (`Welsh`), a
+# prank, or a phrase that says no misdeed ("hold up well", "lead on", "play around").
+MISDEED_EXCLUDE = {
+    "abstract", "bunk", "cabbage", "cop", "crib", "deplume", "displume", "fiddle", "fob",
+    "fool_around", "foray", "fox", "fudge", "gazump", "glom", "hook", "job", "jockey",
+    "juggle", "pluck", "plume", "pocket", "rifle", "short", "shark", "shill", "snarf",
+    "snitch", "soak", "surcharge", "wander", "welch", "welsh", "whipsaw", "walk_off",
+    "play_around", "play_a_joke_on", "play_a_trick_on", "play_tricks", "pull_someone's_leg",
+    "pull_the_leg_of", "fool", "swipe", "rustle", "gull", "snooker", "lead_on", "hold_up",
+    "stick_up", "beguile", "fake", "rig", "lift", "pick", "roll", "sneak", "bag", "pinch",
+    "beat", "bleed", "squeeze", "wring", "rack", "sell", "cook", "frame", "set_up",
+    "manipulate", "entrap", "ensnare", "humbug", "chicane", "chouse", "screw", "nobble",
+    "kid", "cod", "slang", "snow", "take_in", "masquerade", "personate", "play_false",
+    "put_one_across", "put_one_over", "pirate", "mug", "trick", "hoax", "plagiarise",
+    "plagiarize",
+}
+# Reviewed: misdeed verbs WordNet lacks or ranks below a harmless sense.
+MISDEED_EXTRA = ["pickpocket", "prey on"]
+
+# Verbs of a blow (punch, kick, slap, smack, headbutt) for a harm aimed at another
+# person's body part ("I'll punch his teeth in"): every verb sense below these roots. A
+# blow harms only with a body part named after it; the rules never read it alone ("kick
+# the ball", "punch the bag").
+BLOW_ROOTS = {
+    "01400062": "hit: deal a blow to, either with the hand or with an instrument",
+    "01371774": "kick: strike with the foot",
+    "01236027": "headbutt: strike with the head",
+}
+# Reviewed: sport and games (bat, boot, punt, the kicks of rugby, switch-hit, box), nouns
+# and adjectives first (brain, belt, whopping), sex slang (bang, bonk, pound), drinking
+# (swig), flies (swat), cards (swipe), noise and weather (boom, blast, buffet), polishing
+# (buff), a verbal attack (lay into, tear into).
+BLOW_EXCLUDE = {
+    "bat", "bean", "blast", "boom", "boot", "buff", "buffet", "drop-kick", "dropkick",
+    "place-kick", "punt", "switch-hit", "swig", "swipe", "swat", "bang", "bonk", "pound",
+    "box", "stun", "brain", "whop", "belt", "lace_into", "lam_into", "lay_into",
+    "pitch_into", "tear_into",
+}
+# Reviewed: blows whose violent sense WordNet ranks below a harmless one (`hit` is first
+# a ball, `slap` a sound) or lacks (`knee`, `elbow`, `stomp on`).
+BLOW_EXTRA = ["hit", "slap", "knee", "elbow", "stomp on", "backhand"]
+
 # The same verbs split around their object ("beat my neighbour to death", "run the
 # cyclist over", "put the mayor in the ground", "run him off the road"): (verb, tail
 # after the object).
@@ -497,6 +556,16 @@ def verb_forms(verb, exceptions):
     return {k: {prefix + f + tail for f in v} for k, v in forms.items()}
 
 
+def verb_class_forms(verbs, index, exceptions, roots, exclude, extra):
+    """Base, third person and -ing forms of the verbs kept below `roots`, plus `extra`."""
+    lemmas = kept_lemmas(verbs, index, hyponyms(verbs, roots), MAX_SENSE_RANK, exclude)
+    forms = {"base": set(), "third": set(), "ing": set()}
+    for verb in lemmas | set(extra):
+        for kind in forms:
+            forms[kind] |= verb_forms(verb, exceptions)[kind]
+    return forms
+
+
 def noun_plurals(noun, exceptions):
     *first, last = noun.split(" ")
     lead = " ".join(first) + (" " if first else "")
@@ -587,6 +656,11 @@ def main():
             split_heads[kind] |= fs
         tails.add(tail)
 
+    misdeed_forms = verb_class_forms(verbs, verb_index, verb_exc, MISDEED_ROOTS,
+                                     MISDEED_EXCLUDE, MISDEED_EXTRA)
+    blow_forms = verb_class_forms(verbs, verb_index, verb_exc, BLOW_ROOTS, BLOW_EXCLUDE,
+                                  BLOW_EXTRA)
+
     person_senses = hyponyms(nouns, [PERSON_ROOT])
     persons = kept_lemmas(nouns, noun_index, person_senses, NOUN_MAX_SENSE_RANK, NOUN_EXCLUDE)
     persons |= set(NOUN_EXTRA)
@@ -663,6 +737,26 @@ def main():
             f"The same verbs, third person singular (wishes and calls: \"I hope someone",
             f"{PV_THIRD_EXAMPLES[particle]}\")."],
             split_pv_third[particle]))
+    out.append(toml_list("en_vocab_blow", [
+        "Verbs of a blow, base and -ing forms (\"I'll punch his teeth in\", \"I'm gonna slap",
+        "her face\"): every WordNet verb whose first or second sense is below hit (deal a",
+        "blow), kick (strike with the foot) or headbutt; minus the reviewed exclusions (sport,",
+        "slang); plus the reviewed hand list. Harm only with another person's body part."],
+        blow_forms["base"] | blow_forms["ing"]))
+    out.append(toml_list("en_vocab_blow_third", [
+        "The same verbs, third person singular (\"I hope someone smacks his teeth out\")."],
+        blow_forms["third"]))
+    out.append(toml_list("en_vocab_misdeed_base", [
+        "Misdeed verbs, base form (\"Albanians rob old people\"): every WordNet verb whose",
+        "first or second sense is below steal, rob, cheat, deceive, swindle, plunder, loot,",
+        "burgle or embezzle; minus the reviewed exclusions; plus the reviewed hand list."],
+        misdeed_forms["base"]))
+    out.append(toml_list("en_vocab_misdeed_third", [
+        "The same verbs, third person singular (\"a Pakistani always cheats\")."],
+        misdeed_forms["third"]))
+    out.append(toml_list("en_vocab_misdeed_ing", [
+        "The same verbs, -ing form (\"they are always stealing\")."],
+        misdeed_forms["ing"]))
     out.append(toml_list("en_vocab_person", [
         "Person and role nouns, singular and plural: every WordNet noun whose first or second",
         "sense is a kind of person (hyponym of person.n.01, not named individuals), minus",

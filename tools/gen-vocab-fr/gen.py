@@ -248,6 +248,19 @@ def main() -> int:
                 | verb_forms(lemma, entries, aff)["imp"] | verb_forms(lemma, entries, aff)["third"]
         render_list("fr_v_body", "Verbes qui blessent une partie du corps (défoncer le crâne) ; toutes formes finies et infinitif.", brace(body), out)
         stats.append(f"fr_v_body: {len(body)}")
+        misdeed = set()
+        for lemma in lists["verbs"]["misdeed"]:
+            cands = [(fl, m) for fl, m in entries.get(lemma, []) if any(t.startswith("po:v") for t in m)]
+            if not cands:
+                raise SystemExit(f"gen: verb {lemma!r} is not a verb of the dictionary")
+            for flags, _ in cands:
+                for form, m in aff.expand(lemma, flags):
+                    if "po:ipre" in m and m & {"po:3pl", "po:3pl!"}:
+                        misdeed.add(fold(form))
+        # The third person plural only: the singular forms (`vole`, `triche`) are also
+        # nouns and common words that a masked word would be read as (`v*le`: `vile`).
+        render_list("fr_v_misdeed_3pl", "Verbes de méfait (voler, arnaquer, tromper, piller), présent de l'indicatif, troisième personne du pluriel (les Roms volent).", brace(misdeed), out)
+        stats.append(f"fr_v_misdeed_3pl: {len(misdeed)}")
         persons = set()
         for group, lemmas in lists["persons"].items():
             for lemma in lemmas:
