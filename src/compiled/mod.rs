@@ -19,11 +19,11 @@ use crate::verdict::{Action, Severity};
 
 pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
-pub(crate) use triggers::Triggers;
 pub(crate) use patterns::{
     FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
     VariantScratch, build_automaton, flags, is_token, is_token_phrase, is_token_run,
 };
+pub(crate) use triggers::Triggers;
 
 /// Declares a typed index into one of the vectors of [`Compiled`].
 macro_rules! typed_id {
