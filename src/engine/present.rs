@@ -183,3 +183,65 @@ impl LexIndex {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Scratch, next_candidate};
+    use crate::compiled::Rule;
+
+    /// The built-in rules' example texts, allowed and violating.
+    fn examples(rules: &[Rule]) -> Vec<String> {
+        let mut v: Vec<String> = rules
+            .iter()
+            .flat_map(|r| r.examples.violating.iter().chain(&r.examples.allowed))
+            .map(|e| e.text().to_string())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The rules listed by the triggers for a text include every rule that has a
+    /// match in it, and a rule tested only where its necessary condition holds has
+    /// the same matches and outcomes as the rule tested everywhere: over every example
+    /// text of the built-in rules.
+    #[test]
+    fn skipping_rules_and_windows_loses_no_match() {
+        let policy = crate::Policy::baseline();
+        let c = policy.compiled_for_tests();
+        let texts = examples(&c.rules);
+        assert!(texts.len() > 500, "{} texts", texts.len());
+        let (mut fired, mut skipped) = (0, 0);
+        for text in &texts {
+            let mut s = Scratch::default();
+            c.prepare(text, &mut s);
+            c.candidates(&mut s);
+            let mut listed = vec![false; c.rules.len()];
+            let mut next = 0;
+            while let Some(ri) = next_candidate(&s.candidates, next) {
+                next = ri + 1;
+                if let Some(l) = listed.get_mut(ri) {
+                    *l = true;
+                }
+            }
+            for (ri, rule) in c.rules.iter().enumerate() {
+                let mut gated = Vec::new();
+                c.eval_rule(rule, &mut s, Some(&mut gated));
+                let mut ungated_rule = rule.clone();
+                ungated_rule.needs.clear();
+                ungated_rule.needs_one_of.clear();
+                let mut ungated = Vec::new();
+                c.eval_rule(&ungated_rule, &mut s, Some(&mut ungated));
+                assert_eq!(gated, ungated, "rule {} on {text:?}", rule.id);
+                if !ungated.is_empty() {
+                    fired += 1;
+                    assert!(listed[ri], "rule {} not listed for {text:?}", rule.id);
+                } else if !listed[ri] {
+                    skipped += 1;
+                }
+            }
+        }
+        // The test saw matches, and rules left out.
+        assert!(fired > 500 && skipped > 10 * fired, "{fired} {skipped}");
+    }
+}
