@@ -112,6 +112,25 @@ PP_PERSON_EXCLUDE = {
     "strap", "lather", "leather", "spank", "flail", "cat", "welt", "kayo", "lam",
 }
 
+# Nouns of a harmful act ("a flogging", "a lynching", "a good beating"), read after what
+# a person is said to deserve: the nouns WordNet derives from a harm sense above, in the
+# lexicographer files of acts (noun.act) and events (noun.event), when one of their two
+# most frequent senses is that derived sense.
+ACT_NOUN_FILES = {4, 11}
+# Reviewed: derived nouns whose everyday sense after "deserves a/the" is not violence (a
+# charge, a stab at something, a hit song, a shoot, a knockout in sport, a spanking of a
+# child, the whip of a party, a fire, a shock, a cremation) or that name damage to things
+# or ideas (desecration, decimation).
+ACT_NOUN_EXCLUDE = {
+    "atomisation", "atomization", "biff", "charge", "contusion", "cremation", "decimation",
+    "desecration", "fire", "flight", "fracture", "graze", "grazing", "harm", "hit", "impress",
+    "impressment", "injury", "kill", "knockout", "outrage", "profanation", "shock", "shoot",
+    "spank", "spanking", "stab", "subluxation", "trample", "trouncing", "whip", "wipeout",
+}
+# Reviewed: acts whose noun WordNet does not derive from a harm verb, or not in its two
+# most frequent senses (`rape`: first a plant).
+ACT_NOUN_EXTRA = {"rape", "gang rape", "lashing", "caning", "kicking", "battering", "pummeling", "pummelling"}
+
 # Misdeed verbs for typical-crime claims against a group ("Albanians rob old people",
 # "a Pakistani always cheats"): every verb sense below these roots. Not threats: the
 # hate rules read them only with a group as their subject.
@@ -381,6 +400,41 @@ def load(wn, pos):
             for base in bases:
                 exceptions.setdefault(base, set()).add(form)
     return synsets, index, exceptions
+
+
+def derived_nouns(wn, senses):
+    """The noun synsets and word numbers that WordNet derives ("+" pointers) from the
+    verb synsets `senses`: {noun synset: {word number}}."""
+    out = {}
+    with open(os.path.join(wn, "data.verb"), encoding="latin-1") as f:
+        for line in f:
+            if line.startswith("  "):
+                continue
+            head = line.partition("|")[0].split()
+            if head[0] not in senses:
+                continue
+            i = 4 + 2 * int(head[3], 16)
+            for _ in range(int(head[i])):
+                symbol, target, pos, source_target = head[i + 1 : i + 5]
+                i += 4
+                if symbol == "+" and pos == "n":
+                    out.setdefault(target, set()).add(int(source_target[2:], 16))
+    return out
+
+
+def act_nouns(wn, nouns, noun_index, harm_senses):
+    """Nouns of a harmful act (see `ACT_NOUN_FILES`), minus the reviewed exclusions."""
+    derived = derived_nouns(wn, harm_senses)
+    out = set()
+    for target, numbers in derived.items():
+        words, _, lexname = nouns[target]
+        if lexname not in ACT_NOUN_FILES:
+            continue
+        for n in numbers:
+            word = words[n - 1]
+            if any(s in derived for s in noun_index.get(word, [])[:2]) and word not in ACT_NOUN_EXCLUDE:
+                out.add(word.replace("_", " "))
+    return out | ACT_NOUN_EXTRA
 
 
 def hyponyms(synsets, roots):
@@ -656,6 +710,8 @@ def main():
             split_heads[kind] |= fs
         tails.add(tail)
 
+    harm_acts = act_nouns(args.wordnet, nouns, noun_index, harm_senses)
+
     misdeed_forms = verb_class_forms(verbs, verb_index, verb_exc, MISDEED_ROOTS,
                                      MISDEED_EXCLUDE, MISDEED_EXTRA)
     blow_forms = verb_class_forms(verbs, verb_index, verb_exc, BLOW_ROOTS, BLOW_EXCLUDE,
@@ -717,6 +773,12 @@ def main():
         "exclude because their everyday active sense is sport or trade; minus the reviewed",
         "exclusions."],
         pp_person))
+    out.append(toml_list("en_vocab_harm_act", [
+        "Nouns of a harmful act (\"a flogging\", \"a lynching\", \"a good beating\"), read after",
+        "what a person is said to deserve: nouns WordNet derives from the harm senses, acts and",
+        "events, one of their two most frequent senses the derived one; minus the reviewed",
+        "exclusions, plus the reviewed extras."],
+        harm_acts))
     out.append(toml_list("en_vocab_harm_split", [
         "Verbs of harm phrases whose object stands inside (\"beat my neighbour to death\"):",
         "the verb, every form; the tail is `en_vocab_harm_tail`."],
