@@ -4,9 +4,11 @@
 //! least its floor of the catches and flag at most its ceiling of the benign cases;
 //! the floors are the figures measured when they were set, rounded down, so that a
 //! change that loses disguised cases fails here. They were last set when masked words
-//! came to be read by what they fit (the most common word; the policy vocabulary's
-//! word) and doubled letters in the words of phrases as the vocabulary word they stand
-//! for.
+//! came to be read by their neighbours (the pairs of the policy's phrases) and context
+//! cues got the evasion variants of terms (new flags: elongated 14 -> 3, masked 16 ->
+//! 10); the ceilings that rose (punctuated, the key-word kinds) rose by the new flags
+//! of the disguised benign cases of `tests/cases/{en-evasion-context,
+//! fr-evasion-contexte}.toml`, disguised twice here.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -20,20 +22,20 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 88.0, 4),
-    (Disguise::Elongated, 93.0, 14),
+    (Disguise::Spaced, 89.0, 4),
+    (Disguise::Elongated, 93.0, 3),
     (Disguise::Leetspeak, 97.0, 5),
-    (Disguise::Masked, 78.0, 16),
-    (Disguise::Punctuated, 91.0, 3),
+    (Disguise::Masked, 82.0, 10),
+    (Disguise::Punctuated, 92.0, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 40),
-    (Disguise::Deleted, 36.0, 37),
-    (Disguise::Added, 17.0, 5),
-    (Disguise::Split, 11.0, 32),
-    (Disguise::GluedBefore, 8.0, 10),
+    (Disguise::Swapped, 34.0, 42),
+    (Disguise::Deleted, 36.0, 38),
+    (Disguise::Added, 17.0, 6),
+    (Disguise::Split, 11.0, 33),
+    (Disguise::GluedBefore, 9.0, 11),
     (Disguise::GluedAfter, 8.0, 5),
 ];
 

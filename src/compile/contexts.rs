@@ -104,13 +104,14 @@ fn add(b: &mut Builder<'_>, ctxs: &mut Contexts, pi: usize, name: &str, c: &Cont
     }
     let path = format!("contexts.{name}");
     add_optional(b, ctxs, pi, ci, name, &path, c);
-    add_exact(b, pi, lex, &format!("{path}.cues"), &c.cues);
-    add_exact(b, pi, except, &format!("{path}.except"), &c.except);
+    add_cues(b, pi, lex, &format!("{path}.cues"), &c.cues);
+    add_cues(b, pi, except, &format!("{path}.except"), &c.except);
 }
 
-/// Adds terms to a context's lexicon `lex`, matched exactly (no typos).
-fn add_exact(b: &mut Builder<'_>, pi: usize, lex: LexiconId, path: &str, terms: &[S<String>]) {
-    b.add_terms(pi, lex, path, terms, TermOptions::exact(), &mut []);
+/// Adds terms to a context's lexicon `lex`: whole words with their evasion variants
+/// (a negation or condemnation disguised like the claim still counts), no typos.
+fn add_cues(b: &mut Builder<'_>, pi: usize, lex: LexiconId, path: &str, terms: &[S<String>]) {
+    b.add_terms(pi, lex, path, terms, TermOptions::cues(), &mut []);
 }
 
 /// Adds pack `pi`'s stops, frames and condemnations to context `ci`, creating their
@@ -134,7 +135,7 @@ fn add_optional(
     if !c.stops.is_empty() {
         let lex =
             *stops.get_or_insert_with(|| b.new_lexicon(format!("@{name}.stops"), MatchMode::Word));
-        add_exact(b, pi, lex, &format!("{path}.stops"), &c.stops);
+        add_cues(b, pi, lex, &format!("{path}.stops"), &c.stops);
     }
     if c.frames.is_empty() && c.condemnations.is_empty() {
         return;
@@ -161,8 +162,8 @@ fn add_optional(
         frames: b.new_lexicon(format!("@{name}.frames"), MatchMode::Word),
         condemnations: b.new_lexicon(format!("@{name}.condemnations"), MatchMode::Word),
     });
-    add_exact(b, pi, f.frames, &format!("{path}.frames"), &c.frames);
-    add_exact(
+    add_cues(b, pi, f.frames, &format!("{path}.frames"), &c.frames);
+    add_cues(
         b,
         pi,
         f.condemnations,

@@ -37,7 +37,7 @@ pub(super) struct TermOptions {
     pub(super) fuzzy: u8,
     pub(super) joined: bool,
     /// Whether the evasion variants of each term (stretched, masked, leetspeak
-    /// readings) are compiled too; off for context cues, which are function words.
+    /// readings) are compiled too.
     pub(super) variants: bool,
 }
 
@@ -53,12 +53,11 @@ impl Default for TermOptions {
 }
 
 impl TermOptions {
-    /// Options for context cues and other function-word lists: exact folded terms.
-    pub(super) fn exact() -> Self {
-        TermOptions {
-            variants: false,
-            ..TermOptions::default()
-        }
+    /// Options for context cues (negations, frames, condemnations, their exceptions):
+    /// whole words with their evasion variants, as disguise-tolerant as the terms
+    /// they cancel (`n*ver`, `d*sgusting`), without typos.
+    pub(super) fn cues() -> Self {
+        TermOptions::default()
     }
 }
 

@@ -398,6 +398,6 @@ fn refold(
         u.start = u.start.saturating_add(base);
         u.end = u.end.saturating_add(base);
     }
-    evasion::apply(opts, vocab, &mut out.units, &mut out.scratch);
+    evasion::apply(opts, vocab, input, &mut out.units, &mut out.scratch);
     write_units(&out.units, &mut out.text, &mut out.src);
 }

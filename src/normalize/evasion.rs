@@ -15,13 +15,18 @@ use super::{NormalizeOptions, Unit, Vocab, WILDCARD, is_word_char};
 ///
 /// The word pass also notes whether the other two passes have anything to do (a
 /// one-char word, a run of three identical letters), so most texts skip them.
+///
+/// `input` is the whole original text (the units' byte ranges index it): a masked
+/// word is read by its neighbours there ([`read_masked`]), so that the ASCII fast
+/// path, which folds a token alone, reads it as the unit pipeline does.
 pub(super) fn apply(
     opts: &NormalizeOptions,
     vocab: Option<&Vocab>,
+    input: &str,
     units: &mut Vec<Unit>,
     scratch: &mut Vec<Unit>,
 ) {
-    let seen = words_pass(opts, vocab, units);
+    let seen = words_pass(opts, vocab, input, units);
     let mut joined = false;
     // Run whenever the option is on, not only when a one-char word was seen: leetspeak
     // may make singles of a word (`K*!*!*l` reads `k*i*i*l`), and the result for a token
@@ -119,7 +124,12 @@ fn looks_like_url(tok: &[Unit]) -> bool {
 }
 
 /// The per-word pass: confusables, leetspeak, masked letters (as switched on).
-fn words_pass(opts: &NormalizeOptions, vocab: Option<&Vocab>, units: &mut [Unit]) -> Seen {
+fn words_pass(
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    input: &str,
+    units: &mut [Unit],
+) -> Seen {
     let mut seen = Seen::default();
     // The token (whitespace-delimited) of the last word that needed it, and whether it
     // is a URL or an address: computed once per token, only for words with symbols.
@@ -142,6 +152,10 @@ fn words_pass(opts: &NormalizeOptions, vocab: Option<&Vocab>, units: &mut [Unit]
         let fold_symbols = (opts.leetspeak || opts.masked_letters)
             && (stats.leetish || stats.star)
             && !token_is_url(units, ws, &mut token);
+        // `d*n't`: the word is the first half of an `n't` contraction.
+        let stem = units.get(k).is_some_and(|u| u.c == '\'')
+            && units.get(k + 1).is_some_and(|u| u.c == 't')
+            && units.get(k + 2).is_none_or(|u| !u.is_word());
         if let Some(w) = units.get_mut(ws..k) {
             let confusables = opts.confusables && stats.alt;
             if confusables {
@@ -149,7 +163,7 @@ fn words_pass(opts: &NormalizeOptions, vocab: Option<&Vocab>, units: &mut [Unit]
             }
             if fold_symbols {
                 // `k*i*l*l` is left to the separated-letters pass.
-                fold_word(opts, vocab, w, &stats);
+                fold_word(opts, vocab, input, w, &stats, stem);
             }
             // Folded letters may make a long run (`sh0000t`, `kііііll`).
             if (confusables || fold_symbols) && !seen.long_run {
@@ -262,7 +276,14 @@ fn fold_confusables(w: &mut [Unit]) {
 /// Reads the leetspeak and masked letters of one word (a maximal run of
 /// [`Unit::is_pass`] units inside a token that is not a URL). A word of spelled-out
 /// single chars (`k*i*l*l`) is left for the separated-letters pass.
-fn fold_word(opts: &NormalizeOptions, vocab: Option<&Vocab>, w: &mut [Unit], st: &WordStats) {
+fn fold_word(
+    opts: &NormalizeOptions,
+    vocab: Option<&Vocab>,
+    input: &str,
+    w: &mut [Unit],
+    st: &WordStats,
+    stem: bool,
+) {
     // At least two letters, or one when no digit is involved (`a$$`).
     let min_letters = if st.digit { 2 } else { 1 };
     if st.letters < min_letters {
@@ -275,11 +296,16 @@ fn fold_word(opts: &NormalizeOptions, vocab: Option<&Vocab>, w: &mut [Unit], st:
     if opts.leetspeak && st.leetish && w.first().is_none_or(|u| u.c != '@') {
         leet_word(w);
     }
-    // `a*b` is arithmetic; `f*ck`, `f**k` are four long.
-    if opts.masked_letters && st.star && w.len() >= 4 {
+    // `a*b` is arithmetic; `f*ck`, `f**k` are four long, and `d*n` before `'t` is the
+    // first half of a contraction.
+    if opts.masked_letters && st.star && (w.len() >= 4 || stem && w.len() == 3) {
         mask_word(w);
         if let Some(vocab) = vocab {
-            read_masked(w, vocab);
+            if stem {
+                read_masked_stem(w, vocab);
+            } else {
+                read_masked(w, vocab, input);
+            }
         }
     }
 }
@@ -287,15 +313,22 @@ fn fold_word(opts: &NormalizeOptions, vocab: Option<&Vocab>, w: &mut [Unit], st:
 /// Longest masked word read as a word of the vocabulary.
 const MAX_READ_MASKED: usize = 24;
 
-/// Reads a masked word (`w\u{FDD0}ll`, from `w*ll`) as the most common word of the
-/// vocabulary it fits, unless it fits another common word ten times as common (see
-/// [`masked_reads_otherwise`] and [`MASKED_MARGIN`]): `w*ll` is `will`, `v**s` is
-/// `vous` (more common than `vais`), `b**cks` is `blacks` (`blocks` is not ten times
-/// as common), `t*at` is `that` (`twat` is 5,000 times less common). The rules read
-/// these words (auxiliaries, pronouns, negations), and the words of the policy's phrases (`can't s*and`), which are looked
-/// up as written. A word with no such reading, or two as common, stays masked (lexicon terms
-/// are still found from it by length and visible letters). Allocates nothing.
-fn read_masked(w: &mut [Unit], vocab: &Vocab) {
+/// Reads a masked word (`w\u{FDD0}ll`, from `w*ll`) as a word of the vocabulary.
+///
+/// First by its neighbours in `input` (the words on either side, across one run of
+/// whitespace, when they are plain ASCII words): the reading that makes a pair of
+/// neighbouring words of one of the policy's phrases ([`Vocab::is_pair`]) with them,
+/// the most pairs first, then the most common (`je v**s te` is `je vais te`, though
+/// `vous` is more common; `lesser b**ngs` is `lesser beings`, not `brings`). Otherwise
+/// as the most common word of the vocabulary it fits, unless it fits another common
+/// word ten times as common (see [`masked_reads_otherwise`] and [`MASKED_MARGIN`]):
+/// `w*ll` is `will`, `b**cks` is `blacks` (`blocks` is not ten times as common),
+/// `t*at` is `that` (`twat` is 5,000 times less common). The rules read these words
+/// (auxiliaries, pronouns, negations), and the words of the policy's phrases (`can't
+/// s*and`), which are looked up as written. A word with no such reading, or two as
+/// likely, stays masked (lexicon terms are still found from it by length and visible
+/// letters).
+fn read_masked(w: &mut [Unit], vocab: &Vocab, input: &str) {
     let n = w.len();
     if n > MAX_READ_MASKED
         || !w.iter().any(|u| u.c == WILDCARD)
@@ -316,10 +349,18 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab) {
         *m = u.c;
     }
     let masked = masked.get(..n).unwrap_or_default();
-    // The most common word of the vocabulary that fits (two as common: none).
-    let mut word = ['\0'; MAX_READ_MASKED];
+    let (before, after) = match (w.first(), w.last()) {
+        (Some(a), Some(b)) => neighbours(input, a.start as usize, b.end as usize),
+        _ => (None, None),
+    };
+    let (before, after) = (before.as_deref(), after.as_deref());
+    let mut buf = String::new();
+    // The most common word of the vocabulary that fits (two as common: none), and the
+    // one with the most neighbour pairs, then the most common (likewise).
     let mut best: Option<(&str, u16)> = None;
     let mut tie = false;
+    let mut paired: Option<(&str, (u8, u16))> = None;
+    let mut paired_tie = false;
     for v in vocab.masked_fits(n, first, last) {
         let fits = v.chars().zip(masked).all(|(c, &m)| m == WILDCARD || m == c);
         if !fits {
@@ -334,21 +375,116 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab) {
                 tie = false;
             }
         }
+        let pairs = u8::from(before.is_some_and(|b| vocab.is_pair(b, v, &mut buf)))
+            + u8::from(after.is_some_and(|a| vocab.is_pair(v, a, &mut buf)));
+        if pairs == 0 {
+            continue;
+        }
+        match paired {
+            Some((_, bk)) if bk > (pairs, z) => {}
+            Some((_, bk)) if bk == (pairs, z) => paired_tie = true,
+            _ => {
+                paired = Some((v, (pairs, z)));
+                paired_tie = false;
+            }
+        }
     }
-    let Some((v, _)) = best.filter(|_| !tie) else {
-        return;
+    let reading = match paired.filter(|_| !paired_tie) {
+        Some((v, _)) => v,
+        None => {
+            let Some((v, _)) = best.filter(|_| !tie) else {
+                return;
+            };
+            let mut word = ['\0'; MAX_READ_MASKED];
+            for (x, c) in word.iter_mut().zip(v.chars()) {
+                *x = c;
+            }
+            if masked_reads_otherwise(word.get(..n).unwrap_or_default(), masked, MASKED_MARGIN) {
+                return;
+            }
+            v
+        }
     };
-    for (x, c) in word.iter_mut().zip(v.chars()) {
-        *x = c;
-    }
-    if masked_reads_otherwise(word.get(..n).unwrap_or_default(), masked, MASKED_MARGIN) {
-        return;
-    }
-    for (u, c) in w.iter_mut().zip(v.chars()) {
+    for (u, c) in w.iter_mut().zip(reading.chars()) {
         if u.c == WILDCARD {
             u.set(c);
         }
     }
+}
+
+/// Reads a masked word before `'t` (`d\u{FDD0}n` of `d*n't`) as the one first half of
+/// an `n't` contraction of the vocabulary it fits (`don`; `w*n't` is `won`, `a*en't`
+/// is `aren`), so that the negation it makes is read. Two fits, or none: left masked.
+fn read_masked_stem(w: &mut [Unit], vocab: &Vocab) {
+    let fits = |s: &str| {
+        s.chars().count() == w.len()
+            && s.chars()
+                .zip(w.iter())
+                .all(|(c, u)| u.c == WILDCARD || u.c == c)
+    };
+    let mut found = vocab.stems().filter(|s| fits(s));
+    let (Some(stem), None) = (found.next(), found.next()) else {
+        return;
+    };
+    for (u, c) in w.iter_mut().zip(stem.chars()) {
+        if u.c == WILDCARD {
+            u.set(c);
+        }
+    }
+}
+
+/// Longest neighbour word of a masked word that is read.
+const MAX_NEIGHBOUR: usize = 24;
+
+/// The plain words beside the word at `start..end` of `input` (byte offsets): the
+/// word before it and the word after it, each across one run of whitespace, when the
+/// masked word is a whole token (but for trailing punctuation, which ends its phrase:
+/// no word after) and the neighbour a whole token of ASCII letters and apostrophes
+/// (the word after may end in punctuation), lower-cased. `None` for a side with no
+/// such word.
+fn neighbours(input: &str, start: usize, end: usize) -> (Option<String>, Option<String>) {
+    let b = input.as_bytes();
+    let is_letter = |c: &u8| c.is_ascii_alphabetic() || *c == b'\'';
+    let plain = |w: &[u8]| {
+        (1..=MAX_NEIGHBOUR).contains(&w.len())
+            && w.iter().all(is_letter)
+            && w.iter().any(u8::is_ascii_alphabetic)
+    };
+    let lower = |w: &[u8]| String::from_utf8_lossy(w).to_ascii_lowercase();
+    // Before: whitespace, then a token ending at it.
+    let before = start
+        .checked_sub(1)
+        .and_then(|p| b.get(p))
+        .filter(|c| c.is_ascii_whitespace())
+        .and_then(|_| {
+            let head = b.get(..start)?;
+            let gap_end = head.iter().rposition(|c| !c.is_ascii_whitespace())? + 1;
+            let tok_start = head
+                .get(..gap_end)?
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(0, |p| p + 1);
+            let tok = b.get(tok_start..gap_end)?;
+            plain(tok).then(|| lower(tok))
+        });
+    // After: whitespace, then a token of letters and apostrophes, then punctuation.
+    let after = b
+        .get(end)
+        .filter(|c| c.is_ascii_whitespace())
+        .and_then(|_| {
+            let tail = b.get(end..)?;
+            let from = end + tail.iter().position(|c| !c.is_ascii_whitespace())?;
+            let rest = b.get(from..)?;
+            let len = rest.iter().take_while(|c| is_letter(c)).count();
+            let after_word = rest.get(len..)?;
+            let ends = after_word
+                .iter()
+                .take_while(|c| !c.is_ascii_whitespace())
+                .all(|c| matches!(c, b'.' | b',' | b';' | b':' | b'!' | b'?'));
+            let tok = rest.get(..len)?;
+            (ends && plain(tok)).then(|| lower(tok))
+        });
+    (before, after)
 }
 
 /// `k*i*l*l`, `k|i|l|l`: single chars alternating with one symbol, left for the
@@ -552,7 +688,16 @@ fn single_at(units: &[Unit], k: usize, leet: bool) -> Option<bool> {
     let before = k.checked_sub(1).and_then(|p| units.get(p));
     let after = units.get(k + 1);
     let before_ok = match before {
-        Some(v) if v.c == '\'' => k.checked_sub(1).is_some_and(|p| is_elision(units, p)),
+        // The `t` of an English `n't` (`w a s n't`) and the `s` of a possessive (`c o u
+        // n c i l's`) are no singles after a French elision (`n'`, `l'`).
+        Some(v) if v.c == '\'' => {
+            k.checked_sub(1).is_some_and(|p| is_elision(units, p))
+                && u.c != 's'
+                && !(u.c == 't'
+                    && k.checked_sub(2)
+                        .and_then(|p| units.get(p))
+                        .is_some_and(|n| n.c == 'n'))
+        }
         other => free(other),
     };
     let after_ok = match after {
@@ -626,11 +771,26 @@ fn scan_run(units: &[Unit], i: usize, leet: bool) -> Option<Run> {
     let mut last = i;
     let mut next = i + 1 + sep_len;
     while let Some(letter) = single_at(units, next, leet) {
-        t.add(units, next, letter);
-        last = next;
         match read_sep(units, next + 1) {
-            Some((s, l)) if s == sep => next = next + 1 + l,
-            _ => break,
+            // In a run joined by spaces, a single followed by a mark and another single
+            // starts a run of its own (`n e v e r h.u.r.t`: `never`, then `hurt`).
+            Some((s, l))
+                if sep == [' ', '\0', '\0']
+                    && s[0] == '\0'
+                    && s[1] != '\0'
+                    && s[2] == '\0'
+                    && single_at(units, next + 1 + l, leet).is_some() =>
+            {
+                break;
+            }
+            other => {
+                t.add(units, next, letter);
+                last = next;
+                match other {
+                    Some((s, l)) if s == sep => next = next + 1 + l,
+                    _ => break,
+                }
+            }
         }
     }
     let space_only = sep == [' ', '\0', '\0'];
@@ -703,6 +863,10 @@ fn join_separated(
                     out.push(u);
                 }
                 i = run.last + 1;
+                if contraction_follows(units, i) {
+                    // `a r e n't`: the space before `n't` is dropped (`aren't`).
+                    i += 1;
+                }
                 copied = i;
             }
             Some(run) if run.last > i => i = run.last,
@@ -714,6 +878,17 @@ fn join_separated(
     }
     out.extend(units.get(copied..).unwrap_or_default());
     true
+}
+
+/// Does a space and an English `n't` ending stand at `k`, after a run of spelled-out
+/// letters (`a r e n't`, where the spaced letters keep the contraction's ending whole)?
+fn contraction_follows(units: &[Unit], k: usize) -> bool {
+    let c = |j: usize| units.get(j).map(|u| u.c);
+    c(k) == Some(' ')
+        && c(k + 1) == Some('n')
+        && c(k + 2) == Some('\'')
+        && c(k + 3) == Some('t')
+        && units.get(k + 4).is_none_or(|u| !u.is_word())
 }
 
 /// Longest run of spelled-out letters split into words by the vocabulary (longer runs
@@ -768,10 +943,16 @@ fn word_cuts(units: &[Unit], singles: &[usize], vocab: Option<&Vocab>, cuts: &mu
     segment(&letters, vocab, cuts);
 }
 
+/// Shortest word of the lists, not a common word, that counts as two words when
+/// spelled-out letters are split (a long rare word is likelier two words run together).
+const MIN_RARE_SPLIT: usize = 8;
+
 /// Splits `letters` (ASCII letters, one per single) into words of `vocab` and of the
-/// word lists, in as few words as possible (then with as many
+/// word lists, in as few words as possible (a long word of the lists that is no common
+/// word counting as two; then with as many
 /// words of the vocabulary as possible: `killthemall` is `kill them all`, not `kill the
-/// mall`; then with longer words: `dateawoman` is `date a woman`, not `da tea woman`),
+/// mall`; then with more common words: `shoot every`, not `shoote very`; then with
+/// longer words: `dateawoman` is `date a woman`, not `da tea woman`),
 /// marking in `cuts` where each word after the first starts. Leaves `cuts` alone when the letters are
 /// not wholly made of words (or too many).
 fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
@@ -780,16 +961,17 @@ fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
         return;
     }
     // best[i]: the cost of the best split of letters[..i] (fewest words, then fewest
-    // words found only in the word lists, then longer words: the largest sum of
-    // squared lengths, negated), and where its last word starts.
-    type Cost = (u32, u32, i64);
+    // words found only in the word lists, then more common words: the largest sum of
+    // Zipf frequencies, negated; then longer words: the largest sum of squared
+    // lengths, negated), and where its last word starts.
+    type Cost = (u32, u32, i64, i64);
     let mut best: Vec<Option<(Cost, usize)>> = vec![None; n + 1];
     if let Some(b) = best.first_mut() {
-        *b = Some(((0, 0, 0), 0));
+        *b = Some(((0, 0, 0, 0), 0));
     }
     for i in 1..=n {
         for j in i.saturating_sub(MAX_WORD)..i {
-            let Some(((words, listed, sq), _)) = best.get(j).copied().flatten() else {
+            let Some(((words, listed, freq, sq), _)) = best.get(j).copied().flatten() else {
                 continue;
             };
             let Some(w) = letters.get(j..i) else {
@@ -798,9 +980,19 @@ fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
             let len = i64::try_from(w.len()).unwrap_or(0);
             let sq = sq - len * len;
             let cost = if vocab.is_word(w) {
-                (words + 1, listed, sq)
+                (words + 1, listed, freq - i64::from(zipf(w)), sq)
             } else if w.len() >= 4 && is_listed(w) {
-                (words + 1, listed + 1, sq)
+                // A long listed word rarer than every common word counts as two: `vous
+                // seraient`, not the rare `vousseraient` (of `vousser`); short ones stay
+                // whole (`thumb spica`, not `thumb spic a`).
+                let z = zipf(w);
+                let rare = z == 0 && w.len() >= MIN_RARE_SPLIT;
+                (
+                    words + 1 + u32::from(rare),
+                    listed + 1,
+                    freq - i64::from(z),
+                    sq,
+                )
             } else {
                 continue;
             };

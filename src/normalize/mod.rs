@@ -361,7 +361,7 @@ fn normalize_units(
     out.units.clear();
     fold::fold_units(input, opts, &mut out.units);
     if opts.any_evasion() {
-        evasion::apply(opts, vocab, &mut out.units, &mut out.scratch);
+        evasion::apply(opts, vocab, input, &mut out.units, &mut out.scratch);
     }
     write_units(&out.units, &mut out.text, &mut out.src);
 }
@@ -400,6 +400,10 @@ pub(crate) struct Vocab {
     /// elongated letters (`arennnn't`), never split out of spelled-out letters, where
     /// `w o u l d n e v e r` would become `wouldn ever`.
     stems: HashSet<Box<str>, BuildWordHasher>,
+    /// Neighbouring words of the policy's phrases, as `first second` (`je vais`,
+    /// `lesser beings`): what a masked word is read as when one of its readings makes
+    /// such a pair with the word beside it ([`Vocab::is_pair`]).
+    pairs: HashSet<Box<str>, BuildWordHasher>,
     /// The words of three letters or more by shape (length in chars, first and last
     /// letter), what a masked word (`w*ll`) keeps: built on the first
     /// [`Vocab::masked_fits`] (most texts have no masked word).
@@ -412,7 +416,7 @@ type ShapeIndex = HashMap<(usize, char, char), Vec<Box<str>>>;
 impl PartialEq for Vocab {
     /// Equal words and stems (the shape index is derived from them).
     fn eq(&self, other: &Vocab) -> bool {
-        self.words == other.words && self.stems == other.stems
+        self.words == other.words && self.stems == other.stems && self.pairs == other.pairs
     }
 }
 
@@ -444,6 +448,7 @@ impl Vocab {
     /// Adds the words of `folded`, a term already folded (the compiler folds every
     /// term once and adds it here, rather than folding it again).
     pub(crate) fn add_folded(&mut self, folded: &str) {
+        self.add_pairs(folded);
         let mut at = 0;
         for w in folded.split(|c: char| !c.is_alphabetic()) {
             at += w.len();
@@ -476,6 +481,38 @@ impl Vocab {
         }
     }
 
+    /// Adds the pairs of neighbouring words of `folded` (words of letters and
+    /// apostrophes, separated by one space).
+    fn add_pairs(&mut self, folded: &str) {
+        let is_word = |w: &str| {
+            !w.is_empty()
+                && w.chars().all(|c| c.is_ascii_lowercase() || c == '\'')
+                && w.chars().any(|c| c.is_ascii_lowercase())
+        };
+        let mut words = folded.split(' ');
+        let Some(mut prev) = words.next() else {
+            return;
+        };
+        for w in words {
+            if is_word(prev) && is_word(w) {
+                let pair = format!("{prev} {w}");
+                if !self.pairs.contains(pair.as_str()) {
+                    self.pairs.insert(pair.into());
+                }
+            }
+            prev = w;
+        }
+    }
+
+    /// Are `a` and `b` (folded) neighbouring words of a phrase of the policy?
+    pub(crate) fn is_pair(&self, a: &str, b: &str, buf: &mut String) -> bool {
+        buf.clear();
+        buf.push_str(a);
+        buf.push(' ');
+        buf.push_str(b);
+        self.pairs.contains(buf.as_str())
+    }
+
     /// Adds the first half of an `n't` contraction.
     fn add_stem(&mut self, w: &str) {
         if w.chars().count() >= 2 && !self.stems.contains(w) {
@@ -490,6 +527,11 @@ impl Vocab {
         }
         for w in &other.stems {
             self.add_stem(w);
+        }
+        for p in &other.pairs {
+            if !self.pairs.contains(p) {
+                self.pairs.insert(p.clone());
+            }
         }
     }
 
@@ -521,6 +563,11 @@ impl Vocab {
             })
             .get(&(len, first, last))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The first halves of English `n't` contractions (`don`, `wouldn`).
+    pub(crate) fn stems(&self) -> impl Iterator<Item = &str> {
+        self.stems.iter().map(|s| &**s)
     }
 
     /// How many words it holds.
