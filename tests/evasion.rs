@@ -8,7 +8,10 @@
 //! cues got the evasion variants of terms (new flags: elongated 14 -> 3, masked 16 ->
 //! 10); the ceilings that rose (punctuated, the key-word kinds) rose by the new flags
 //! of the disguised benign cases of `tests/cases/{en-evasion-context,
-//! fr-evasion-contexte}.toml`, disguised twice here.
+//! fr-evasion-contexte}.toml`, disguised twice here. The case files of attacks
+//! prepared, stock death threats and danger metaphors (`threat-ambush-hunt`,
+//! `threat-stock-death`, `hate-danger-metaphor`) then moved deleted to 35.9% kept and
+//! split to 34 new flags (a benign French sentence whose split form reads a slur).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -32,9 +35,9 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 34.0, 42),
-    (Disguise::Deleted, 36.0, 38),
+    (Disguise::Deleted, 35.0, 38),
     (Disguise::Added, 17.0, 6),
-    (Disguise::Split, 11.0, 33),
+    (Disguise::Split, 11.0, 34),
     (Disguise::GluedBefore, 9.0, 11),
     (Disguise::GluedAfter, 8.0, 5),
 ];

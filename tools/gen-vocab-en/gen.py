@@ -167,6 +167,52 @@ MISDEED_EXCLUDE = {
 # Reviewed: misdeed verbs WordNet lacks or ranks below a harmless sense.
 MISDEED_EXTRA = ["pickpocket", "prey on"]
 
+# Attacks prepared or hunted ("let's ambush the sheriff", "waylay that reporter", "we're
+# hunting journalists tonight"): the lemmas of these synsets themselves, not their
+# hyponyms (below "hunt" WordNet lists the hunting of each animal: `whale`, `seal`, `fowl`,
+# and `poach`). The rules read them only with a person as object.
+AMBUSH_ROOTS = {
+    "01138222": "ambush, bushwhack, waylay, ambuscade, lie in wait: wait in hiding to attack",
+    "01143856": "hunt, hunt down, track down: pursue for food or sport",
+}
+# Reviewed: `scupper` is mostly to wreck a plan, `lurk` to loiter (and its ambush sense
+# is its third), `run` has dozens of everyday senses, `track down` is also to find an
+# author or a parcel (a threat with it goes on: "track down the witness and ...",
+# read by the rules of `en_locate`).
+AMBUSH_EXCLUDE = {"scupper", "lurk", "run", "track_down", "lie_in_wait"}
+
+
+# Danger metaphors said of a group after a copula ("X are a ticking time bomb", "a
+# cancer on society", "a pestilence"): the lemmas of these noun synsets themselves, not
+# their hyponyms (below disease and cancer lie the named diseases a group may be at risk
+# of: "Black women are at higher risk of breast cancer"). The rules read them after an
+# article ("a cancer", "the bane"), which the illness itself seldom takes ("get cancer").
+DANGER_ROOTS = {
+    "13944096": "time bomb, ticking bomb: a problematic situation that will become dangerous",
+    "14543145": "powder keg: a potentially explosive state",
+    "14007864": "virus: a harmful or corrupting agency",
+    "05693669": "pestilence, canker: a pernicious and malign influence",
+    "05166397": "poison: anything that harms or destroys",
+    "14445226": "bane, curse, scourge: something causing misery or death",
+    "04851421": "infection: moral corruption or contamination",
+    "07316603": "plague: any large scale calamity",
+    "14076479": "plague, pestilence: any epidemic disease with a high death rate",
+    "14452616": "infestation: the state of being invaded or overrun by parasites",
+    "07996412": "infestation, plague: a swarm of insects that attack plants",
+    "14070360": "disease: an impairment of health",
+    "14239918": "cancer, malignant neoplastic disease",
+    "14235200": "tumor, tumour, neoplasm",
+    "14237561": "malignancy: a malignant state",
+    "07435533": "epidemic: a widespread outbreak of an infectious disease",
+    "14122235": "contagion, contagious disease",
+    "14313440": "gangrene: necrotic tissue",
+}
+# Reviewed: `nemesis` is a rival (a team is another's nemesis), `slough` a swamp, `pest`
+# an annoyance (hand list `en_dehum` has it), `sphacelus` and the long medical names are
+# never said of people.
+DANGER_EXCLUDE = {"nemesis", "slough", "pest", "sphacelus", "malignant_neoplastic_disease",
+                  "contagious_disease", "malignance"}
+
 # Verbs of a blow (punch, kick, slap, smack, headbutt) for a harm aimed at another
 # person's body part ("I'll punch his teeth in"): every verb sense below these roots. A
 # blow harms only with a body part named after it; the rules never read it alone ("kick
@@ -716,6 +762,14 @@ def main():
                                      MISDEED_EXCLUDE, MISDEED_EXTRA)
     blow_forms = verb_class_forms(verbs, verb_index, verb_exc, BLOW_ROOTS, BLOW_EXCLUDE,
                                   BLOW_EXTRA)
+    danger = {w.replace("_", " ") for r in DANGER_ROOTS for w in nouns[r][0]
+              if w not in DANGER_EXCLUDE}
+    # Only the roots' own lemmas: no hyponyms (see AMBUSH_ROOTS).
+    ambush_forms = {"base": set(), "third": set(), "ing": set(), "past": set()}
+    for verb in kept_lemmas(verbs, verb_index, set(AMBUSH_ROOTS), MAX_SENSE_RANK,
+                            AMBUSH_EXCLUDE):
+        for kind, fs in verb_forms(verb, verb_exc).items():
+            ambush_forms[kind] |= fs
 
     person_senses = hyponyms(nouns, [PERSON_ROOT])
     persons = kept_lemmas(nouns, noun_index, person_senses, NOUN_MAX_SENSE_RANK, NOUN_EXCLUDE)
@@ -808,6 +862,24 @@ def main():
     out.append(toml_list("en_vocab_blow_third", [
         "The same verbs, third person singular (\"I hope someone smacks his teeth out\")."],
         blow_forms["third"]))
+    out.append(toml_list("en_vocab_danger", [
+        "Danger metaphors said of a group after a copula (\"X are a ticking time bomb\", \"a",
+        "cancer\"): the lemmas of the WordNet noun synsets of disease, harmful influence, bane",
+        "and explosive situations (not their hyponyms, the named diseases); minus the reviewed",
+        "exclusions. The rules read them after an article (\"a cancer\", \"the bane\")."],
+        danger))
+    out.append(toml_list("en_vocab_ambush_base", [
+        "Verbs of an attack prepared or hunted, base form (\"let's ambush the sheriff\"): the",
+        "lemmas of the WordNet synsets \"wait in hiding to attack\" and \"pursue for food or",
+        "sport\" (not their hyponyms); minus the reviewed exclusions. Harm only with a person",
+        "as object."],
+        ambush_forms["base"]))
+    out.append(toml_list("en_vocab_ambush_third", [
+        "The same verbs, third person singular (\"I hope someone ambushes that judge\")."],
+        ambush_forms["third"]))
+    out.append(toml_list("en_vocab_ambush_ing", [
+        "The same verbs, -ing form (\"we're hunting journalists tonight\")."],
+        ambush_forms["ing"]))
     out.append(toml_list("en_vocab_misdeed_base", [
         "Misdeed verbs, base form (\"Albanians rob old people\"): every WordNet verb whose",
         "first or second sense is below steal, rob, cheat, deceive, swindle, plunder, loot,",
