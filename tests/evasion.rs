@@ -12,7 +12,10 @@
 //! fr-evasion-contexte}.toml`, disguised twice here. The case files of attacks
 //! prepared, stock death threats and danger metaphors (`threat-ambush-hunt`,
 //! `threat-stock-death`, `hate-danger-metaphor`) then moved deleted to 35.9% kept and
-//! split to 34 new flags (a benign French sentence whose split form reads a slur).
+//! split to 34 new flags (a benign French sentence whose split form reads a slur);
+//! the conditional orders of `threat-conditional-split` add 4 glued-before new flags
+//! ("take her out to dinner" with the space before `to` deleted loses the word that
+//! makes it a date).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -36,10 +39,10 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 34.0, 41),
-    (Disguise::Deleted, 36.0, 38),
+    (Disguise::Deleted, 35.0, 38),
     (Disguise::Added, 17.0, 6),
     (Disguise::Split, 12.0, 34),
-    (Disguise::GluedBefore, 9.0, 11),
+    (Disguise::GluedBefore, 9.0, 15),
     (Disguise::GluedAfter, 8.0, 5),
 ];
 

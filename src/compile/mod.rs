@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use crate::compiled::{
     Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse, Texts,
-    fingerprint, flags,
+    Triggers, fingerprint, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
@@ -199,6 +199,7 @@ pub(crate) fn compile(
         normalize: opts,
         categories: categories.list,
         vocab,
+        triggers: Triggers::build(&rules, lexicons.len()),
         lexicons,
         contexts: contexts.list,
         rules,

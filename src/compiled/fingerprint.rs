@@ -395,6 +395,7 @@ mod tests {
             signal_models: Vec::new(),
             signals: Vec::new(),
             window_bytes: crate::limits::DEFAULT_WINDOW,
+            triggers: Default::default(),
         }
     }
 

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use super::{
-    Compiled, Context, ContextKind, LayerId, Matcher, PatternSet, SignalSource, SignalUse, flags,
+    Compiled, Context, ContextKind, LayerId, Matcher, PatternSet, SignalSource, SignalUse,
+    Triggers, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::normalize::Vocab;
@@ -133,6 +134,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         normalize: first.normalize.clone(),
         categories,
         vocab,
+        triggers: Triggers::build(&rules, lexicons.len()),
         lexicons,
         contexts,
         rules,

@@ -7,6 +7,7 @@
 mod fingerprint;
 mod merge;
 mod patterns;
+mod triggers;
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ pub(crate) use patterns::{
     FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
     VariantScratch, build_automaton, flags, is_token, is_token_phrase, is_token_run,
 };
+pub(crate) use triggers::Triggers;
 
 /// Declares a typed index into one of the vectors of [`Compiled`].
 macro_rules! typed_id {
@@ -275,6 +277,8 @@ pub(crate) struct Compiled {
     pub(crate) signals: Vec<SignalUse>,
     /// How many bytes of text are judged at once ([`crate::Limits::window_bytes`]).
     pub(crate) window_bytes: usize,
+    /// The rules that a text with hits of a lexicon may fire.
+    pub(crate) triggers: Triggers,
 }
 
 impl Compiled {
@@ -293,11 +297,6 @@ impl Compiled {
 
     pub(crate) fn context(&self, id: ContextId) -> Option<&Context> {
         self.contexts.get(id.index())
-    }
-
-    /// The signal comparison that lexicon `id` stands for, if it is one.
-    pub(crate) fn signal_of(&self, id: LexiconId) -> Option<&SignalUse> {
-        self.signals.iter().find(|u| u.lex == id)
     }
 
     /// The name of a lexicon (empty for an id out of range).
@@ -335,39 +334,21 @@ impl Node {
         out
     }
 
-    /// Sets of two or more lexicons, each sorted and unique, such that the node cannot
-    /// match unless one lexicon of every set is present: what [`Node::needs`] cannot say
-    /// of an `or`. `(a or b) near(3) c` gives `[[a, b]]`; `(a and x) or b` gives
-    /// `[[a, b]]` (a match of either side holds `a` or `b`).
+    /// Sets of lexicons, each sorted and unique, such that the node cannot match
+    /// unless one lexicon of every set is present: what [`Node::needs`] cannot say of an
+    /// `or` (mostly sets of two or more). `(a or b) near(3) c` gives `[[a, b]]`; `(a and x) or b` gives
+    /// `[[a, b], [b, x]]` (a match of either side holds `a` or `b`, and `x` or `b`).
+    ///
+    /// With [`Node::needs`], a condition in conjunctive form over lexicon presence,
+    /// necessary for a match: checked per text and per window before any evaluation.
+    /// An `or` gives every union of a set of each side, at most [`MAX_CLAUSES`] of them
+    /// (the smallest sets first): fewer sets only make the test weaker, never wrong.
     pub(crate) fn needs_one_of(&self) -> Vec<Vec<LexiconId>> {
-        /// Every set of lexicons one of which each match holds (singletons included).
-        fn walk(node: &Node) -> Vec<Vec<LexiconId>> {
-            match node {
-                Node::Lex(id) => vec![vec![*id]],
-                Node::Not(_) => Vec::new(),
-                Node::Except(a, _) => walk(a),
-                Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
-                    let mut v = walk(a);
-                    v.extend(walk(b));
-                    v
-                }
-                Node::Or(a, b) => {
-                    // A match of `a` holds one of any set of `a`'s, and likewise for
-                    // `b`: the union of the smallest of each is a set for the `or`.
-                    let smallest = |v: Vec<Vec<LexiconId>>| v.into_iter().min_by_key(Vec::len);
-                    match (smallest(walk(a)), smallest(walk(b))) {
-                        (Some(mut x), Some(y)) => {
-                            x.extend(y);
-                            x.sort_unstable();
-                            x.dedup();
-                            vec![x]
-                        }
-                        _ => Vec::new(),
-                    }
-                }
-            }
-        }
-        let mut out: Vec<Vec<LexiconId>> = walk(self).into_iter().filter(|s| s.len() > 1).collect();
+        let needs = self.needs();
+        let mut out: Vec<Vec<LexiconId>> = cnf(self)
+            .into_iter()
+            .filter(|s| !matches!(s.as_slice(), [l] if needs.binary_search(l).is_ok()))
+            .collect();
         out.sort_unstable();
         out.dedup();
         out
@@ -428,6 +409,62 @@ impl Node {
     }
 }
 
+/// The most sets of lexicons [`Node::needs_one_of`] keeps per `or`.
+const MAX_CLAUSES: usize = 16;
+
+/// Sets of lexicons one of which each match of `node` holds (singletons included),
+/// each sorted and unique, none holding another, smallest first.
+fn cnf(node: &Node) -> Vec<Vec<LexiconId>> {
+    let out = match node {
+        Node::Lex(id) => return vec![vec![*id]],
+        Node::Not(_) => return Vec::new(),
+        Node::Except(a, _) => return cnf(a),
+        Node::And(a, b) | Node::Before(a, b, _) | Node::Near(a, b, _) => {
+            let mut v = cnf(a);
+            v.extend(cnf(b));
+            v
+        }
+        Node::Or(a, b) => {
+            // A match of `a` holds one of any set of `a`'s, and likewise for `b`: the
+            // union of a set of each is a set for the `or`.
+            let (mut x, mut y) = (cnf(a), cnf(b));
+            x.truncate(MAX_CLAUSES);
+            y.truncate(MAX_CLAUSES);
+            let mut v = Vec::with_capacity(x.len() * y.len());
+            for sa in &x {
+                for sb in &y {
+                    let mut u = sa.clone();
+                    u.extend_from_slice(sb);
+                    u.sort_unstable();
+                    u.dedup();
+                    v.push(u);
+                }
+            }
+            let mut v = reduce(v);
+            v.truncate(MAX_CLAUSES);
+            return v;
+        }
+    };
+    reduce(out)
+}
+
+/// The sets sorted smallest first, unique, without those holding a smaller one (they
+/// say nothing more).
+fn reduce(mut out: Vec<Vec<LexiconId>>) -> Vec<Vec<LexiconId>> {
+    out.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    out.dedup();
+    let mut kept: Vec<Vec<LexiconId>> = Vec::with_capacity(out.len());
+    for set in out {
+        let subsumed = kept
+            .iter()
+            .any(|k| k.iter().all(|l| set.binary_search(l).is_ok()));
+        if !subsumed {
+            kept.push(set);
+        }
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::{LexiconId, Node};
@@ -446,11 +483,19 @@ mod tests {
         let n = Node::Near(Box::new(Node::Or(lex(0), lex(1))), lex(2), 3);
         assert_eq!(n.needs(), ids(&[2]));
         assert_eq!(n.needs_one_of(), vec![ids(&[0, 1])]);
-        // (0 and 3) or 1: a match holds 0 (and 3) or 1: one of 0, 1 (the smallest set
-        // of the left side), or one of 3, 1, is present; one such set is enough.
+        // (0 and 3) or 1: a match holds 0 (and 3) or 1: one of 0, 1 is present, and
+        // one of 3, 1.
         let n = Node::Or(Box::new(Node::And(lex(0), lex(3))), lex(1));
         assert!(n.needs().is_empty());
-        assert_eq!(n.needs_one_of(), vec![ids(&[0, 1])]);
+        assert_eq!(n.needs_one_of(), vec![ids(&[0, 1]), ids(&[1, 3])]);
+        // (0 and 1) or (0 and 2): 0 is in every set of both sides, so `[0]` is a set,
+        // and the sets holding it say nothing more.
+        let n = Node::Or(
+            Box::new(Node::And(lex(0), lex(1))),
+            Box::new(Node::And(lex(0), lex(2))),
+        );
+        assert!(n.needs().is_empty());
+        assert_eq!(n.needs_one_of(), vec![ids(&[0]), ids(&[1, 2])]);
         // `not 0 or 1` can match with no lexicon at all.
         let n = Node::Or(Box::new(Node::Not(lex(0))), lex(1));
         assert!(n.needs_one_of().is_empty());

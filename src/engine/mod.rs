@@ -6,6 +6,7 @@
 //! evidence of every window.
 
 mod context;
+mod present;
 mod rules;
 mod runs;
 mod scan;
@@ -72,13 +73,18 @@ pub(crate) struct Scratch {
     pub(crate) hits: Vec<Hit>,
     /// Room for merging the token and automaton hits (see `scan`).
     pub(crate) merged_hits: Vec<Hit>,
-    pub(crate) present: Vec<bool>,
+    /// The lexicons with hits in the text, in each sentence and in each clause.
+    pub(crate) present: present::Present,
+    /// The lexicons with hits in the text and the signal lexicons (which may get
+    /// hits when the signals are scored).
+    pub(crate) maybe: Vec<u64>,
+    /// The rules the text may fire, as bits (see `candidates`).
+    pub(crate) candidates: Vec<u64>,
     pub(crate) buf: Vec<M>,
     pub(crate) arena: Vec<u32>,
     pub(crate) evidence: Vec<u32>,
-    pub(crate) lex_off: Vec<u32>,
-    pub(crate) lex_fill: Vec<u32>,
-    pub(crate) lex_hits: Vec<u32>,
+    /// The hits of each lexicon.
+    pub(crate) lex_index: present::LexIndex,
     pub(crate) windows: Vec<u32>,
     /// Per lexicon: where its hits of the current window start (see `rules`).
     pub(crate) cursors: Vec<(u32, u32)>,
@@ -126,6 +132,19 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
     out
 }
 
+/// The first rule at or after `from` marked in `bits`.
+fn next_candidate(bits: &[u64], from: usize) -> Option<usize> {
+    let mut wi = from / 64;
+    let mut w = bits.get(wi)? & (!0u64).checked_shl((from % 64) as u32).unwrap_or(0);
+    loop {
+        if w != 0 {
+            return Some(wi * 64 + w.trailing_zeros() as usize);
+        }
+        wi += 1;
+        w = *bits.get(wi)?;
+    }
+}
+
 /// One shared name per lexicon, given to its evidence (a verdict rests on a few
 /// lexicons).
 pub(crate) type Names = Vec<(LexiconId, Arc<str>)>;
@@ -138,6 +157,8 @@ impl Compiled {
         segment(norm.text(), s);
         scan(self, norm.text(), s);
         index_hits(self.lexicons.len(), s);
+        s.present
+            .text_with(self.signals.iter().map(|u| u.lex), &mut s.maybe);
         s.norm = norm;
         s.signals_ready = false;
     }
@@ -199,6 +220,37 @@ impl Compiled {
         out
     }
 
+    /// Marks in `s.candidates` the rules that the lexicons with hits (or signals) may
+    /// fire ([`crate::compiled::Triggers`]); every other rule fails its necessary
+    /// condition.
+    fn candidates(&self, s: &mut Scratch) {
+        let words = self.rules.len().div_ceil(64);
+        s.candidates.clear();
+        if !self.triggers.lists(self.rules.len()) {
+            s.candidates.resize(words, !0);
+            return;
+        }
+        s.candidates.resize(words, 0);
+        let mark = |c: &mut Vec<u64>, r: u32| {
+            if let Some(w) = c.get_mut(r as usize / 64) {
+                *w |= 1 << (r % 64);
+            }
+        };
+        for &r in self.triggers.always() {
+            mark(&mut s.candidates, r);
+        }
+        for (wi, &w) in s.maybe.iter().enumerate() {
+            let mut bits = w;
+            while bits != 0 {
+                let l = wi * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                for &r in self.triggers.of(l) {
+                    mark(&mut s.candidates, r);
+                }
+            }
+        }
+    }
+
     /// Classifies `text` under a single policy.
     pub(crate) fn classify(&self, text: &str) -> Verdict {
         self.classify_layers(text)
@@ -220,7 +272,13 @@ impl Compiled {
             for w in windows(text, self.window_bytes) {
                 let part = text.get(w.clone()).unwrap_or_default();
                 self.prepare(part, s);
-                for (ri, rule) in self.rules.iter().enumerate() {
+                self.candidates(s);
+                let mut next = 0;
+                while let Some(ri) = next_candidate(&s.candidates, next) {
+                    next = ri + 1;
+                    let Some(rule) = self.rules.get(ri) else {
+                        break;
+                    };
                     if !self.eval_rule(rule, s, None) {
                         continue;
                     }

@@ -2,7 +2,7 @@
 //! (clause, sentence or text), and each match is kept or suppressed by its contexts.
 
 use super::context::claim_evidence;
-use super::scan::hits_of;
+use super::present::{LexIndex, may_match};
 use super::{Hit, Scratch};
 use crate::compiled::{Compiled, ContextId, LexiconId, Node, Rule};
 use crate::spec::Scope;
@@ -28,9 +28,8 @@ const MAY_MATCH_DEPTH: u32 = 3;
 /// The state of evaluating one condition over one window.
 struct Eval<'a> {
     hits: &'a [Hit],
-    /// The per-lexicon index of hits (see `index_hits`).
-    lex_off: &'a [u32],
-    lex_hits: &'a [u32],
+    /// The hits of each lexicon.
+    lex_index: &'a LexIndex,
     buf: &'a mut Vec<M>,
     arena: &'a mut Vec<u32>,
     /// Per lexicon, `(rule pass, position)`: where the lexicon's hits of the last
@@ -120,7 +119,7 @@ impl Eval<'_> {
     /// test before evaluating the other operand of a pair.
     fn may_match(&self, node: &Node, depth: u32) -> bool {
         match node {
-            Node::Lex(id) => !hits_of(self.lex_off, self.lex_hits, *id).is_empty(),
+            Node::Lex(id) => !self.lex_index.of(*id).is_empty(),
             _ if depth == 0 => true,
             Node::Not(_) => true,
             Node::Or(a, b) => self.may_match(a, depth - 1) || self.may_match(b, depth - 1),
@@ -138,7 +137,7 @@ impl Eval<'_> {
     /// The hits of lexicon `id` in the window, one match each.
     fn eval_lex(&mut self, id: LexiconId, window: (usize, usize)) {
         // The lexicon's hits (ascending hit indices), cut to the window.
-        let all = hits_of(self.lex_off, self.lex_hits, id);
+        let all = self.lex_index.of(id);
         if all.is_empty() {
             return;
         }
@@ -346,49 +345,57 @@ impl Compiled {
         s: &mut Scratch,
         mut trace: Option<&mut Vec<(Vec<u32>, Outcome)>>,
     ) -> bool {
-        let absent =
-            |s: &Scratch, l: LexiconId| !s.present.get(l.index()).copied().unwrap_or(false);
         // The lexicons first: a signal is only scored for a rule whose other needs are
         // met, once per text.
-        let unmet = |s: &Scratch, l: LexiconId| absent(s, l) && self.signal_of(l).is_none();
-        if rule.needs.iter().any(|&l| unmet(s, l))
-            || rule
-                .needs_one_of
-                .iter()
-                .any(|set| set.iter().all(|&l| unmet(s, l)))
-        {
+        if !may_match(rule, &s.maybe) {
             return false;
         }
         if rule.uses_signals {
             self.score_signals(s);
-            if rule.needs.iter().any(|&l| absent(s, l))
-                || rule
-                    .needs_one_of
-                    .iter()
-                    .any(|set| set.iter().all(|&l| absent(s, l)))
-            {
+            if !may_match(rule, s.present.text()) {
                 return false;
             }
         }
         s.evidence.clear();
         let mut fired = false;
-        // The windows (sentence, clause or text units) that hold an anchor hit.
-        // A lexicon's hits come in text order, so its units ascend: only a rule with
-        // several anchors needs them sorted.
+        // The windows (sentence, clause or text units) that hold an anchor hit and
+        // meet the rule's needs. A lexicon's hits come in text order, so its units
+        // ascend: only a rule with several anchors needs them sorted.
         s.windows.clear();
+        let units = s.present.units(rule.scope);
         for &lex in &rule.anchors {
-            for &hi in hits_of(&s.lex_off, &s.lex_hits, lex) {
-                if let Some(h) = s.hits.get(hi as usize) {
-                    let unit = h.unit(rule.scope);
-                    if s.windows.last() != Some(&unit) {
-                        s.windows.push(unit);
+            let mut last = None;
+            let mut k = 0;
+            for &hi in s.lex_index.of(lex) {
+                let Some(h) = s.hits.get(hi as usize) else {
+                    continue;
+                };
+                let unit = h.unit(rule.scope);
+                if last == Some(unit) {
+                    continue;
+                }
+                last = Some(unit);
+                // The unit's set of lexicons: its hits are in the window.
+                let meets = units.is_none_or(|(ids, bits, words)| {
+                    k += gallop(ids.get(k..).unwrap_or_default(), |&u| u < unit);
+                    match ids.get(k) {
+                        Some(&u) if u == unit => bits
+                            .get(k * words..(k + 1) * words)
+                            .is_none_or(|set| may_match(rule, set)),
+                        _ => true,
                     }
+                });
+                if meets {
+                    s.windows.push(unit);
                 }
             }
         }
         if rule.anchors.len() > 1 {
             s.windows.sort_unstable();
             s.windows.dedup();
+        }
+        if s.windows.is_empty() {
+            return false;
         }
         // The windows ascend, and so do the hits' units: each window's hits are found
         // by galloping on from the previous window's end.
@@ -416,8 +423,7 @@ impl Compiled {
             s.arena.clear();
             let mut ev = Eval {
                 hits: &s.hits,
-                lex_off: &s.lex_off,
-                lex_hits: &s.lex_hits,
+                lex_index: &s.lex_index,
                 buf: &mut s.buf,
                 arena: &mut s.arena,
                 cursors: &mut s.cursors,

@@ -12,16 +12,7 @@ use crate::spec::MatchMode;
 
 /// The hits of lexicon `lex`, as ascending hit indices.
 pub(super) fn lex_slice(s: &Scratch, lex: LexiconId) -> &[u32] {
-    hits_of(&s.lex_off, &s.lex_hits, lex)
-}
-
-/// The hits of lexicon `lex` in the per-lexicon index built by [`index_hits`].
-pub(super) fn hits_of<'a>(lex_off: &[u32], lex_hits: &'a [u32], lex: LexiconId) -> &'a [u32] {
-    let (a, b) = (
-        lex_off.get(lex.index()).copied().unwrap_or(0) as usize,
-        lex_off.get(lex.index() + 1).copied().unwrap_or(0) as usize,
-    );
-    lex_hits.get(a..b).unwrap_or(&[])
+    s.lex_index.of(lex)
 }
 
 /// Whether the character ending at byte `at` is a word character.
@@ -57,8 +48,6 @@ fn token_at(tokens: &[Token], at: u32) -> usize {
 /// in their words.
 pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     s.hits.clear();
-    s.present.clear();
-    s.present.resize(c.lexicons.len(), false);
     // Token patterns: one lookup per token, and one per run of tokens that starts a
     // phrase; then the one-token patterns the token is a variant of.
     let mut vbuf = std::mem::take(&mut s.variants);
@@ -338,7 +327,7 @@ impl Span {
     }
 }
 
-/// Records one hit of lexicon `lex` at `at` and marks the lexicon present.
+/// Records one hit of lexicon `lex` at `at`.
 fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
     s.hits.push(Hit {
         lex,
@@ -349,9 +338,6 @@ fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
         sentence: tok.sentence,
         clause: tok.clause,
     });
-    if let Some(p) = s.present.get_mut(lex.index()) {
-        *p = true;
-    }
 }
 
 /// Records a hit at `at` for every use of pattern `p` whose tolerance includes
@@ -440,40 +426,15 @@ fn automaton_hit(c: &Compiled, text: &str, s: &mut Scratch, p: usize, start: usi
                 sentence: tok_s.sentence,
                 clause: tok_s.clause,
             });
-            if let Some(p) = s.present.get_mut(u.lex.index()) {
-                *p = true;
-            }
         }
     }
 }
 
-/// Builds the per-lexicon index of hits (`lex_off`, `lex_hits`).
+/// Builds the per-lexicon index of hits and the sets of lexicons with hits in the
+/// text, in each sentence and in each clause.
 pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
-    s.lex_off.clear();
-    s.lex_off.resize(lexicons + 1, 0);
-    for h in &s.hits {
-        if let Some(c) = s.lex_off.get_mut(h.lex.index() + 1) {
-            *c += 1;
-        }
-    }
-    for i in 1..s.lex_off.len() {
-        let prev = s.lex_off.get(i - 1).copied().unwrap_or(0);
-        if let Some(c) = s.lex_off.get_mut(i) {
-            *c += prev;
-        }
-    }
-    s.lex_hits.clear();
-    s.lex_hits.resize(s.hits.len(), 0);
-    s.lex_fill.clear();
-    s.lex_fill.extend_from_slice(&s.lex_off);
-    for (i, h) in s.hits.iter().enumerate() {
-        if let Some(slot) = s.lex_fill.get_mut(h.lex.index()) {
-            if let Some(dst) = s.lex_hits.get_mut(*slot as usize) {
-                *dst = i as u32;
-            }
-            *slot += 1;
-        }
-    }
+    s.lex_index.index(lexicons, &s.hits);
+    s.present.index(lexicons, &s.hits);
 }
 
 #[cfg(test)]

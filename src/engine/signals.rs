@@ -48,11 +48,7 @@ impl Compiled {
                 } else {
                     &s.tagged
                 };
-                if push_signal_hits(u.lex, spans, &s.tokens, &mut s.hits) {
-                    if let Some(p) = s.present.get_mut(u.lex.index()) {
-                        *p = true;
-                    }
-                }
+                push_signal_hits(u.lex, spans, &s.tokens, &mut s.hits);
             }
         }
         s.norm = norm;

@@ -740,6 +740,10 @@ def main():
         head, particle = verb.split(" ")
         split_pv[particle] |= verb_forms(head, verb_exc)["base"]
         split_pv_third[particle] |= verb_forms(head, verb_exc)["third"]
+    # The excluded ones split around a person pronoun, for conditional orders only ("if
+    # you see him, take him out").
+    split_cond = {f"{verb.split(' ')[0]} {pron} {verb.split(' ')[1]}"
+                  for verb in phrasal & SPLIT_PV_EXCLUDE for pron in ("him", "her")}
     forms = {"base": set(), "third": set(), "past": set(), "ing": set()}
     for verb in harm:
         for kind, fs in verb_forms(verb, verb_exc).items():
@@ -853,6 +857,12 @@ def main():
             f"The same verbs, third person singular (wishes and calls: \"I hope someone",
             f"{PV_THIRD_EXAMPLES[particle]}\")."],
             split_pv_third[particle]))
+    out.append(toml_list("en_vocab_harm_pv_cond", [
+        "The phrasal harm verbs kept out of the split lists (a date, a nap, a criticism:",
+        "\"take her out\", \"put the kids down\", \"run him down\"), split around `him` or",
+        "`her`: read only in an order after a condition of meeting a person (\"if you see",
+        "him, take him out\")."],
+        split_cond))
     out.append(toml_list("en_vocab_blow", [
         "Verbs of a blow, base and -ing forms (\"I'll punch his teeth in\", \"I'm gonna slap",
         "her face\"): every WordNet verb whose first or second sense is below hit (deal a",
