@@ -433,28 +433,52 @@ fn cnf(node: &Node) -> Vec<Vec<LexiconId>> {
             let mut v = Vec::with_capacity(x.len() * y.len());
             for sa in &x {
                 for sb in &y {
-                    let mut u = sa.clone();
-                    u.extend_from_slice(sb);
-                    u.sort_unstable();
-                    u.dedup();
-                    v.push(u);
+                    v.push(union(sa, sb));
                 }
             }
-            let mut v = reduce(v);
-            v.truncate(MAX_CLAUSES);
-            return v;
+            // The first sets `reduce` keeps do not depend on those after them.
+            return reduce(v, MAX_CLAUSES);
         }
     };
-    reduce(out)
+    reduce(out, usize::MAX)
+}
+
+/// The union of two sorted sets of unique lexicons, sorted and unique.
+fn union(a: &[LexiconId], b: &[LexiconId]) -> Vec<LexiconId> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        match x.cmp(&y) {
+            std::cmp::Ordering::Less => {
+                out.push(x);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(y);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(x);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(a.get(i..).unwrap_or_default());
+    out.extend_from_slice(b.get(j..).unwrap_or_default());
+    out
 }
 
 /// The sets sorted smallest first, unique, without those holding a smaller one (they
-/// say nothing more).
-fn reduce(mut out: Vec<Vec<LexiconId>>) -> Vec<Vec<LexiconId>> {
+/// say nothing more); the first `limit` of them.
+fn reduce(mut out: Vec<Vec<LexiconId>>, limit: usize) -> Vec<Vec<LexiconId>> {
     out.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     out.dedup();
     let mut kept: Vec<Vec<LexiconId>> = Vec::with_capacity(out.len());
     for set in out {
+        if kept.len() >= limit {
+            break;
+        }
         let subsumed = kept
             .iter()
             .any(|k| k.iter().all(|l| set.binary_search(l).is_ok()));

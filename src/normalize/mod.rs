@@ -493,14 +493,20 @@ impl Vocab {
         let Some(mut prev) = words.next() else {
             return;
         };
+        let mut prev_is_word = is_word(prev);
+        let mut pair = String::new();
         for w in words {
-            if is_word(prev) && is_word(w) {
-                let pair = format!("{prev} {w}");
+            let w_is_word = is_word(w);
+            if prev_is_word && w_is_word {
+                pair.clear();
+                pair.push_str(prev);
+                pair.push(' ');
+                pair.push_str(w);
                 if !self.pairs.contains(pair.as_str()) {
-                    self.pairs.insert(pair.into());
+                    self.pairs.insert(pair.as_str().into());
                 }
             }
-            prev = w;
+            (prev, prev_is_word) = (w, w_is_word);
         }
     }
 
