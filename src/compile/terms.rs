@@ -179,6 +179,11 @@ impl Builder<'_> {
         how: TermOptions,
         removed: &mut [(String, bool)],
     ) {
+        // Room for the terms as written (braces expand some of them into more).
+        if let Some(l) = self.lexicons.get_mut(lex.index()) {
+            let bytes = terms.iter().map(|t| t.get_ref().len()).sum();
+            l.terms.reserve(terms.len(), bytes);
+        }
         for (i, term) in terms.iter().enumerate() {
             if self.over_budget {
                 // Reported once; compiling more terms would only cost time.
@@ -243,11 +248,11 @@ impl Builder<'_> {
         removed: &mut [(String, bool)],
     ) {
         let variants = self.variants(&t, how);
+        // Borrowed: the folded term is copied only for the compared lexicons.
         let Some(first) = variants.first() else {
             return;
         };
-        let first = first.clone();
-        if let Some(r) = removed.iter_mut().find(|(f, _)| *f == first) {
+        if let Some(r) = removed.iter_mut().find(|(f, _)| f == first) {
             r.1 = true;
             return;
         }
@@ -257,7 +262,7 @@ impl Builder<'_> {
             return;
         }
         // The words of every term of every lexicon, folded as text is folded.
-        self.vocab.add_folded(&first);
+        self.vocab.add_folded(first);
         let compared = self.checked(at.pack)
             || self
                 .lexicons
@@ -270,7 +275,7 @@ impl Builder<'_> {
                 path: at.path(),
                 span: at.span.clone(),
                 text: t.clone(),
-                folded: first,
+                folded: first.clone(),
             });
         }
         if how.joined {
