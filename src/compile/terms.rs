@@ -179,6 +179,12 @@ impl Builder<'_> {
         how: TermOptions,
         removed: &mut [(String, bool)],
     ) {
+        // Whether the warnings compare this lexicon's terms: asked once, not per term.
+        let compared = self.checked(pack)
+            || self
+                .lexicons
+                .get(lex.index())
+                .is_some_and(|l| self.compared.contains(&l.name));
         // Room for the terms as written (braces expand some of them into more).
         if let Some(l) = self.lexicons.get_mut(lex.index()) {
             let bytes = terms.iter().map(|t| t.get_ref().len()).sum();
@@ -222,7 +228,7 @@ impl Builder<'_> {
                             self.report_term(&at, ProblemKind::LimitExceeded, message);
                             break;
                         }
-                        self.add_term(&at, lex, t, how, removed);
+                        self.add_term(&at, lex, t, how, compared, removed);
                     }
                 }
                 Err(msg) => self.report_term(&at, ProblemKind::BadBraces, msg),
@@ -238,13 +244,15 @@ impl Builder<'_> {
         );
     }
 
-    /// Adds one expanded term `t` and its variants to lexicon `lex`.
+    /// Adds one expanded term `t` and its variants to lexicon `lex` (and its site, for
+    /// the warnings, if the lexicon is `compared`).
     fn add_term(
         &mut self,
         at: &TermAt<'_>,
         lex: LexiconId,
         t: String,
         how: TermOptions,
+        compared: bool,
         removed: &mut [(String, bool)],
     ) {
         let variants = self.variants(&t, how);
@@ -263,11 +271,6 @@ impl Builder<'_> {
         }
         // The words of every term of every lexicon, folded as text is folded.
         self.vocab.add_folded(first);
-        let compared = self.checked(at.pack)
-            || self
-                .lexicons
-                .get(lex.index())
-                .is_some_and(|l| self.compared.contains(&l.name));
         if compared {
             self.sites.push(TermSite {
                 lex,
