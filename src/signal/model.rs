@@ -72,7 +72,9 @@ pub(crate) struct Tagger {
     pub(crate) bias: f32,
     pub(crate) scale: f32,
     pub(crate) threshold: f32,
-    pub(crate) weights: Vec<i8>,
+    /// One int8 weight a row, kept as the byte it is stored as (`w as u8`): the
+    /// built-in model's are read in place from the bytes embedded in the binary.
+    pub(crate) weights: Cow<'static, [u8]>,
 }
 
 /// A learned signal: per category, a linear model over hashed features of the folded
@@ -373,7 +375,7 @@ impl SignalModel {
             let mut sum = 0i64;
             let mut n = 0u64;
             token_features(folded, toks, i, |h| {
-                sum += i64::from(t.weights.get(bucket(h, t.bits)).copied().unwrap_or(0));
+                sum += i64::from(t.weights.get(bucket(h, t.bits)).map_or(0, |&w| w as i8));
                 n += 1;
             });
             out.push(logit(t.bias, t.scale, sum, n));
@@ -443,8 +445,12 @@ impl SignalModel {
         }
         let mut stored = [0u8; 8];
         stored.copy_from_slice(sum);
-        let body_hash = fnv64(body);
-        if u64::from_le_bytes(stored) != body_hash {
+        let stored = u64::from_le_bytes(stored);
+        // The built-in model's bytes are checked once, by a test
+        // (`builtin_checksum_is_the_hash_of_its_bytes`): hashing them at every start
+        // would read all 1.5 MB of them from the binary.
+        let body_hash = if whole.is_some() { stored } else { fnv64(body) };
+        if stored != body_hash {
             return Err(bad("checksum mismatch: the file is damaged or truncated"));
         }
         let version = r.u32()?;
@@ -511,7 +517,14 @@ impl SignalModel {
                 bias,
                 scale,
                 threshold,
-                weights: r.i8s(1usize << tag_bits)?,
+                weights: {
+                    let (at, len) = (r.at, 1usize << tag_bits);
+                    let table = r.take(len)?;
+                    match whole.and_then(|w| w.get(at..at + len)) {
+                        Some(in_place) => Cow::Borrowed(in_place),
+                        None => Cow::Owned(table.to_vec()),
+                    }
+                },
             })
         } else {
             None
@@ -559,7 +572,7 @@ impl SignalModel {
             for v in [t.bias, t.scale, t.threshold] {
                 out.extend_from_slice(&v.to_le_bytes());
             }
-            out.extend(t.weights.iter().map(|&w| w as u8));
+            out.extend_from_slice(&t.weights);
         }
         let sum = fnv64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
@@ -634,9 +647,5 @@ impl<'a> Reader<'a> {
                 "a bias, scale or threshold is not a finite number".to_string(),
             ))
         }
-    }
-
-    fn i8s(&mut self, n: usize) -> Result<Vec<i8>, SignalError> {
-        Ok(self.take(n)?.iter().map(|&b| b as i8).collect())
     }
 }

@@ -15,6 +15,34 @@ fn builtin_round_trips_byte_for_byte() {
     assert!(m.size_bytes() <= 4 << 20);
 }
 
+/// The built-in model is loaded without hashing its bytes (they would all be read from
+/// the binary at start-up): its stored checksum stands for them, checked here.
+#[test]
+fn builtin_checksum_is_the_hash_of_its_bytes() {
+    let (body, sum) = BUILTIN.split_at(BUILTIN.len() - 8);
+    let stored = u64::from_le_bytes(sum.try_into().expect("8 bytes"));
+    assert_eq!(
+        stored,
+        fnv64(body),
+        "policies/signal/builtin.bin is damaged: re-run `tosguard train` (policies/signal/README.md)"
+    );
+    let copied = SignalModel::from_bytes(BUILTIN).expect("loads");
+    let in_place = builtin();
+    assert_eq!(&copied, in_place);
+    assert_eq!(copied.digest(), in_place.digest());
+    // Both tables are read in place, not copied.
+    assert!(matches!(in_place.weights, std::borrow::Cow::Borrowed(_)));
+    let tagger = in_place
+        .tagger
+        .as_ref()
+        .expect("the built-in model has a tagger");
+    assert!(matches!(tagger.weights, std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(
+        copied.tagger.as_ref().map(|t| &t.weights),
+        Some(std::borrow::Cow::Owned(_))
+    ));
+}
+
 #[test]
 fn damaged_files_are_refused_without_panic() {
     let bytes = BUILTIN;

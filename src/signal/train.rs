@@ -788,16 +788,16 @@ fn train_tagger(posts: &[TagPost], opts: &TrainOptions) -> (Tagger, String) {
     let mut mags: Vec<f32> = w.iter().map(|x| x.abs()).collect();
     mags.sort_by(f32::total_cmp);
     let scale = mags[(mags.len() as f64 * 0.999) as usize].max(1e-6) / 127.0;
-    let weights: Vec<i8> = w
+    let weights: Vec<u8> = w
         .iter()
-        .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+        .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8 as u8)
         .collect();
     let mut tagger = Tagger {
         bits: opts.tag_bits,
         bias: bias as f32,
         scale,
         threshold: 0.5,
-        weights,
+        weights: weights.into(),
     };
     let token_logits = |tagger: &Tagger, p: &TagPost| -> Vec<f64> {
         p.feats
@@ -805,7 +805,7 @@ fn train_tagger(posts: &[TagPost], opts: &TrainOptions) -> (Tagger, String) {
             .map(|fs| {
                 let s: i64 = fs
                     .iter()
-                    .map(|&f| i64::from(tagger.weights[f as usize]))
+                    .map(|&f| i64::from(tagger.weights[f as usize] as i8))
                     .sum();
                 logit(tagger.bias, tagger.scale, s, fs.len() as u64)
             })
