@@ -294,10 +294,11 @@ impl Builder<'_> {
                 }
             }
         }
-        if let Some(l) = self.lexicons.get_mut(lex.index()) {
-            l.terms.push(&t);
-        }
-        self.check_budget(at);
+        let added = self
+            .lexicons
+            .get_mut(lex.index())
+            .is_none_or(|l| l.terms.push(&t));
+        self.check_budget(at, added);
     }
 
     /// The folded forms under which term `t` is compiled, the folded term first.
@@ -353,13 +354,15 @@ impl Builder<'_> {
 
     /// Reports, once, a policy whose patterns go over the limits (at the term that
     /// crossed them); no more terms are compiled after that.
-    fn check_budget(&mut self, at: &TermAt<'_>) {
+    /// `added`: whether the lexicon's list of terms took the term (it holds at most
+    /// 4 GiB of them).
+    fn check_budget(&mut self, at: &TermAt<'_>, added: bool) {
         let (count, bytes) = (self.patterns.text.len(), self.patterns.bytes());
         let (max_count, max_bytes) = (
             self.limits.get_max_patterns(),
             self.limits.get_max_pattern_bytes(),
         );
-        if count <= max_count && bytes <= max_bytes {
+        if count <= max_count && bytes <= max_bytes && added && !self.patterns.overflow {
             return;
         }
         self.over_budget = true;

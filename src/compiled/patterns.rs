@@ -43,23 +43,31 @@ pub(crate) fn pattern_flags(text: &str, uses: &[PatternUse]) -> u8 {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Texts {
     buf: String,
-    /// Where each string ends in `buf`.
-    ends: Vec<usize>,
+    /// Where each string ends in `buf` (32 bits: [`Texts::push`] refuses a string that
+    /// would end past `u32::MAX`).
+    ends: Vec<u32>,
 }
 
 impl Texts {
-    /// Appends `s`; its index is the former [`Texts::len`].
-    pub(crate) fn push(&mut self, s: &str) {
+    /// Appends `s`, whose index is the former [`Texts::len`], and returns `true`; or
+    /// returns `false` and adds nothing if the strings would pass 4 GiB in all (the
+    /// compiler reports that as a limit exceeded).
+    #[must_use]
+    pub(crate) fn push(&mut self, s: &str) -> bool {
+        let Ok(end) = u32::try_from(self.buf.len() + s.len()) else {
+            return false;
+        };
         self.buf.push_str(s);
-        self.ends.push(self.buf.len());
+        self.ends.push(end);
+        true
     }
 
     /// The string at `i`.
     #[inline]
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
+        let end = *self.ends.get(i)? as usize;
         let start = match i.checked_sub(1) {
-            Some(j) => *self.ends.get(j)?,
+            Some(j) => *self.ends.get(j)? as usize,
             None => 0,
         };
         self.buf.get(start..end)
@@ -103,7 +111,9 @@ impl<'a> FromIterator<&'a str> for Texts {
     fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
         let mut t = Texts::default();
         for s in iter {
-            t.push(s);
+            if !t.push(s) {
+                break;
+            }
         }
         t
     }
@@ -114,16 +124,17 @@ impl<'a> FromIterator<&'a str> for Texts {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Uses {
     all: Vec<PatternUse>,
-    ends: Vec<usize>,
+    /// 32 bits: [`PatternSet::add`] refuses more than `u32::MAX` uses in all.
+    ends: Vec<u32>,
 }
 
 impl Uses {
     /// The uses of pattern `p`.
     #[inline]
     pub(crate) fn get(&self, p: usize) -> Option<&[PatternUse]> {
-        let end = *self.ends.get(p)?;
+        let end = *self.ends.get(p)? as usize;
         let start = match p.checked_sub(1) {
-            Some(j) => *self.ends.get(j)?,
+            Some(j) => *self.ends.get(j)? as usize,
             None => 0,
         };
         self.all.get(start..end)
@@ -157,6 +168,9 @@ pub(crate) struct PatternSet {
     /// The uses after a pattern's first, as they were added, with their pattern;
     /// [`PatternSet::finish`] gathers them per pattern.
     more: Vec<(u32, PatternUse)>,
+    /// Whether a pattern was refused: the texts would pass 4 GiB, or the uses
+    /// `u32::MAX` (the compiler reports it as a limit exceeded).
+    pub(crate) overflow: bool,
 }
 
 impl PatternSet {
@@ -178,14 +192,21 @@ impl PatternSet {
             mode,
             tolerance,
         };
+        if self.first.len() + self.more.len() >= u32::MAX as usize {
+            self.overflow = true;
+            return;
+        }
         loop {
             match self.index.get(slot).copied() {
                 Some(EMPTY) | None => {
                     let i = self.text.len() as u32;
+                    if !self.text.push(folded) {
+                        self.overflow = true;
+                        return;
+                    }
                     if let Some(s) = self.index.get_mut(slot) {
                         *s = i;
                     }
-                    self.text.push(folded);
                     self.first.push(new);
                     return;
                 }
@@ -206,6 +227,7 @@ impl PatternSet {
             mut text,
             first,
             more,
+            overflow: _,
         } = self;
         drop(index);
         text.shrink_to_fit();
@@ -259,7 +281,9 @@ impl PatternSet {
                     None => uses.all.push(u.clone()),
                 }
             }
-            uses.ends.push(uses.all.len());
+            // At most `first.len() + more.len()` uses, which `add` keeps within `u32`.
+            uses.ends
+                .push(u32::try_from(uses.all.len()).unwrap_or(u32::MAX));
             start = end;
         }
         uses.all.shrink_to_fit();
