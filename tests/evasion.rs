@@ -19,7 +19,9 @@
 //! and disease predicates (`hate-disclaimer`, `hate-denied-merit`, `hate-profanity-group`,
 //! `hate-counter-disease`) moved elongated to 95.9% kept and split to 11.7%, and added
 //! 2 swapped, 2 deleted, 1 split and 1 glued-after new flags (without them the rules
-//! as changed keep every earlier figure).
+//! as changed keep every earlier figure); merged with the cases of orders to die
+//! (`self-harm-die-addressed`), elongated 95.8% and swapped 44, deleted 42, split 37,
+//! glued-after 7 new flags.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -34,20 +36,20 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 89.0, 4),
-    (Disguise::Elongated, 95.9, 3),
+    (Disguise::Elongated, 95.8, 3),
     (Disguise::Leetspeak, 97.0, 5),
-    (Disguise::Masked, 83.0, 10),
+    (Disguise::Masked, 83.0, 11),
     (Disguise::Punctuated, 92.0, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 43),
-    (Disguise::Deleted, 35.0, 40),
-    (Disguise::Added, 17.0, 6),
-    (Disguise::Split, 11.7, 36),
-    (Disguise::GluedBefore, 9.0, 15),
-    (Disguise::GluedAfter, 8.0, 6),
+    (Disguise::Swapped, 34.0, 44),
+    (Disguise::Deleted, 35.0, 42),
+    (Disguise::Added, 17.0, 7),
+    (Disguise::Split, 11.7, 37),
+    (Disguise::GluedBefore, 9.0, 16),
+    (Disguise::GluedAfter, 8.0, 7),
 ];
 
 fn report() -> Report {
