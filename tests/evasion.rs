@@ -15,7 +15,10 @@
 //! split to 34 new flags (a benign French sentence whose split form reads a slur);
 //! the conditional orders of `threat-conditional-split` add 4 glued-before new flags
 //! ("take her out to dinner" with the space before `to` deleted loses the word that
-//! makes it a date).
+//! makes it a date). Spelled-out misspelled words kept whole (`tests/cases/
+//! {en-evasion-spelled-typos,fr-evasion-epele-fautes}.toml`) and masked neighbours
+//! read together (`l**ser b**ngs`) moved spaced to 90.6% kept, masked to 85.2% and 9
+//! new flags, punctuated to 94.0% and 4.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -29,11 +32,11 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 89.0, 4),
+    (Disguise::Spaced, 90.0, 4),
     (Disguise::Elongated, 96.0, 3),
     (Disguise::Leetspeak, 97.0, 5),
-    (Disguise::Masked, 83.0, 10),
-    (Disguise::Punctuated, 92.0, 5),
+    (Disguise::Masked, 85.0, 9),
+    (Disguise::Punctuated, 94.0, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
