@@ -18,7 +18,8 @@
 //! makes it a date). Spelled-out misspelled words kept whole (`tests/cases/
 //! {en-evasion-spelled-typos,fr-evasion-epele-fautes}.toml`) and masked neighbours
 //! read together (`l**ser b**ngs`) moved spaced to 90.6% kept, masked to 85.2% and 9
-//! new flags, punctuated to 94.0% and 4.
+//! new flags, punctuated to 94.0% and 4; leetspeak read whole when it makes a word
+//! (`plu5`, `r374rds`) moved leetspeak to 99.9% kept and no new flag.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -34,7 +35,7 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 90.0, 4),
     (Disguise::Elongated, 96.0, 3),
-    (Disguise::Leetspeak, 97.0, 5),
+    (Disguise::Leetspeak, 99.0, 0),
     (Disguise::Masked, 85.0, 9),
     (Disguise::Punctuated, 94.0, 4),
     (Disguise::Homoglyphs, 100.0, 0),

@@ -295,6 +295,9 @@ fn fold_word(
     // `@name` is a mention, not leetspeak.
     if opts.leetspeak && st.leetish && w.first().is_none_or(|u| u.c != '@') {
         leet_word(w);
+        if let Some(vocab) = vocab {
+            leet_word_whole(w, vocab);
+        }
     }
     // `a*b` is arithmetic; `f*ck`, `f**k` are four long, and `d*n` before `'t` is the
     // first half of a contraction.
@@ -632,6 +635,47 @@ fn leet_word(w: &mut [Unit]) {
             }
         }
         from = b;
+    }
+}
+
+/// Longest word read as a whole by [`leet_word_whole`].
+const MAX_LEET_WORD: usize = 24;
+
+/// Reads the leetspeak chars [`leet_word`] left of a word with a letter (`plu5`,
+/// `ju$7`, `4ucun3`, `r374rd`, `qu0!`) when the word read wholly as letters is a word of
+/// the vocabulary or of the word lists, of four letters or more: a number, a price or
+/// a code read so is no word (`10am`, `5$`, `x1000`), while a word disguised at its ends
+/// or with several digits in a row is. Allocates nothing.
+fn leet_word_whole(w: &mut [Unit], vocab: &Vocab) {
+    let n = w.len();
+    if !(4..=MAX_LEET_WORD).contains(&n)
+        || !w.iter().any(|u| u.c.is_ascii_lowercase())
+        || !w.iter().any(|u| is_leetish(u.c))
+        || CODES.iter().any(|s| spells(w, s))
+    {
+        return;
+    }
+    let mut buf = [0u8; MAX_LEET_WORD];
+    for (b, u) in buf.iter_mut().zip(w.iter()) {
+        let c = if u.c.is_ascii_lowercase() {
+            u.c
+        } else {
+            match leet_of(u.c) {
+                Some(l) => l,
+                None => return,
+            }
+        };
+        *b = c as u8;
+    }
+    let Some(word) = buf.get(..n).and_then(|b| std::str::from_utf8(b).ok()) else {
+        return;
+    };
+    if vocab.contains(word) || is_listed(word) {
+        for u in w.iter_mut() {
+            if let Some(l) = leet_of(u.c) {
+                u.set(l);
+            }
+        }
     }
 }
 
