@@ -45,7 +45,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Swapped, 34.0, 41),
     (Disguise::Deleted, 35.0, 38),
     (Disguise::Added, 17.0, 6),
-    (Disguise::Split, 12.0, 34),
+    (Disguise::Split, 11.8, 35),
     (Disguise::GluedBefore, 9.0, 15),
     (Disguise::GluedAfter, 8.0, 5),
 ];
