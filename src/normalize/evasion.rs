@@ -648,9 +648,12 @@ const MAX_LEET_WORD: usize = 24;
 /// or with several digits in a row is. Allocates nothing.
 fn leet_word_whole(w: &mut [Unit], vocab: &Vocab) {
     let n = w.len();
+    // A trailing run of `!` is never read alone (`tax!` is no `taxi`), as in the ASCII
+    // fast path.
+    let bangs = w.iter().rev().take_while(|u| u.c == '!').count();
     if !(4..=MAX_LEET_WORD).contains(&n)
         || !w.iter().any(|u| u.c.is_ascii_lowercase())
-        || !w.iter().any(|u| is_leetish(u.c))
+        || !w.iter().take(n - bangs).any(|u| is_leetish(u.c))
         || CODES.iter().any(|s| spells(w, s))
     {
         return;
