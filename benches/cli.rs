@@ -1,7 +1,10 @@
 //! The `tosguard` command line on one line of input: the time from start to answer
 //! (compiling the built-in policy, classifying, writing), and the peak resident memory
 //! of the process (Linux: `VmHWM` of `/proc/PID/status`, read after the answer, before
-//! the input is closed), printed beside criterion's figures.
+//! the input is closed), printed beside criterion's figures with what is resident at
+//! that moment: anonymous memory (the heap: the compiled policy, and what compiling it
+//! left behind) and file-backed pages (the binary's code and the data embedded in it,
+//! such as word lists and the signal model, resident once read).
 #![allow(missing_docs)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -10,8 +13,34 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// Runs `tosguard classify ARGS` on one line; returns the peak memory in kB, if known.
-fn one_line(args: &[&str]) -> Option<u64> {
+/// The resident memory of a process, in kB (Linux, `/proc/PID/status`).
+#[derive(Clone, Copy)]
+struct Resident {
+    /// `VmHWM`: the peak.
+    peak: u64,
+    /// `RssAnon`: anonymous memory, now.
+    anon: u64,
+    /// `RssFile`: file-backed pages, now.
+    file: u64,
+}
+
+/// Reads [`Resident`] of process `pid`, if known.
+fn resident(pid: u32) -> Option<Resident> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| -> Option<u64> {
+        s.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    };
+    Some(Resident {
+        peak: field("VmHWM:")?,
+        anon: field("RssAnon:")?,
+        file: field("RssFile:")?,
+    })
+}
+
+/// Runs `tosguard classify ARGS` on one line; returns its resident memory, if known.
+fn one_line(args: &[&str]) -> Option<Resident> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tosguard"))
         .arg("classify")
         .args(args)
@@ -28,13 +57,7 @@ fn one_line(args: &[&str]) -> Option<u64> {
         .read_line(&mut answer)
         .expect("read");
     assert!(answer.contains("violence.threat"), "{answer}");
-    let peak = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        });
+    let peak = resident(child.id());
     drop(stdin);
     assert!(child.wait().expect("wait").success());
     peak
@@ -51,10 +74,13 @@ fn bench_cli(c: &mut Criterion) {
             &["--builtin", "baseline", "--builtin", "taxonomy"][..],
         ),
     ] {
-        if let Some(kb) = one_line(args) {
+        if let Some(r) = one_line(args) {
+            let mb = |kb: u64| kb as f64 / 1024.0;
             println!(
-                "cli_one_line/{name}: peak resident memory {:.1} MB",
-                kb as f64 / 1024.0
+                "cli_one_line/{name}: peak resident memory {:.1} MB (after the answer: {:.1} MB anonymous, {:.1} MB file-backed)",
+                mb(r.peak),
+                mb(r.anon),
+                mb(r.file)
             );
         }
         g.bench_function(name, |b| b.iter(|| one_line(args)));

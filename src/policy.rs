@@ -1,5 +1,6 @@
 //! The public face of a compiled policy.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -387,9 +388,9 @@ impl Loader {
     /// Compiles the registered source or built-in pack `name`.
     pub fn load(&self, name: &str) -> Result<Policy, PolicyError> {
         let (origin, src) = if let Some(src) = self.sources.get(name) {
-            (Origin::Named(name.into()), src.clone())
+            (Origin::Named(name.into()), Cow::Owned(src.clone()))
         } else if let Some(src) = builtin::source(name) {
-            (Origin::Builtin(name.into()), src.to_string())
+            (Origin::Builtin(name.into()), Cow::Borrowed(src))
         } else {
             let mut names: Vec<String> = self.sources.keys().map(|n| format!("`{n}`")).collect();
             names.extend(builtin::builtin_names().map(|n| format!("`{n}`")));
@@ -414,7 +415,7 @@ impl Loader {
 
     /// Compiles TOML text.
     pub fn from_toml_str(&self, src: &str) -> Result<Policy, PolicyError> {
-        self.compile_source(Origin::Memory, "<policy>".into(), src.to_string())
+        self.compile_source(Origin::Memory, "<policy>".into(), src.to_string().into())
     }
 
     /// Compiles a policy file.
@@ -430,14 +431,14 @@ impl Loader {
             }],
         })?;
         let origin = Origin::File(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
-        self.compile_source(origin, display, src)
+        self.compile_source(origin, display, src.into())
     }
 
     fn compile_source(
         &self,
         origin: Origin,
         display: String,
-        src: String,
+        src: Cow<'static, str>,
     ) -> Result<Policy, PolicyError> {
         let root =
             parse_pack(origin, display, src).map_err(|p| PolicyError { problems: vec![p] })?;

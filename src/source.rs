@@ -1,6 +1,7 @@
 //! Policy sources: parse TOML into packs, follow `extends` to registered sources,
 //! built-in packs and files, and order the packs parents first.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,8 @@ pub(crate) struct Pack {
     pub(crate) origin: Origin,
     /// How errors name this pack: a path, a built-in name, or `<policy>`.
     pub(crate) display: String,
-    pub(crate) src: Option<String>,
+    /// The TOML text (borrowed for a built-in pack: not copied).
+    pub(crate) src: Option<Cow<'static, str>>,
     pub(crate) file: PolicyFile,
 }
 
@@ -41,7 +43,11 @@ impl Pack {
 
 /// Parses TOML into a pack, or the syntax problem.
 #[allow(clippy::result_large_err)]
-pub(crate) fn parse_pack(origin: Origin, display: String, src: String) -> Result<Pack, Problem> {
+pub(crate) fn parse_pack(
+    origin: Origin,
+    display: String,
+    src: Cow<'static, str>,
+) -> Result<Pack, Problem> {
     match toml::from_str::<PolicyFile>(&src) {
         Ok(file) => Ok(Pack {
             origin,
@@ -192,12 +198,12 @@ fn resolve(
     name: &str,
     from: &Origin,
     sources: &Sources,
-) -> Result<(Origin, String, String), String> {
+) -> Result<(Origin, String, Cow<'static, str>), String> {
     if let Some(src) = sources.get(name) {
-        return Ok((Origin::Named(name.into()), name.into(), src.clone()));
+        return Ok((Origin::Named(name.into()), name.into(), src.clone().into()));
     }
     if let Some(src) = builtin::source(name) {
-        return Ok((Origin::Builtin(name.into()), name.into(), src.to_string()));
+        return Ok((Origin::Builtin(name.into()), name.into(), src.into()));
     }
     let looks_like_path = name.ends_with(".toml") || name.contains('/');
     if looks_like_path {
@@ -208,7 +214,11 @@ fn resolve(
         let path = base.join(name);
         let path = path.canonicalize().unwrap_or(path);
         return match std::fs::read_to_string(&path) {
-            Ok(src) => Ok((Origin::File(path.clone()), path.display().to_string(), src)),
+            Ok(src) => Ok((
+                Origin::File(path.clone()),
+                path.display().to_string(),
+                src.into(),
+            )),
             Err(e) => Err(format!("cannot read `{}`: {e}", path.display())),
         };
     }

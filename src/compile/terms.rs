@@ -179,6 +179,17 @@ impl Builder<'_> {
         how: TermOptions,
         removed: &mut [(String, bool)],
     ) {
+        // Whether the warnings compare this lexicon's terms: asked once, not per term.
+        let compared = self.checked(pack)
+            || self
+                .lexicons
+                .get(lex.index())
+                .is_some_and(|l| self.compared.contains(&l.name));
+        // Room for the terms as written (braces expand some of them into more).
+        if let Some(l) = self.lexicons.get_mut(lex.index()) {
+            let bytes = terms.iter().map(|t| t.get_ref().len()).sum();
+            l.terms.reserve(terms.len(), bytes);
+        }
         for (i, term) in terms.iter().enumerate() {
             if self.over_budget {
                 // Reported once; compiling more terms would only cost time.
@@ -217,7 +228,7 @@ impl Builder<'_> {
                             self.report_term(&at, ProblemKind::LimitExceeded, message);
                             break;
                         }
-                        self.add_term(&at, lex, t, how, removed);
+                        self.add_term(&at, lex, t, how, compared, removed);
                     }
                 }
                 Err(msg) => self.report_term(&at, ProblemKind::BadBraces, msg),
@@ -233,21 +244,23 @@ impl Builder<'_> {
         );
     }
 
-    /// Adds one expanded term `t` and its variants to lexicon `lex`.
+    /// Adds one expanded term `t` and its variants to lexicon `lex` (and its site, for
+    /// the warnings, if the lexicon is `compared`).
     fn add_term(
         &mut self,
         at: &TermAt<'_>,
         lex: LexiconId,
         t: String,
         how: TermOptions,
+        compared: bool,
         removed: &mut [(String, bool)],
     ) {
         let variants = self.variants(&t, how);
+        // Borrowed: the folded term is copied only for the compared lexicons.
         let Some(first) = variants.first() else {
             return;
         };
-        let first = first.clone();
-        if let Some(r) = removed.iter_mut().find(|(f, _)| *f == first) {
+        if let Some(r) = removed.iter_mut().find(|(f, _)| f == first) {
             r.1 = true;
             return;
         }
@@ -257,12 +270,7 @@ impl Builder<'_> {
             return;
         }
         // The words of every term of every lexicon, folded as text is folded.
-        self.vocab.add_folded(&first);
-        let compared = self.checked(at.pack)
-            || self
-                .lexicons
-                .get(lex.index())
-                .is_some_and(|l| self.compared.contains(&l.name));
+        self.vocab.add_folded(first);
         if compared {
             self.sites.push(TermSite {
                 lex,
@@ -270,7 +278,7 @@ impl Builder<'_> {
                 path: at.path(),
                 span: at.span.clone(),
                 text: t.clone(),
-                folded: first,
+                folded: first.clone(),
             });
         }
         if how.joined {

@@ -85,6 +85,13 @@ impl Texts {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
+    /// Makes room for `n` more strings of `bytes` bytes in all, so that a list whose
+    /// size is known is not grown by doubling (and left with unused capacity).
+    pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {
+        self.buf.reserve(bytes);
+        self.ends.reserve(n);
+    }
+
     /// Gives back the capacity it does not use.
     pub(crate) fn shrink_to_fit(&mut self) {
         self.buf.shrink_to_fit();
@@ -145,9 +152,11 @@ pub(crate) struct PatternSet {
     /// a power of two, at least twice the number of patterns (or zero).
     index: Vec<u32>,
     pub(crate) text: Texts,
-    /// Every use as it was added, with its pattern; [`PatternSet::finish`] gathers
-    /// them per pattern.
-    added: Vec<(u32, PatternUse)>,
+    /// Per pattern, its first use (most patterns have only one).
+    first: Vec<PatternUse>,
+    /// The uses after a pattern's first, as they were added, with their pattern;
+    /// [`PatternSet::finish`] gathers them per pattern.
+    more: Vec<(u32, PatternUse)>,
 }
 
 impl PatternSet {
@@ -164,7 +173,12 @@ impl PatternSet {
         }
         let mask = self.index.len() - 1;
         let mut slot = hash_word(folded) as usize & mask;
-        let i = loop {
+        let new = PatternUse {
+            lex,
+            mode,
+            tolerance,
+        };
+        loop {
             match self.index.get(slot).copied() {
                 Some(EMPTY) | None => {
                     let i = self.text.len() as u32;
@@ -172,20 +186,16 @@ impl PatternSet {
                         *s = i;
                     }
                     self.text.push(folded);
-                    break i;
+                    self.first.push(new);
+                    return;
                 }
-                Some(id) if self.text.get(id as usize) == Some(folded) => break id,
+                Some(id) if self.text.get(id as usize) == Some(folded) => {
+                    self.more.push((id, new));
+                    return;
+                }
                 Some(_) => slot = (slot + 1) & mask,
             }
-        };
-        self.added.push((
-            i,
-            PatternUse {
-                lex,
-                mode,
-                tolerance,
-            },
-        ));
+        }
     }
 
     /// The patterns and, per pattern, its uses in the order they were first added
@@ -194,15 +204,16 @@ impl PatternSet {
         let PatternSet {
             index,
             mut text,
-            added,
+            first,
+            more,
         } = self;
         drop(index);
         text.shrink_to_fit();
-        // Grouped by pattern with a counting sort (stable: a pattern's uses keep the
-        // order they were added in): where each pattern's uses start, then each use
-        // put in its place.
+        // The later uses grouped by pattern with a counting sort (stable: a pattern's
+        // uses keep the order they were added in): where each pattern's later uses
+        // start, then each put in its place.
         let mut next = vec![0usize; text.len() + 1];
-        for &(p, _) in &added {
+        for &(p, _) in &more {
             if let Some(n) = next.get_mut(p as usize + 1) {
                 *n += 1;
             }
@@ -218,8 +229,8 @@ impl PatternSet {
             mode: MatchMode::Word,
             tolerance: 0,
         };
-        let mut grouped = vec![blank; added.len()];
-        for (p, u) in added {
+        let mut grouped = vec![blank; more.len()];
+        for (p, u) in more {
             if let Some(n) = next.get_mut(p as usize) {
                 if let Some(slot) = grouped.get_mut(*n) {
                     *slot = u;
@@ -227,18 +238,19 @@ impl PatternSet {
                 *n += 1;
             }
         }
-        // `next[p]` is now where pattern `p`'s uses end.
+        // `next[p]` is now where pattern `p`'s later uses end.
         let mut uses = Uses {
-            all: Vec::with_capacity(grouped.len()),
+            all: Vec::with_capacity(first.len() + grouped.len()),
             ends: Vec::with_capacity(text.len()),
         };
         let mut start = 0;
-        for &end in next.iter().take(text.len()) {
-            let first = uses.all.len();
+        for (&end, u0) in next.iter().zip(&first) {
+            let at = uses.all.len();
+            uses.all.push(u0.clone());
             for u in grouped.get(start..end).unwrap_or_default() {
                 let same = uses
                     .all
-                    .get_mut(first..)
+                    .get_mut(at..)
                     .unwrap_or_default()
                     .iter_mut()
                     .find(|x| x.lex == u.lex && x.mode == u.mode);

@@ -408,6 +408,8 @@ pub(crate) struct Vocab {
     /// letter), what a masked word (`w*ll`) keeps: built on the first
     /// [`Vocab::masked_fits`] (most texts have no masked word).
     by_shape: OnceCell<ShapeIndex>,
+    /// Where [`Vocab::add_pairs`] writes each pair (kept between terms).
+    pair_buf: String,
 }
 
 /// Words by length in chars, first and last letter.
@@ -448,7 +450,31 @@ impl Vocab {
     /// Adds the words of `folded`, a term already folded (the compiler folds every
     /// term once and adds it here, rather than folding it again).
     pub(crate) fn add_folded(&mut self, folded: &str) {
-        self.add_pairs(folded);
+        if folded.contains(' ') {
+            self.add_pairs(folded);
+        }
+        if folded.is_ascii() {
+            // Most terms: the words are the runs of ASCII letters, found bytewise.
+            let b = folded.as_bytes();
+            let mut start = 0;
+            while start <= b.len() {
+                let end = b
+                    .get(start..)
+                    .and_then(|r| r.iter().position(|c| !c.is_ascii_alphabetic()))
+                    .map_or(b.len(), |p| start + p);
+                let w = folded.get(start..end).unwrap_or_default();
+                let stem = b.get(end) == Some(&b'\'')
+                    && b.get(end + 1) == Some(&b't')
+                    && !b.get(end + 2).is_some_and(u8::is_ascii_alphabetic);
+                if stem {
+                    self.add_stem(w);
+                } else {
+                    self.add(w);
+                }
+                start = end + 1;
+            }
+            return;
+        }
         let mut at = 0;
         for w in folded.split(|c: char| !c.is_alphabetic()) {
             at += w.len();
@@ -484,17 +510,17 @@ impl Vocab {
     /// Adds the pairs of neighbouring words of `folded` (words of letters and
     /// apostrophes, separated by one space).
     fn add_pairs(&mut self, folded: &str) {
+        // Bytewise: a byte of a multi-byte char is neither a lower-case letter nor `'`.
         let is_word = |w: &str| {
-            !w.is_empty()
-                && w.chars().all(|c| c.is_ascii_lowercase() || c == '\'')
-                && w.chars().any(|c| c.is_ascii_lowercase())
+            w.bytes().all(|c| c.is_ascii_lowercase() || c == b'\'')
+                && w.bytes().any(|c| c.is_ascii_lowercase())
         };
         let mut words = folded.split(' ');
         let Some(mut prev) = words.next() else {
             return;
         };
         let mut prev_is_word = is_word(prev);
-        let mut pair = String::new();
+        let mut pair = std::mem::take(&mut self.pair_buf);
         for w in words {
             let w_is_word = is_word(w);
             if prev_is_word && w_is_word {
@@ -508,6 +534,7 @@ impl Vocab {
             }
             (prev, prev_is_word) = (w, w_is_word);
         }
+        self.pair_buf = pair;
     }
 
     /// Are `a` and `b` (folded) neighbouring words of a phrase of the policy?
