@@ -19,7 +19,7 @@
 //! {en-evasion-spelled-typos,fr-evasion-epele-fautes}.toml`) and masked neighbours
 //! read together (`l**ser b**ngs`) moved spaced to 90.6% kept, masked to 85.2% and 9
 //! new flags, punctuated to 94.0% and 4; leetspeak read whole when it makes a word
-//! (`plu5`, `r374rds`) moved leetspeak to 99.9% kept and no new flag.
+//! (`plu5`, `r374rds`) moved leetspeak to 99.5% kept and no new flag.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
