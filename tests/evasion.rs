@@ -42,12 +42,12 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 41),
-    (Disguise::Deleted, 35.0, 38),
-    (Disguise::Added, 17.0, 6),
-    (Disguise::Split, 11.8, 35),
-    (Disguise::GluedBefore, 9.0, 15),
-    (Disguise::GluedAfter, 8.0, 5),
+    (Disguise::Swapped, 34.0, 42),
+    (Disguise::Deleted, 35.0, 40),
+    (Disguise::Added, 17.0, 7),
+    (Disguise::Split, 11.8, 36),
+    (Disguise::GluedBefore, 9.0, 16),
+    (Disguise::GluedAfter, 8.0, 6),
 ];
 
 fn report() -> Report {
