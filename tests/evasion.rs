@@ -15,7 +15,14 @@
 //! split to 34 new flags (a benign French sentence whose split form reads a slur);
 //! the conditional orders of `threat-conditional-split` add 4 glued-before new flags
 //! ("take her out to dinner" with the space before `to` deleted loses the word that
-//! makes it a date). Spelled-out misspelled words kept whole (`tests/cases/
+//! makes it a date). The hate case files of disclaimers, denied merit, group profanity
+//! and disease predicates (`hate-disclaimer`, `hate-denied-merit`, `hate-profanity-group`,
+//! `hate-counter-disease`) moved elongated to 95.9% kept and split to 11.7%, and added
+//! 2 swapped, 2 deleted, 1 split and 1 glued-after new flags (without them the rules
+//! as changed keep every earlier figure); merged with the cases of orders to die
+//! (`self-harm-die-addressed`), elongated 95.8% and swapped 44, deleted 42, split 37,
+//! glued-after 7 new flags.
+//! Spelled-out misspelled words kept whole (`tests/cases/
 //! {en-evasion-spelled-typos,fr-evasion-epele-fautes}.toml`) and masked neighbours
 //! read together (`l**ser b**ngs`) moved spaced to 90.6% kept, masked to 85.2% and 9
 //! new flags, punctuated to 94.0% and 4; leetspeak read whole when it makes a word
@@ -34,7 +41,7 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 90.0, 4),
-    (Disguise::Elongated, 96.0, 3),
+    (Disguise::Elongated, 95.7, 3),
     (Disguise::Leetspeak, 99.0, 0),
     (Disguise::Masked, 85.0, 9),
     (Disguise::Punctuated, 94.0, 4),
@@ -42,12 +49,12 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 42),
-    (Disguise::Deleted, 35.0, 40),
+    (Disguise::Swapped, 34.0, 44),
+    (Disguise::Deleted, 35.0, 42),
     (Disguise::Added, 17.0, 7),
-    (Disguise::Split, 11.8, 36),
+    (Disguise::Split, 11.6, 37),
     (Disguise::GluedBefore, 9.0, 16),
-    (Disguise::GluedAfter, 8.0, 6),
+    (Disguise::GluedAfter, 8.0, 7),
 ];
 
 fn report() -> Report {
