@@ -22,6 +22,11 @@
 //! as changed keep every earlier figure); merged with the cases of orders to die
 //! (`self-harm-die-addressed`), elongated 95.8% and swapped 44, deleted 42, split 37,
 //! glued-after 7 new flags.
+//! Spelled-out misspelled words kept whole (`tests/cases/
+//! {en-evasion-spelled-typos,fr-evasion-epele-fautes}.toml`) and masked neighbours
+//! read together (`l**ser b**ngs`) moved spaced to 90.6% kept, masked to 85.2% and 9
+//! new flags, punctuated to 94.0% and 4; leetspeak read whole when it makes a word
+//! (`plu5`, `r374rds`) moved leetspeak to 99.5% kept and no new flag.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -35,11 +40,11 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 89.0, 4),
+    (Disguise::Spaced, 90.0, 4),
     (Disguise::Elongated, 95.7, 3),
-    (Disguise::Leetspeak, 97.0, 5),
-    (Disguise::Masked, 83.0, 11),
-    (Disguise::Punctuated, 92.0, 5),
+    (Disguise::Leetspeak, 99.0, 0),
+    (Disguise::Masked, 85.0, 9),
+    (Disguise::Punctuated, 94.0, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),

@@ -295,6 +295,9 @@ fn fold_word(
     // `@name` is a mention, not leetspeak.
     if opts.leetspeak && st.leetish && w.first().is_none_or(|u| u.c != '@') {
         leet_word(w);
+        if let Some(vocab) = vocab {
+            leet_word_whole(w, vocab);
+        }
     }
     // `a*b` is arithmetic; `f*ck`, `f**k` are four long, and `d*n` before `'t` is the
     // first half of a contraction.
@@ -375,8 +378,8 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab, input: &str) {
                 tie = false;
             }
         }
-        let pairs = u8::from(before.is_some_and(|b| vocab.is_pair(b, v, &mut buf)))
-            + u8::from(after.is_some_and(|a| vocab.is_pair(v, a, &mut buf)));
+        let pairs = u8::from(before.is_some_and(|b| is_pair_fit(vocab, b, v, true, &mut buf)))
+            + u8::from(after.is_some_and(|a| is_pair_fit(vocab, a, v, false, &mut buf)));
         if pairs == 0 {
             continue;
         }
@@ -412,6 +415,36 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab, input: &str) {
     }
 }
 
+/// Is `v` with the neighbour word `other` (before it if `before`, else after) a pair
+/// of neighbouring words of one of the policy's phrases? A masked neighbour (`w*rth`,
+/// stars one per letter) stands for any word of the vocabulary it fits: when every
+/// word of a phrase is masked (`w*rth s*it`), the pair reads both.
+fn is_pair_fit(vocab: &Vocab, other: &str, v: &str, before: bool, buf: &mut String) -> bool {
+    let pair = |o: &str, buf: &mut String| {
+        if before {
+            vocab.is_pair(o, v, buf)
+        } else {
+            vocab.is_pair(v, o, buf)
+        }
+    };
+    if !other.contains('*') {
+        return pair(other, buf);
+    }
+    let (Some(first), Some(last)) = (other.chars().next(), other.chars().last()) else {
+        return false;
+    };
+    vocab
+        .masked_fits(other.len(), first, last)
+        .iter()
+        .filter(|w| {
+            w.len() == other.len()
+                && w.bytes()
+                    .zip(other.bytes())
+                    .all(|(c, m)| m == b'*' || m == c)
+        })
+        .any(|w| pair(w, buf))
+}
+
 /// Reads a masked word before `'t` (`d\u{FDD0}n` of `d*n't`) as the one first half of
 /// an `n't` contraction of the vocabulary it fits (`don`; `w*n't` is `won`, `a*en't`
 /// is `aren`), so that the negation it makes is read. Two fits, or none: left masked.
@@ -439,15 +472,18 @@ const MAX_NEIGHBOUR: usize = 24;
 /// The plain words beside the word at `start..end` of `input` (byte offsets): the
 /// word before it and the word after it, each across one run of whitespace, when the
 /// masked word is a whole token (but for trailing punctuation, which ends its phrase:
-/// no word after) and the neighbour a whole token of ASCII letters and apostrophes
-/// (the word after may end in punctuation), lower-cased. `None` for a side with no
-/// such word.
+/// no word after) and the neighbour a whole token of ASCII letters and apostrophes,
+/// or a masked word (stars between letters, one per letter), lower-cased (the word
+/// after may end in punctuation). `None` for a side with no such word.
 fn neighbours(input: &str, start: usize, end: usize) -> (Option<String>, Option<String>) {
     let b = input.as_bytes();
-    let is_letter = |c: &u8| c.is_ascii_alphabetic() || *c == b'\'';
+    let is_letter = |c: &u8| c.is_ascii_alphabetic() || matches!(c, b'\'' | b'*');
+    // Stars only between letters: a masked neighbour (`w*rth`).
     let plain = |w: &[u8]| {
         (1..=MAX_NEIGHBOUR).contains(&w.len())
             && w.iter().all(is_letter)
+            && w.first().is_some_and(|c| *c != b'*')
+            && w.last().is_some_and(|c| *c != b'*')
             && w.iter().any(u8::is_ascii_alphabetic)
     };
     let lower = |w: &[u8]| String::from_utf8_lossy(w).to_ascii_lowercase();
@@ -599,6 +635,50 @@ fn leet_word(w: &mut [Unit]) {
             }
         }
         from = b;
+    }
+}
+
+/// Longest word read as a whole by [`leet_word_whole`].
+const MAX_LEET_WORD: usize = 24;
+
+/// Reads the leetspeak chars [`leet_word`] left of a word with a letter (`plu5`,
+/// `ju$7`, `4ucun3`, `r374rd`, `qu0!`) when the word read wholly as letters is a word of
+/// the vocabulary or of the word lists, of four letters or more: a number, a price or
+/// a code read so is no word (`10am`, `5$`, `x1000`), while a word disguised at its ends
+/// or with several digits in a row is. Allocates nothing.
+fn leet_word_whole(w: &mut [Unit], vocab: &Vocab) {
+    let n = w.len();
+    // A trailing run of `!` is never read alone (`tax!` is no `taxi`), as in the ASCII
+    // fast path.
+    let bangs = w.iter().rev().take_while(|u| u.c == '!').count();
+    if !(4..=MAX_LEET_WORD).contains(&n)
+        || !w.iter().any(|u| u.c.is_ascii_lowercase())
+        || !w.iter().take(n - bangs).any(|u| is_leetish(u.c))
+        || CODES.iter().any(|s| spells(w, s))
+    {
+        return;
+    }
+    let mut buf = [0u8; MAX_LEET_WORD];
+    for (b, u) in buf.iter_mut().zip(w.iter()) {
+        let c = if u.c.is_ascii_lowercase() {
+            u.c
+        } else {
+            match leet_of(u.c) {
+                Some(l) => l,
+                None => return,
+            }
+        };
+        *b = c as u8;
+    }
+    let Some(word) = buf.get(..n).and_then(|b| std::str::from_utf8(b).ok()) else {
+        return;
+    };
+    if vocab.contains(word) || is_listed(word) {
+        for u in w.iter_mut() {
+            if let Some(l) = leet_of(u.c) {
+                u.set(l);
+            }
+        }
     }
 }
 
@@ -864,7 +944,8 @@ fn join_separated(
                 }
                 i = run.last + 1;
                 if contraction_follows(units, i) {
-                    // `a r e n't`: the space before `n't` is dropped (`aren't`).
+                    // `a r e n't`, `a-r-e-n't`: the separator before `n't` is dropped
+                    // (`aren't`).
                     i += 1;
                 }
                 copied = i;
@@ -880,11 +961,12 @@ fn join_separated(
     true
 }
 
-/// Does a space and an English `n't` ending stand at `k`, after a run of spelled-out
-/// letters (`a r e n't`, where the spaced letters keep the contraction's ending whole)?
+/// Does a space or a separator char and an English `n't` ending stand at `k`, after a
+/// run of spelled-out letters (`a r e n't`, `a-r-e-n't`, where the spelled-out letters
+/// keep the contraction's ending whole)?
 fn contraction_follows(units: &[Unit], k: usize) -> bool {
     let c = |j: usize| units.get(j).map(|u| u.c);
-    c(k) == Some(' ')
+    c(k).is_some_and(|s| s == ' ' || is_sep_char(s))
         && c(k + 1) == Some('n')
         && c(k + 2) == Some('\'')
         && c(k + 3) == Some('t')
@@ -940,7 +1022,70 @@ fn word_cuts(units: &[Unit], singles: &[usize], vocab: Option<&Vocab>, cuts: &mu
             letters.push(leet_of(u.c).filter(|_| u.c.is_ascii_digit()).unwrap_or(u.c));
         }
     }
-    segment(&letters, vocab, cuts);
+    // A misspelled word spelled out (`d i s g u t s e d`) is no run of words, or only
+    // of short ones (`dis guts ed`): then a word one typo from a word of the
+    // vocabulary may stand whole.
+    if segment(&letters, vocab, cuts, false).is_none_or(|shortest| shortest <= 2) {
+        cuts.fill(false);
+        segment(&letters, vocab, cuts, true);
+    }
+}
+
+/// Shortest word, in letters, that may be read as a typo of a word of the vocabulary
+/// when spelled-out letters are split (the terms' typo tolerance starts there too).
+const MIN_TYPO_WORD: usize = 4;
+
+/// Longest such word.
+const MAX_TYPO_WORD: usize = 16;
+
+/// Is `w` (ASCII letters, no word of the vocabulary or of the word lists) one typo from
+/// a word of the vocabulary of [`MIN_TYPO_WORD`] letters or more: two neighbouring
+/// letters swapped, a letter added or a letter missing (the typos the terms tolerate),
+/// inside the word? Its first and last letters stay: a letter more or less at an end
+/// is likelier a word of its own run in (`a v i r u s` is `a virus`, not `avirus`).
+/// `buf` is reused.
+fn is_typo_of_vocab(w: &str, vocab: &Vocab, buf: &mut String) -> bool {
+    let b = w.as_bytes();
+    let n = b.len();
+    let mut try_form = |f: &mut dyn FnMut(&mut Vec<u8>)| {
+        let mut bytes = mem::take(buf).into_bytes();
+        bytes.clear();
+        f(&mut bytes);
+        *buf = String::from_utf8(bytes).unwrap_or_default();
+        buf.len() >= MIN_TYPO_WORD && vocab.is_word(buf)
+    };
+    for j in 1..n.saturating_sub(1) {
+        // Swapped with the next letter.
+        if j + 2 < n
+            && b.get(j) != b.get(j + 1)
+            && try_form(&mut |o| {
+                o.extend_from_slice(b);
+                o.swap(j, j + 1);
+            })
+        {
+            return true;
+        }
+        // A letter added (it is removed).
+        if try_form(&mut |o| {
+            o.extend_from_slice(b.get(..j).unwrap_or_default());
+            o.extend_from_slice(b.get(j + 1..).unwrap_or_default());
+        }) {
+            return true;
+        }
+    }
+    // A letter missing inside the word: a word of the vocabulary one letter longer,
+    // with the same first and last letters, that is `w` once one letter is removed.
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    vocab
+        .masked_fits(n + 1, char::from(first), char::from(last))
+        .iter()
+        .any(|v| {
+            let v = v.as_bytes();
+            let k = v.iter().zip(b).take_while(|(x, y)| x == y).count();
+            v.len() == n + 1 && v.get(k + 1..) == b.get(k..)
+        })
 }
 
 /// Shortest word of the lists, not a common word, that counts as two words when
@@ -954,12 +1099,25 @@ const MIN_RARE_SPLIT: usize = 8;
 /// mall`; then with more common words: `shoot every`, not `shoote very`; then with
 /// longer words: `dateawoman` is `date a woman`, not `da tea woman`),
 /// marking in `cuts` where each word after the first starts. Leaves `cuts` alone when the letters are
-/// not wholly made of words (or too many).
-fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
+/// not wholly made of words (or too many). With `typos`, a piece that is one typo from
+/// a word of the vocabulary ([`is_typo_of_vocab`]) is a word too, found only in the
+/// word lists and counting as two, so that it never wins over a split into two words
+/// (`je vais`), only over splits into more (`dis guts ed` of `disgutsed`). Returns the
+/// length of the shortest word of the split, if split.
+fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool], typos: bool) -> Option<usize> {
     let n = letters.len();
     if !(2..=MAX_SEGMENTED).contains(&n) || !letters.is_ascii() || cuts.len() != n {
-        return;
+        return None;
     }
+    let mut buf = String::new();
+    let bytes = letters.as_bytes();
+    // With typos, no word starts inside a run of three identical letters or more: the
+    // run is a stretched letter (`n e e e e v e r` is no `nee eever`).
+    let inside_run = |j: usize| {
+        let at = |k: Option<usize>| k.and_then(|k| bytes.get(k));
+        let (p, c) = (at(j.checked_sub(1)), at(Some(j)));
+        p.is_some() && p == c && (at(j.checked_sub(2)) == c || at(Some(j + 1)) == c)
+    };
     // best[i]: the cost of the best split of letters[..i] (fewest words, then fewest
     // words found only in the word lists, then more common words: the largest sum of
     // Zipf frequencies, negated; then longer words: the largest sum of squared
@@ -977,6 +1135,9 @@ fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
             let Some(w) = letters.get(j..i) else {
                 continue;
             };
+            if typos && (inside_run(j) || inside_run(i)) {
+                continue;
+            }
             let len = i64::try_from(w.len()).unwrap_or(0);
             let sq = sq - len * len;
             let cost = if vocab.is_word(w) {
@@ -993,6 +1154,12 @@ fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
                     freq - i64::from(z),
                     sq,
                 )
+            } else if typos
+                && (MIN_TYPO_WORD..=MAX_TYPO_WORD).contains(&w.len())
+                && !is_listed(w)
+                && is_typo_of_vocab(w, vocab, &mut buf)
+            {
+                (words + 2, listed + 1, freq, sq)
             } else {
                 continue;
             };
@@ -1002,21 +1169,20 @@ fn segment(letters: &str, vocab: &Vocab, cuts: &mut [bool]) {
             }
         }
     }
-    if best.get(n).copied().flatten().is_none() {
-        return;
-    }
+    best.get(n).copied().flatten()?;
+    let mut shortest = n;
     let mut i = n;
     while i > 0 {
-        let Some((_, j)) = best.get(i).copied().flatten() else {
-            return;
-        };
+        let (_, j) = best.get(i).copied().flatten()?;
         if j > 0
             && let Some(c) = cuts.get_mut(j)
         {
             *c = true;
         }
+        shortest = shortest.min(i - j);
         i = j;
     }
+    Some(shortest)
 }
 
 /// Most runs of three letters or more in one word read against the vocabulary (each
@@ -1297,6 +1463,54 @@ mod tests {
             ],
             &NormalizeOptions::default(),
         )
+    }
+
+    /// The words `segment` splits `letters` into.
+    fn split(letters: &str, v: &Vocab) -> Vec<String> {
+        let mut cuts = Vec::new();
+        let singles: Vec<usize> = (0..letters.len()).collect();
+        let units: Vec<Unit> = letters
+            .chars()
+            .enumerate()
+            .map(|(k, c)| {
+                let k = u32::try_from(k).unwrap_or(0);
+                Unit::new(c, '\0', k, k + 1)
+            })
+            .collect();
+        word_cuts(&units, &singles, Some(v), &mut cuts);
+        let mut words = vec![String::new()];
+        for (c, cut) in letters.chars().zip(&cuts) {
+            if *cut {
+                words.push(String::new());
+            }
+            if let Some(w) = words.last_mut() {
+                w.push(c);
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn a_misspelled_word_spelled_out_stands_whole() {
+        let v = Vocab::from_terms(
+            [
+                "disgusted by",
+                "torture",
+                "a virus",
+                "je vais",
+                "ever",
+                "the",
+            ],
+            &NormalizeOptions::default(),
+        );
+        // Two letters swapped inside: whole, not `dis guts ed`; beside words, cut off.
+        assert_eq!(split("disgutsedby", &v), ["disgutsed", "by"]);
+        assert_eq!(split("torutrethe", &v), ["torutre", "the"]);
+        // Never over a split into two words, nor with a letter more at an end, nor
+        // inside a stretched letter.
+        assert_eq!(split("jevais", &v), ["je", "vais"]);
+        assert_eq!(split("avirus", &v), ["a", "virus"]);
+        assert_ne!(split("theeeever", &v), ["theee", "ever"]);
     }
 
     #[test]
