@@ -179,6 +179,8 @@ pub(crate) fn compile(
     for l in &mut lexicons {
         l.terms.shrink_to_fit();
     }
+    let mut vocab = vocab;
+    vocab.shrink_to_fit();
     // The packs (their sources and parsed trees) are not needed any more: freed
     // before the automaton is built, the step that needs the most memory.
     drop(packs);

@@ -122,6 +122,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
                 )],
             }
         })?;
+    vocab.shrink_to_fit();
     Ok(Some(Compiled {
         id: metas
             .iter()

@@ -435,7 +435,6 @@ fn is_pair_fit(vocab: &Vocab, other: &str, v: &str, before: bool, buf: &mut Stri
     };
     vocab
         .masked_fits(other.len(), first, last)
-        .iter()
         .filter(|w| {
             w.len() == other.len()
                 && w.bytes()
@@ -1080,7 +1079,6 @@ fn is_typo_of_vocab(w: &str, vocab: &Vocab, buf: &mut String) -> bool {
     };
     vocab
         .masked_fits(n + 1, char::from(first), char::from(last))
-        .iter()
         .any(|v| {
             let v = v.as_bytes();
             let k = v.iter().zip(b).take_while(|(x, y)| x == y).count();

@@ -80,13 +80,16 @@ mod confusables_table;
 mod evasion;
 mod fold;
 mod hash;
+mod strset;
 #[cfg(test)]
 mod tests;
 mod variants;
 mod words;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
+
+use strset::StrSet;
 
 use once_cell::sync::OnceCell;
 
@@ -395,15 +398,15 @@ pub(crate) fn normalize_reference_into(input: &str, opts: &NormalizeOptions, out
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Vocab {
     /// The words (hashed fast: tens of thousands of words are added per compile).
-    words: HashSet<Box<str>, BuildWordHasher>,
+    words: StrSet,
     /// The first halves of English `n't` contractions (`wouldn`, `don`): read in
     /// elongated letters (`arennnn't`), never split out of spelled-out letters, where
     /// `w o u l d n e v e r` would become `wouldn ever`.
-    stems: HashSet<Box<str>, BuildWordHasher>,
+    stems: StrSet,
     /// Neighbouring words of the policy's phrases, as `first second` (`je vais`,
     /// `lesser beings`): what a masked word is read as when one of its readings makes
     /// such a pair with the word beside it ([`Vocab::is_pair`]).
-    pairs: HashSet<Box<str>, BuildWordHasher>,
+    pairs: StrSet,
     /// The words of three letters or more by shape (length in chars, first and last
     /// letter), what a masked word (`w*ll`) keeps: built on the first
     /// [`Vocab::masked_fits`] (most texts have no masked word).
@@ -412,8 +415,8 @@ pub(crate) struct Vocab {
     pair_buf: String,
 }
 
-/// Words by length in chars, first and last letter.
-type ShapeIndex = HashMap<(usize, char, char), Vec<Box<str>>>;
+/// Words by length in chars, first and last letter (indices into [`Vocab::words`]).
+type ShapeIndex = HashMap<(usize, char, char), Vec<u32>>;
 
 impl PartialEq for Vocab {
     /// Equal words and stems (the shape index is derived from them).
@@ -501,8 +504,7 @@ impl Vocab {
             _ => true,
         };
         // `w` is letters only: a run between non-letters, or a word of another vocabulary.
-        if ok && !self.words.contains(w) {
-            self.words.insert(w.into());
+        if ok && self.words.insert(w) {
             self.by_shape.take();
         }
     }
@@ -528,9 +530,7 @@ impl Vocab {
                 pair.push_str(prev);
                 pair.push(' ');
                 pair.push_str(w);
-                if !self.pairs.contains(pair.as_str()) {
-                    self.pairs.insert(pair.as_str().into());
-                }
+                self.pairs.insert(&pair);
             }
             (prev, prev_is_word) = (w, w_is_word);
         }
@@ -548,23 +548,21 @@ impl Vocab {
 
     /// Adds the first half of an `n't` contraction.
     fn add_stem(&mut self, w: &str) {
-        if w.chars().count() >= 2 && !self.stems.contains(w) {
-            self.stems.insert(w.into());
+        if w.chars().count() >= 2 {
+            self.stems.insert(w);
         }
     }
 
     /// Adds every word of `other`.
     pub(crate) fn extend(&mut self, other: &Vocab) {
-        for w in &other.words {
+        for w in other.words.iter() {
             self.add(w);
         }
-        for w in &other.stems {
+        for w in other.stems.iter() {
             self.add_stem(w);
         }
-        for p in &other.pairs {
-            if !self.pairs.contains(p) {
-                self.pairs.insert(p.clone());
-            }
+        for p in other.pairs.iter() {
+            self.pairs.insert(p);
         }
     }
 
@@ -582,25 +580,45 @@ impl Vocab {
 
     /// The words of three letters or more of length `len` (in chars) that start with
     /// `first` and end with `last`: those a masked word of that shape may stand for.
-    pub(crate) fn masked_fits(&self, len: usize, first: char, last: char) -> &[Box<str>] {
+    ///
+    /// In the order the words were added; every caller's answer is the same in any
+    /// order (whether any fits, whether exactly one does, the one most common).
+    pub(crate) fn masked_fits(
+        &self,
+        len: usize,
+        first: char,
+        last: char,
+    ) -> impl Iterator<Item = &str> {
         self.by_shape
             .get_or_init(|| {
                 let mut m = ShapeIndex::new();
-                for w in &self.words {
+                for (i, w) in self.words.iter().enumerate() {
                     let n = w.chars().count();
-                    if let (3.., Some(a), Some(b)) = (n, w.chars().next(), w.chars().last()) {
-                        m.entry((n, a, b)).or_default().push(w.clone());
+                    if let (3.., Some(a), Some(b), Ok(i)) =
+                        (n, w.chars().next(), w.chars().last(), u32::try_from(i))
+                    {
+                        m.entry((n, a, b)).or_default().push(i);
                     }
                 }
                 m
             })
             .get(&(len, first, last))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| self.words.at(i))
     }
 
     /// The first halves of English `n't` contractions (`don`, `wouldn`).
     pub(crate) fn stems(&self) -> impl Iterator<Item = &str> {
-        self.stems.iter().map(|s| &**s)
+        self.stems.iter()
+    }
+
+    /// Gives back the spare capacity of its buffers (once it is complete).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.words.shrink_to_fit();
+        self.stems.shrink_to_fit();
+        self.pairs.shrink_to_fit();
+        self.pair_buf = String::new();
     }
 
     /// How many words it holds.

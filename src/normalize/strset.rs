@@ -1,0 +1,162 @@
+//! A set of short strings stored end to end in one buffer.
+//!
+//! The vocabulary holds hundreds of thousands of words and neighbour pairs: one heap
+//! allocation each (a `Box<str>` in a `HashSet`) cost several megabytes of allocator
+//! overhead. Here the strings are one `String`, their ends one `Vec<u32>`, and the
+//! lookup an open-addressing table of indices into those ends.
+
+use super::hash::mix;
+
+/// An empty slot of [`StrSet::table`].
+const EMPTY: u32 = u32::MAX;
+
+/// A set of strings, in insertion order, stored end to end.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StrSet {
+    /// The strings, end to end.
+    text: String,
+    /// Where each string ends in `text` (it starts where the one before ends).
+    ends: Vec<u32>,
+    /// Open addressing, linear probing: indices into `ends`, or [`EMPTY`]. Its length
+    /// is zero or a power of two, kept above 8/7 of the number of strings.
+    table: Vec<u32>,
+}
+
+/// The hash of `s` (the word hasher's, see [`super::BuildWordHasher`]).
+fn hash(s: &str) -> u64 {
+    let h = mix(0, s.as_bytes());
+    h ^ (h >> 29)
+}
+
+impl StrSet {
+    /// How many strings it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The `i`-th string added.
+    fn get(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).map_or(0, |&e| e as usize),
+            None => 0,
+        };
+        let end = self.ends.get(i).map_or(start, |&e| e as usize);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The slot of `table` holding `s`, or the empty slot where it would go.
+    fn slot(&self, s: &str) -> usize {
+        let mask = self.table.len().wrapping_sub(1);
+        let mut at = hash(s) as usize & mask;
+        loop {
+            match self.table.get(at) {
+                Some(&i) if i != EMPTY && self.get(i as usize) != s => at = (at + 1) & mask,
+                _ => return at,
+            }
+        }
+    }
+
+    /// Is `s` in the set?
+    pub(crate) fn contains(&self, s: &str) -> bool {
+        if self.table.is_empty() {
+            return false;
+        }
+        self.table.get(self.slot(s)).is_some_and(|&i| i != EMPTY)
+    }
+
+    /// Adds `s`; returns whether it was new. A string past the offsets' range
+    /// (4 GiB of text) is not added.
+    pub(crate) fn insert(&mut self, s: &str) -> bool {
+        if self.contains(s) {
+            return false;
+        }
+        let (Ok(end), Ok(index)) = (
+            u32::try_from(self.text.len() + s.len()),
+            u32::try_from(self.ends.len()),
+        ) else {
+            return false;
+        };
+        if index == EMPTY {
+            return false;
+        }
+        if (self.ends.len() + 1) * 8 > self.table.len() * 7 {
+            self.grow();
+        }
+        self.text.push_str(s);
+        self.ends.push(end);
+        let at = self.slot(s);
+        if let Some(slot) = self.table.get_mut(at) {
+            *slot = index;
+        }
+        true
+    }
+
+    /// Doubles the table and puts every string back in it.
+    fn grow(&mut self) {
+        let size = (self.table.len() * 2).max(16);
+        self.table = vec![EMPTY; size];
+        let mask = size - 1;
+        for i in 0..self.ends.len() {
+            let mut at = hash(self.get(i)) as usize & mask;
+            while self.table.get(at).is_some_and(|&x| x != EMPTY) {
+                at = (at + 1) & mask;
+            }
+            if let (Some(slot), Ok(i)) = (self.table.get_mut(at), u32::try_from(i)) {
+                *slot = i;
+            }
+        }
+    }
+
+    /// The strings, in the order they were added.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+
+    /// The `i`-th string added, for an index kept by the caller.
+    pub(crate) fn at(&self, i: u32) -> &str {
+        self.get(i as usize)
+    }
+
+    /// Gives back the spare capacity of the buffers.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+impl PartialEq for StrSet {
+    /// The same strings, in any order.
+    fn eq(&self, other: &StrSet) -> bool {
+        self.len() == other.len() && self.iter().all(|s| other.contains(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StrSet;
+
+    #[test]
+    fn holds_what_was_added_once() {
+        let mut s = StrSet::default();
+        assert!(!s.contains("a"));
+        let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+        for w in &words {
+            assert!(s.insert(w));
+        }
+        assert!(!s.insert("w7"));
+        assert!(s.insert(""));
+        assert_eq!(s.len(), 1001);
+        assert!(words.iter().all(|w| s.contains(w)));
+        assert!(s.contains(""));
+        assert!(!s.contains("w1000"));
+        assert_eq!(s.iter().nth(3), Some("w3"));
+        assert_eq!(s.at(999), "w999");
+        let mut t = StrSet::default();
+        for w in words.iter().rev() {
+            t.insert(w);
+        }
+        assert!(s != t);
+        t.insert("");
+        assert!(s == t);
+    }
+}
