@@ -50,7 +50,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 90.0, 4),
     (Disguise::Elongated, 95.5, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 85.0, 9),
+    (Disguise::Masked, 85.0, 10),
     (Disguise::Punctuated, 94.0, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),

@@ -418,6 +418,59 @@ NOUN_EXTRA = [
     "cop", "ref", "mp", "mep", "ceo", "prime minister", "president", "senator",
 ]
 
+# A person noun whose adjective senses are far more frequent than its noun senses in the
+# SemCor tag counts of WordNet (`cntlist.rev`) is dropped in the singular: "kill that
+# stupid process", "shoot the federal budget down" read an adjective before the head
+# noun, not a person ("a stupid", "a federal"). Its plural stays ("stupids",
+# "civilians"): a plural is no adjective. Protected-group nouns stay in the singular too
+# (`chinese`, `christian`, `gay`). Dominance: at least `ADJ_MIN_COUNT` adjective
+# tags and more than `ADJ_RATIO` times the noun tags.
+ADJ_MIN_COUNT = 3
+ADJ_RATIO = 2
+
+# Reviewed: person nouns kept in the singular although SemCor tags them mostly as
+# adjectives ("my ex": "ex" is tagged as the adjective of "ex-president").
+ADJ_KEEP = {"ex"}
+
+# --------------------------------------------------------------------------------------
+# Thing nouns: subjects that cannot die
+# --------------------------------------------------------------------------------------
+
+# A noun is a thing when none of its senses lies below organism (persons, animals,
+# plants) or below a group of people (these roots), nor in the lexicographer files of
+# persons, animals and plants (named people are instances there), nor in noun.quantity
+# ("the rest", "the majority"); and it is frequent: at least `THING_MIN_COUNT` noun tags
+# in SemCor; and it is no adjective first (the adjective dominance above: "the old",
+# "the poor" are people). Singulars only: each thousand terms costs the CLI about 0.4 MB
+# resident, and the budget is 32 MB ("that policy", "this trend"; not "these policies").
+ORGANISM_ROOT = "00004475"
+PEOPLE_GROUP_ROOTS = {
+    "07942152": "people",
+    "07950920": "social group (organizations, gatherings)",
+    "07967382": "ethnic group",
+    "08160276": "citizenry",
+    "08180190": "the masses",
+    "07970721": "family line, kin",
+    "08078020": "household",
+}
+LIVING_FILES = {5, 18, 20, 23}  # noun.animal, noun.person, noun.plant, noun.quantity
+THING_MIN_COUNT = 12
+
+# Reviewed: nouns with no person sense in WordNet that say a person with contempt or
+# stand for one ("that thing deserves to die", "this trash needs to die", "the rest
+# deserve to die"), kept out of the thing list.
+THING_EXCLUDE = {
+    "thing", "trash", "garbage", "rubbish", "filth", "waste", "dirt", "disgrace", "joke",
+    "embarrassment", "abomination", "failure", "mistake", "cancer", "plague", "disease",
+    "shit", "crap", "piece", "excuse", "specimen", "one", "other", "rest", "lot", "kind",
+    "sort", "type", "bunch", "whole", "remainder", "majority", "minority", "half", "most",
+    "self", "nothing", "nobody", "evil", "menace", "threat", "problem", "enemy", "target",
+    "body", "corpse", "carcass", "meat", "flesh", "blood", "race", "breed", "sex",
+    "gender", "generation", "youth", "age", "life", "soul", "spirit", "mind", "group",
+    "grouping", "entity", "wildlife",
+}
+
+
 # --------------------------------------------------------------------------------------
 # Protected-group nouns
 # --------------------------------------------------------------------------------------
@@ -606,6 +659,82 @@ def kept_lemmas(synsets, index, senses, max_rank, exclude):
             continue
         if any(s in senses for s in ranked):
             out.add(lemma.replace("_", " "))
+    return out
+
+
+def tag_counts(wn):
+    """The SemCor tag counts of WordNet's `cntlist.rev`, summed by lemma: {lemma: {"n":
+    noun tags, "a": adjective tags (satellites included)}}."""
+    counts = {}
+    with open(os.path.join(wn, "cntlist.rev"), encoding="latin-1") as f:
+        for line in f:
+            key, _, count = line.split()
+            lemma, _, rest = key.partition("%")
+            pos = {"1": "n", "3": "a", "5": "a"}.get(rest[:1])
+            if pos:
+                counts.setdefault(lemma, {"n": 0, "a": 0})[pos] += int(count)
+    return counts
+
+
+def adjective_first(lemma, counts):
+    """Whether the adjective senses of `lemma` dominate its noun senses (see
+    ADJ_MIN_COUNT)."""
+    c = counts.get(lemma.replace(" ", "_"), {"n": 0, "a": 0})
+    return c["a"] >= ADJ_MIN_COUNT and c["a"] > ADJ_RATIO * c["n"]
+
+
+# The rule packs whose words a masked token may stand for: a thing noun one inner letter
+# away from one of their words (`rain` and `ruin`, `beer` and `bear`) is left out, so a
+# masked word (`r*in`) is never read as the thing, more common, instead of the term.
+MASK_PACKS = ("en.toml", "fr.toml")
+
+
+def rule_words():
+    """Every word of the lexicon terms of MASK_PACKS (braces expanded), lower case."""
+    import itertools
+    import tomllib
+    base = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "policies", "baseline")
+    words = set()
+    for pack in MASK_PACKS:
+        with open(os.path.join(base, pack), "rb") as f:
+            lexicons = tomllib.load(f).get("lexicons", {})
+        for lexicon in lexicons.values():
+            for term in lexicon.get("terms", []):
+                parts = re.split(r"(\{[^}]*\})", term)
+                options = [q[1:-1].split(",") if q.startswith("{") else [q] for q in parts]
+                for form in itertools.product(*options):
+                    words.update("".join(form).lower().split())
+    return words
+
+
+def one_letter_apart(word, words_by_length):
+    """Whether a word of the rules differs from `word` by one inner letter: the letter a
+    mask hides (`r*in`, `k*ll`; a mask keeps the first and the last)."""
+    return any(
+        other[0] == word[0] and other[-1] == word[-1]
+        and sum(a != b for a, b in zip(word, other)) == 1
+        for other in words_by_length.get(len(word), ())
+    )
+
+
+def thing_nouns(nouns, index, counts):
+    """Frequent one-word nouns none of whose senses is a living being or a group of
+    people (see PEOPLE_GROUP_ROOTS)."""
+    living = hyponyms(nouns, [ORGANISM_ROOT, PERSON_ROOT] + list(PEOPLE_GROUP_ROOTS))
+    by_length = {}
+    for word in rule_words():
+        by_length.setdefault(len(word), set()).add(word)
+    out = set()
+    for lemma, senses in index.items():
+        if not lemma.isalpha() or lemma in THING_EXCLUDE:
+            continue
+        if any(s in living or nouns[s][2] in LIVING_FILES for s in senses):
+            continue
+        if counts.get(lemma, {"n": 0})["n"] < THING_MIN_COUNT or adjective_first(lemma, counts):
+            continue
+        if one_letter_apart(lemma, by_length):
+            continue
+        out.add(lemma)
     return out
 
 
@@ -862,14 +991,24 @@ def main():
 
     person_senses = hyponyms(nouns, [PERSON_ROOT])
     persons = kept_lemmas(nouns, noun_index, person_senses, NOUN_MAX_SENSE_RANK, NOUN_EXCLUDE)
-    persons |= set(NOUN_EXTRA)
+    counts = tag_counts(args.wordnet)
+    # Peoples, religions and orientations stay ("the chinese should ...", "kill the
+    # gay"): the protected-group senses below GROUP_CAP_ROOTS and GROUP_LOW_ROOTS.
+    group_senses = hyponyms(nouns, GROUP_CAP_ROOTS) | hyponyms(nouns, GROUP_LOW_ROOTS)
+    adjectives = {p for p in persons if adjective_first(p, counts)
+                  and not any(s in group_senses for s in noun_index.get(p.replace(" ", "_"), []))}
+    adjectives -= ADJ_KEEP
     plurals = set()
-    for noun in persons:
+    for noun in persons | set(NOUN_EXTRA):
         plurals |= noun_plurals(noun, noun_exc)
+    persons = (persons - adjectives) | set(NOUN_EXTRA)
     person_terms = (persons | plurals) - NOUN_EXCLUDE
     people_terms = plurals - NOUN_EXCLUDE
 
     cased, lower = load_cased(args.wordnet)
+    things = thing_nouns(nouns, noun_index, counts)
+    thing_terms = things - person_terms - THING_EXCLUDE
+
     groups = group_nouns(nouns, noun_index, cased, lower)
     group_terms = set()
     for noun in groups:
@@ -999,6 +1138,14 @@ def main():
         "and compounds WordNet lacks."],
         person_terms))
     out.append(toml_list("en_vocab_people", ["The plurals alone (\"kill journalists\")."], people_terms))
+    out.append(toml_list("en_vocab_thing", [
+        "Thing nouns, singular: subjects that cannot die (\"that policy deserves",
+        "to die\", \"this trend needs to die\"). Every one-word WordNet noun none of whose",
+        "senses is a person, an animal, a plant, a group of people or a quantity, with at",
+        "least twelve SemCor noun tags and no dominant adjective sense; minus the reviewed",
+        "exclusions (contempt said of a person: \"that thing\", \"this trash\") and the nouns one inner",
+        "letter away from a word of the rules (`rain`: `ruin`), which a masked word may hide."],
+        thing_terms))
     out.append(toml_list("en_vocab_group", [
         "Protected-group nouns: nationalities, peoples and ethnic groups, religions",
         "(capitalized WordNet nouns below inhabitant, African, Jew, religious person, person",
