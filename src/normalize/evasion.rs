@@ -6,10 +6,11 @@
 //! Every pass is linear in the number of units.
 
 use std::mem;
+use std::ops::Range;
 
 use super::common::{MASKED_MARGIN, is_common, masked_reads_otherwise, zipf};
 use super::words::is_listed;
-use super::{NormalizeOptions, Unit, Vocab, WILDCARD, is_word_char};
+use super::{NormalizeOptions, Normalized, Unit, Vocab, WILDCARD, is_word_char};
 
 /// Runs the passes switched on in `opts`. `scratch` is a reusable second buffer.
 ///
@@ -412,6 +413,35 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab, input: &str) {
         if u.c == WILDCARD {
             u.set(c);
         }
+    }
+}
+
+impl Normalized {
+    /// The word at the folded bytes `word` with the letters read from the `*`s of
+    /// `input` (the text it was folded from) as [`WILDCARD`]s again, written to `out`:
+    /// the masked form of a masked word that [`read_masked`] read as a word of the
+    /// vocabulary (`p*st` read `post`: `p\u{FDD0}st`), so that the terms it may stand
+    /// for are found beside the reading. `false` (and `out` left unspecified) when no
+    /// letter of the word came from a `*`, or when some are still wildcards.
+    pub(crate) fn masked_form(&self, input: &str, word: Range<usize>, out: &mut String) -> bool {
+        out.clear();
+        let Some(folded) = self.text.get(word.clone()) else {
+            return false;
+        };
+        let mut any = false;
+        for (i, c) in folded.char_indices() {
+            if c == WILDCARD {
+                return false;
+            }
+            let star = self
+                .src
+                .get(word.start + i)
+                .and_then(|&(a, b)| input.get(a as usize..b as usize))
+                == Some("*");
+            any |= star;
+            out.push(if star { WILDCARD } else { c });
+        }
+        any
     }
 }
 

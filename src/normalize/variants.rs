@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::common::{MASKED_MARGIN, fits_mask, masked_reads_otherwise, rivals};
+use super::common::{MASKED_MARGIN, fits_common, fits_mask, masked_reads_otherwise, rivals};
 use super::words::is_listed;
 use super::{NormalizeOptions, Normalized, WILDCARD, normalize_into};
 
@@ -534,6 +534,69 @@ pub(crate) fn is_evasion_variant(base: &[char], tok: &[char], opts: &NormalizeOp
     } else {
         tok.len() > base.len() && opts.repeated_letters && is_elongated(base, tok)
     }
+}
+
+/// Whether the masked word `tok` (its masked letters [`WILDCARD`]s, first and last
+/// letters shown) is a typo of the one-word folded term `base` (a letter missing,
+/// doubled, or two neighbours swapped, as [`is_typo_variant`] reads them) with some
+/// of its letters masked, and fits no common word ([`fits_common`]): `d**picble` is
+/// `despicable` misspelt and masked; `t*ns` is `tons`, not `trans` misspelt.
+pub(crate) fn is_masked_typo(base: &[char], tok: &[char]) -> bool {
+    let n = base.len();
+    if words(base) != [(0, n)] || n < MIN_TYPO_LETTERS || !tok.contains(&WILDCARD) {
+        return false;
+    }
+    let fits = |form: &mut dyn Iterator<Item = char>| fits_form(tok, form);
+    let found = match tok.len() as isize - n as isize {
+        // A letter missing (not the first or the last: the mask keeps them).
+        -1 if n > MIN_TYPO_VARIANT_LETTERS => (1..n - 1).any(|j| {
+            fits(
+                &mut base
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != j)
+                    .map(|(_, &c)| c),
+            )
+        }),
+        // A letter doubled.
+        1 => (1..n).any(|j| {
+            let c = base.get(j - 1).copied();
+            fits(
+                &mut base
+                    .get(..j)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .chain(c)
+                    .chain(base.get(j..).into_iter().flatten().copied()),
+            )
+        }),
+        // Two different neighbours swapped.
+        0 => (0..n.saturating_sub(1)).any(|j| {
+            let (Some(&a), Some(&b)) = (base.get(j), base.get(j + 1)) else {
+                return false;
+            };
+            a != b
+                && fits(&mut base.iter().enumerate().map(|(i, &c)| match i {
+                    i if i == j => b,
+                    i if i == j + 1 => a,
+                    _ => c,
+                }))
+        }),
+        _ => false,
+    };
+    found && !fits_common(tok)
+}
+
+/// Whether the chars of `form` fit the masked word `tok` one for one.
+fn fits_form(tok: &[char], form: &mut dyn Iterator<Item = char>) -> bool {
+    let mut t = tok.iter();
+    for c in form {
+        if !t.next().is_some_and(|&m| m == WILDCARD || m == c) {
+            return false;
+        }
+    }
+    t.next().is_none()
 }
 
 /// `tok` is `base` with one contiguous run of inner letters of one word (of
