@@ -27,6 +27,12 @@
 //! read together (`l**ser b**ngs`) moved spaced to 90.6% kept, masked to 85.2% and 9
 //! new flags, punctuated to 94.0% and 4; leetspeak read whole when it makes a word
 //! (`plu5`, `r374rds`) moved leetspeak to 99.5% kept and no new flag.
+//! Masked misspellings read as the terms they misspell (`tests/cases/
+//! {en-evasion-masked-typos,fr-evasion-masques-fautes}.toml`) and leetspeak fragments
+//! joined to spelled-out letters (`tests/cases/{en-evasion-spelled-leet,
+//! fr-evasion-epele-leet}.toml`) moved spaced to 91.8% kept, masked to 87.2% and
+//! punctuated to 94.9%, no new flag; the new cases disguised twice (a masked
+//! misspelling elongated, `p**aasties`) moved elongated to 95.5% and added to 17.0%.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -40,18 +46,18 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 90.0, 4),
-    (Disguise::Elongated, 95.7, 3),
+    (Disguise::Spaced, 91.7, 4),
+    (Disguise::Elongated, 95.4, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 85.0, 9),
-    (Disguise::Punctuated, 94.0, 4),
+    (Disguise::Masked, 87.2, 9),
+    (Disguise::Punctuated, 94.9, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 34.0, 44),
     (Disguise::Deleted, 35.0, 42),
-    (Disguise::Added, 17.0, 7),
+    (Disguise::Added, 16.9, 7),
     (Disguise::Split, 11.6, 37),
     (Disguise::GluedBefore, 9.0, 16),
     (Disguise::GluedAfter, 8.0, 7),

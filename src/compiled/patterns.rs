@@ -6,8 +6,9 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
-    BuildWordHasher, NormalizeOptions, WILDCARD, is_evasion_variant, is_masked_typo,
-    is_typo_variant, is_word_char, masked_shape, mix, typo_key_count, typo_keys, variant_key,
+    BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
+    is_typo_variant, is_word_char, masked_shape, may_be_masked_typo, mix, typo_key_count,
+    typo_keys, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -709,7 +710,7 @@ impl Matcher {
 
     /// Calls `found(pattern)` for every one-token pattern with masked variants that the
     /// masked word `token` (its masked letters wildcards) is a misspelt and masked
-    /// form of ([`is_masked_typo`]); the caller keeps the patterns with typo variants.
+    /// form of (`is_masked_typo`); the caller keeps the patterns with typo variants.
     pub(crate) fn masked_typos(
         &self,
         text: &Texts,
@@ -726,6 +727,9 @@ impl Matcher {
         let (Some(&first), Some(&last)) = (tok.first(), tok.last()) else {
             return;
         };
+        if !may_be_masked_typo(tok) {
+            return;
+        }
         // The term one letter longer (a letter missing), as long (two swapped, the
         // first two or the last two letters too) or one shorter (a letter doubled).
         let n = tok.len();
@@ -754,7 +758,7 @@ impl Matcher {
                 };
                 base.clear();
                 base.extend(b.chars());
-                if is_masked_typo(base, tok) {
+                if fits_masked_typo(base, tok) {
                     found(id as usize);
                 }
             }
