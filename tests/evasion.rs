@@ -27,6 +27,13 @@
 //! read together (`l**ser b**ngs`) moved spaced to 90.6% kept, masked to 85.2% and 9
 //! new flags, punctuated to 94.0% and 4; leetspeak read whole when it makes a word
 //! (`plu5`, `r374rds`) moved leetspeak to 99.5% kept and no new flag.
+//! The hate case files of generated slurs, negated praise, animal comparisons and glued
+//! words (`hate-slur-resource`, `hate-negated-praise`, `hate-implicit-comparison`,
+//! `hate-joined-words`) moved elongated to 95.5% kept, added to 16.8% and split to
+//! 11.4%, and their disguised contrasts added 4 swapped, 3 deleted, 1 added, 2 split and
+//! 1 glued-before new flags; multi-word group names read glued (`joined` on `en_group`)
+//! add 1 glued-before new flag of the earlier cases (without the new files every other
+//! figure holds).
 //! Masked misspellings read as the terms they misspell (`tests/cases/
 //! {en-evasion-masked-typos,fr-evasion-masques-fautes}.toml`) and leetspeak fragments
 //! joined to spelled-out letters (`tests/cases/{en-evasion-spelled-leet,
@@ -46,8 +53,8 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 91.7, 4),
-    (Disguise::Elongated, 95.4, 3),
+    (Disguise::Spaced, 90.0, 4),
+    (Disguise::Elongated, 95.0, 3),
     (Disguise::Leetspeak, 99.0, 0),
     (Disguise::Masked, 87.2, 9),
     (Disguise::Punctuated, 94.9, 4),
@@ -55,11 +62,11 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 44),
-    (Disguise::Deleted, 35.0, 42),
-    (Disguise::Added, 16.9, 7),
-    (Disguise::Split, 11.6, 37),
-    (Disguise::GluedBefore, 9.0, 16),
+    (Disguise::Swapped, 34.0, 48),
+    (Disguise::Deleted, 35.0, 45),
+    (Disguise::Added, 16.0, 8),
+    (Disguise::Split, 11.0, 39),
+    (Disguise::GluedBefore, 9.0, 18),
     (Disguise::GluedAfter, 8.0, 7),
 ];
 
