@@ -37,9 +37,9 @@
 //! Masked misspellings read as the terms they misspell (`tests/cases/
 //! {en-evasion-masked-typos,fr-evasion-masques-fautes}.toml`) and leetspeak fragments
 //! joined to spelled-out letters (`tests/cases/{en-evasion-spelled-leet,
-//! fr-evasion-epele-leet}.toml`) moved spaced to 91.8% kept, masked to 87.2% and
-//! punctuated to 94.9%, no new flag; the new cases disguised twice (a masked
-//! misspelling elongated, `p**aasties`) moved elongated to 95.5% and added to 17.0%.
+//! fr-evasion-epele-leet}.toml`) moved spaced to 91.8% kept, masked to 87.3% and
+//! punctuated to 95.1%, no new flag; the new cases disguised twice (a masked
+//! misspelling elongated, `p**aasties`) moved elongated to 95.3% and added to 16.8%.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -53,19 +53,19 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 90.0, 4),
-    (Disguise::Elongated, 95.0, 3),
+    (Disguise::Spaced, 91.8, 4),
+    (Disguise::Elongated, 95.3, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 87.2, 9),
-    (Disguise::Punctuated, 94.9, 4),
+    (Disguise::Masked, 87.3, 9),
+    (Disguise::Punctuated, 95.0, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 34.0, 48),
     (Disguise::Deleted, 35.0, 45),
-    (Disguise::Added, 16.0, 8),
-    (Disguise::Split, 11.0, 39),
+    (Disguise::Added, 16.7, 8),
+    (Disguise::Split, 11.4, 39),
     (Disguise::GluedBefore, 9.0, 18),
     (Disguise::GluedAfter, 8.0, 7),
 ];
