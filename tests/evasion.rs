@@ -33,6 +33,15 @@
 //! stretched reads `comma`), swapped 32.9%, deleted 34.7%, added 16.6%, split 11.3% and
 //! glued-before 8.6% (their phrase lexicons take no typos), and added 4 split new flags
 //! (`contre` split reads the insult `con`).
+//! The hate case files of generated slurs, negated praise, animal comparisons and glued
+//! words (`hate-slur-resource`, `hate-negated-praise`, `hate-implicit-comparison`,
+//! `hate-joined-words`) moved elongated to 95.5% kept, added to 16.8% and split to
+//! 11.4%, and their disguised contrasts added 4 swapped, 3 deleted, 1 added, 2 split and
+//! 1 glued-before new flags; multi-word group names read glued (`joined` on `en_group`)
+//! add 1 glued-before new flag of the earlier cases (without the new files every other
+//! figure holds).
+//! Both sets of case files together: elongated 95.4% kept, swapped 33.0% (48 new flags),
+//! deleted 34.7% (45), added 16.3% (8), split 11.2% (43), glued-before 10.0% (18).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -47,7 +56,7 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 90.0, 4),
-    (Disguise::Elongated, 95.5, 3),
+    (Disguise::Elongated, 95.4, 3),
     (Disguise::Leetspeak, 99.0, 0),
     (Disguise::Masked, 85.0, 9),
     (Disguise::Punctuated, 94.0, 4),
@@ -55,11 +64,11 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 32.5, 44),
-    (Disguise::Deleted, 34.5, 42),
-    (Disguise::Added, 16.5, 7),
-    (Disguise::Split, 11.0, 41),
-    (Disguise::GluedBefore, 8.5, 16),
+    (Disguise::Swapped, 32.5, 48),
+    (Disguise::Deleted, 34.5, 45),
+    (Disguise::Added, 16.0, 8),
+    (Disguise::Split, 11.0, 43),
+    (Disguise::GluedBefore, 9.5, 18),
     (Disguise::GluedAfter, 8.0, 7),
 ];
 
