@@ -73,7 +73,8 @@ impl Texts {
             return false;
         };
         if self.buf.capacity() - self.buf.len() < s.len() {
-            self.buf.reserve_exact(half_again(self.buf.capacity()).max(s.len()));
+            self.buf
+                .reserve_exact(half_again(self.buf.capacity()).max(s.len()));
         }
         self.buf.push_str(s);
         push_half_again(&mut self.ends, end);
