@@ -6,8 +6,9 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
-    BuildWordHasher, NormalizeOptions, WILDCARD, is_evasion_variant, is_typo_variant, is_word_char,
-    masked_shape, mix, typo_key_count, typo_keys, variant_key,
+    BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
+    is_typo_variant, is_word_char, masked_shape, may_be_masked_typo, mix, typo_key_count,
+    typo_keys, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -38,6 +39,21 @@ pub(crate) fn pattern_flags(text: &str, uses: &[PatternUse]) -> u8 {
     f
 }
 
+/// Room for half as much again as `capacity` holds (at least 16): growing the
+/// compiler's large arrays by half rather than doubling them keeps a policy just past a
+/// power of two from holding nearly twice the memory its patterns need at the peak.
+fn half_again(capacity: usize) -> usize {
+    (capacity / 2).max(16)
+}
+
+/// Pushes `x`, growing `v` by half when it is full (see [`half_again`]).
+fn push_half_again<T>(v: &mut Vec<T>, x: T) {
+    if v.len() == v.capacity() {
+        v.reserve_exact(half_again(v.capacity()));
+    }
+    v.push(x);
+}
+
 /// Strings kept end to end in one buffer: one allocation for all of them rather than
 /// one each (a policy has tens of thousands of patterns, most a few bytes long).
 #[derive(Clone, Debug, Default)]
@@ -57,8 +73,12 @@ impl Texts {
         let Ok(end) = u32::try_from(self.buf.len() + s.len()) else {
             return false;
         };
+        if self.buf.capacity() - self.buf.len() < s.len() {
+            self.buf
+                .reserve_exact(half_again(self.buf.capacity()).max(s.len()));
+        }
         self.buf.push_str(s);
-        self.ends.push(end);
+        push_half_again(&mut self.ends, end);
         true
     }
 
@@ -160,7 +180,7 @@ pub(crate) fn flags(text: &Texts, uses: &Uses) -> Vec<u8> {
 pub(crate) struct PatternSet {
     /// Open-addressing table of pattern ids by [`hash_word`] of their text ([`EMPTY`] =
     /// free slot): the ids only, so that each pattern's text is kept once. Its length is
-    /// a power of two, at least twice the number of patterns (or zero).
+    /// a power of two, at least four thirds of the number of patterns (or zero).
     index: Vec<u32>,
     pub(crate) text: Texts,
     /// Per pattern, its first use (most patterns have only one).
@@ -182,7 +202,8 @@ impl PatternSet {
     /// Adds `folded` as a pattern of lexicon `lex`, its variants matching as
     /// `tolerance` says ([`EVASION`], [`TYPO`]).
     pub(crate) fn add(&mut self, folded: &str, lex: LexiconId, mode: MatchMode, tolerance: u8) {
-        if self.index.len() < (self.text.len() + 1) * 2 {
+        // The index grows at three quarters full: it is read only while compiling.
+        if self.index.len() * 3 < (self.text.len() + 1) * 4 {
             self.grow();
         }
         let mask = self.index.len() - 1;
@@ -207,11 +228,11 @@ impl PatternSet {
                     if let Some(s) = self.index.get_mut(slot) {
                         *s = i;
                     }
-                    self.first.push(new);
+                    push_half_again(&mut self.first, new);
                     return;
                 }
                 Some(id) if self.text.get(id as usize) == Some(folded) => {
-                    self.more.push((id, new));
+                    push_half_again(&mut self.more, (id, new));
                     return;
                 }
                 Some(_) => slot = (slot + 1) & mask,
@@ -347,7 +368,7 @@ pub(crate) struct Matcher {
     /// token pattern starting with it.
     starts: HashMap<String, u32, BuildWordHasher>,
     /// Open-addressing table of whole-word pattern ids ([`EMPTY`] = free slot); its
-    /// length is a power of two at least twice the number of ids.
+    /// length is a power of two at least four thirds of the number of ids.
     words: Vec<u32>,
     /// One-token patterns with evasion variants, by [`variant_key`].
     evasion: MultiTable,
@@ -595,7 +616,11 @@ impl Matcher {
                 automaton_ids.push(i as u32);
             }
         }
-        let cap = (word_ids.len() * 2).max(16).next_power_of_two();
+        // At most three quarters full (at least a quarter): a power of two at twice the
+        // words would double the table just past 65,536 or 131,072 words.
+        let cap = (word_ids.len() + word_ids.len() / 3 + 1)
+            .max(16)
+            .next_power_of_two();
         let mask = cap - 1;
         let mut words = vec![EMPTY; cap];
         for id in word_ids {
@@ -704,6 +729,63 @@ impl Matcher {
         }
         if !self.typos.is_empty() {
             self.typo_candidates(text, uses, token, tok, shorter, |id| check(id, TYPO, base));
+        }
+    }
+
+    /// Calls `found(pattern)` for every one-token pattern with masked variants that the
+    /// masked word `token` (its masked letters wildcards) is a misspelt and masked
+    /// form of (`is_masked_typo`); the caller keeps the patterns with typo variants.
+    pub(crate) fn masked_typos(
+        &self,
+        text: &Texts,
+        token: &str,
+        buf: &mut VariantScratch,
+        mut found: impl FnMut(usize),
+    ) {
+        if self.masked.is_empty() || token.len() > self.max_variant_bytes {
+            return;
+        }
+        buf.tok.clear();
+        buf.tok.extend(token.chars());
+        let VariantScratch { tok, base, .. } = buf;
+        let (Some(&first), Some(&last)) = (tok.first(), tok.last()) else {
+            return;
+        };
+        if !may_be_masked_typo(tok) {
+            return;
+        }
+        // The term one letter longer (a letter missing), as long (two swapped, the
+        // first two or the last two letters too) or one shorter (a letter doubled).
+        let n = tok.len();
+        let second = tok.get(1).copied().filter(|&c| c != WILDCARD && c != first);
+        let before_last = n
+            .checked_sub(2)
+            .and_then(|i| tok.get(i))
+            .copied()
+            .filter(|&c| c != WILDCARD && c != last);
+        let shapes = [
+            Some((n + 1, first, last)),
+            Some((n, first, last)),
+            Some((n.saturating_sub(1), first, last)),
+            second.map(|c| (n, c, last)),
+            before_last.map(|c| (n, first, c)),
+        ];
+        for shape in shapes.into_iter().flatten() {
+            for &id in self
+                .masked
+                .get(&shape)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                let Some(b) = text.get(id as usize) else {
+                    continue;
+                };
+                base.clear();
+                base.extend(b.chars());
+                if fits_masked_typo(base, tok) {
+                    found(id as usize);
+                }
+            }
         }
     }
 
