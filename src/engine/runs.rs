@@ -34,6 +34,13 @@ pub(super) fn run_variants(
     if max < 2 {
         return;
     }
+    // Most tokens are followed by a space, other punctuation or nothing: no run of
+    // tokens joined by marks starts with them.
+    match text.as_bytes().get(tok.end as usize) {
+        None => return,
+        Some(&b) if b.is_ascii() && !c.matcher.is_run_mark(char::from(b)) => return,
+        Some(_) => {}
+    }
     // A `$` or `@` just before the first token reads as its first letter.
     let lead = (tok.start as usize)
         .checked_sub(1)

@@ -117,11 +117,18 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
         // over the runs of tokens that start here.
         super::runs::run_variants(c, text, s, &tokens, ti, first_hit, &mut vbuf);
         // Runs of tokens that may be a phrase with a typo in one word: all their
-        // tokens but one are words of such phrases.
+        // tokens but one are words of such phrases, and they are joined by single
+        // spaces, as the phrase's words are (a typo changes letters only).
         for k in 1..phrase_len {
             let (Some(last), Some(flags)) = (tokens.get(ti + k), in_phrase.get(ti..=ti + k)) else {
                 break;
             };
+            let spaced = tokens.get(ti + k - 1).is_some_and(|prev| {
+                last.start == prev.end + 1 && text.as_bytes().get(prev.end as usize) == Some(&b' ')
+            });
+            if !spaced {
+                break;
+            }
             if flags.iter().filter(|&&f| !f).count() > 1 {
                 continue;
             }
