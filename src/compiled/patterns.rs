@@ -693,12 +693,22 @@ impl Matcher {
         if has_masked || doubled {
             tok.extend(token.chars());
         }
+        let mut excluded: Option<bool> = None;
         let mut check = |id: u32, tolerance: u8, base: &mut Vec<char>, tok: &mut Vec<char>| {
             let Some(b) = text.get(id as usize) else {
                 return;
             };
             // Evasion variants are never shorter than the term; typos may be.
             if b == token || (tolerance == EVASION && b.len() > token.len()) {
+                return;
+            }
+            // A real word of the exclusions is no typo of a one-word term (as
+            // `is_typo_variant` decides): asked once per token, not per candidate.
+            if tolerance == TYPO
+                && !b.is_empty()
+                && b.chars().all(char::is_alphabetic)
+                && *excluded.get_or_insert_with(|| self.exclude.contains(token))
+            {
                 return;
             }
             if tok.is_empty() {
