@@ -574,7 +574,7 @@ const EMPTY: u32 = u32::MAX;
 /// words). The table is built from the policy's own patterns, so text cannot choose
 /// collisions among them: a lookup probes a short run whatever the text.
 #[inline]
-fn hash_word(s: &str) -> u64 {
+pub(crate) fn hash_word(s: &str) -> u64 {
     let h = mix(0, s.as_bytes());
     // Fold the high bits (the best mixed) into the low ones the table indexes by.
     h ^ (h >> 29)
@@ -659,7 +659,8 @@ impl Matcher {
 
     /// Calls `found(pattern, tolerance)` for every one-token pattern that `token` is a
     /// variant of ([`EVASION`] or [`TYPO`]; the token itself is looked up by
-    /// [`Matcher::word`]). A pattern may be reported more than once.
+    /// [`Matcher::word`]); `h` is its [`hash_word`]. A pattern may be reported more
+    /// than once.
     ///
     /// Most tokens are no variant of a term, and many are a term themselves (which
     /// is then the one candidate of their key): the token's key is the token itself
@@ -671,6 +672,7 @@ impl Matcher {
         text: &Texts,
         uses: &Uses,
         token: &str,
+        h: u64,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize, u8),
     ) {
@@ -725,7 +727,7 @@ impl Matcher {
                 found(id as usize, tolerance);
             }
         };
-        let h = hash_word(token);
+        debug_assert_eq!(h, hash_word(token));
         if !self.evasion.is_empty() {
             // The token is its own key without leetspeak digits, `l`s and letter runs.
             let kh = if leet || doubled {
@@ -842,12 +844,12 @@ impl Matcher {
         is_evasion_variant(&buf.base, &buf.tok, &self.opts).then_some(id)
     }
 
-    /// Whether `token` may be a word of a phrase with typo variants (a hash test:
-    /// rarely true of other tokens).
+    /// Whether the token whose [`hash_word`] is `h` may be a word of a phrase with
+    /// typo variants (a hash test: rarely true of other tokens).
     #[inline]
-    pub(crate) fn in_typo_phrase(&self, token: &str) -> bool {
+    pub(crate) fn in_typo_phrase_hashed(&self, h: u64) -> bool {
         let mut any = false;
-        self.phrase_words.each(hash_word(token), |_| any = true);
+        self.phrase_words.each(h, |_| any = true);
         any
     }
 
@@ -915,8 +917,14 @@ impl Matcher {
     /// list the matcher was built from).
     #[inline]
     pub(crate) fn word(&self, text: &Texts, token: &str) -> Option<usize> {
+        self.word_hashed(text, token, hash_word(token))
+    }
+
+    /// [`Matcher::word`] of `token`, whose [`hash_word`] is `h`.
+    #[inline]
+    pub(crate) fn word_hashed(&self, text: &Texts, token: &str, h: u64) -> Option<usize> {
         let mask = self.words.len().wrapping_sub(1);
-        let mut slot = hash_word(token) as usize & mask;
+        let mut slot = h as usize & mask;
         loop {
             let id = *self.words.get(slot)?;
             if id == EMPTY {

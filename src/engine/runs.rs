@@ -5,7 +5,7 @@
 
 use super::scan::{Span, push_variant_uses};
 use super::{Scratch, Token};
-use crate::compiled::{Compiled, EVASION, VariantScratch};
+use crate::compiled::{Compiled, EVASION, VariantScratch, hash_word};
 
 /// Whether byte `b` is a symbol that stands for the first letter of a word (`$alope`,
 /// `@ss`).
@@ -68,8 +68,9 @@ pub(super) fn run_variants(
         let at = Span::run(tok, last, ti, k);
         if symbols == 0 {
             if let Some(run) = text.get(tok.start as usize..last.end as usize) {
+                let h = hash_word(run);
                 c.matcher
-                    .variants(&c.pattern_text, &c.patterns, run, buf, |p, tolerance| {
+                    .variants(&c.pattern_text, &c.patterns, run, h, buf, |p, tolerance| {
                         push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
                     });
             }

@@ -5,7 +5,7 @@
 use super::{Hit, Scratch, Token};
 use crate::compiled::{
     Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
-    TYPO,
+    TYPO, hash_word,
 };
 use crate::normalize::{doubled_reading, is_word_char};
 use crate::spec::MatchMode;
@@ -56,25 +56,37 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     let phrase_len = c.matcher.typo_phrase_len() as usize;
     let mut doubled = std::mem::take(&mut s.doubled);
     doubled.prepare(c, text, &tokens);
+    // Each token hashed once, for the lookups of the token itself.
+    let mut hashes = std::mem::take(&mut s.token_hashes);
+    hashes.clear();
+    hashes.extend(tokens.iter().map(|t| {
+        hash_word(
+            text.get(t.start as usize..t.end as usize)
+                .unwrap_or_default(),
+        )
+    }));
     let mut in_phrase = std::mem::take(&mut s.in_phrase);
     in_phrase.clear();
     if phrase_len > 1 {
-        in_phrase.extend(tokens.iter().map(|t| {
-            text.get(t.start as usize..t.end as usize)
-                .is_some_and(|w| c.matcher.in_typo_phrase(w))
-        }));
+        in_phrase.extend(hashes.iter().map(|&h| c.matcher.in_typo_phrase_hashed(h)));
     }
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
             continue;
         };
+        let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(word));
         let first_hit = s.hits.len();
         let words = c.matcher.phrase_words(word).max(1) as usize;
         for (k, last) in tokens.iter().skip(ti).take(words).enumerate() {
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
-            let Some(p) = c.matcher.word(&c.pattern_text, run) else {
+            let found = if k == 0 {
+                c.matcher.word_hashed(&c.pattern_text, run, h)
+            } else {
+                c.matcher.word(&c.pattern_text, run)
+            };
+            let Some(p) = found else {
                 continue;
             };
             let at = Span::run(tok, last, ti, k);
@@ -93,6 +105,7 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
             &c.pattern_text,
             &c.patterns,
             word,
+            h,
             &mut vbuf,
             |p, tolerance| {
                 push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
@@ -143,6 +156,7 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
         }
     }
     s.in_phrase = in_phrase;
+    s.token_hashes = hashes;
     s.doubled = doubled;
     s.variants = vbuf;
     s.tokens = tokens;
