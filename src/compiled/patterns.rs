@@ -755,29 +755,27 @@ impl Matcher {
             // Gathered first: `check` may collect `tok`, which the doubled letters are
             // read from.
             ids.clear();
-            self.typo_candidates(text, uses, token, h, tok, shorter, |id| ids.push(id));
+            self.typo_candidates(text, uses, h, tok, shorter, |id| ids.push(id));
             for &id in ids.iter() {
                 check(id, TYPO, base, tok);
             }
         }
     }
 
-    /// Calls `f` with the one-token and phrase patterns with typo variants that
-    /// `form` (whose characters are `chars`) may be a typo of: a letter missing or two
-    /// swapped (the form is one of the keys), or a letter doubled (the pattern is the
-    /// form without one of its doubled letters). `h` is the form's hash; `chars` may be
-    /// empty when the form has no two equal characters in a row.
+    /// Calls `f` with the one-token and phrase patterns with typo variants that a
+    /// form may be a typo of: a letter missing or two swapped (the form is one of the
+    /// keys: `h` is its [`hash_word`]), or a letter doubled (the pattern is the form
+    /// without one of its doubled letters: `chars` are the form's characters, or none
+    /// when it has no two equal characters in a row).
     fn typo_candidates(
         &self,
         text: &Texts,
         uses: &Uses,
-        form: &str,
         h: u64,
         chars: &[char],
         shorter: &mut String,
         mut f: impl FnMut(u32),
     ) {
-        debug_assert_eq!(h, hash_word(form));
         self.typos.each(h, &mut f);
         for j in 1..chars.len() {
             if chars.get(j) != chars.get(j - 1) || chars.get(j) == Some(&' ') {
@@ -887,7 +885,7 @@ impl Matcher {
             tok.extend(run.chars());
         }
         ids.clear();
-        self.typo_candidates(text, uses, run, hash_word(run), tok, shorter, |id| {
+        self.typo_candidates(text, uses, hash_word(run), tok, shorter, |id| {
             ids.push(id);
         });
         if ids.is_empty() {
