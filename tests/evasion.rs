@@ -27,6 +27,21 @@
 //! read together (`l**ser b**ngs`) moved spaced to 90.6% kept, masked to 85.2% and 9
 //! new flags, punctuated to 94.0% and 4; leetspeak read whole when it makes a word
 //! (`plu5`, `r374rds`) moved leetspeak to 99.5% kept and no new flag.
+//! The veiled-threat case files (`threat-injury-place`, `threat-incapacitate`,
+//! `threat-armed-encounter`, `incite-execution-place`, `threat-left-for-dead`,
+//! `threat-owed-blow`, `incite-insult-target`) moved elongated to 95.5% kept (`coma`
+//! stretched reads `comma`), swapped 32.9%, deleted 34.7%, added 16.6%, split 11.3% and
+//! glued-before 8.6% (their phrase lexicons take no typos), and added 4 split new flags
+//! (`contre` split reads the insult `con`).
+//! The hate case files of generated slurs, negated praise, animal comparisons and glued
+//! words (`hate-slur-resource`, `hate-negated-praise`, `hate-implicit-comparison`,
+//! `hate-joined-words`) moved elongated to 95.5% kept, added to 16.8% and split to
+//! 11.4%, and their disguised contrasts added 4 swapped, 3 deleted, 1 added, 2 split and
+//! 1 glued-before new flags; multi-word group names read glued (`joined` on `en_group`)
+//! add 1 glued-before new flag of the earlier cases (without the new files every other
+//! figure holds).
+//! Both sets of case files together: elongated 95.4% kept, swapped 33.0% (48 new flags),
+//! deleted 34.7% (45), added 16.3% (8), split 11.2% (43), glued-before 10.0% (18).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -41,7 +56,7 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 90.0, 4),
-    (Disguise::Elongated, 95.7, 3),
+    (Disguise::Elongated, 95.0, 3),
     (Disguise::Leetspeak, 99.0, 0),
     (Disguise::Masked, 85.0, 9),
     (Disguise::Punctuated, 94.0, 4),
@@ -49,11 +64,11 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 34.0, 44),
-    (Disguise::Deleted, 35.0, 42),
-    (Disguise::Added, 17.0, 7),
-    (Disguise::Split, 11.6, 37),
-    (Disguise::GluedBefore, 9.0, 16),
+    (Disguise::Swapped, 32.5, 48),
+    (Disguise::Deleted, 34.5, 45),
+    (Disguise::Added, 16.0, 8),
+    (Disguise::Split, 11.0, 43),
+    (Disguise::GluedBefore, 9.5, 18),
     (Disguise::GluedAfter, 8.0, 7),
 ];
 

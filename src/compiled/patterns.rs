@@ -38,6 +38,21 @@ pub(crate) fn pattern_flags(text: &str, uses: &[PatternUse]) -> u8 {
     f
 }
 
+/// Room for half as much again as `capacity` holds (at least 16): growing the
+/// compiler's large arrays by half rather than doubling them keeps a policy just past a
+/// power of two from holding nearly twice the memory its patterns need at the peak.
+fn half_again(capacity: usize) -> usize {
+    (capacity / 2).max(16)
+}
+
+/// Pushes `x`, growing `v` by half when it is full (see [`half_again`]).
+fn push_half_again<T>(v: &mut Vec<T>, x: T) {
+    if v.len() == v.capacity() {
+        v.reserve_exact(half_again(v.capacity()));
+    }
+    v.push(x);
+}
+
 /// Strings kept end to end in one buffer: one allocation for all of them rather than
 /// one each (a policy has tens of thousands of patterns, most a few bytes long).
 #[derive(Clone, Debug, Default)]
@@ -57,8 +72,12 @@ impl Texts {
         let Ok(end) = u32::try_from(self.buf.len() + s.len()) else {
             return false;
         };
+        if self.buf.capacity() - self.buf.len() < s.len() {
+            self.buf
+                .reserve_exact(half_again(self.buf.capacity()).max(s.len()));
+        }
         self.buf.push_str(s);
-        self.ends.push(end);
+        push_half_again(&mut self.ends, end);
         true
     }
 
@@ -160,7 +179,7 @@ pub(crate) fn flags(text: &Texts, uses: &Uses) -> Vec<u8> {
 pub(crate) struct PatternSet {
     /// Open-addressing table of pattern ids by [`hash_word`] of their text ([`EMPTY`] =
     /// free slot): the ids only, so that each pattern's text is kept once. Its length is
-    /// a power of two, at least twice the number of patterns (or zero).
+    /// a power of two, at least four thirds of the number of patterns (or zero).
     index: Vec<u32>,
     pub(crate) text: Texts,
     /// Per pattern, its first use (most patterns have only one).
@@ -182,7 +201,8 @@ impl PatternSet {
     /// Adds `folded` as a pattern of lexicon `lex`, its variants matching as
     /// `tolerance` says ([`EVASION`], [`TYPO`]).
     pub(crate) fn add(&mut self, folded: &str, lex: LexiconId, mode: MatchMode, tolerance: u8) {
-        if self.index.len() < (self.text.len() + 1) * 2 {
+        // The index grows at three quarters full: it is read only while compiling.
+        if self.index.len() * 3 < (self.text.len() + 1) * 4 {
             self.grow();
         }
         let mask = self.index.len() - 1;
@@ -207,11 +227,11 @@ impl PatternSet {
                     if let Some(s) = self.index.get_mut(slot) {
                         *s = i;
                     }
-                    self.first.push(new);
+                    push_half_again(&mut self.first, new);
                     return;
                 }
                 Some(id) if self.text.get(id as usize) == Some(folded) => {
-                    self.more.push((id, new));
+                    push_half_again(&mut self.more, (id, new));
                     return;
                 }
                 Some(_) => slot = (slot + 1) & mask,

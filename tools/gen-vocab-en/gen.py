@@ -182,6 +182,91 @@ AMBUSH_ROOTS = {
 AMBUSH_EXCLUDE = {"scupper", "lurk", "run", "track_down", "lie_in_wait"}
 
 
+# Slurs: the words of the noun senses below the protected-group roots (GROUP_CAP_ROOTS,
+# GROUP_LOW_ROOTS) that WordNet marks as slurs, by a usage-domain pointer (";u") to
+# "ethnic slur" or "disparagement", or by their gloss ("offensive term for a person of
+# Italian descent", "a disparaging term for an Asian person"). A usage pointer made
+# from one word of a synset marks that word only ("blackamoor", not "Black").
+SLUR_DOMAINS = {
+    "06718862": "ethnic slur: a slur on someone's race or language",
+    "06717170": "disparagement, depreciation, derogation",
+}
+SLUR_GLOSS = re.compile(r"offensive|slur|derogatory|disparaging")
+
+# Roots searched for slurs besides the protected-group roots: persons of mixed race
+# ("half-caste", "half-breed"), not a group name of their own.
+SLUR_EXTRA_ROOTS = {
+    "10323999": "mixed-blood: a person whose ancestors belonged to two or more races",
+}
+
+# Reviewed: marked words that are the group's ordinary name or mostly not a slur today
+# ("Indian", "Oriental", "colored" in "people of colour"), a first name or everyday word
+# far more often than the slur sense ("boy", "Tom", "queen", a "taco", a "pom" of a
+# pom-pom), an insult of class rather than of a group ("white trash"), or a word the
+# hand lists of en.toml read with their own frames ("nigga", reclaimed in-group).
+SLUR_EXCLUDE = {
+    "indian", "american indian", "red indian", "oriental", "oriental person",
+    "colored person", "colored", "boy", "tom", "uncle tom", "moonie", "queen", "butch",
+    "paddy", "taco", "pom", "white trash", "poor white trash", "nigga",
+}
+
+# Reviewed: marked words with only the slur sense in WordNet that are also first names,
+# nicknames or other everyday words it does not list ("Jerry", "Mickey", "Nance", a
+# "greaser" of the fifties, "red man" of a tobacco brand, "kraut" for sauerkraut,
+# "coolie" for cool, "honkey" of a honky-tonk): read as framed slurs.
+SLUR_FRAMED_ONLY = {
+    "jerry", "mick", "mickey", "nance", "greaser", "red man", "yellow man", "yellow woman",
+    "kraut", "coolie", "cooly", "honkey", "honkie",
+}
+
+# A slur whose lemma has another sense (a noun sense that is not a slur, or a verb,
+# adjective or adverb: "spade", "coon", "fairy", "queen", "taco", "Jerry") is written to
+# the framed list, which the rules read only where the person or group reading is
+# required ("you X", "too many X", "X are ..."); the others to the strong list.
+
+
+def slur_lemmas(wn, nouns, noun_index, cased):
+    """(strong, framed): slur lemmas below the protected-group roots, see SLUR_DOMAINS."""
+    marked = {}
+    with open(os.path.join(wn, "data.noun"), encoding="latin-1") as f:
+        for line in f:
+            if line.startswith("  "):
+                continue
+            head = line.partition("|")[0].split()
+            i = 4 + 2 * int(head[3], 16)
+            for _ in range(int(head[i])):
+                symbol, target, pos, source_target = head[i + 1 : i + 5]
+                i += 4
+                if symbol == ";u" and pos == "n" and target in SLUR_DOMAINS:
+                    marked.setdefault(head[0], set()).add(int(source_target[:2], 16))
+    below = hyponyms(nouns, list(GROUP_CAP_ROOTS) + list(GROUP_LOW_ROOTS) + list(SLUR_EXTRA_ROOTS))
+    slur_senses = {}
+    for sense in below:
+        words, gloss = cased[sense]
+        numbers = marked.get(sense, set())
+        if SLUR_GLOSS.search(gloss.split(";")[0]):
+            numbers = numbers | {0}
+        for n in numbers:
+            chosen = words if n == 0 else [words[n - 1]]
+            for word in chosen:
+                slur_senses.setdefault(word.lower(), set()).add(sense)
+    other_pos = set()
+    for pos in ("verb", "adj", "adv"):
+        with open(os.path.join(wn, f"index.{pos}"), encoding="latin-1") as f:
+            other_pos.update(line.split()[0] for line in f if not line.startswith("  "))
+    strong, framed = set(), set()
+    for lemma, senses in slur_senses.items():
+        name = lemma.replace("_", " ")
+        if name in SLUR_EXCLUDE:
+            continue
+        if (set(noun_index.get(lemma, [])) <= senses and lemma not in other_pos
+                and name not in SLUR_FRAMED_ONLY):
+            strong.add(name)
+        else:
+            framed.add(name)
+    return strong, framed
+
+
 # Danger metaphors said of a group after a copula ("X are a ticking time bomb", "a
 # cancer on society", "a pestilence"): the lemmas of these noun synsets themselves, not
 # their hyponyms (below disease and cancer lie the named diseases a group may be at risk
@@ -804,6 +889,12 @@ def main():
             group_terms |= {f"{noun} {head}" for head in GROUP_HEADS}
         group_terms |= {f"{det} {noun}" for det in GROUP_SINGULAR_DETS}
 
+    slur_strong, slur_framed = slur_lemmas(args.wordnet, nouns, noun_index, cased)
+    slur_strong_terms, slur_framed_terms = set(), set()
+    for lemmas, terms in ((slur_strong, slur_strong_terms), (slur_framed, slur_framed_terms)):
+        for noun in lemmas:
+            terms |= {noun} | noun_plurals(noun, noun_exc)
+
     version = wordnet_version(args.wordnet)
     out = [
         "# GENERATED by tools/gen-vocab-en/gen.py from " + version + ".",
@@ -920,6 +1011,20 @@ def main():
         "an adjective (\"Tamil food\"). A group noun alone is not hate: the hate rules",
         "need what is said of it."],
         group_terms))
+    out.append(toml_list("en_vocab_slur_strong", [
+        "Slurs with no other sense, singular and plural: words of the WordNet noun senses",
+        "below the protected-group roots that a usage domain (\"ethnic slur\",",
+        "\"disparagement\") or the gloss (\"offensive term for\", \"disparaging\") marks as",
+        "slurs, whose every sense is that one and that are no verb, adjective or adverb;",
+        "minus the reviewed exclusions. The hand list `en_slurs_strong` in en.toml adds",
+        "spellings and slurs WordNet lacks."],
+        slur_strong_terms))
+    out.append(toml_list("en_vocab_slur_framed", [
+        "Slurs with another sense (\"spade\", \"coon\", \"fairy\", \"queen\", \"taco\"),",
+        "singular and plural: the same marked words, where the lemma has another sense.",
+        "The rules read them only where the person or group reading is required (\"you X\",",
+        "\"too many X\", \"X are ...\")."],
+        slur_framed_terms))
     sys.stdout.write("\n".join(out))
 
 
