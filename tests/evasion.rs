@@ -42,6 +42,12 @@
 //! figure holds).
 //! Both sets of case files together: elongated 95.4% kept, swapped 33.0% (48 new flags),
 //! deleted 34.7% (45), added 16.3% (8), split 11.2% (43), glued-before 10.0% (18).
+//! Masked misspellings read as the terms they misspell (`tests/cases/
+//! {en-evasion-masked-typos,fr-evasion-masques-fautes}.toml`) and leetspeak fragments
+//! joined to spelled-out letters (`tests/cases/{en-evasion-spelled-leet,
+//! fr-evasion-epele-leet}.toml`) moved spaced to 91.8% kept, masked to 87.6% and
+//! punctuated to 95.2%, no new flag; the new cases disguised twice (a masked
+//! misspelling elongated, `p**aasties`) moved elongated to 95.1% and added to 16.3%.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -55,11 +61,11 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 90.0, 4),
-    (Disguise::Elongated, 95.0, 3),
+    (Disguise::Spaced, 91.8, 4),
+    (Disguise::Elongated, 95.1, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 85.0, 9),
-    (Disguise::Punctuated, 94.0, 4),
+    (Disguise::Masked, 87.5, 9),
+    (Disguise::Punctuated, 95.1, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),

@@ -6,8 +6,9 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
-    BuildWordHasher, NormalizeOptions, WILDCARD, is_evasion_variant, is_typo_variant, is_word_char,
-    leet_letter, masked_shape, mix, typo_key_count, typo_keys, variant_key,
+    BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
+    is_typo_variant, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix,
+    typo_key_count, typo_keys, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -778,6 +779,63 @@ impl Matcher {
             self.typo_candidates(text, uses, h, tok, shorter, |id| ids.push(id));
             for &id in ids.iter() {
                 check(id, TYPO, base, tok);
+            }
+        }
+    }
+
+    /// Calls `found(pattern)` for every one-token pattern with masked variants that the
+    /// masked word `token` (its masked letters wildcards) is a misspelt and masked
+    /// form of (`is_masked_typo`); the caller keeps the patterns with typo variants.
+    pub(crate) fn masked_typos(
+        &self,
+        text: &Texts,
+        token: &str,
+        buf: &mut VariantScratch,
+        mut found: impl FnMut(usize),
+    ) {
+        if self.masked.is_empty() || token.len() > self.max_variant_bytes {
+            return;
+        }
+        buf.tok.clear();
+        buf.tok.extend(token.chars());
+        let VariantScratch { tok, base, .. } = buf;
+        let (Some(&first), Some(&last)) = (tok.first(), tok.last()) else {
+            return;
+        };
+        if !may_be_masked_typo(tok) {
+            return;
+        }
+        // The term one letter longer (a letter missing), as long (two swapped, the
+        // first two or the last two letters too) or one shorter (a letter doubled).
+        let n = tok.len();
+        let second = tok.get(1).copied().filter(|&c| c != WILDCARD && c != first);
+        let before_last = n
+            .checked_sub(2)
+            .and_then(|i| tok.get(i))
+            .copied()
+            .filter(|&c| c != WILDCARD && c != last);
+        let shapes = [
+            Some((n + 1, first, last)),
+            Some((n, first, last)),
+            Some((n.saturating_sub(1), first, last)),
+            second.map(|c| (n, c, last)),
+            before_last.map(|c| (n, first, c)),
+        ];
+        for shape in shapes.into_iter().flatten() {
+            for &id in self
+                .masked
+                .get(&shape)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                let Some(b) = text.get(id as usize) else {
+                    continue;
+                };
+                base.clear();
+                base.extend(b.chars());
+                if fits_masked_typo(base, tok) {
+                    found(id as usize);
+                }
             }
         }
     }

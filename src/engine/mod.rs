@@ -157,7 +157,9 @@ impl Compiled {
         self.fold_into(text, &mut s.norm);
         let norm = std::mem::take(&mut s.norm);
         segment(norm.text(), s);
-        scan(self, norm.text(), s);
+        // A text with a `*` may hold masked words read as words of the vocabulary.
+        let masked = (self.normalize.masked_letters && text.contains('*')).then_some((text, &norm));
+        scan(self, norm.text(), masked, s);
         index_hits(self.lexicons.len(), s);
         s.present
             .text_with(self.signals.iter().map(|u| u.lex), &mut s.maybe);

@@ -7,7 +7,7 @@ use crate::compiled::{
     Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
     TYPO, hash_word,
 };
-use crate::normalize::{doubled_reading, is_word_char};
+use crate::normalize::{Normalized, WILDCARD, doubled_reading, is_word_char};
 use crate::spec::MatchMode;
 
 /// The hits of lexicon `lex`, as ascending hit indices.
@@ -46,7 +46,11 @@ fn token_at(tokens: &[Token], at: u32) -> usize {
 
 /// Looks every token up, runs the automaton once, and keeps the hits that sit right
 /// in their words.
-pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
+///
+/// `masked`, for a text with `*`s: the text as given and its folding, whose masked
+/// words read as words of the vocabulary are also looked up masked
+/// ([`Normalized::masked_form`]).
+pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>, s: &mut Scratch) {
     s.hits.clear();
     // Token patterns: one lookup per token, and one per run of tokens that starts a
     // phrase; then the one-token patterns the token is a variant of.
@@ -70,6 +74,7 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
     if phrase_len > 1 {
         in_phrase.extend(hashes.iter().map(|&h| c.matcher.in_typo_phrase_hashed(h)));
     }
+    let mut masked_buf = String::new();
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
             continue;
@@ -111,6 +116,19 @@ pub(super) fn scan(c: &Compiled, text: &str, s: &mut Scratch) {
                 push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
             },
         );
+        if let Some((input, norm)) = masked {
+            // A masked word, or one read as a word of the vocabulary with its masked
+            // form: the terms it misspells.
+            let read =
+                norm.masked_form(input, tok.start as usize..tok.end as usize, &mut masked_buf);
+            let form = if read { masked_buf.as_str() } else { word };
+            if read || word.contains(WILDCARD) {
+                c.matcher
+                    .masked_typos(&c.pattern_text, form, &mut vbuf, |p| {
+                        push_variant_uses(c, s, first_hit, p, TYPO, at, tok);
+                    });
+            }
+        }
         let symbol = (tok.start as usize)
             .checked_sub(1)
             .and_then(|i| text.as_bytes().get(i));

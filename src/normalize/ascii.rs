@@ -164,12 +164,16 @@ struct Token {
     word: bool,
     /// Whether an evasion pass could change it on its own.
     hot: bool,
+    /// Whether it may be a leetspeak fragment beside spelled-out letters (`c3r` of
+    /// `c a n c3r`): hot, with a few word chars.
+    fragment: bool,
 }
 
 impl Token {
-    /// Does the token belong to a group of singles and separators?
+    /// Does the token belong to a group of singles and separators (a leetspeak
+    /// fragment may end or start a run of singles)?
     fn groups(&self) -> bool {
-        self.singles > 0 || !self.word
+        self.singles > 0 || !self.word || self.fragment
     }
 }
 
@@ -178,9 +182,11 @@ fn scan_token(bytes: &[u8], start: usize, end: usize, checks: Checks) -> Token {
     let mut t = Token::default();
     let (mut any, mut symbol) = (0u8, false);
     let mut long_run = false;
+    let mut word_chars = 0usize;
     for i in start..end {
         let k = bits(bytes, i);
         any |= k;
+        word_chars += usize::from(k & WORD != 0);
         symbol |= k & SYMBOL != 0 && k & ALPHA == 0;
         if k & WORD != 0 {
             let free = |j: usize, not: u8| (j < start || j >= end) || bits(bytes, j) & not == 0;
@@ -202,6 +208,7 @@ fn scan_token(bytes: &[u8], start: usize, end: usize, checks: Checks) -> Token {
             && symbol
             && any & ALPHA != 0
             && bytes.get(start..end).is_some_and(reads_symbols));
+    t.fragment = checks.singles && t.hot && (2..=evasion::MAX_FRAGMENT).contains(&word_chars);
     t
 }
 

@@ -123,6 +123,17 @@ pub(super) fn masked_reads_otherwise(word: &[char], masked: &[char], margin: u16
     rivals(word, margin).any(|w| fits_mask(w, masked))
 }
 
+/// Whether some word of the list fits `masked` (a word with [`WILDCARD`]s, the first
+/// and last letters shown): then it stands for that word rather than for a misspelt
+/// term (`t*ns` is `tons`, not `trns`).
+pub(super) fn fits_common(masked: &[char]) -> bool {
+    let shape = match (masked.first(), masked.last()) {
+        (Some(&f), Some(&l)) => u8::try_from(f).ok().zip(u8::try_from(l).ok()),
+        _ => None,
+    };
+    shape.is_some_and(|(f, l)| of_shape(masked.len(), f, l).any(|(w, _)| fits_mask(w, masked)))
+}
+
 /// Whether the list word `w` fits `masked` (equal but for wildcards; `masked` has the
 /// length of the word whose rival `w` is).
 pub(super) fn fits_mask(w: &[u8], masked: &[char]) -> bool {

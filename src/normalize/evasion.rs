@@ -6,10 +6,11 @@
 //! Every pass is linear in the number of units.
 
 use std::mem;
+use std::ops::Range;
 
 use super::common::{MASKED_MARGIN, is_common, masked_reads_otherwise, zipf};
 use super::words::is_listed;
-use super::{NormalizeOptions, Unit, Vocab, WILDCARD, is_word_char};
+use super::{NormalizeOptions, Normalized, Unit, Vocab, WILDCARD, is_word_char};
 
 /// Runs the passes switched on in `opts`. `scratch` is a reusable second buffer.
 ///
@@ -33,7 +34,7 @@ pub(super) fn apply(
     // must not depend on whether another token of the text holds a single (the ASCII
     // fast path folds tokens on their own).
     if opts.separated_letters {
-        joined = join_separated(opts, vocab, units, scratch);
+        joined = join_separated(opts, vocab, input, units, scratch);
         if joined {
             mem::swap(units, scratch);
         }
@@ -412,6 +413,35 @@ fn read_masked(w: &mut [Unit], vocab: &Vocab, input: &str) {
         if u.c == WILDCARD {
             u.set(c);
         }
+    }
+}
+
+impl Normalized {
+    /// The word at the folded bytes `word` with the letters read from the `*`s of
+    /// `input` (the text it was folded from) as [`WILDCARD`]s again, written to `out`:
+    /// the masked form of a masked word that [`read_masked`] read as a word of the
+    /// vocabulary (`p*st` read `post`: `p\u{FDD0}st`), so that the terms it may stand
+    /// for are found beside the reading. `false` (and `out` left unspecified) when no
+    /// letter of the word came from a `*`, or when some are still wildcards.
+    pub(crate) fn masked_form(&self, input: &str, word: Range<usize>, out: &mut String) -> bool {
+        out.clear();
+        let Some(folded) = self.text.get(word.clone()) else {
+            return false;
+        };
+        let mut any = false;
+        for (i, c) in folded.char_indices() {
+            if c == WILDCARD {
+                return false;
+            }
+            let star = self
+                .src
+                .get(word.start + i)
+                .and_then(|&(a, b)| input.get(a as usize..b as usize))
+                == Some("*");
+            any |= star;
+            out.push(if star { WILDCARD } else { c });
+        }
+        any
     }
 }
 
@@ -815,6 +845,8 @@ struct Run {
     last: usize,
     /// Whether the run is joined.
     valid: bool,
+    /// The separator between its singles.
+    sep: Sep,
 }
 
 /// Counts of the singles of a run.
@@ -878,7 +910,90 @@ fn scan_run(units: &[Unit], i: usize, leet: bool) -> Option<Run> {
         && (t.letters == t.singles || t.letters >= 3)
         && (!space_only || t.uncommon)
         && last > i;
-    Some(Run { last, valid })
+    Some(Run { last, valid, sep })
+}
+
+/// Pushes the indices of the singles of the run `from..=last` (skipping separators).
+fn push_singles(units: &[Unit], from: usize, last: usize, singles: &mut Vec<usize>) {
+    let mut k = from;
+    while k <= last {
+        singles.push(k);
+        k += 1;
+        while k <= last && units.get(k).is_some_and(|v| !v.is_word()) {
+            k += 1;
+        }
+    }
+}
+
+/// Longest leetspeak fragment a run of singles takes in (`c a n c3r`).
+pub(super) const MAX_FRAGMENT: usize = 5;
+
+/// Is `units[s..e]` a word of leetspeak left whole beside spelled-out letters, where a
+/// digit stuck to its neighbours (`c a n c3r`, `sh3m a l e`, `imm1g r a n t s`):
+/// 2..=[`MAX_FRAGMENT`] units, one of them from a digit of `input`, the others Latin
+/// letters or digits read as letters after the first, no word char on either side?
+fn is_leet_fragment(units: &[Unit], input: &str, s: usize, e: usize) -> bool {
+    let word = |k: Option<usize>| k.and_then(|k| units.get(k)).is_some_and(Unit::is_word);
+    (2..=MAX_FRAGMENT).contains(&(e.saturating_sub(s)))
+        && !word(s.checked_sub(1))
+        && !word(Some(e))
+        && units.get(s..e).is_some_and(|w| {
+            // Letters, and digits read as letters but in first place (`4g` is a
+            // quantity, `l3` of `c r i p p l3` a letter).
+            w.iter().enumerate().all(|(j, u)| {
+                u.c.is_ascii_alphabetic() || j > 0 && u.c.is_ascii_digit() && leet_of(u.c).is_some()
+            }) && w.iter().any(|u| {
+                input
+                    .as_bytes()
+                    .get(u.start as usize)
+                    .is_some_and(u8::is_ascii_digit)
+            })
+        })
+}
+
+/// Do the units at `at..` spell the separator `sep`? Returns its length.
+fn sep_at(units: &[Unit], at: usize, sep: &Sep) -> Option<usize> {
+    let mut len = 0;
+    for &c in sep.iter().filter(|&&c| c != '\0') {
+        if units.get(at + len).map(|u| u.c) != Some(c) {
+            return None;
+        }
+        len += 1;
+    }
+    (len > 0).then_some(len)
+}
+
+/// The leetspeak fragment ([`is_leet_fragment`]) right before the run whose first
+/// single is at `i`, across the run's separator, not before `floor`: its bounds.
+fn fragment_before(
+    units: &[Unit],
+    input: &str,
+    i: usize,
+    sep: &Sep,
+    floor: usize,
+) -> Option<(usize, usize)> {
+    let len = sep.iter().filter(|&&c| c != '\0').count();
+    let e = i.checked_sub(len)?;
+    sep_at(units, e, sep)?;
+    let back = units
+        .get(floor..e)?
+        .iter()
+        .rev()
+        .take_while(|u| u.is_word())
+        .count();
+    let s = e - back;
+    (s > floor || floor == 0 && s == 0)
+        .then_some(())
+        .filter(|()| is_leet_fragment(units, input, s, e))
+        .map(|()| (s, e))
+}
+
+/// The leetspeak fragment right after the run whose last single is at `last`, across
+/// the run's separator: its bounds.
+fn fragment_after(units: &[Unit], input: &str, last: usize, sep: &Sep) -> Option<(usize, usize)> {
+    let s = last + 1 + sep_at(units, last + 1, sep)?;
+    let fwd = units.get(s..)?.iter().take_while(|u| u.is_word()).count();
+    is_leet_fragment(units, input, s, s + fwd).then_some((s, s + fwd))
 }
 
 /// Joins runs of ≥ 3 single letters separated by the same separator (`k i l l`) into
@@ -887,6 +1002,7 @@ fn scan_run(units: &[Unit], i: usize, leet: bool) -> Option<Run> {
 fn join_separated(
     opts: &NormalizeOptions,
     vocab: Option<&Vocab>,
+    input: &str,
     units: &[Unit],
     out: &mut Vec<Unit>,
 ) -> bool {
@@ -909,15 +1025,34 @@ fn join_separated(
         }
         match scan_run(units, i, opts.leetspeak) {
             Some(run) if run.valid => {
-                out.extend(units.get(copied..i).unwrap_or_default());
+                // A leetspeak fragment on either side, where a digit stuck to its
+                // neighbours, is part of the word (`c a n c3r`, `sh3m a l e`).
+                let before = opts
+                    .leetspeak
+                    .then(|| fragment_before(units, input, i, &run.sep, copied))
+                    .flatten();
+                let start = before.map_or(i, |(s, _)| s);
+                out.extend(units.get(copied..start).unwrap_or_default());
                 singles.clear();
-                let mut k = i;
-                while k <= run.last {
-                    singles.push(k);
-                    k += 1;
-                    // skip the separator
-                    while k <= run.last && units.get(k).is_some_and(|v| !v.is_word()) {
-                        k += 1;
+                singles.extend(before.map_or(0..0, |(s, e)| s..e));
+                push_singles(units, i, run.last, &mut singles);
+                let mut last = run.last;
+                // A fragment after it, and a run of singles after the fragment across
+                // the same separator, continue the word (`m a n y b1t c h e s`).
+                while opts.leetspeak
+                    && let Some((fs, fe)) = fragment_after(units, input, last, &run.sep)
+                {
+                    singles.extend(fs..fe);
+                    last = fe - 1;
+                    let Some(l) = sep_at(units, fe, &run.sep) else {
+                        break;
+                    };
+                    match scan_run(units, fe + l, true) {
+                        Some(next) if next.valid && next.sep == run.sep => {
+                            push_singles(units, fe + l, next.last, &mut singles);
+                            last = next.last;
+                        }
+                        _ => break,
                     }
                 }
                 let letter = |k: usize| {
@@ -932,7 +1067,8 @@ fn join_separated(
                     };
                     if j > 0
                         && cuts.get(j).copied().unwrap_or(false)
-                        && let Some(prev) = j.checked_sub(1).and_then(|p| singles.get(p))
+                        && let Some(&prev) = j.checked_sub(1).and_then(|p| singles.get(p))
+                        && prev + 1 < k
                         && let (Some(a), Some(b)) = (units.get(prev + 1), units.get(k - 1))
                     {
                         // The separator between two words reads as a space.
@@ -941,7 +1077,7 @@ fn join_separated(
                     u.set(letter(k));
                     out.push(u);
                 }
-                i = run.last + 1;
+                i = last + 1;
                 if contraction_follows(units, i) {
                     // `a r e n't`, `a-r-e-n't`: the separator before `n't` is dropped
                     // (`aren't`).
@@ -1006,7 +1142,12 @@ fn word_cuts(units: &[Unit], singles: &[usize], vocab: Option<&Vocab>, cuts: &mu
             _ => 0,
         }
     };
-    let narrowest = (1..singles.len()).map(gap).min().unwrap_or(0);
+    // Letters of a leetspeak fragment stand side by side (no gap): never a cut.
+    let narrowest = (1..singles.len())
+        .map(gap)
+        .filter(|&g| g > 0)
+        .min()
+        .unwrap_or(0);
     let mut gaps = false;
     for (j, cut) in cuts.iter_mut().enumerate().skip(1) {
         *cut = gap(j) > narrowest;

@@ -810,6 +810,19 @@ fn fold_vocab(s: &str) -> String {
 }
 
 #[test]
+fn leet_fragments_beside_spelled_out_letters_join_the_word() {
+    // A digit stuck to its neighbours ends or starts the spelled-out word.
+    assert_eq!(fold_vocab("s h o o7"), "shoot");
+    assert_eq!(fold_vocab("j e v a i s t e t u3r"), "je vais te tuer");
+    assert_eq!(fold_vocab("k1l l t h e m a l l"), "kill them all");
+    // Between two runs of singles, it joins them.
+    assert_eq!(fold_vocab("i w i l l k1l l y o u"), "i will kill you");
+    // A leading digit is a quantity, not a letter; codes stay.
+    assert_eq!(fold_vocab("r o o m 4b"), "room 4b");
+    assert_eq!(fold_vocab("x y z 4g"), "xyz 4g");
+}
+
+#[test]
 fn contraction_halves_are_read_in_elongations_but_not_split_out() {
     let opts = NormalizeOptions::default();
     let v = Vocab::from_terms(["i would never", "wouldn't", "aren't", "je ne"], &opts);

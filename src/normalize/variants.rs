@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::common::{MASKED_MARGIN, fits_mask, masked_reads_otherwise, rivals};
+use super::common::{MASKED_MARGIN, fits_common, fits_mask, masked_reads_otherwise, rivals};
 use super::words::is_listed;
 use super::{NormalizeOptions, Normalized, WILDCARD, normalize_into};
 
@@ -536,6 +536,81 @@ pub(crate) fn is_evasion_variant(base: &[char], tok: &[char], opts: &NormalizeOp
     }
 }
 
+/// Whether the masked word `tok` (its masked letters [`WILDCARD`]s, first and last
+/// letters shown) is a typo of the one-word folded term `base` (a letter missing,
+/// doubled, or two neighbours swapped, as [`is_typo_variant`] reads them) with some
+/// of its letters masked, and fits no common word ([`fits_common`]): `d**picble` is
+/// `despicable` misspelt and masked; `t*ns` is `tons`, not `trans` misspelt.
+#[cfg(test)]
+pub(crate) fn is_masked_typo(base: &[char], tok: &[char]) -> bool {
+    may_be_masked_typo(tok) && fits_masked_typo(base, tok)
+}
+
+/// Whether the masked word `tok` may be a masked misspelling at all: it holds a
+/// [`WILDCARD`] and fits no common word (the check of [`is_masked_typo`] that does not
+/// depend on the term, made once per word).
+pub(crate) fn may_be_masked_typo(tok: &[char]) -> bool {
+    tok.contains(&WILDCARD) && !fits_common(tok)
+}
+
+/// [`is_masked_typo`] without the check of [`may_be_masked_typo`].
+pub(crate) fn fits_masked_typo(base: &[char], tok: &[char]) -> bool {
+    let n = base.len();
+    if words(base) != [(0, n)] || n < MIN_TYPO_LETTERS {
+        return false;
+    }
+    let fits = |form: &mut dyn Iterator<Item = char>| fits_form(tok, form);
+    match tok.len() as isize - n as isize {
+        // A letter missing (not the first or the last: the mask keeps them).
+        -1 if n > MIN_TYPO_VARIANT_LETTERS => (1..n - 1).any(|j| {
+            fits(
+                &mut base
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != j)
+                    .map(|(_, &c)| c),
+            )
+        }),
+        // A letter doubled.
+        1 => (1..n).any(|j| {
+            let c = base.get(j - 1).copied();
+            fits(
+                &mut base
+                    .get(..j)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .chain(c)
+                    .chain(base.get(j..).into_iter().flatten().copied()),
+            )
+        }),
+        // Two different neighbours swapped.
+        0 => (0..n.saturating_sub(1)).any(|j| {
+            let (Some(&a), Some(&b)) = (base.get(j), base.get(j + 1)) else {
+                return false;
+            };
+            a != b
+                && fits(&mut base.iter().enumerate().map(|(i, &c)| match i {
+                    i if i == j => b,
+                    i if i == j + 1 => a,
+                    _ => c,
+                }))
+        }),
+        _ => false,
+    }
+}
+
+/// Whether the chars of `form` fit the masked word `tok` one for one.
+fn fits_form(tok: &[char], form: &mut dyn Iterator<Item = char>) -> bool {
+    let mut t = tok.iter();
+    for c in form {
+        if !t.next().is_some_and(|&m| m == WILDCARD || m == c) {
+            return false;
+        }
+    }
+    t.next().is_none()
+}
+
 /// `tok` is `base` with one contiguous run of inner letters of one word (of
 /// 3..=[`MAX_MASKED_WORD`] letters) replaced by as many wildcards.
 fn is_masked(base: &[char], tok: &[char]) -> bool {
@@ -817,5 +892,45 @@ mod edge_leet_tests {
             }
         }
         assert!(found > 20, "edge forms exercised ({found})");
+    }
+}
+
+#[cfg(test)]
+mod masked_typo_tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars()
+            .map(|c| if c == '*' { WILDCARD } else { c })
+            .collect()
+    }
+
+    #[test]
+    fn a_masked_misspelling_reads_as_its_term_unless_it_fits_a_common_word() {
+        let yes = [
+            ("despicable", "d**picble"), // a letter missing
+            ("murder", "m*rdr"),         // a letter missing
+            ("strangle", "s*rnagle"),    // two letters swapped
+            ("torture", "t**tuer"),      // the last two swapped
+            ("parasites", "p**asties"),  // two letters swapped
+            ("vermin", "v**mmin"),       // a letter doubled
+        ];
+        for (base, tok) in yes {
+            assert!(is_masked_typo(&chars(base), &chars(tok)), "{tok} of {base}");
+        }
+        let no = [
+            ("trans", "t*ns"),    // `tons`, `tins`
+            ("black", "b*ck"),    // `back`
+            ("tuer", "t*ur"),     // `tour`
+            ("murder", "m*rder"), // not misspelt: a masked variant, not a typo
+            ("murder", "m*rd"),   // two letters missing
+            ("kill", "kill"),     // nothing masked
+        ];
+        for (base, tok) in no {
+            assert!(
+                !is_masked_typo(&chars(base), &chars(tok)),
+                "{tok} of {base}"
+            );
+        }
     }
 }
