@@ -368,7 +368,7 @@ pub(crate) struct Matcher {
     /// token pattern starting with it.
     starts: HashMap<String, u32, BuildWordHasher>,
     /// Open-addressing table of whole-word pattern ids ([`EMPTY`] = free slot); its
-    /// length is a power of two at least twice the number of ids.
+    /// length is a power of two at least four thirds of the number of ids.
     words: Vec<u32>,
     /// One-token patterns with evasion variants, by [`variant_key`].
     evasion: MultiTable,
@@ -633,7 +633,11 @@ impl Matcher {
                 automaton_ids.push(i as u32);
             }
         }
-        let cap = (word_ids.len() * 2).max(16).next_power_of_two();
+        // At most three quarters full (at least a quarter): a power of two at twice the
+        // words would double the table just past 65,536 or 131,072 words.
+        let cap = (word_ids.len() + word_ids.len() / 3 + 1)
+            .max(16)
+            .next_power_of_two();
         let mask = cap - 1;
         let mut words = vec![EMPTY; cap];
         for id in word_ids {
