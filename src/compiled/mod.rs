@@ -21,7 +21,7 @@ pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
     FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
-    VariantScratch, build_automaton, flags, is_token, is_token_phrase, is_token_run,
+    VariantScratch, build_automaton, flags, hash_word, is_token, is_token_phrase, is_token_run,
 };
 pub(crate) use triggers::Triggers;
 

@@ -7,8 +7,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use super::{EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
     BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
-    is_typo_variant, is_word_char, masked_shape, may_be_masked_typo, mix, typo_key_count,
-    typo_keys, variant_key,
+    is_typo_variant, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix,
+    typo_key_count, typo_keys, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -502,6 +502,23 @@ pub(crate) struct VariantScratch {
     tok: Vec<char>,
     base: Vec<char>,
     shorter: String,
+    /// Candidate patterns.
+    ids: Vec<u32>,
+}
+
+/// Whether `token` has a character that [`variant_key`] reads as another (a
+/// leetspeak digit, `l`), and whether it has two equal characters in a row: without
+/// either, the token is its own key.
+#[inline]
+fn leet_and_doubled(token: &str) -> (bool, bool) {
+    let mut prev = None;
+    let (mut leet, mut doubled) = (false, false);
+    for c in token.chars() {
+        leet |= leet_letter(c) != c;
+        doubled |= prev == Some(c);
+        prev = Some(c);
+    }
+    (leet, doubled)
 }
 
 /// Whether `text` is one token: word characters only.
@@ -578,7 +595,7 @@ const EMPTY: u32 = u32::MAX;
 /// words). The table is built from the policy's own patterns, so text cannot choose
 /// collisions among them: a lookup probes a short run whatever the text.
 #[inline]
-fn hash_word(s: &str) -> u64 {
+pub(crate) fn hash_word(s: &str) -> u64 {
     let h = mix(0, s.as_bytes());
     // Fold the high bits (the best mixed) into the low ones the table indexes by.
     h ^ (h >> 29)
@@ -667,12 +684,20 @@ impl Matcher {
 
     /// Calls `found(pattern, tolerance)` for every one-token pattern that `token` is a
     /// variant of ([`EVASION`] or [`TYPO`]; the token itself is looked up by
-    /// [`Matcher::word`]). A pattern may be reported more than once.
+    /// [`Matcher::word`]); `h` is its [`hash_word`]. A pattern may be reported more
+    /// than once.
+    ///
+    /// Most tokens are no variant of a term, and many are a term themselves (which
+    /// is then the one candidate of their key): the token's key is the token itself
+    /// unless it has a leetspeak digit, an `l` or a letter run (then it is made), and
+    /// the token's characters are collected only for a candidate that is not the
+    /// token itself, or to read its doubled letters.
     pub(crate) fn variants(
         &self,
         text: &Texts,
         uses: &Uses,
         token: &str,
+        h: u64,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize, u8),
     ) {
@@ -683,21 +708,38 @@ impl Matcher {
         if self.evasion.is_empty() && self.typos.is_empty() && !has_masked {
             return;
         }
-        buf.tok.clear();
-        buf.tok.extend(token.chars());
         let VariantScratch {
             key,
             tok,
             base,
             shorter,
+            ids,
         } = buf;
-        let mut check = |id: u32, tolerance: u8, base: &mut Vec<char>| {
+        let (leet, doubled) = leet_and_doubled(token);
+        tok.clear();
+        if has_masked || doubled {
+            tok.extend(token.chars());
+        }
+        let mut excluded: Option<bool> = None;
+        let mut check = |id: u32, tolerance: u8, base: &mut Vec<char>, tok: &mut Vec<char>| {
             let Some(b) = text.get(id as usize) else {
                 return;
             };
             // Evasion variants are never shorter than the term; typos may be.
             if b == token || (tolerance == EVASION && b.len() > token.len()) {
                 return;
+            }
+            // A real word of the exclusions is no typo of a one-word term (as
+            // `is_typo_variant` decides): asked once per token, not per candidate.
+            if tolerance == TYPO
+                && !b.is_empty()
+                && b.chars().all(char::is_alphabetic)
+                && *excluded.get_or_insert_with(|| self.exclude.contains(token))
+            {
+                return;
+            }
+            if tok.is_empty() {
+                tok.extend(token.chars());
             }
             base.clear();
             base.extend(b.chars());
@@ -710,25 +752,38 @@ impl Matcher {
                 found(id as usize, tolerance);
             }
         };
+        debug_assert_eq!(h, hash_word(token));
         if !self.evasion.is_empty() {
-            variant_key(token, key);
-            self.evasion
-                .each(hash_word(key), |id| check(id, EVASION, base));
+            // The token is its own key without leetspeak digits, `l`s and letter runs.
+            let kh = if leet || doubled {
+                variant_key(token, key);
+                hash_word(key)
+            } else {
+                h
+            };
+            self.evasion.each(kh, |id| check(id, EVASION, base, tok));
         }
         if has_masked {
             if let (Some(&first), Some(&last)) = (tok.first(), tok.last()) {
+                let n = tok.len();
                 for &id in self
                     .masked
-                    .get(&(tok.len(), first, last))
+                    .get(&(n, first, last))
                     .map(Vec::as_slice)
                     .unwrap_or_default()
                 {
-                    check(id, EVASION, base);
+                    check(id, EVASION, base, tok);
                 }
             }
         }
         if !self.typos.is_empty() {
-            self.typo_candidates(text, uses, token, tok, shorter, |id| check(id, TYPO, base));
+            // Gathered first: `check` may collect `tok`, which the doubled letters are
+            // read from.
+            ids.clear();
+            self.typo_candidates(text, uses, h, tok, shorter, |id| ids.push(id));
+            for &id in ids.iter() {
+                check(id, TYPO, base, tok);
+            }
         }
     }
 
@@ -789,20 +844,21 @@ impl Matcher {
         }
     }
 
-    /// Calls `f` with the one-token and phrase patterns with typo variants that
-    /// `form` (whose characters are `chars`) may be a typo of: a letter missing or two
-    /// swapped (the form is one of the keys), or a letter doubled (the pattern is the
-    /// form without one of its doubled letters).
+    /// Calls `f` with the one-token and phrase patterns with typo variants that a
+    /// form may be a typo of: a letter missing or two swapped (the form is one of the
+    /// keys: `h` is its [`hash_word`]), or a letter doubled (the pattern is the form
+    /// without one of its doubled letters: `chars` are the form's characters, or none
+    /// when it has no two equal characters in a row).
     fn typo_candidates(
         &self,
         text: &Texts,
         uses: &Uses,
-        form: &str,
+        h: u64,
         chars: &[char],
         shorter: &mut String,
         mut f: impl FnMut(u32),
     ) {
-        self.typos.each(hash_word(form), &mut f);
+        self.typos.each(h, &mut f);
         for j in 1..chars.len() {
             if chars.get(j) != chars.get(j - 1) || chars.get(j) == Some(&' ') {
                 continue;
@@ -868,12 +924,12 @@ impl Matcher {
         is_evasion_variant(&buf.base, &buf.tok, &self.opts).then_some(id)
     }
 
-    /// Whether `token` may be a word of a phrase with typo variants (a hash test:
-    /// rarely true of other tokens).
+    /// Whether the token whose [`hash_word`] is `h` may be a word of a phrase with
+    /// typo variants (a hash test: rarely true of other tokens).
     #[inline]
-    pub(crate) fn in_typo_phrase(&self, token: &str) -> bool {
+    pub(crate) fn in_typo_phrase_hashed(&self, h: u64) -> bool {
         let mut any = false;
-        self.phrase_words.each(hash_word(token), |_| any = true);
+        self.phrase_words.each(h, |_| any = true);
         any
     }
 
@@ -891,17 +947,41 @@ impl Matcher {
         if run.len() > self.max_variant_bytes {
             return;
         }
-        buf.tok.clear();
-        buf.tok.extend(run.chars());
         let VariantScratch {
-            tok, base, shorter, ..
+            tok,
+            base,
+            shorter,
+            ids,
+            ..
         } = buf;
-        self.typo_candidates(text, uses, run, tok, shorter, |id| {
+        // Most runs are no typo key and have no doubled letter: then they have no
+        // candidate, and their characters are not collected.
+        let mut prev = None;
+        let doubled = run.chars().any(|c| {
+            let twice = prev == Some(c) && c != ' ';
+            prev = Some(c);
+            twice
+        });
+        tok.clear();
+        if doubled {
+            tok.extend(run.chars());
+        }
+        ids.clear();
+        self.typo_candidates(text, uses, hash_word(run), tok, shorter, |id| {
+            ids.push(id);
+        });
+        if ids.is_empty() {
+            return;
+        }
+        if tok.is_empty() {
+            tok.extend(run.chars());
+        }
+        for &id in ids.iter() {
             let Some(b) = text.get(id as usize) else {
-                return;
+                continue;
             };
             if b == run || !b.contains(' ') {
-                return;
+                continue;
             }
             base.clear();
             base.extend(b.chars());
@@ -910,15 +990,21 @@ impl Matcher {
             {
                 found(id as usize);
             }
-        });
+        }
     }
 
     /// The whole-word pattern equal to `token`, if any (`text` is the policy's pattern
     /// list the matcher was built from).
     #[inline]
     pub(crate) fn word(&self, text: &Texts, token: &str) -> Option<usize> {
+        self.word_hashed(text, token, hash_word(token))
+    }
+
+    /// [`Matcher::word`] of `token`, whose [`hash_word`] is `h`.
+    #[inline]
+    pub(crate) fn word_hashed(&self, text: &Texts, token: &str, h: u64) -> Option<usize> {
         let mask = self.words.len().wrapping_sub(1);
-        let mut slot = hash_word(token) as usize & mask;
+        let mut slot = h as usize & mask;
         loop {
             let id = *self.words.get(slot)?;
             if id == EMPTY {

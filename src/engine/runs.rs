@@ -5,7 +5,7 @@
 
 use super::scan::{Span, push_variant_uses};
 use super::{Scratch, Token};
-use crate::compiled::{Compiled, EVASION, VariantScratch};
+use crate::compiled::{Compiled, EVASION, VariantScratch, hash_word};
 
 /// Whether byte `b` is a symbol that stands for the first letter of a word (`$alope`,
 /// `@ss`).
@@ -34,6 +34,13 @@ pub(super) fn run_variants(
     if max < 2 {
         return;
     }
+    // Most tokens are followed by a space, other punctuation or nothing: no run of
+    // tokens joined by marks starts with them.
+    match text.as_bytes().get(tok.end as usize) {
+        None => return,
+        Some(&b) if b.is_ascii() && !c.matcher.is_run_mark(char::from(b)) => return,
+        Some(_) => {}
+    }
     // A `$` or `@` just before the first token reads as its first letter.
     let lead = (tok.start as usize)
         .checked_sub(1)
@@ -61,8 +68,9 @@ pub(super) fn run_variants(
         let at = Span::run(tok, last, ti, k);
         if symbols == 0 {
             if let Some(run) = text.get(tok.start as usize..last.end as usize) {
+                let h = hash_word(run);
                 c.matcher
-                    .variants(&c.pattern_text, &c.patterns, run, buf, |p, tolerance| {
+                    .variants(&c.pattern_text, &c.patterns, run, h, buf, |p, tolerance| {
                         push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
                     });
             }

@@ -5,7 +5,7 @@
 use super::{Hit, Scratch, Token};
 use crate::compiled::{
     Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
-    TYPO,
+    TYPO, hash_word,
 };
 use crate::normalize::{Normalized, WILDCARD, doubled_reading, is_word_char};
 use crate::spec::MatchMode;
@@ -60,26 +60,38 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     let phrase_len = c.matcher.typo_phrase_len() as usize;
     let mut doubled = std::mem::take(&mut s.doubled);
     doubled.prepare(c, text, &tokens);
+    // Each token hashed once, for the lookups of the token itself.
+    let mut hashes = std::mem::take(&mut s.token_hashes);
+    hashes.clear();
+    hashes.extend(tokens.iter().map(|t| {
+        hash_word(
+            text.get(t.start as usize..t.end as usize)
+                .unwrap_or_default(),
+        )
+    }));
     let mut in_phrase = std::mem::take(&mut s.in_phrase);
     in_phrase.clear();
     if phrase_len > 1 {
-        in_phrase.extend(tokens.iter().map(|t| {
-            text.get(t.start as usize..t.end as usize)
-                .is_some_and(|w| c.matcher.in_typo_phrase(w))
-        }));
+        in_phrase.extend(hashes.iter().map(|&h| c.matcher.in_typo_phrase_hashed(h)));
     }
     let mut masked_buf = String::new();
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
             continue;
         };
+        let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(word));
         let first_hit = s.hits.len();
         let words = c.matcher.phrase_words(word).max(1) as usize;
         for (k, last) in tokens.iter().skip(ti).take(words).enumerate() {
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
-            let Some(p) = c.matcher.word(&c.pattern_text, run) else {
+            let found = if k == 0 {
+                c.matcher.word_hashed(&c.pattern_text, run, h)
+            } else {
+                c.matcher.word(&c.pattern_text, run)
+            };
+            let Some(p) = found else {
                 continue;
             };
             let at = Span::run(tok, last, ti, k);
@@ -98,6 +110,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             &c.pattern_text,
             &c.patterns,
             word,
+            h,
             &mut vbuf,
             |p, tolerance| {
                 push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
@@ -135,11 +148,18 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         // over the runs of tokens that start here.
         super::runs::run_variants(c, text, s, &tokens, ti, first_hit, &mut vbuf);
         // Runs of tokens that may be a phrase with a typo in one word: all their
-        // tokens but one are words of such phrases.
+        // tokens but one are words of such phrases, and they are joined by single
+        // spaces, as the phrase's words are (a typo changes letters only).
         for k in 1..phrase_len {
             let (Some(last), Some(flags)) = (tokens.get(ti + k), in_phrase.get(ti..=ti + k)) else {
                 break;
             };
+            let spaced = tokens.get(ti + k - 1).is_some_and(|prev| {
+                last.start == prev.end + 1 && text.as_bytes().get(prev.end as usize) == Some(&b' ')
+            });
+            if !spaced {
+                break;
+            }
             if flags.iter().filter(|&&f| !f).count() > 1 {
                 continue;
             }
@@ -154,6 +174,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         }
     }
     s.in_phrase = in_phrase;
+    s.token_hashes = hashes;
     s.doubled = doubled;
     s.variants = vbuf;
     s.tokens = tokens;

@@ -100,7 +100,7 @@ pub(crate) use hash::{BuildWordHasher, mix};
 #[cfg(test)]
 pub(crate) use variants::joined_variant;
 pub(crate) use variants::{
-    fits_masked_typo, is_evasion_variant, is_typo_variant, joined_forms, masked_shape,
+    fits_masked_typo, is_evasion_variant, is_typo_variant, joined_forms, leet_letter, masked_shape,
     may_be_masked_typo, term_variants, term_variants_capped, typo_key_count, typo_keys,
     typo_variants_of, variant_key,
 };

@@ -488,7 +488,7 @@ pub(crate) fn typo_variants_of(
 
 /// The letter a leetspeak digit stands for in [`variant_key`] (`1` as `i`, which is
 /// also what `l` becomes there).
-fn leet_letter(c: char) -> char {
+pub(crate) fn leet_letter(c: char) -> char {
     match c {
         '4' => 'a',
         '8' => 'b',
