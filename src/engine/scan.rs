@@ -624,15 +624,21 @@ mod tests {
             let want = reference_hits(c, &r, t);
             let (got, read) = scan_hits(c, t);
             // The scan finds every hit of the reference, and beyond them only phrases
-            // over a token read from its doubled letters (`worth ssaving`), which no
-            // listed variant holds.
+            // over a token read from its doubled letters (`worth ssaving`) and masked
+            // words read as the term they misspell (`m*rdr`), which no listed variant
+            // holds.
             let missed: Vec<&Key> = want.iter().filter(|k| !got.contains(k)).collect();
             assert!(missed.is_empty(), "{t:?}: missed {missed:?}");
             for k in got.iter().filter(|k| !want.contains(k)) {
                 let (ts, te) = (k.2 as usize, k.3 as usize);
                 let over_reading = read.get(ts..=te).is_some_and(|r| r.contains(&true));
-                assert!(te > ts && over_reading, "{t:?}: extra {k:?}");
-                doubled += 1;
+                // One token of a text with a mask (the hit's offsets are in the
+                // folded text, where the mask is a wider character).
+                let masked = te == ts && t.contains('*');
+                assert!((te > ts && over_reading) || masked, "{t:?}: extra {k:?}");
+                if !masked {
+                    doubled += 1;
+                }
             }
             hits += got.len();
         }
