@@ -208,7 +208,9 @@ fn scan_token(bytes: &[u8], start: usize, end: usize, checks: Checks) -> Token {
             && symbol
             && any & ALPHA != 0
             && bytes.get(start..end).is_some_and(reads_symbols));
-    t.fragment = checks.singles && t.hot && (2..=evasion::MAX_FRAGMENT).contains(&word_chars);
+    // Any hot token of two word chars or more: its words (split at a `*` or a quote)
+    // may hold a fragment the unit pipeline joins to a run, so the group goes there.
+    t.fragment = checks.singles && t.hot && word_chars >= 2;
     t
 }
 
