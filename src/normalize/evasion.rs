@@ -926,7 +926,7 @@ fn push_singles(units: &[Unit], from: usize, last: usize, singles: &mut Vec<usiz
 }
 
 /// Longest leetspeak fragment a run of singles takes in (`c a n c3r`).
-pub(super) const MAX_FRAGMENT: usize = 5;
+const MAX_FRAGMENT: usize = 5;
 
 /// Is `units[s..e]` a word of leetspeak left whole beside spelled-out letters, where a
 /// digit stuck to its neighbours (`c a n c3r`, `sh3m a l e`, `imm1g r a n t s`):

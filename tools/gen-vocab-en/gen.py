@@ -225,10 +225,10 @@ SLUR_FRAMED_ONLY = {
 # required ("you X", "too many X", "X are ..."); the others to the strong list.
 
 
-def slur_lemmas(wn, nouns, noun_index, cased):
-    """(strong, framed): slur lemmas below the protected-group roots, see SLUR_DOMAINS."""
-    marked = {}
-    with open(os.path.join(wn, "data.noun"), encoding="latin-1") as f:
+def synset_pointers(wn, pos_name):
+    """Every pointer of every synset of WordNet's `data.<pos_name>`: (synset offset,
+    symbol, target offset, target part of speech, source/target word numbers)."""
+    with open(os.path.join(wn, f"data.{pos_name}"), encoding="latin-1") as f:
         for line in f:
             if line.startswith("  "):
                 continue
@@ -237,8 +237,15 @@ def slur_lemmas(wn, nouns, noun_index, cased):
             for _ in range(int(head[i])):
                 symbol, target, pos, source_target = head[i + 1 : i + 5]
                 i += 4
-                if symbol == ";u" and pos == "n" and target in SLUR_DOMAINS:
-                    marked.setdefault(head[0], set()).add(int(source_target[:2], 16))
+                yield head[0], symbol, target, pos, source_target
+
+
+def slur_lemmas(wn, nouns, noun_index, cased):
+    """(strong, framed): slur lemmas below the protected-group roots, see SLUR_DOMAINS."""
+    marked = {}
+    for offset, symbol, target, pos, source_target in synset_pointers(wn, "noun"):
+        if symbol == ";u" and pos == "n" and target in SLUR_DOMAINS:
+            marked.setdefault(offset, set()).add(int(source_target[:2], 16))
     below = hyponyms(nouns, list(GROUP_CAP_ROOTS) + list(GROUP_LOW_ROOTS) + list(SLUR_EXTRA_ROOTS))
     slur_senses = {}
     for sense in below:
@@ -590,19 +597,9 @@ def derived_nouns(wn, senses):
     """The noun synsets and word numbers that WordNet derives ("+" pointers) from the
     verb synsets `senses`: {noun synset: {word number}}."""
     out = {}
-    with open(os.path.join(wn, "data.verb"), encoding="latin-1") as f:
-        for line in f:
-            if line.startswith("  "):
-                continue
-            head = line.partition("|")[0].split()
-            if head[0] not in senses:
-                continue
-            i = 4 + 2 * int(head[3], 16)
-            for _ in range(int(head[i])):
-                symbol, target, pos, source_target = head[i + 1 : i + 5]
-                i += 4
-                if symbol == "+" and pos == "n":
-                    out.setdefault(target, set()).add(int(source_target[2:], 16))
+    for offset, symbol, target, pos, source_target in synset_pointers(wn, "verb"):
+        if offset in senses and symbol == "+" and pos == "n":
+            out.setdefault(target, set()).add(int(source_target[2:], 16))
     return out
 
 
