@@ -554,6 +554,26 @@ impl Vocab {
         }
     }
 
+    /// Its words, stems and neighbour pairs, each in the order they were added: what
+    /// a stored policy keeps (`src/compiled/store.rs`).
+    pub(crate) fn lists(&self) -> [impl Iterator<Item = &str> + '_; 3] {
+        [self.words.iter(), self.stems.iter(), self.pairs.iter()]
+    }
+
+    /// The vocabulary of the lists [`Vocab::lists`] gave.
+    pub(crate) fn from_lists<'a>(
+        words: impl IntoIterator<Item = &'a str>,
+        stems: impl IntoIterator<Item = &'a str>,
+        pairs: impl IntoIterator<Item = &'a str>,
+    ) -> Vocab {
+        let mut v = Vocab::default();
+        words.into_iter().for_each(|w| _ = v.words.insert(w));
+        stems.into_iter().for_each(|w| _ = v.stems.insert(w));
+        pairs.into_iter().for_each(|w| _ = v.pairs.insert(w));
+        v.shrink_to_fit();
+        v
+    }
+
     /// Adds every word of `other`.
     pub(crate) fn extend(&mut self, other: &Vocab) {
         for w in other.words.iter() {
