@@ -2,8 +2,8 @@
 //! [`crate::Policy::from_bytes`]): everything [`Compiled`] holds, written so that
 //! loading it skips the TOML, the terms and their variant tables, the conditions and the
 //! fingerprint. Only the automaton is built again, from the stored texts of its
-//! patterns (the `aho-corasick` crate has no serialized form); the rules' triggers and
-//! the patterns' flags are derived again (a few milliseconds).
+//! patterns (the `aho-corasick` crate has no serialized form), and the rules' triggers
+//! are derived again (under a millisecond).
 //!
 //! Layout, every integer little-endian:
 //!
@@ -19,8 +19,8 @@
 //!
 //! A `str` is a `u64` length and UTF-8 bytes; a list is a `u64` count and its items.
 //! The hash tables of the matcher are stored slot by slot, as they are held; the hash
-//! maps (masked shapes, first tokens, typo exclusions) as sorted lists; the vocabulary
-//! as its three lists of words in the order they were added.
+//! maps (masked shapes, first tokens, typo exclusions) as sorted lists; the
+//! vocabulary's three sets as they are held (strings end to end, ends, hash table).
 //!
 //! Loading never panics: wrong magic, another format or crate version, a body that is
 //! truncated, damaged (the checksum) or inconsistent (an index out of range, a table
@@ -32,7 +32,7 @@ use std::sync::Arc;
 use super::patterns::{MultiTable, Texts, Uses};
 use super::{
     Category, CategoryId, Compiled, Context, ContextId, ContextKind, Framed, LayerId, LayerMeta,
-    Lexicon, LexiconId, Matcher, Node, PatternUse, Rule, SignalSource, SignalUse, Triggers, flags,
+    Lexicon, LexiconId, Matcher, Node, PatternUse, Rule, SignalSource, SignalUse, Triggers,
 };
 use crate::error::{Location, PolicyError, Problem, ProblemKind};
 use crate::normalize::{BuildWordHasher, NormalizeOptions, Vocab, mix};
@@ -337,9 +337,10 @@ fn body(c: &Compiled, w: &mut Writer) {
     }
 
     w.tag(b"VOCB");
-    for list in c.vocab.lists() {
-        let v: Vec<&str> = list.collect();
-        w.strs(v.len(), v.into_iter());
+    for (text, ends, table) in c.vocab.parts() {
+        w.str(text);
+        w.u32s(ends);
+        w.u32s(table);
     }
 
     w.tag(b"PATS");
@@ -352,6 +353,8 @@ fn body(c: &Compiled, w: &mut Writer) {
         w.u8(u.tolerance);
     }
     w.u32s(ends);
+    w.usize(c.pattern_flags.len());
+    w.out.extend_from_slice(&c.pattern_flags);
 
     w.tag(b"MTCH");
     let m = &c.matcher;
@@ -1000,16 +1003,12 @@ fn read_body(r: &mut Reader<'_>, fingerprint: &str) -> Res<Compiled> {
     }
 
     r.tag(b"VOCB")?;
-    let mut lists: [Vec<&str>; 3] = Default::default();
-    for list in &mut lists {
-        let n = r.count(8)?;
-        list.reserve_exact(n);
-        for _ in 0..n {
-            list.push(r.str()?);
-        }
+    let mut parts: [(String, Vec<u32>, Vec<u32>); 3] = Default::default();
+    for part in &mut parts {
+        *part = (r.string()?, r.u32s()?, r.u32s()?);
     }
-    let [words, stems, pairs] = lists;
-    let vocab = Vocab::from_lists(words, stems, pairs);
+    let vocab = Vocab::from_parts(parts)
+        .map_or_else(|| bad("the vocabulary's sets are not consistent"), Ok)?;
 
     r.tag(b"PATS")?;
     let pattern_text = read_texts(r)?;
@@ -1030,6 +1029,15 @@ fn read_body(r: &mut Reader<'_>, fingerprint: &str) -> Res<Compiled> {
             "{} patterns but the uses of {}",
             pattern_text.len(),
             patterns.len()
+        ));
+    }
+
+    let n = r.count(1)?;
+    let pattern_flags = r.take(n)?.to_vec();
+    if n != pattern_text.len() {
+        return bad(format!(
+            "{} patterns but the flags of {n}",
+            pattern_text.len()
         ));
     }
 
@@ -1112,7 +1120,7 @@ fn read_body(r: &mut Reader<'_>, fingerprint: &str) -> Res<Compiled> {
         rules,
         vocab,
         matcher,
-        pattern_flags: flags(&pattern_text, &patterns),
+        pattern_flags,
         patterns,
         pattern_text,
         fingerprint: fingerprint.to_string(),
@@ -1352,6 +1360,27 @@ mod tests {
                 let _ = p.warnings().iter().map(ToString::to_string).count();
             }
         }
+    }
+
+    /// What `classify` reads and the public API does not show is loaded as it was
+    /// compiled.
+    #[test]
+    fn the_loaded_parts_are_the_compiled_ones() {
+        let policy = Policy::baseline();
+        let c = policy.compiled_for_tests();
+        let Ok(l) = super::from_bytes(&policy.to_bytes()) else {
+            panic!("the baseline loads");
+        };
+        assert!(l.vocab == c.vocab);
+        assert_eq!(l.vocab.parts(), c.vocab.parts());
+        assert_eq!(l.pattern_flags, c.pattern_flags);
+        assert_eq!(
+            l.pattern_flags,
+            crate::compiled::flags(&l.pattern_text, &l.patterns)
+        );
+        assert_eq!(format!("{:?}", l.triggers), format!("{:?}", c.triggers));
+        assert_eq!(format!("{:?}", l.rules), format!("{:?}", c.rules));
+        assert_eq!(l.matcher.memory_usage(), c.matcher.memory_usage());
     }
 
     #[test]

@@ -554,24 +554,22 @@ impl Vocab {
         }
     }
 
-    /// Its words, stems and neighbour pairs, each in the order they were added: what
-    /// a stored policy keeps (`src/compiled/store.rs`).
-    pub(crate) fn lists(&self) -> [impl Iterator<Item = &str> + '_; 3] {
-        [self.words.iter(), self.stems.iter(), self.pairs.iter()]
+    /// Its words, stems and neighbour pairs, each as its strings end to end, where
+    /// each ends and its hash table: what a stored policy keeps
+    /// (`src/compiled/store.rs`).
+    pub(crate) fn parts(&self) -> [(&str, &[u32], &[u32]); 3] {
+        [self.words.parts(), self.stems.parts(), self.pairs.parts()]
     }
 
-    /// The vocabulary of the lists [`Vocab::lists`] gave.
-    pub(crate) fn from_lists<'a>(
-        words: impl IntoIterator<Item = &'a str>,
-        stems: impl IntoIterator<Item = &'a str>,
-        pairs: impl IntoIterator<Item = &'a str>,
-    ) -> Vocab {
-        let mut v = Vocab::default();
-        words.into_iter().for_each(|w| _ = v.words.insert(w));
-        stems.into_iter().for_each(|w| _ = v.stems.insert(w));
-        pairs.into_iter().for_each(|w| _ = v.pairs.insert(w));
-        v.shrink_to_fit();
-        v
+    /// The vocabulary of the parts [`Vocab::parts`] gave, if each can be a set.
+    pub(crate) fn from_parts(parts: [(String, Vec<u32>, Vec<u32>); 3]) -> Option<Vocab> {
+        let [words, stems, pairs] = parts.map(|(t, e, h)| StrSet::from_parts(t, e, h));
+        Some(Vocab {
+            words: words?,
+            stems: stems?,
+            pairs: pairs?,
+            ..Vocab::default()
+        })
     }
 
     /// Adds every word of `other`.
