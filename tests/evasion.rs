@@ -48,6 +48,10 @@
 //! fr-evasion-epele-leet}.toml`) moved spaced to 91.8% kept, masked to 87.6% and
 //! punctuated to 95.2%, no new flag; the new cases disguised twice (a masked
 //! misspelling elongated, `p**aasties`) moved elongated to 95.1% and added to 16.3%.
+//! The case files of real-world threat forms (`en-threat-realworld-forms`,
+//! `fr-menaces-formes-reelles`) keep every floor (spaced 91.9%, masked 87.8%,
+//! punctuated 95.3%) and add 1 masked new flag (a masked French contrast), masked
+//! ceiling 10 -> 11.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -64,7 +68,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 91.8, 4),
     (Disguise::Elongated, 95.1, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 87.5, 10),
+    (Disguise::Masked, 87.5, 11),
     (Disguise::Punctuated, 95.1, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
