@@ -57,6 +57,9 @@
 //! `threat-dare-face`) keep every floor (masked 87.8%) and add new flags where a typo or a
 //! mask hides the word that makes them benign (`tretaed lkie`, `d**rière`): masked 11 -> 12,
 //! swapped 48 -> 50, deleted 45 -> 46, split 43 -> 45.
+//! The body-part cases (`threat-body-vocab`) add one masked and one deleted new flag (a
+//! French recipe contrast whose masked `p*te` reads a slur): masked 12 -> 13, deleted
+//! 46 -> 47.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -73,14 +76,14 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 91.8, 4),
     (Disguise::Elongated, 95.1, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 87.5, 12),
+    (Disguise::Masked, 87.5, 13),
     (Disguise::Punctuated, 95.1, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 32.5, 50),
-    (Disguise::Deleted, 34.5, 46),
+    (Disguise::Deleted, 34.5, 47),
     (Disguise::Added, 16.0, 8),
     (Disguise::Split, 11.0, 45),
     (Disguise::GluedBefore, 9.5, 18),
