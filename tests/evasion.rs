@@ -52,6 +52,11 @@
 //! `fr-menaces-formes-reelles`) keep every floor (spaced 91.9%, masked 87.8%,
 //! punctuated 95.3%) and add 1 masked new flag (a masked French contrast), masked
 //! ceiling 10 -> 11.
+//! The contrasts of the counted-gunfire, place-attack, victim-frame and dare case files
+//! (`threat-gunfire-counted`, `incite-place-attack`, `hate-victim-frame-scope`,
+//! `threat-dare-face`) keep every floor (masked 87.8%) and add new flags where a typo or a
+//! mask hides the word that makes them benign (`tretaed lkie`, `d**rière`): masked 11 -> 12,
+//! swapped 48 -> 50, deleted 45 -> 46, split 43 -> 45.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -68,16 +73,16 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 91.8, 4),
     (Disguise::Elongated, 95.1, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 87.5, 11),
+    (Disguise::Masked, 87.5, 12),
     (Disguise::Punctuated, 95.1, 4),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 32.5, 48),
-    (Disguise::Deleted, 34.5, 45),
+    (Disguise::Swapped, 32.5, 50),
+    (Disguise::Deleted, 34.5, 46),
     (Disguise::Added, 16.0, 8),
-    (Disguise::Split, 11.0, 43),
+    (Disguise::Split, 11.0, 45),
     (Disguise::GluedBefore, 9.5, 18),
     (Disguise::GluedAfter, 8.0, 7),
 ];
