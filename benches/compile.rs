@@ -2,9 +2,9 @@
 //! a 10,000-letter fuzzy term, refused by the term-length limit), with the peak
 //! memory of the process after each group (Linux: `VmHWM` of `/proc/self/status`);
 //! and the time to load the built-in policy from its stored form
-//! (`Policy::from_bytes`) against compiling it, with the size of the stored bytes and
-//! the resident memory of a compiled and of a loaded policy (each measured in a fresh
-//! process: this benchmark run again as a child).
+//! (`Policy::from_bytes`, `Policy::from_reader`) against compiling it, with the size
+//! of the stored bytes and the resident memory of a compiled and of a loaded policy
+//! (each measured in a fresh process: this benchmark run again as a child).
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -50,8 +50,8 @@ const HOLD_CHILD: &str = "TOSGUARD_BENCH_HOLD";
 fn hold_child(how: &str) {
     let before = resident().unwrap_or(0);
     let policy = match how.split_once(':') {
-        Some(("load", path)) => match std::fs::read(path) {
-            Ok(bytes) => Policy::from_bytes(&bytes),
+        Some(("load", path)) => match std::fs::File::open(path) {
+            Ok(file) => Policy::from_reader(file),
             Err(e) => {
                 eprintln!("cannot read {path}: {e}");
                 return;
@@ -105,6 +105,9 @@ fn load(c: &mut Criterion) {
     });
     g.bench_function("builtin_baseline_from_bytes", |b| {
         b.iter(|| black_box(Policy::from_bytes(black_box(&bytes)).map(|p| p.id().len())))
+    });
+    g.bench_function("builtin_baseline_from_reader", |b| {
+        b.iter(|| black_box(Policy::from_reader(black_box(&bytes[..])).map(|p| p.id().len())))
     });
     g.finish();
     println!("peak memory after the built-in policy: {}", peak_memory());

@@ -171,6 +171,24 @@ impl Policy {
         })
     }
 
+    /// Loads a stored policy ([`Policy::to_bytes`]) from a reader, a file say, in blocks
+    /// of 64 KiB: the whole bytes are never held beside the policy, so the memory of
+    /// loading is the policy's own. Fails as [`Policy::from_bytes`] does (an error
+    /// reading `reader` included); the checksum is checked once every byte is read.
+    ///
+    /// ```
+    /// let bytes = tosguard::Policy::builtin("taxonomy")?.to_bytes();
+    /// let loaded = tosguard::Policy::from_reader(&bytes[..])?;
+    /// assert_eq!(loaded.id(), "taxonomy");
+    /// # Ok::<(), tosguard::PolicyError>(())
+    /// ```
+    pub fn from_reader(reader: impl std::io::Read) -> Result<Policy, PolicyError> {
+        let compiled = crate::compiled::from_reader(reader)?;
+        Ok(Policy {
+            inner: Arc::new(Inner { compiled }),
+        })
+    }
+
     /// Whether `bytes` start like a stored policy ([`Policy::to_bytes`]): what a host
     /// or tool that accepts either a TOML policy or a stored one looks at.
     pub fn is_stored(bytes: &[u8]) -> bool {

@@ -152,6 +152,40 @@ fn the_baseline_examples_pass_loaded() {
     assert!(report.is_ok(), "{report:?}");
 }
 
+/// A reader that gives at most 7 bytes a call (a pipe, a slow file).
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(7).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+/// Read in blocks from a reader, the policy is the one stored; a reader cut short or
+/// giving damaged bytes is refused.
+#[test]
+fn a_policy_loads_from_a_reader() {
+    let policy = Policy::baseline();
+    let bytes = policy.to_bytes();
+    let loaded = Policy::from_reader(Trickle(&bytes)).unwrap();
+    assert_eq!(loaded.to_bytes(), bytes);
+    assert_same(&policy, &loaded, &case_texts()[..200]);
+    let err = Policy::from_reader(Trickle(&bytes[..bytes.len() - 100])).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    let mut damaged = bytes.clone();
+    let i = damaged.len() / 2;
+    damaged[i] ^= 0x10;
+    let err = Policy::from_reader(&damaged[..]).unwrap_err();
+    assert_eq!(err.problems()[0].kind(), ProblemKind::InvalidStoredPolicy);
+    let mut longer = bytes.clone();
+    longer.push(0);
+    let err = Policy::from_reader(&longer[..]).unwrap_err();
+    assert!(err.to_string().contains("bytes after the end"), "{err}");
+}
+
 /// Layers loaded from their stored forms stack as the compiled ones do.
 #[test]
 fn loaded_layers_stack() {
@@ -218,9 +252,11 @@ proptest! {
         let bytes = policy.to_bytes();
         let n = ((bytes.len() as f64) * cut) as usize;
         prop_assert!(kind(&bytes[..n]).is_some());
+        prop_assert!(Policy::from_reader(&bytes[..n]).is_err());
         let mut changed = bytes.clone();
         let i = (((bytes.len() - 1) as f64) * at) as usize;
         changed[i] ^= x;
         prop_assert!(kind(&changed).is_some(), "byte {} changed and accepted", i);
+        prop_assert!(Policy::from_reader(&changed[..]).is_err(), "byte {} changed and read", i);
     }
 }

@@ -13,7 +13,7 @@
 //! crate version  str       the tosguard version that wrote it (must be this one)
 //! fingerprint    str       the policy's fingerprint
 //! length         u64       bytes of the body
-//! checksum       u64       hash of the fingerprint and the body
+//! checksum       u64       hash of the fingerprint and the body, 64 KiB at a time
 //! body                     sections, each opened by a 4-byte tag
 //! ```
 //!
@@ -27,6 +27,7 @@
 //! without a free slot) give [`ProblemKind::InvalidStoredPolicy`].
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::sync::Arc;
 
 use super::patterns::{MultiTable, Texts, Uses};
@@ -71,10 +72,18 @@ impl From<Bad> for PolicyError {
     }
 }
 
-/// The hash of the fingerprint and the body (FxHash-style over 8-byte words: cheap on
-/// megabytes).
+/// Bytes of the body hashed and read at a time.
+const BLOCK: usize = 64 << 10;
+
+/// The checksum before any block of the body: the fingerprint's hash.
+fn checksum_start(fingerprint: &str) -> u64 {
+    mix(0x7f4a_7c15_9e37_79b9, fingerprint.as_bytes())
+}
+
+/// The hash of the fingerprint and the body, block by block of [`BLOCK`] bytes
+/// (FxHash-style over 8-byte words: cheap on megabytes).
 fn checksum(fingerprint: &str, body: &[u8]) -> u64 {
-    mix(mix(0x7f4a_7c15_9e37_79b9, fingerprint.as_bytes()), body)
+    body.chunks(BLOCK).fold(checksum_start(fingerprint), mix)
 }
 
 // ---------------------------------------------------------------------------------
@@ -615,26 +624,111 @@ fn kind_code(k: ProblemKind) -> u8 {
 // ---------------------------------------------------------------------------------
 // Reading.
 
-struct Reader<'a> {
-    b: &'a [u8],
+/// Reads the body of a stored policy from `src` in blocks of [`BLOCK`] bytes, hashing
+/// each block as it is loaded: the whole bytes are never held at once.
+struct Reader<R> {
+    src: R,
+    /// The block being read.
+    block: Vec<u8>,
+    pos: usize,
+    /// Bytes of the body not loaded yet.
+    unread: usize,
+    /// Bytes of the body read (the offset that messages give).
     at: usize,
+    /// The length of the body.
+    len: usize,
+    /// The checksum of the blocks loaded so far.
+    hash: u64,
+    /// Where a read across two blocks is put together.
+    scratch: Vec<u8>,
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Res<&'a [u8]> {
-        let end = self.at.checked_add(n);
-        match end.and_then(|e| self.b.get(self.at..e)) {
-            Some(s) => {
-                self.at += n;
-                Ok(s)
-            }
-            None => bad(format!(
-                "truncated: {n} bytes wanted at offset {} of {}",
-                self.at,
-                self.b.len()
-            )),
+/// The error of reading `src`: cut short, or failing.
+fn read_error(e: &std::io::Error) -> Bad {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        Bad("truncated: the bytes end before the length they give".into())
+    } else {
+        Bad(format!("cannot read it: {e}"))
+    }
+}
+
+impl<R: Read> Reader<R> {
+    fn new(src: R, fingerprint: &str, len: usize) -> Self {
+        Reader {
+            src,
+            block: Vec::new(),
+            pos: 0,
+            unread: len,
+            at: 0,
+            len,
+            hash: checksum_start(fingerprint),
+            scratch: Vec::new(),
         }
     }
+    /// Bytes of the body not read yet.
+    fn left(&self) -> usize {
+        self.len - self.at
+    }
+    /// Loads the next block.
+    fn fill(&mut self) -> Res<()> {
+        let n = self.unread.min(BLOCK);
+        self.block.resize(n, 0);
+        self.src
+            .read_exact(&mut self.block)
+            .map_err(|e| read_error(&e))?;
+        self.hash = mix(self.hash, &self.block);
+        self.unread -= n;
+        self.pos = 0;
+        Ok(())
+    }
+    /// Appends the next `n` bytes to `out`.
+    fn read_into(&mut self, mut n: usize, out: &mut Vec<u8>) -> Res<()> {
+        if n > self.left() {
+            return bad(format!(
+                "truncated: {n} bytes wanted at offset {} of {}",
+                self.at, self.len
+            ));
+        }
+        out.reserve(n);
+        while n > 0 {
+            if self.pos == self.block.len() {
+                self.fill()?;
+            }
+            let k = n.min(self.block.len() - self.pos);
+            out.extend_from_slice(self.block.get(self.pos..self.pos + k).unwrap_or_default());
+            self.pos += k;
+            self.at += k;
+            n -= k;
+        }
+        Ok(())
+    }
+    /// Reads the rest of the body, so that its checksum is complete.
+    fn drain(&mut self) -> Res<()> {
+        loop {
+            self.at += self.block.len() - self.pos;
+            self.pos = self.block.len();
+            if self.unread == 0 {
+                return Ok(());
+            }
+            self.fill()?;
+        }
+    }
+    #[inline]
+    fn take(&mut self, n: usize) -> Res<&[u8]> {
+        if n <= self.block.len() - self.pos {
+            let s = self.pos;
+            self.pos += n;
+            self.at += n;
+            return Ok(self.block.get(s..s + n).unwrap_or_default());
+        }
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        let read = self.read_into(n, &mut buf);
+        self.scratch = buf;
+        read?;
+        Ok(&self.scratch)
+    }
+    #[inline]
     fn array<const N: usize>(&mut self) -> Res<[u8; N]> {
         let mut a = [0u8; N];
         a.copy_from_slice(self.take(N)?);
@@ -650,9 +744,12 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
+    #[inline]
     fn u8(&mut self) -> Res<u8> {
-        Ok(self.array::<1>()?[0])
+        let [b] = self.array::<1>()?;
+        Ok(b)
     }
+    #[inline]
     fn bool(&mut self) -> Res<bool> {
         match self.u8()? {
             0 => Ok(false),
@@ -663,12 +760,15 @@ impl<'a> Reader<'a> {
             )),
         }
     }
+    #[inline]
     fn u32(&mut self) -> Res<u32> {
         Ok(u32::from_le_bytes(self.array()?))
     }
+    #[inline]
     fn u64(&mut self) -> Res<u64> {
         Ok(u64::from_le_bytes(self.array()?))
     }
+    #[inline]
     fn usize(&mut self) -> Res<usize> {
         let x = self.u64()?;
         usize::try_from(x).or_else(|_| bad(format!("{x} does not fit this machine's usize")))
@@ -677,8 +777,9 @@ impl<'a> Reader<'a> {
     /// (so that a damaged count never makes a huge allocation).
     fn count(&mut self, each: usize) -> Res<usize> {
         let n = self.usize()?;
-        let left = self.b.len() - self.at.min(self.b.len());
-        if n.checked_mul(each.max(1)).is_none_or(|need| need > left) {
+        if n.checked_mul(each.max(1))
+            .is_none_or(|need| need > self.left())
+        {
             return bad(format!(
                 "a count of {n} at offset {} exceeds the bytes left",
                 self.at - 8
@@ -689,13 +790,19 @@ impl<'a> Reader<'a> {
     fn f32(&mut self) -> Res<f32> {
         Ok(f32::from_bits(self.u32()?))
     }
-    fn str(&mut self) -> Res<&'a str> {
+    fn string(&mut self) -> Res<String> {
         let n = self.count(1)?;
         let at = self.at;
-        std::str::from_utf8(self.take(n)?).or_else(|_| bad(format!("invalid UTF-8 at offset {at}")))
-    }
-    fn string(&mut self) -> Res<String> {
-        Ok(self.str()?.to_string())
+        let utf8 =
+            |r: Result<String, _>| r.or_else(|_| bad(format!("invalid UTF-8 at offset {at}")));
+        if n <= self.block.len() - self.pos {
+            // Within the block: one copy, as from a slice.
+            let bytes = self.take(n)?;
+            return utf8(std::str::from_utf8(bytes).map(str::to_owned));
+        }
+        let mut v = Vec::new();
+        self.read_into(n, &mut v)?;
+        utf8(String::from_utf8(v).map_err(|e| e.utf8_error()))
     }
     fn opt_string(&mut self) -> Res<Option<String>> {
         Ok(if self.bool()? {
@@ -741,59 +848,123 @@ impl<'a> Reader<'a> {
 }
 
 /// What the header of a stored policy says, once checked.
-struct Header<'a> {
-    fingerprint: &'a str,
-    body: &'a [u8],
+struct Header {
+    fingerprint: String,
+    /// The length of the body.
+    len: usize,
+    /// Its checksum.
+    sum: u64,
 }
 
-fn read_header(bytes: &[u8]) -> Res<Header<'_>> {
-    let mut r = Reader { b: bytes, at: 0 };
-    if bytes.get(..MAGIC.len()) != Some(MAGIC.as_slice()) {
-        return bad("it does not start with `TOSGUARD` (not written by `Policy::to_bytes`)");
+/// Reads exactly `buf.len()` bytes of the header.
+fn exact(src: &mut impl Read, buf: &mut [u8]) -> Res<()> {
+    src.read_exact(buf).map_err(|e| read_error(&e))
+}
+
+/// A `u64` of the header, as a length of at most `max`.
+fn header_len(src: &mut impl Read, max: usize, what: &str) -> Res<usize> {
+    let mut b = [0u8; 8];
+    exact(src, &mut b)?;
+    let n = u64::from_le_bytes(b);
+    match usize::try_from(n) {
+        Ok(n) if n <= max => Ok(n),
+        _ => bad(format!("{what} of {n} bytes")),
     }
-    r.at = MAGIC.len();
-    let format = r.u32()?;
+}
+
+/// A string of the header, of at most `max` bytes.
+fn header_str(src: &mut impl Read, max: usize, what: &str) -> Res<String> {
+    let n = header_len(src, max, what)?;
+    let mut b = vec![0u8; n];
+    exact(src, &mut b)?;
+    String::from_utf8(b).or_else(|_| bad(format!("{what} is not UTF-8")))
+}
+
+fn read_header(src: &mut impl Read) -> Res<Header> {
+    let mut magic = [0u8; 8];
+    let not_stored = "it does not start with `TOSGUARD` (not written by `Policy::to_bytes`)";
+    if src.read_exact(&mut magic).is_err() || &magic != MAGIC {
+        return bad(not_stored);
+    }
+    let mut f = [0u8; 4];
+    exact(src, &mut f)?;
+    let format = u32::from_le_bytes(f);
     if format != FORMAT {
         return bad(format!(
             "stored in format {format}, this build reads format {FORMAT}: compile the policy again"
         ));
     }
-    let version = r.str()?;
+    let version = header_str(src, 64, "a crate version")?;
     if version != CRATE_VERSION {
         return bad(format!(
             "stored by tosguard {version}, this is tosguard {CRATE_VERSION}: compile the policy again"
         ));
     }
-    let fingerprint = r.str()?;
-    let len = r.usize()?;
-    let sum = r.u64()?;
-    let body = r.take(len)?;
-    if r.at != bytes.len() {
-        return bad(format!("{} bytes after the end", bytes.len() - r.at));
-    }
-    if checksum(fingerprint, body) != sum {
-        return bad("the checksum does not match: the bytes are damaged");
-    }
-    Ok(Header { fingerprint, body })
+    let fingerprint = header_str(src, 1024, "a fingerprint")?;
+    let len = header_len(src, usize::MAX, "a body")?;
+    let mut b = [0u8; 8];
+    exact(src, &mut b)?;
+    Ok(Header {
+        fingerprint,
+        len,
+        sum: u64::from_le_bytes(b),
+    })
 }
 
-/// The policy stored in `bytes`.
+const DAMAGED: &str = "the checksum does not match: the bytes are damaged";
+
+/// The policy stored in `bytes`. The whole body is at hand, so its checksum is checked
+/// before it is read: damaged bytes are reported as such.
 pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Compiled, PolicyError> {
-    let h = read_header(bytes)?;
-    let mut r = Reader { b: h.body, at: 0 };
-    let c = read_body(&mut r, h.fingerprint)?;
-    if r.at != h.body.len() {
+    let mut src = bytes;
+    let h = read_header(&mut src)?;
+    if src.len() < h.len {
         return Err(Bad(format!(
-            "{} bytes after the last section",
-            h.body.len() - r.at
+            "truncated: a body of {} bytes, {} given",
+            h.len,
+            src.len()
         ))
         .into());
+    }
+    if src.len() > h.len {
+        return Err(Bad(format!("{} bytes after the end", src.len() - h.len)).into());
+    }
+    if checksum(&h.fingerprint, src) != h.sum {
+        return Err(Bad(DAMAGED.into()).into());
+    }
+    Ok(read_stream(src, h)?)
+}
+
+/// The policy stored in the bytes `src` gives, read in blocks (the checksum is checked
+/// at the end: bytes that do not decode are reported as damaged when it fails).
+pub(crate) fn from_reader(mut src: impl Read) -> Result<Compiled, PolicyError> {
+    let h = read_header(&mut src)?;
+    Ok(read_stream(src, h)?)
+}
+
+fn read_stream<R: Read>(src: R, h: Header) -> Res<Compiled> {
+    let mut r = Reader::new(src, &h.fingerprint, h.len);
+    let body = read_body(&mut r, &h.fingerprint);
+    let complete = r.at == r.len;
+    // The rest of the body, so that the checksum covers every byte.
+    let drained = r.drain();
+    if drained.is_ok() && r.hash != h.sum {
+        return bad(DAMAGED);
+    }
+    let c = body?;
+    drained?;
+    if !complete {
+        return bad("bytes after the last section");
+    }
+    let mut more = [0u8; 1];
+    if matches!(r.src.read(&mut more), Ok(n) if n > 0) {
+        return bad("bytes after the end");
     }
     check(&c)?;
     Ok(c)
 }
 
-fn read_body(r: &mut Reader<'_>, fingerprint: &str) -> Res<Compiled> {
+fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
     r.tag(b"META")?;
     let id = r.string()?;
     let version = r.string()?;
@@ -1132,7 +1303,7 @@ fn read_body(r: &mut Reader<'_>, fingerprint: &str) -> Res<Compiled> {
     })
 }
 
-fn read_options(r: &mut Reader<'_>) -> Res<NormalizeOptions> {
+fn read_options<R: Read>(r: &mut Reader<R>) -> Res<NormalizeOptions> {
     Ok(NormalizeOptions {
         confusables: r.bool()?,
         invisible: r.bool()?,
@@ -1143,17 +1314,17 @@ fn read_options(r: &mut Reader<'_>) -> Res<NormalizeOptions> {
     })
 }
 
-fn read_texts(r: &mut Reader<'_>) -> Res<Texts> {
+fn read_texts<R: Read>(r: &mut Reader<R>) -> Res<Texts> {
     let buf = r.string()?;
     let ends = r.u32s()?;
     Texts::from_parts(buf, ends).map_or_else(|| bad("a list of texts is not in order"), Ok)
 }
 
-fn read_node(r: &mut Reader<'_>, depth: usize) -> Res<Node> {
+fn read_node<R: Read>(r: &mut Reader<R>, depth: usize) -> Res<Node> {
     if depth > MAX_DEPTH {
         return bad(format!("a condition nests deeper than {MAX_DEPTH}"));
     }
-    let sub = |r: &mut Reader<'_>| read_node(r, depth + 1).map(Box::new);
+    let sub = |r: &mut Reader<R>| read_node(r, depth + 1).map(Box::new);
     Ok(match r.u8()? {
         0 => Node::Lex(LexiconId::new(r.u32()? as usize)),
         1 => Node::Not(sub(r)?),
@@ -1172,7 +1343,7 @@ fn read_node(r: &mut Reader<'_>, depth: usize) -> Res<Node> {
     })
 }
 
-fn read_examples(r: &mut Reader<'_>) -> Res<Vec<ExampleSpec>> {
+fn read_examples<R: Read>(r: &mut Reader<R>) -> Res<Vec<ExampleSpec>> {
     let n = r.count(9)?;
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
@@ -1350,7 +1521,11 @@ mod tests {
             if two && i + 1 < b.len() {
                 b[i + 1] ^= x.rotate_left(3);
             }
-            if let Ok(p) = Policy::from_bytes(&seal(&c.fingerprint, &b)) {
+            let sealed = seal(&c.fingerprint, &b);
+            let streamed = Policy::from_reader(&sealed[..]);
+            let loaded = Policy::from_bytes(&sealed);
+            prop_assert_eq!(streamed.is_ok(), loaded.is_ok());
+            if let Ok(p) = loaded {
                 for t in TEXTS {
                     let _ = p.classify(t);
                     let _ = p.explain(t);

@@ -115,8 +115,9 @@ pub fn from_path(path: &Path) -> Result<Policy, tosguard::PolicyError> {
     if !stored {
         return Policy::from_file(path);
     }
-    match std::fs::read(path) {
-        Ok(bytes) => Policy::from_bytes(&bytes),
+    match std::fs::File::open(path) {
+        // Read in blocks: the file's bytes are not held beside the policy.
+        Ok(file) => Policy::from_reader(file),
         // Compiling reports the read error as it does for any policy file.
         Err(_) => Policy::from_file(path),
     }
