@@ -60,6 +60,8 @@
 //! The body-part cases (`threat-body-vocab`) add one masked and one deleted new flag (a
 //! French recipe contrast whose masked `p*te` reads a slur): masked 12 -> 13, deleted
 //! 46 -> 47.
+//! The conditional injury-place cases (`threat-injury-place-if`) keep every ceiling and
+//! move deleted to 34.4% kept (a deleted letter in a long condition): floor 34.5 -> 34.0.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -83,7 +85,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::MixedCase, 100.0, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 32.5, 50),
-    (Disguise::Deleted, 34.5, 47),
+    (Disguise::Deleted, 34.0, 47),
     (Disguise::Added, 16.0, 8),
     (Disguise::Split, 11.0, 45),
     (Disguise::GluedBefore, 9.5, 18),
