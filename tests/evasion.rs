@@ -62,6 +62,9 @@
 //! 46 -> 47.
 //! The conditional injury-place cases (`threat-injury-place-if`) keep every ceiling and
 //! move deleted to 34.4% kept (a deleted letter in a long condition): floor 34.5 -> 34.0.
+//! The execution-place contrasts added with the particle and -ing forms (a class photo,
+//! chairs against a wall) are flagged when every word is split, as the earlier ones of
+//! the same file were: split ceiling 45 -> 47.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -87,7 +90,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Swapped, 32.5, 50),
     (Disguise::Deleted, 34.0, 47),
     (Disguise::Added, 16.0, 8),
-    (Disguise::Split, 11.0, 45),
+    (Disguise::Split, 11.0, 47),
     (Disguise::GluedBefore, 9.5, 18),
     (Disguise::GluedAfter, 8.0, 7),
 ];
