@@ -48,6 +48,14 @@
 //! fr-evasion-epele-leet}.toml`) moved spaced to 91.8% kept, masked to 87.6% and
 //! punctuated to 95.2%, no new flag; the new cases disguised twice (a masked
 //! misspelling elongated, `p**aasties`) moved elongated to 95.1% and added to 16.3%.
+//! Glued words split by the normalizer (`src/normalize/glued.rs`), with the glued-word
+//! case files (`tests/cases/{en-evasion-glued,fr-evasion-colles}.toml`): glued-before
+//! 10.0% -> 61.4% kept, glued-after 9.7% -> 51.4%; their new flags rose (18 -> 40, 7 ->
+//! 19): a benign case whose context word is glued to a content word stays unread
+//! (`Prosecutorssay`, `I will\nkill you` glued across its line break) while the threat
+//! beside it is split back. The new cases disguised twice moved masked to 86.8% kept
+//! (`s**byou`), punctuated to 5 new flags, and mixed case to 99.0% (`IwIlL` reads as
+//! camel case, which is never split).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -61,21 +69,21 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 91.8, 4),
-    (Disguise::Elongated, 95.1, 3),
+    (Disguise::Spaced, 91.5, 4),
+    (Disguise::Elongated, 95.0, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 87.5, 10),
-    (Disguise::Punctuated, 95.1, 4),
+    (Disguise::Masked, 86.5, 10),
+    (Disguise::Punctuated, 95.0, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
-    (Disguise::MixedCase, 100.0, 0),
+    (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 32.5, 48),
-    (Disguise::Deleted, 34.5, 45),
+    (Disguise::Swapped, 33.0, 48),
+    (Disguise::Deleted, 35.0, 45),
     (Disguise::Added, 16.0, 8),
-    (Disguise::Split, 11.0, 43),
-    (Disguise::GluedBefore, 9.5, 18),
-    (Disguise::GluedAfter, 8.0, 7),
+    (Disguise::Split, 11.5, 43),
+    (Disguise::GluedBefore, 61.0, 40),
+    (Disguise::GluedAfter, 51.0, 19),
 ];
 
 fn report() -> Report {
