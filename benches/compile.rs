@@ -1,11 +1,15 @@
 //! Compile time of the built-in policy and of large made-up policies (10,000 terms;
 //! a 10,000-letter fuzzy term, refused by the term-length limit), with the peak
-//! memory of the process after each group (Linux: `VmHWM` of `/proc/self/status`).
+//! memory of the process after each group (Linux: `VmHWM` of `/proc/self/status`);
+//! and the time to load the built-in policy from its stored form
+//! (`Policy::from_bytes`, `Policy::from_reader`) against compiling it, with the size
+//! of the stored bytes and the resident memory of a compiled and of a loaded policy
+//! (each measured in a fresh process: this benchmark run again as a child).
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use tosguard::{Loader, Policy};
 
 /// `n` distinct made-up terms in one lexicon.
@@ -30,13 +34,88 @@ fn peak_memory() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The resident set of this process in bytes (`/proc/self/statm`), if known.
+fn resident() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// The environment variable that makes this benchmark a child measuring one way of
+/// getting the built-in policy: `compile`, or `load` (from the file it names after a
+/// colon).
+const HOLD_CHILD: &str = "TOSGUARD_BENCH_HOLD";
+
+/// In a child: gets the policy as `how` says and prints the resident growth and peak.
+fn hold_child(how: &str) {
+    let before = resident().unwrap_or(0);
+    let policy = match how.split_once(':') {
+        Some(("load", path)) => match std::fs::File::open(path) {
+            Ok(file) => Policy::from_reader(file),
+            Err(e) => {
+                eprintln!("cannot read {path}: {e}");
+                return;
+            }
+        },
+        _ => Policy::builtin("baseline"),
+    };
+    let after = resident().unwrap_or(0);
+    match policy {
+        Ok(p) => println!(
+            "{}: holding the built-in policy ({} rules), the resident set grew by {:.1} MiB; peak memory of the process {}",
+            how.split(':').next().unwrap_or(how),
+            p.rules().count(),
+            after.saturating_sub(before) as f64 / (1 << 20) as f64,
+            peak_memory()
+        ),
+        Err(e) => eprintln!("{e}"),
+    }
+}
+
+/// Loading the built-in policy from its stored form against compiling it.
+fn load(c: &mut Criterion) {
+    let bytes = match Policy::builtin("baseline") {
+        Ok(p) => p.to_bytes(),
+        Err(e) => {
+            eprintln!("the baseline policy does not compile: {e}");
+            return;
+        }
+    };
+    println!(
+        "stored built-in policy: {} bytes ({:.1} MiB)",
+        bytes.len(),
+        bytes.len() as f64 / (1 << 20) as f64
+    );
+    let path = std::env::temp_dir().join(format!("tosguard-bench-{}.bin", std::process::id()));
+    if std::fs::write(&path, &bytes).is_ok() {
+        if let Ok(exe) = std::env::current_exe() {
+            for how in ["compile".to_string(), format!("load:{}", path.display())] {
+                let _ = std::process::Command::new(&exe)
+                    .arg("--bench")
+                    .env(HOLD_CHILD, how)
+                    .status();
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10);
+    g.bench_function("builtin_baseline_compile", |b| {
+        b.iter(|| black_box(Policy::builtin("baseline").map(|p| p.id().len())))
+    });
+    g.bench_function("builtin_baseline_from_bytes", |b| {
+        b.iter(|| black_box(Policy::from_bytes(black_box(&bytes)).map(|p| p.id().len())))
+    });
+    g.bench_function("builtin_baseline_from_reader", |b| {
+        b.iter(|| black_box(Policy::from_reader(black_box(&bytes[..])).map(|p| p.id().len())))
+    });
+    g.finish();
+    println!("peak memory after the built-in policy: {}", peak_memory());
+}
+
 fn compile(c: &mut Criterion) {
     let mut g = c.benchmark_group("compile");
     g.sample_size(10);
-    g.bench_function("builtin_baseline", |b| {
-        b.iter(|| black_box(Policy::builtin("baseline").map(|p| p.id().len())))
-    });
-    println!("peak memory after the built-in policy: {}", peak_memory());
     let src = many_terms(10_000);
     g.bench_function("terms_10000", |b| {
         b.iter(|| black_box(Loader::new().from_toml_str(&src).map(|p| p.id().len())))
@@ -52,5 +131,13 @@ fn compile(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, compile);
-criterion_main!(benches);
+criterion_group!(benches, load, compile);
+
+fn main() {
+    if let Ok(how) = std::env::var(HOLD_CHILD) {
+        hold_child(&how);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

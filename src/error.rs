@@ -86,6 +86,10 @@ pub enum ProblemKind {
     /// A warning: a category removes content but names no `dsa_category`, so no EU
     /// DSA statement of reasons can be given for what it removes.
     NoStatementCategory,
+    /// Bytes given to [`Policy::from_bytes`](crate::Policy::from_bytes) are not a
+    /// stored policy this build can read: not one at all, written by another version of
+    /// tosguard, truncated or damaged.
+    InvalidStoredPolicy,
 }
 
 /// One mistake in a policy, with where it is.

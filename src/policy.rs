@@ -117,6 +117,84 @@ impl Policy {
         BASELINE.clone()
     }
 
+    /// The compiled policy in a binary form that [`Policy::from_bytes`] reads back
+    /// without compiling it again: a host that compiles its policy once (at deploy
+    /// time, say) starts the next processes in a fraction of the compile time.
+    ///
+    /// The bytes hold everything the policy decides with — rules, contexts,
+    /// categories, lexicons, every pattern with its variant tables, the rules'
+    /// examples (for [`crate::testing`]), the warnings and the fingerprint — and name
+    /// the tosguard version that wrote them: another version refuses them (compile the
+    /// policy again). A signal model other than the built-in one is stored whole. A
+    /// [`PolicyStack`](crate::PolicyStack) has no stored form of its own: store each
+    /// layer and stack the loaded policies.
+    ///
+    /// ```
+    /// use tosguard::Policy;
+    ///
+    /// let policy = Policy::from_toml_str(r#"
+    ///     [policy]
+    ///     id = "my-aup"
+    ///     extends = ["taxonomy"]
+    ///     [lexicons.harm]
+    ///     terms = ["kill{,s}"]
+    ///     [[rules]]
+    ///     id = "threat"
+    ///     category = "violence.threat"
+    ///     when = '"i will" before(2) harm'
+    ///     unless = ["negated"]
+    /// "#)?;
+    /// let bytes = policy.to_bytes();
+    /// let loaded = Policy::from_bytes(&bytes)?;
+    /// assert_eq!(loaded.fingerprint(), policy.fingerprint());
+    /// assert!(loaded.classify("I will k1ll him").has_category("violence.threat"));
+    /// // Damaged or foreign bytes are refused with a clear error, never a panic.
+    /// let err = Policy::from_bytes(&bytes[..bytes.len() / 2]).unwrap_err();
+    /// assert_eq!(err.problems()[0].kind(), tosguard::ProblemKind::InvalidStoredPolicy);
+    /// # Ok::<(), tosguard::PolicyError>(())
+    /// ```
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::compiled::to_bytes(&self.inner.compiled)
+    }
+
+    /// Loads a policy stored by [`Policy::to_bytes`], without compiling it: only its
+    /// automaton is built again. Classifies exactly as the policy that was stored, with
+    /// the same fingerprint.
+    ///
+    /// Fails with [`ProblemKind::InvalidStoredPolicy`] when the bytes are not a stored
+    /// policy, were written by another version of tosguard, or are truncated or damaged
+    /// (a checksum covers them); never panics.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Policy, PolicyError> {
+        let compiled = crate::compiled::from_bytes(bytes)?;
+        Ok(Policy {
+            inner: Arc::new(Inner { compiled }),
+        })
+    }
+
+    /// Loads a stored policy ([`Policy::to_bytes`]) from a reader, a file say, in blocks
+    /// of 64 KiB: the whole bytes are never held beside the policy, so the memory of
+    /// loading is the policy's own. Fails as [`Policy::from_bytes`] does (an error
+    /// reading `reader` included); the checksum is checked once every byte is read.
+    ///
+    /// ```
+    /// let bytes = tosguard::Policy::builtin("taxonomy")?.to_bytes();
+    /// let loaded = tosguard::Policy::from_reader(&bytes[..])?;
+    /// assert_eq!(loaded.id(), "taxonomy");
+    /// # Ok::<(), tosguard::PolicyError>(())
+    /// ```
+    pub fn from_reader(reader: impl std::io::Read) -> Result<Policy, PolicyError> {
+        let compiled = crate::compiled::from_reader(reader)?;
+        Ok(Policy {
+            inner: Arc::new(Inner { compiled }),
+        })
+    }
+
+    /// Whether `bytes` start like a stored policy ([`Policy::to_bytes`]): what a host
+    /// or tool that accepts either a TOML policy or a stored one looks at.
+    pub fn is_stored(bytes: &[u8]) -> bool {
+        bytes.starts_with(crate::compiled::STORED_MAGIC)
+    }
+
     /// A builder for policies kept outside TOML files.
     pub fn builder(id: impl Into<String>) -> PolicyBuilder {
         PolicyBuilder::new(id)

@@ -843,3 +843,60 @@ fn the_builtin_policy_files_are_formatted() {
     let (code, out, err) = run(&["fmt", "--check", &format!("{root}/policies")], "");
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn a_stored_policy_is_written_once_and_loaded_by_every_command() {
+    let dir = temp_dir("store");
+    let toml = dir.join("aup.toml");
+    std::fs::write(&toml, AUP).unwrap();
+    std::fs::write(dir.join("aup.tests.toml"), AUP_TESTS).unwrap();
+    let stored = dir.join("aup.bin");
+    let (code, out, err) = run(
+        &[
+            "store",
+            "-p",
+            toml.to_str().unwrap(),
+            "-o",
+            stored.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("stored: policy `aup`"), "{out}");
+    let input = "{\"id\":1,\"text\":\"oh heck\"}\n";
+    let from_toml = run(&["classify", "-p", toml.to_str().unwrap()], input);
+    let from_stored = run(&["classify", "-p", stored.to_str().unwrap()], input);
+    assert_eq!(from_toml.0, 0);
+    assert_eq!(from_toml, from_stored);
+    let explain = |p: &PathBuf| run(&["explain", "-p", p.to_str().unwrap(), "oh heck"], "");
+    assert_eq!(explain(&toml), explain(&stored));
+    // The rule examples run from the stored form.
+    let (code, out, err) = run(&["test", stored.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("passed, 0 failed"), "{out}");
+    // One policy per file: a stack is stored layer by layer.
+    let (code, _, err) = run(
+        &[
+            "store",
+            "-b",
+            "taxonomy",
+            "-b",
+            "baseline",
+            "-o",
+            stored.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("give one policy"), "{err}");
+    // Damaged bytes: the policy is refused, with the reason.
+    let mut bytes = std::fs::read(&stored).unwrap();
+    bytes.truncate(bytes.len() - 3);
+    std::fs::write(&stored, &bytes).unwrap();
+    let (code, _, err) = run(&["classify", "-p", stored.to_str().unwrap()], input);
+    assert_eq!(code, 3);
+    assert!(
+        err.contains("not a usable stored policy: truncated"),
+        "{err}"
+    );
+}

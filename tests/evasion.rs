@@ -48,14 +48,23 @@
 //! fr-evasion-epele-leet}.toml`) moved spaced to 91.8% kept, masked to 87.6% and
 //! punctuated to 95.2%, no new flag; the new cases disguised twice (a masked
 //! misspelling elongated, `p**aasties`) moved elongated to 95.1% and added to 16.3%.
+//! The case files of real-world threat forms (`en-threat-realworld-forms`,
+//! `fr-menaces-formes-reelles`) keep every floor (spaced 91.9%, masked 87.8%,
+//! punctuated 95.3%) and add 1 masked new flag (a masked French contrast), masked
+//! ceiling 10 -> 11.
+//! The contrasts of the counted-gunfire, place-attack, victim-frame and dare case files
+//! (`threat-gunfire-counted`, `incite-place-attack`, `hate-victim-frame-scope`,
+//! `threat-dare-face`) keep every floor (masked 87.8%) and add new flags where a typo or a
+//! mask hides the word that makes them benign (`tretaed lkie`, `d**rière`): masked 11 -> 12,
+//! swapped 48 -> 50, deleted 45 -> 46, split 43 -> 45.
 //! Glued words split by the normalizer (`src/normalize/glued.rs`), with the glued-word
 //! case files (`tests/cases/{en-evasion-glued,fr-evasion-colles}.toml`): glued-before
-//! 10.0% -> 61.4% kept, glued-after 9.7% -> 51.4%; their new flags rose (18 -> 40, 7 ->
-//! 19): a benign case whose context word is glued to a content word stays unread
+//! 10.0% -> 61.5% kept, glued-after 9.7% -> 51.6%; their new flags rose (18 -> 40, 7 ->
+//! 20): a benign case whose context word is glued to a content word stays unread
 //! (`Prosecutorssay`, `I will\nkill you` glued across its line break) while the threat
-//! beside it is split back. The new cases disguised twice moved masked to 86.8% kept
+//! beside it is split back. The new cases disguised twice moved masked to 87.0% kept
 //! (`s**byou`), punctuated to 5 new flags, and mixed case to 99.0% (`IwIlL` reads as
-//! camel case, which is never split).
+//! camel case, which is never split). Measured merged with the case files above.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -69,21 +78,21 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 91.5, 4),
+    (Disguise::Spaced, 92.0, 4),
     (Disguise::Elongated, 95.0, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 86.5, 10),
-    (Disguise::Punctuated, 95.0, 5),
+    (Disguise::Masked, 86.5, 12),
+    (Disguise::Punctuated, 95.5, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
-    (Disguise::MixedCase, 98.5, 0),
+    (Disguise::MixedCase, 99.0, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 33.0, 48),
-    (Disguise::Deleted, 35.0, 45),
+    (Disguise::Swapped, 33.0, 50),
+    (Disguise::Deleted, 34.5, 46),
     (Disguise::Added, 16.0, 8),
-    (Disguise::Split, 11.5, 43),
-    (Disguise::GluedBefore, 61.0, 40),
-    (Disguise::GluedAfter, 51.0, 19),
+    (Disguise::Split, 11.5, 45),
+    (Disguise::GluedBefore, 61.5, 40),
+    (Disguise::GluedAfter, 51.5, 20),
 ];
 
 fn report() -> Report {

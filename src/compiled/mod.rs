@@ -7,6 +7,7 @@
 mod fingerprint;
 mod merge;
 mod patterns;
+mod store;
 mod triggers;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub(crate) use patterns::{
     FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
     VariantScratch, build_automaton, flags, hash_word, is_token, is_token_phrase, is_token_run,
 };
+pub(crate) use store::{MAGIC as STORED_MAGIC, from_bytes, from_reader, to_bytes};
 pub(crate) use triggers::Triggers;
 
 /// Declares a typed index into one of the vectors of [`Compiled`].

@@ -125,6 +125,25 @@ impl Texts {
         self.buf.shrink_to_fit();
         self.ends.shrink_to_fit();
     }
+
+    /// The strings end to end, and where each ends (a stored policy keeps these).
+    pub(crate) fn parts(&self) -> (&str, &[u32]) {
+        (&self.buf, &self.ends)
+    }
+
+    /// The strings of [`Texts::parts`], if `ends` rise and fall on characters of
+    /// `buf`, the last at its end.
+    pub(crate) fn from_parts(buf: String, ends: Vec<u32>) -> Option<Texts> {
+        let mut start = 0;
+        for &e in &ends {
+            let e = e as usize;
+            if e < start || !buf.is_char_boundary(e) {
+                return None;
+            }
+            start = e;
+        }
+        (start == buf.len()).then_some(Texts { buf, ends })
+    }
 }
 
 impl<'a> FromIterator<&'a str> for Texts {
@@ -163,6 +182,28 @@ impl Uses {
     /// The uses of every pattern, in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &[PatternUse]> + '_ {
         (0..self.ends.len()).filter_map(|p| self.get(p))
+    }
+
+    /// How many patterns it has the uses of.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Every use, and where each pattern's end (a stored policy keeps these).
+    pub(crate) fn parts(&self) -> (&[PatternUse], &[u32]) {
+        (&self.all, &self.ends)
+    }
+
+    /// The uses of [`Uses::parts`], if `ends` rise, the last at the end of `all`.
+    pub(crate) fn from_parts(all: Vec<PatternUse>, ends: Vec<u32>) -> Option<Uses> {
+        let mut start = 0;
+        for &e in &ends {
+            if (e as usize) < start {
+                return None;
+            }
+            start = e as usize;
+        }
+        (start == all.len()).then_some(Uses { all, ends })
     }
 }
 
@@ -366,38 +407,38 @@ pub(crate) struct Matcher {
     pub(crate) automaton_ids: Vec<u32>,
     /// For the first word of each multi-word token pattern: the most words of a
     /// token pattern starting with it.
-    starts: HashMap<String, u32, BuildWordHasher>,
+    pub(super) starts: HashMap<String, u32, BuildWordHasher>,
     /// Open-addressing table of whole-word pattern ids ([`EMPTY`] = free slot); its
     /// length is a power of two at least four thirds of the number of ids.
-    words: Vec<u32>,
+    pub(super) words: Vec<u32>,
     /// One-token patterns with evasion variants, by [`variant_key`].
-    evasion: MultiTable,
+    pub(super) evasion: MultiTable,
     /// One-token patterns with masked variants, by length, first and last character.
-    masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
+    pub(super) masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
     /// One-token patterns with typo variants, by each form one letter shorter or with
     /// two neighbours swapped ([`typo_keys`]).
-    typos: MultiTable,
+    pub(super) typos: MultiTable,
     /// One-token patterns with evasion or typo variants, by their own text (some of
     /// them are automaton patterns, used as a prefix by another lexicon).
-    tolerant: MultiTable,
+    pub(super) tolerant: MultiTable,
     /// Real words never read as typos.
-    exclude: HashSet<String>,
+    pub(super) exclude: HashSet<String>,
     /// The words of the phrases with typo variants (ids unused): a run of tokens is
     /// only looked up when all its tokens but one are such words.
-    phrase_words: MultiTable,
+    pub(super) phrase_words: MultiTable,
     /// The most words of a phrase with typo variants (0 when there is none).
-    typo_phrase_len: u32,
+    pub(super) typo_phrase_len: u32,
     /// The most tokens of a term of tokens joined by marks with variants
     /// ([`is_token_run`]; 0 when there is none).
-    run_tokens: u32,
+    pub(super) run_tokens: u32,
     /// The marks that join the tokens of those terms.
-    run_marks: Vec<char>,
+    pub(super) run_marks: Vec<char>,
     /// The longest token or phrase that can be a variant of a term, in bytes: longer
     /// ones (a run of separated letters read as one token) are not looked up, so the
     /// work per token stays linear in its length.
-    max_variant_bytes: usize,
+    pub(super) max_variant_bytes: usize,
     /// How text is folded: which evasion variants exist.
-    opts: NormalizeOptions,
+    pub(super) opts: NormalizeOptions,
 }
 
 /// An open-addressing table from 64-bit hashes to pattern ids, several ids per hash.
@@ -408,9 +449,9 @@ pub(crate) struct Matcher {
 /// lookup may then return an id of another hash, which every caller checks anyway
 /// (against the pattern's text), as it checks ids of a hash shared by two forms.
 #[derive(Clone, Debug, Default)]
-struct MultiTable {
+pub(super) struct MultiTable {
     /// The length is a power of two at least twice the number of entries (or zero).
-    slots: Vec<u64>,
+    pub(super) slots: Vec<u64>,
 }
 
 /// A slot of [`MultiTable`]: the high half of `hash` and `id`.
@@ -488,6 +529,22 @@ impl MultiTable {
 
     fn is_empty(&self) -> bool {
         self.slots.is_empty()
+    }
+
+    /// The table of `slots` as [`MultiTable::slots`] held them (a stored policy), if
+    /// it can be one: empty, or a power of two long with a free slot (which every
+    /// probe needs to end).
+    pub(super) fn from_slots(slots: Vec<u64>) -> Option<MultiTable> {
+        let ok = slots.is_empty()
+            || (slots.len().is_power_of_two() && slots.iter().any(|&s| s as u32 == EMPTY));
+        ok.then_some(MultiTable { slots })
+    }
+
+    /// Whether every id stored is below `n`.
+    pub(super) fn ids_below(&self, n: usize) -> bool {
+        self.slots
+            .iter()
+            .all(|&s| s as u32 == EMPTY || (s as u32 as usize) < n)
     }
 
     fn memory_usage(&self) -> usize {
@@ -589,7 +646,13 @@ fn first_token(text: &str) -> &str {
 }
 
 /// A free slot of [`Matcher::words`].
-const EMPTY: u32 = u32::MAX;
+pub(super) const EMPTY: u32 = u32::MAX;
+
+/// Whether `words` can be [`Matcher::words`]: empty, or a power of two long with a free
+/// slot (which every lookup needs to end).
+pub(super) fn valid_word_table(words: &[u32]) -> bool {
+    words.is_empty() || (words.len().is_power_of_two() && words.contains(&EMPTY))
+}
 
 /// A fast, non-cryptographic hash of a token (FxHash's multiply-rotate over 8-byte
 /// words). The table is built from the policy's own patterns, so text cannot choose

@@ -569,6 +569,24 @@ impl Vocab {
         }
     }
 
+    /// Its words, stems and neighbour pairs, each as its strings end to end, where
+    /// each ends and its hash table: what a stored policy keeps
+    /// (`src/compiled/store.rs`).
+    pub(crate) fn parts(&self) -> [(&str, &[u32], &[u32]); 3] {
+        [self.words.parts(), self.stems.parts(), self.pairs.parts()]
+    }
+
+    /// The vocabulary of the parts [`Vocab::parts`] gave, if each can be a set.
+    pub(crate) fn from_parts(parts: [(String, Vec<u32>, Vec<u32>); 3]) -> Option<Vocab> {
+        let [words, stems, pairs] = parts.map(|(t, e, h)| StrSet::from_parts(t, e, h));
+        Some(Vocab {
+            words: words?,
+            stems: stems?,
+            pairs: pairs?,
+            ..Vocab::default()
+        })
+    }
+
     /// Adds every word of `other`.
     pub(crate) fn extend(&mut self, other: &Vocab) {
         for w in other.words.iter() {
@@ -622,6 +640,12 @@ impl Vocab {
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(|&i| self.words.at(i))
+    }
+
+    /// The words (test helper).
+    #[cfg(test)]
+    pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter()
     }
 
     /// The first halves of English `n't` contractions (`don`, `wouldn`).

@@ -117,6 +117,46 @@ impl StrSet {
         self.get(i as usize)
     }
 
+    /// Its strings end to end, where each ends, and its table: what a stored policy
+    /// keeps (`src/compiled/store.rs`).
+    pub(crate) fn parts(&self) -> (&str, &[u32], &[u32]) {
+        (&self.text, &self.ends, &self.table)
+    }
+
+    /// The set of [`StrSet::parts`], if they can be one: the ends rise on characters
+    /// of `text`, the last at its end; the table is a power of two long (or empty with
+    /// no string), holds each string's index once and keeps a free slot in eight, as
+    /// [`StrSet::insert`] does (a lookup stops at a free slot). A stored set whose
+    /// strings and table disagree finds wrong strings, never loops or panics.
+    pub(crate) fn from_parts(text: String, ends: Vec<u32>, table: Vec<u32>) -> Option<StrSet> {
+        let mut start = 0;
+        for &e in &ends {
+            let e = e as usize;
+            if e < start || !text.is_char_boundary(e) {
+                return None;
+            }
+            start = e;
+        }
+        let n = ends.len();
+        let mut seen = vec![false; n];
+        for &i in table.iter().filter(|&&i| i != EMPTY) {
+            match seen.get_mut(i as usize) {
+                Some(s) if !*s => *s = true,
+                _ => return None,
+            }
+        }
+        let sized = if table.is_empty() {
+            n == 0
+        } else {
+            table.len().is_power_of_two() && n * 8 <= table.len() * 7
+        };
+        (start == text.len() && sized && seen.iter().all(|&s| s)).then_some(StrSet {
+            text,
+            ends,
+            table,
+        })
+    }
+
     /// Gives back the spare capacity of the buffers.
     pub(crate) fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();

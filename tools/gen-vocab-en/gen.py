@@ -412,6 +412,9 @@ NOUN_EXCLUDE = {
     "recorder", "player", "dancer", "singer", "fan", "lover", "buff", "nut", "freak",
     "liberal", "conservative", "democrat", "republican", "independent", "radical",
     "moderate", "progressive", "green", "red", "white", "black", "brown", "yellow",
+    # things aimed or fired at first: a shooting target is no person ("put two rounds in
+    # the target")
+    "target", "targets", "butt", "butts",
 }
 
 # Reviewed hand list: spellings and compounds WordNet 3.0 lacks.

@@ -11,6 +11,7 @@ mod explain;
 mod fmt;
 mod output;
 mod policies;
+mod store;
 // The library's "did you mean" (one edit distance for the library and the tool).
 #[allow(dead_code)]
 #[path = "../../suggest.rs"]
@@ -51,6 +52,7 @@ enum Command {
     Fmt(fmt::Args),
     Eval(eval::Args),
     Evasion(evasion::Args),
+    Store(store::Args),
     /// List the built-in policies.
     #[command(after_help = EXIT_CODES)]
     Builtins,
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Eval(args) => sub.map_or(Err(Exit::Usage), |m| eval::run(&args, m)),
         Command::Evasion(args) => sub.map_or(Err(Exit::Usage), |m| evasion::run(&args, m)),
+        Command::Store(args) => sub.map_or(Err(Exit::Usage), |m| store::run(&args, m)),
         Command::Builtins => builtins(),
         Command::Train { args } => train(&args),
     };

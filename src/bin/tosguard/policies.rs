@@ -88,7 +88,7 @@ pub fn load_one(source: &Source) -> Result<Policy, Exit> {
     match source {
         Source::File(path) => {
             check_policy_path(path)?;
-            Policy::from_file(path).map_err(|e| {
+            from_path(path).map_err(|e| {
                 error(format!(
                     "policy `{}` does not compile:\n{e}",
                     path.display()
@@ -100,6 +100,26 @@ pub fn load_one(source: &Source) -> Result<Policy, Exit> {
             error(format!("built-in policy `{name}` does not compile:\n{e}"));
             Exit::Policy
         }),
+    }
+}
+
+/// The policy of a file: a stored policy (`tosguard store`, `Policy::to_bytes`) is
+/// loaded, any other file compiled.
+pub fn from_path(path: &Path) -> Result<Policy, tosguard::PolicyError> {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let stored = std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && Policy::is_stored(&head);
+    if !stored {
+        return Policy::from_file(path);
+    }
+    match std::fs::File::open(path) {
+        // Read in blocks: the file's bytes are not held beside the policy.
+        Ok(file) => Policy::from_reader(file),
+        // Compiling reports the read error as it does for any policy file.
+        Err(_) => Policy::from_file(path),
     }
 }
 

@@ -268,7 +268,7 @@ fn test_unit(unit: &Unit, args: &Args) -> Outcome {
         coverage: None,
     };
     let compiled = match &unit.source {
-        crate::policies::Source::File(p) => Policy::from_file(p),
+        crate::policies::Source::File(p) => crate::policies::from_path(p),
         crate::policies::Source::Builtin(n) => Policy::builtin(n),
     };
     let policy = match compiled {
