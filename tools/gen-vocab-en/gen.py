@@ -328,6 +328,26 @@ BLOW_EXCLUDE = {
 # a ball, `slap` a sound) or lacks (`knee`, `elbow`, `stomp on`).
 BLOW_EXTRA = ["hit", "slap", "knee", "elbow", "stomp on", "backhand"]
 
+# Body parts a blow or a bullet lands on ("two slugs in your gut", "I'll smash your
+# cheekbone"): the one-word nouns whose first or second sense is below external body
+# part, internal organ, viscera or bone, with a SemCor noun tag; minus the reviewed
+# exclusions (an animal's part, a word mostly of another sense or of idioms: "lap",
+# "pump", "colon", "heart", "chopper"; anatomy that no threat names: "jejunum").
+BODY_ROOTS = {
+    "05225090",  # external body part
+    "05298729",  # internal organ
+    "05298988",  # viscera, entrails, guts
+    "05269901",  # bone, os
+}
+BODY_EXCLUDE = {
+    "lap", "hoof", "muzzle", "paw", "chela", "bullethead", "extremity", "physiognomy",
+    "pump", "jejunum", "rumen", "ileum", "epiphysis", "phalanx", "stirrup", "turbinate",
+    "anvil", "anterior", "chopper", "marrowbone", "colon",
+    # named mostly in idioms of feeling or of oneself ("break her heart", "smacking their
+    # lips", "I'd break every bone in my body"); the threats of these words are phrases
+    "heart", "bone", "lip",
+}
+
 # The same verbs split around their object ("beat my neighbour to death", "run the
 # cyclist over", "put the mayor in the ground", "run him off the road"): (verb, tail
 # after the object).
@@ -1131,6 +1151,20 @@ def main():
     out.append(toml_list("en_vocab_misdeed_ing", [
         "The same verbs, -ing form (\"they are always stealing\")."],
         misdeed_forms["ing"]))
+    body_senses = hyponyms(nouns, BODY_ROOTS)
+    body = set()
+    for lemma, senses in noun_index.items():
+        if "_" in lemma or lemma in BODY_EXCLUDE or not any(x in body_senses for x in senses[:2]):
+            continue
+        if counts.get(lemma, {"n": 0})["n"] >= 1:
+            body |= {lemma} | noun_plurals(lemma, noun_exc)
+    out.append(toml_list("en_vocab_body", [
+        "Body parts, singular and plural (\"two slugs in your gut\", \"I'll smash your",
+        "cheekbone\"): every one-word WordNet noun whose first or second sense is below",
+        "external body part, internal organ, viscera or bone, with a SemCor noun tag; minus",
+        "the reviewed exclusions (an animal's part, a word mostly of another sense). The",
+        "rules read it with the hand list `en_body_parts` of en.toml (chest, throat, eyes)."],
+        body))
     out.append(toml_list("en_vocab_person", [
         "Person and role nouns, singular and plural: every WordNet noun whose first or second",
         "sense is a kind of person (hyponym of person.n.01, not named individuals), minus",
