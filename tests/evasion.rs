@@ -65,6 +65,14 @@
 //! The execution-place contrasts added with the particle and -ing forms (a class photo,
 //! chairs against a wall) are flagged when every word is split, as the earlier ones of
 //! the same file were: split ceiling 45 -> 47.
+//! Glued words split by the normalizer (`src/normalize/glued.rs`), with the glued-word
+//! case files (`tests/cases/{en-evasion-glued,fr-evasion-colles}.toml`): glued-before
+//! 10.0% -> 61.5% kept, glued-after 9.7% -> 51.6%; their new flags rose (18 -> 40, 7 ->
+//! 20): a benign case whose context word is glued to a content word stays unread
+//! (`Prosecutorssay`, `I will\nkill you` glued across its line break) while the threat
+//! beside it is split back. The new cases disguised twice moved masked to 87.0% kept
+//! (`s**byou`), punctuated to 5 new flags, and mixed case to 99.0% (`IwIlL` reads as
+//! camel case, which is never split). Measured merged with the case files above.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -78,21 +86,21 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 91.8, 4),
-    (Disguise::Elongated, 95.1, 3),
+    (Disguise::Spaced, 92.0, 4),
+    (Disguise::Elongated, 95.0, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 87.5, 13),
-    (Disguise::Punctuated, 95.1, 4),
+    (Disguise::Masked, 86.5, 13),
+    (Disguise::Punctuated, 95.5, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
-    (Disguise::MixedCase, 100.0, 0),
+    (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 32.5, 50),
     (Disguise::Deleted, 34.0, 47),
     (Disguise::Added, 16.0, 8),
     (Disguise::Split, 11.0, 47),
-    (Disguise::GluedBefore, 9.5, 18),
-    (Disguise::GluedAfter, 8.0, 7),
+    (Disguise::GluedBefore, 61.0, 40),
+    (Disguise::GluedAfter, 51.0, 20),
 ];
 
 fn report() -> Report {

@@ -284,6 +284,8 @@ impl Builder<'_> {
         if how.joined {
             for j in joined_forms(&t) {
                 self.patterns.add(&j, lex, how.mode, 0);
+                // A joined form is a word of the policy: never split as glued words.
+                self.vocab.add_folded(&j);
             }
         }
         match variants {

@@ -13,6 +13,7 @@
 use once_cell::sync::Lazy;
 
 use super::WILDCARD;
+use super::strset::StrSet;
 
 /// The generated list: comment lines (`#`), then `word zipf100` a line.
 static LIST: &str = include_str!("../../policies/words/common.txt");
@@ -63,6 +64,33 @@ static BY_SHAPE: Lazy<Vec<u64>> = Lazy::new(|| {
     index.shrink_to_fit();
     index
 });
+
+/// Zipf frequency (times 100) from which a short common word is a function word.
+const FUNCTION_ZIPF: u16 = 580;
+
+/// The words of the list of three to five letters at least as common as
+/// [`FUNCTION_ZIPF`] (Zipf 5.8: `all`, `them`, `your`, `les`, `ces`, `tous`): the
+/// function words glued words are split at ([`super::glued`]). A few hundred words,
+/// built on first use.
+static FUNCTION_WORDS: Lazy<StrSet> = Lazy::new(|| {
+    let mut words = StrSet::default();
+    for (w, z) in LIST
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+    {
+        if (3..=5).contains(&w.len()) && z.parse::<u16>().is_ok_and(|z| z >= FUNCTION_ZIPF) {
+            words.insert(w);
+        }
+    }
+    words.shrink_to_fit();
+    words
+});
+
+/// Is `w` (folded) a very common word of three to five letters (see [`FUNCTION_WORDS`])?
+pub(super) fn is_frequent_short(w: &str) -> bool {
+    (3..=5).contains(&w.len()) && FUNCTION_WORDS.contains(w)
+}
 
 /// The word and the Zipf frequency times 100 of an index entry.
 fn entry(e: u64) -> (&'static [u8], u16) {

@@ -79,6 +79,7 @@ mod common;
 mod confusables_table;
 mod evasion;
 mod fold;
+mod glued;
 mod hash;
 mod strset;
 #[cfg(test)]
@@ -280,6 +281,8 @@ pub(crate) struct Normalized {
     units: Vec<Unit>,
     /// Scratch: the second buffer of the passes that change the number of units.
     scratch: Vec<Unit>,
+    /// Scratch: where glued words are split ([`glued::split_glued`]).
+    cuts: Vec<usize>,
 }
 
 impl Normalized {
@@ -350,9 +353,20 @@ pub(crate) fn normalize_with(
     out.src.clear();
     if input.is_ascii() {
         ascii::normalize_ascii(input, opts, vocab, out);
-        return;
+    } else {
+        normalize_units(input, opts, vocab, out);
     }
-    normalize_units(input, opts, vocab, out);
+    split_glued(input, opts, vocab, out);
+}
+
+/// Words run together split apart ([`glued`]), with a vocabulary and the
+/// separated-letters option on (the same family of disguise: spaces moved).
+fn split_glued(input: &str, opts: &NormalizeOptions, vocab: Option<&Vocab>, out: &mut Normalized) {
+    if opts.separated_letters
+        && let Some(v) = vocab.filter(|v| v.len() > 0)
+    {
+        glued::split_glued(input, v, out);
+    }
 }
 
 /// The unit pipeline over the whole input: core folding, evasion passes, write-out.
@@ -382,6 +396,7 @@ pub(crate) fn normalize_reference_with(
     out.text.clear();
     out.src.clear();
     normalize_units(input, opts, vocab, out);
+    split_glued(input, opts, vocab, out);
 }
 
 /// [`normalize_into`] without the ASCII fast path.
@@ -625,6 +640,12 @@ impl Vocab {
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(|&i| self.words.at(i))
+    }
+
+    /// The words (test helper).
+    #[cfg(test)]
+    pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter()
     }
 
     /// The first halves of English `n't` contractions (`don`, `wouldn`).
