@@ -474,94 +474,40 @@ fn put_examples(v: &[ExampleSpec], w: &mut Writer) {
     }
 }
 
-fn severity_code(s: Severity) -> u8 {
-    match s {
-        Severity::Low => 0,
-        Severity::Medium => 1,
-        Severity::High => 2,
-        Severity::Critical => 3,
-    }
+/// A stored code for each variant of a field-less enum, both ways: `$code(x)` gives the
+/// byte, `$of(b)` the variant (an unknown byte is an error naming `$what`).
+macro_rules! byte_codes {
+    ($code:ident, $of:ident, $t:ident, $what:literal, { $($v:ident = $n:literal),+ $(,)? }) => {
+        fn $code(x: $t) -> u8 {
+            match x {
+                $($t::$v => $n,)+
+            }
+        }
+
+        fn $of(b: u8) -> Res<$t> {
+            Ok(match b {
+                $($n => $t::$v,)+
+                _ => return bad(format!(concat!("unknown ", $what, " code {}"), b)),
+            })
+        }
+    };
 }
 
-fn severity_of(b: u8) -> Res<Severity> {
-    Ok(match b {
-        0 => Severity::Low,
-        1 => Severity::Medium,
-        2 => Severity::High,
-        3 => Severity::Critical,
-        _ => return bad(format!("unknown severity code {b}")),
-    })
-}
-
-fn action_code(a: Action) -> u8 {
-    match a {
-        Action::None => 0,
-        Action::Flag => 1,
-        Action::Review => 2,
-        Action::Remove => 3,
-    }
-}
-
-fn action_of(b: u8) -> Res<Action> {
-    Ok(match b {
-        0 => Action::None,
-        1 => Action::Flag,
-        2 => Action::Review,
-        3 => Action::Remove,
-        _ => return bad(format!("unknown action code {b}")),
-    })
-}
-
-fn mode_code(m: MatchMode) -> u8 {
-    match m {
-        MatchMode::Word => 0,
-        MatchMode::Prefix => 1,
-        MatchMode::Infix => 2,
-    }
-}
-
-fn mode_of(b: u8) -> Res<MatchMode> {
-    Ok(match b {
-        0 => MatchMode::Word,
-        1 => MatchMode::Prefix,
-        2 => MatchMode::Infix,
-        _ => return bad(format!("unknown match mode code {b}")),
-    })
-}
-
-fn scope_code(s: Scope) -> u8 {
-    match s {
-        Scope::Clause => 0,
-        Scope::Sentence => 1,
-        Scope::Text => 2,
-    }
-}
-
-fn scope_of(b: u8) -> Res<Scope> {
-    Ok(match b {
-        0 => Scope::Clause,
-        1 => Scope::Sentence,
-        2 => Scope::Text,
-        _ => return bad(format!("unknown scope code {b}")),
-    })
-}
-
-fn position_code(p: CuePosition) -> u8 {
-    match p {
-        CuePosition::Before => 0,
-        CuePosition::After => 1,
-        CuePosition::Around => 2,
-    }
-}
-
-fn position_of(b: u8) -> Res<CuePosition> {
-    Ok(match b {
-        0 => CuePosition::Before,
-        1 => CuePosition::After,
-        2 => CuePosition::Around,
-        _ => return bad(format!("unknown cue position code {b}")),
-    })
-}
+byte_codes!(severity_code, severity_of, Severity, "severity", {
+    Low = 0, Medium = 1, High = 2, Critical = 3,
+});
+byte_codes!(action_code, action_of, Action, "action", {
+    None = 0, Flag = 1, Review = 2, Remove = 3,
+});
+byte_codes!(mode_code, mode_of, MatchMode, "match mode", {
+    Word = 0, Prefix = 1, Infix = 2,
+});
+byte_codes!(scope_code, scope_of, Scope, "scope", {
+    Clause = 0, Sentence = 1, Text = 2,
+});
+byte_codes!(position_code, position_of, CuePosition, "cue position", {
+    Before = 0, After = 1, Around = 2,
+});
 
 /// Every kind of problem, by its stored code (its index). Warnings are the only
 /// problems stored; the others are listed so that the table is simply every kind.

@@ -1178,6 +1178,15 @@ const MIN_TYPO_WORD: usize = 4;
 /// Longest such word.
 const MAX_TYPO_WORD: usize = 16;
 
+/// Writes a candidate form of a word into `buf` with `f`, reusing its allocation (the
+/// bytes `f` writes are ASCII letters; anything else leaves `buf` empty).
+pub(super) fn write_form(buf: &mut String, f: &mut dyn FnMut(&mut Vec<u8>)) {
+    let mut bytes = mem::take(buf).into_bytes();
+    bytes.clear();
+    f(&mut bytes);
+    *buf = String::from_utf8(bytes).unwrap_or_default();
+}
+
 /// Is `w` (ASCII letters, no word of the vocabulary or of the word lists) one typo from
 /// a word of the vocabulary of [`MIN_TYPO_WORD`] letters or more: two neighbouring
 /// letters swapped, a letter added or a letter missing (the typos the terms tolerate),
@@ -1188,10 +1197,7 @@ fn is_typo_of_vocab(w: &str, vocab: &Vocab, buf: &mut String) -> bool {
     let b = w.as_bytes();
     let n = b.len();
     let mut try_form = |f: &mut dyn FnMut(&mut Vec<u8>)| {
-        let mut bytes = mem::take(buf).into_bytes();
-        bytes.clear();
-        f(&mut bytes);
-        *buf = String::from_utf8(bytes).unwrap_or_default();
+        write_form(buf, f);
         buf.len() >= MIN_TYPO_WORD && vocab.is_word(buf)
     };
     for j in 1..n.saturating_sub(1) {

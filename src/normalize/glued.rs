@@ -88,12 +88,11 @@ fn lacks_a_letter(w: &str, vocab: &Vocab, buf: &mut String) -> bool {
     let b = w.as_bytes();
     (1..b.len()).any(|j| {
         (b'a'..=b'z').any(|c| {
-            let mut bytes = mem::take(buf).into_bytes();
-            bytes.clear();
-            bytes.extend_from_slice(b.get(..j).unwrap_or_default());
-            bytes.push(c);
-            bytes.extend_from_slice(b.get(j..).unwrap_or_default());
-            *buf = String::from_utf8(bytes).unwrap_or_default();
+            super::evasion::write_form(buf, &mut |bytes| {
+                bytes.extend_from_slice(b.get(..j).unwrap_or_default());
+                bytes.push(c);
+                bytes.extend_from_slice(b.get(j..).unwrap_or_default());
+            });
             is_known(buf, vocab)
         })
     })
@@ -183,10 +182,7 @@ fn is_word_form(w: &str, vocab: &Vocab, buf: &mut String) -> bool {
     let b = w.as_bytes();
     let n = b.len();
     let mut try_form = |f: &mut dyn FnMut(&mut Vec<u8>)| {
-        let mut bytes = mem::take(buf).into_bytes();
-        bytes.clear();
-        f(&mut bytes);
-        *buf = String::from_utf8(bytes).unwrap_or_default();
+        super::evasion::write_form(buf, f);
         known(buf)
     };
     // Two neighbouring letters swapped, a doubled letter written once (`imigrants`) or a
