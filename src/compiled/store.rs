@@ -619,9 +619,13 @@ impl<R: Read> Reader<R> {
     fn fill(&mut self) -> Res<()> {
         let n = self.unread.min(BLOCK);
         self.block.resize(n, 0);
-        self.src
-            .read_exact(&mut self.block)
-            .map_err(|e| read_error(&e))?;
+        if let Err(e) = self.src.read_exact(&mut self.block) {
+            // The reader is left empty, in step with `pos`; the bytes still owed stay
+            // unread, so that draining reports the same failure.
+            self.block.clear();
+            self.pos = 0;
+            return Err(read_error(&e));
+        }
         self.hash = mix(self.hash, &self.block);
         self.unread -= n;
         self.pos = 0;
@@ -651,7 +655,7 @@ impl<R: Read> Reader<R> {
     /// Reads the rest of the body, so that its checksum is complete.
     fn drain(&mut self) -> Res<()> {
         loop {
-            self.at += self.block.len() - self.pos;
+            self.at += self.block.len().saturating_sub(self.pos);
             self.pos = self.block.len();
             if self.unread == 0 {
                 return Ok(());
