@@ -737,6 +737,16 @@ impl<R: Read> Reader<R> {
         }
         Ok(n)
     }
+    /// A count of items of at least `each` bytes (see [`Self::count`]), then the items,
+    /// each read by `item`.
+    fn list<T>(&mut self, each: usize, mut item: impl FnMut(&mut Self) -> Res<T>) -> Res<Vec<T>> {
+        let n = self.count(each)?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(item(self)?);
+        }
+        Ok(out)
+    }
     fn f32(&mut self) -> Res<f32> {
         Ok(f32::from_bits(self.u32()?))
     }
@@ -929,21 +939,17 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
     {
         return bad(format!("a window of {window_bytes} bytes"));
     }
-    let n = r.count(24)?;
-    let mut layers = Vec::with_capacity(n);
-    for _ in 0..n {
-        layers.push(LayerMeta {
+    let layers = r.list(24, |r| {
+        Ok(LayerMeta {
             id: r.string()?,
             version: r.string()?,
             fingerprint: r.string()?,
-        });
-    }
+        })
+    })?;
 
     r.tag(b"CATS")?;
-    let n = r.count(8)?;
-    let mut categories = Vec::with_capacity(n);
-    for _ in 0..n {
-        categories.push(Category {
+    let categories = r.list(8, |r| {
+        Ok(Category {
             id: r.string()?,
             title: r.opt_string()?,
             description: r.opt_string()?,
@@ -952,19 +958,17 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
             action: action_of(r.u8()?)?,
             dsa_category: r.opt_string()?,
             dsa_keywords: r.strings()?,
-        });
-    }
+        })
+    })?;
 
     r.tag(b"LEXS")?;
-    let n = r.count(8)?;
-    let mut lexicons = Vec::with_capacity(n);
-    for _ in 0..n {
-        lexicons.push(Lexicon {
+    let lexicons = r.list(8, |r| {
+        Ok(Lexicon {
             name: r.string()?,
             mode: mode_of(r.u8()?)?,
             terms: read_texts(r)?,
-        });
-    }
+        })
+    })?;
 
     r.tag(b"CTXS")?;
     let n = r.count(9)?;
@@ -1071,17 +1075,15 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         };
         signal_models.push(SignalSource { name, model });
     }
-    let n = r.count(21)?;
-    let mut signals = Vec::with_capacity(n);
-    for _ in 0..n {
-        signals.push(SignalUse {
+    let signals = r.list(21, |r| {
+        Ok(SignalUse {
             lex: LexiconId::new(r.u32()? as usize),
             model: r.usize()?,
             head: r.usize()?,
             strict: r.bool()?,
             threshold: r.f32()?,
-        });
-    }
+        })
+    })?;
 
     r.tag(b"WARN")?;
     let n = r.count(35)?;
@@ -1133,15 +1135,13 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
 
     r.tag(b"PATS")?;
     let pattern_text = read_texts(r)?;
-    let n = r.count(6)?;
-    let mut all = Vec::with_capacity(n);
-    for _ in 0..n {
-        all.push(PatternUse {
+    let all = r.list(6, |r| {
+        Ok(PatternUse {
             lex: LexiconId::new(r.u32()? as usize),
             mode: mode_of(r.u8()?)?,
             tolerance: r.u8()?,
-        });
-    }
+        })
+    })?;
     let ends = r.u32s()?;
     let patterns =
         Uses::from_parts(all, ends).map_or_else(|| bad("the pattern uses are not in order"), Ok)?;
@@ -1192,11 +1192,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
     }
     let typo_phrase_len = r.u32()?;
     let run_tokens = r.u32()?;
-    let n = r.count(4)?;
-    let mut run_marks = Vec::with_capacity(n);
-    for _ in 0..n {
-        run_marks.push(r.char()?);
-    }
+    let run_marks = r.list(4, Reader::char)?;
     let max_variant_bytes = r.usize()?;
     r.tag(b"END.")?;
 
@@ -1294,10 +1290,8 @@ fn read_node<R: Read>(r: &mut Reader<R>, depth: usize) -> Res<Node> {
 }
 
 fn read_examples<R: Read>(r: &mut Reader<R>) -> Res<Vec<ExampleSpec>> {
-    let n = r.count(9)?;
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
-        out.push(match r.u8()? {
+    let out = r.list(9, |r| {
+        Ok(match r.u8()? {
             0 => ExampleSpec::Text(r.string()?),
             1 => ExampleSpec::Detailed(DetailedExample {
                 text: r.string()?,
@@ -1305,8 +1299,8 @@ fn read_examples<R: Read>(r: &mut Reader<R>) -> Res<Vec<ExampleSpec>> {
                 evidence: r.strings()?,
             }),
             b => return bad(format!("unknown example kind {b}")),
-        });
-    }
+        })
+    })?;
     Ok(out)
 }
 
