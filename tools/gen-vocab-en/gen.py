@@ -388,6 +388,14 @@ SPLIT_PV_EXCLUDE = {
 
 # An example of each particle's split form in the third person, for the generated
 # comments.
+# An example of each particle's past split form (counterfactual approval: "they should have
+# strung him up"), for the generated comments.
+PV_PAST_EXAMPLES = {
+    "out": "should have knocked him out", "off": "should have finished them off",
+    "up": "should have strung him up", "in": "should have done him in",
+    "down": "should have gunned them down", "over": "should have run him over",
+}
+
 PV_THIRD_EXAMPLES = {
     "out": "knocks him out", "off": "finishes them off", "up": "beats the landlord up",
     "in": "does him in", "down": "guns them down", "over": "runs that judge over",
@@ -970,10 +978,12 @@ def main():
     # The third person too, for wishes and calls ("I hope someone knocks him out").
     split_pv = {p: set() for p in PHRASAL_PARTICLES}
     split_pv_third = {p: set() for p in PHRASAL_PARTICLES}
+    split_pv_past = {p: set() for p in PHRASAL_PARTICLES}
     for verb in phrasal - SPLIT_PV_EXCLUDE:
         head, particle = verb.split(" ")
         split_pv[particle] |= verb_forms(head, verb_exc)["base"]
         split_pv_third[particle] |= verb_forms(head, verb_exc)["third"]
+        split_pv_past[particle] |= verb_forms(head, verb_exc)["past"]
     # The excluded ones split around a person pronoun, for conditional orders only ("if
     # you see him, take him out").
     split_cond = {f"{verb.split(' ')[0]} {pron} {verb.split(' ')[1]}"
@@ -1107,6 +1117,9 @@ def main():
             f"The same verbs, third person singular (wishes and calls: \"I hope someone",
             f"{PV_THIRD_EXAMPLES[particle]}\")."],
             split_pv_third[particle]))
+        out.append(toml_list(f"en_vocab_harm_pv_{particle}_past", [
+            f"The same verbs, past and participle (\"{PV_PAST_EXAMPLES[particle]}\")."],
+            split_pv_past[particle]))
     out.append(toml_list("en_vocab_harm_pv_cond", [
         "The phrasal harm verbs kept out of the split lists (a date, a nap, a criticism:",
         "\"take her out\", \"put the kids down\", \"run him down\"), split around `him` or",
