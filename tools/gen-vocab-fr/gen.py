@@ -10,6 +10,8 @@ and `dpkg -x` into a temporary directory (removed afterwards). Python >= 3.11,
 standard library only. Deterministic output.
 """
 import argparse
+import gzip
+import importlib.util
 import re
 import subprocess
 import sys
@@ -30,6 +32,118 @@ def fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     return s.casefold()
+
+
+def deb_extract(tmp: Path, package: str) -> tuple[Path, str]:
+    """`apt-get download` a Debian package and `dpkg -x` it: (root, version)."""
+    subprocess.run(["apt-get", "download", package], cwd=tmp, check=True,
+                   stdout=subprocess.DEVNULL)
+    deb = next(tmp.glob(f"{package}_*.deb"))
+    version = deb.name.split("_")[1].replace("%3a", ":")
+    root = tmp / f"root-{package}"
+    subprocess.run(["dpkg", "-x", str(deb), str(root)], check=True)
+    return root, version
+
+
+# ---------------------------------------------------------------------------------------
+# Violence verbs and body parts from language resources (see README, "From resources")
+# ---------------------------------------------------------------------------------------
+
+FREEDICT = "dict-freedict-fra-eng"
+THESAURUS = "mythes-fr"
+# The English generator's root senses: harm verbs (HARM_ROOTS) and body parts. Body
+# parts are split as the rules read them: external parts and bones (`fr_vocab_body`,
+# read with every verb of the body) and internal organs (`fr_vocab_organ`, read only
+# with the piercing verbs: « briser le cœur » is a feeling).
+BODY_EXTERNAL_ROOTS = {"05225090", "05269901"}  # external body part; bone
+BODY_ORGAN_ROOTS = {"05298729", "05298988"}     # internal organ; viscera
+
+
+def load_en_generator():
+    """tools/gen-vocab-en/gen.py as a module: its WordNet reader and root senses."""
+    spec = importlib.util.spec_from_file_location("gen_vocab_en", HERE.parent / "gen-vocab-en" / "gen.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def load_freedict(path: Path) -> dict[tuple[str, str], list[str]]:
+    """(headword, part of speech) -> English glosses, from a FreeDict dictd `.dict.dz`
+    (dictzip is gzip): entries are a line `word /ipa/ <pos>` then lines of glosses."""
+    entries: dict[tuple[str, str], list[str]] = {}
+    head = None
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = re.match(r"^(\S.*?) /[^/]*/(?: <([^>]*)>)?\s*$", line)
+            if m:
+                head = (m.group(1), m.group(2) or "")
+                entries.setdefault(head, [])
+            elif head and line.strip():
+                text = re.sub(r"^\d+\. ", "", line.strip())
+                entries[head] += [re.sub(r"^to ", "", t.strip()) for t in text.split(",") if t.strip()]
+    return entries
+
+
+def load_thesaurus(path: Path) -> dict[str, set[str]]:
+    """word -> synonyms of its verb senses, from a MyThes `.dat` (`word|n` then n lines
+    `(pos)|syn|syn…`)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out: dict[str, set[str]] = {}
+    i = 1
+    while i < len(lines):
+        word, _, n = lines[i].rpartition("|")
+        if not word or not n.isdigit():
+            i += 1
+            continue
+        for sense in lines[i + 1:i + 1 + int(n)]:
+            pos, *syns = sense.split("|")
+            if "Verbe" in pos:
+                out.setdefault(word, set()).update(syns)
+        i += 1 + int(n)
+    return out
+
+
+def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entries):
+    """French harm-verb lemmas and body-part nouns from the English WordNet root senses
+    through the bilingual dictionary, the verbs widened by the thesaurus. Returns
+    (verbs, body nouns, organ nouns, anchors), before the reviewed exclusions."""
+    en = load_en_generator()
+    verbs, vidx, _ = en.load(str(wordnet), "verb")
+    nouns, nidx, _ = en.load(str(wordnet), "noun")
+    harm_en = en.kept_lemmas(verbs, vidx, en.hyponyms(verbs, en.HARM_ROOTS), en.MAX_SENSE_RANK, en.VERB_EXCLUDE)
+    harm_en |= set(en.VERB_EXTRA)
+    fe = load_freedict(freedict)
+
+    def is_verb(w):
+        return any(any(t.startswith("po:v") for t in m) for _, m in entries.get(w, []))
+
+    def is_noun(w):
+        return any("po:nom" in m for _, m in entries.get(w, []))
+
+    # Anchors: French verbs at least half of whose English glosses are harm verbs.
+    anchors = set()
+    for (word, pos), glosses in fe.items():
+        if pos.startswith("v") and glosses and is_verb(word):
+            if 2 * sum(g in harm_en for g in glosses) >= len(glosses):
+                anchors.add(word)
+    thes = load_thesaurus(thesaurus)
+    need = lists["resource"]["anchor_min"]
+    found = set(anchors)
+    for word, syns in thes.items():
+        if " " not in word and is_verb(word) and len(syns & anchors) >= need:
+            found.add(word)
+
+    def body_nouns(roots):
+        english = en.kept_lemmas(nouns, nidx, en.hyponyms(nouns, roots), en.NOUN_MAX_SENSE_RANK, set())
+        out = set()
+        for (word, pos), glosses in fe.items():
+            if pos.startswith("n") and " " not in word and is_noun(word):
+                if any(g.lower() in english for g in glosses):
+                    out.add(word)
+        return out
+
+    return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors
 
 
 def download(tmp: Path) -> tuple[Path, Path, str]:
@@ -170,6 +284,12 @@ def main() -> int:
     ap.add_argument("--fr-dic", type=Path)
     ap.add_argument("--fr-aff", type=Path)
     ap.add_argument("--version", default=None, help="version of the dictionary package given by path")
+    ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"),
+                    help="WordNet 3.0 database directory (Debian wordnet-base)")
+    ap.add_argument("--freedict", type=Path, help=f"freedict-fra-eng.dict.dz ({FREEDICT})")
+    ap.add_argument("--thesaurus", type=Path, help=f"thes_fr.dat ({THESAURUS})")
+    ap.add_argument("--resource-versions", default=None,
+                    help="versions of the bilingual dictionary and thesaurus given by path")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.fr_dic and args.fr_aff:
@@ -179,12 +299,42 @@ def main() -> int:
         aff = Affixes(aff_path)
         entries = load_dic(dic)
         lists = tomllib.loads((HERE / "lists.toml").read_text(encoding="utf-8"))
+        if args.freedict and args.thesaurus:
+            freedict, thesaurus = args.freedict, args.thesaurus
+            res_versions = args.resource_versions or "unknown"
+        else:
+            root, fd_version = deb_extract(Path(tmp), FREEDICT)
+            freedict = root / "usr/share/dictd/freedict-fra-eng.dict.dz"
+            root, th_version = deb_extract(Path(tmp), THESAURUS)
+            thesaurus = root / "usr/share/mythes/thes_fr.dat"
+            res_versions = f"{FREEDICT} {fd_version}, {THESAURUS} {th_version}"
+        en = load_en_generator()
+        wn_version = en.wordnet_version(str(args.wordnet))
+        found, body_nouns, organ_nouns, anchors = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
+        res = lists["resource"]
+        # Sorting into kinds: a lemma of a hand-kept kind keeps its kind; every other
+        # lemma the resources give is a `harm` verb (counted only with a person named):
+        # neither resource says that a verb's object is always a living being.
+        sorted_kinds = set()
+        for kind in ("kill", "harm", "body", "vehicle", "misdeed", "pierce"):
+            sorted_kinds |= set(lists["verbs"][kind])
+        excluded = set(res["verb_exclude"])
+        new_harm = sorted(found - sorted_kinds - excluded)
+        lists["verbs"]["harm"] = list(lists["verbs"]["harm"]) + new_harm
+        body_nouns -= set(res["body_exclude"])
+        organ_nouns -= set(res["organ_exclude"])
         out = [
             "# GENERATED by tools/gen-vocab-fr/gen.py -- do not edit by hand; edit",
             "# tools/gen-vocab-fr/lists.toml and run the command of its README.",
             f"# Source: Debian {PACKAGE} {version} (Dicollecte / Grammalecte French",
             "# dictionary, MPL-2.0): every inflection of the listed verbs and nouns comes from",
             "# its fr.dic entries and the suffix rules of fr.aff (with their po:/is: tags).",
+            "# Harm-verb lemmas added and body parts: the root senses of tools/gen-vocab-en",
+            f"# ({wn_version}) through Debian",
+            f"# {res_versions}",
+            "# (FreeDict French-English, GPL-2+; LibreOffice French thesaurus, LGPL-2.1+);",
+            "# see the README. Harm-verb lemmas added by the resources:",
+            "# " + ", ".join(new_harm) + ".",
             "#",
             "# Avertissement : verbes de violence, à dessein (voir README).",
             "[policy]",
@@ -248,6 +398,24 @@ def main() -> int:
                 | verb_forms(lemma, entries, aff)["imp"] | verb_forms(lemma, entries, aff)["third"]
         render_list("fr_v_body", "Verbes qui blessent une partie du corps (défoncer le crâne) ; toutes formes finies et infinitif.", brace(body), out)
         stats.append(f"fr_v_body: {len(body)}")
+        pierce = set()
+        for lemma in lists["verbs"]["pierce"]:
+            forms = verb_forms(lemma, entries, aff)
+            pierce |= forms["inf"] | forms["fin"] | forms["imp"] | forms["third"]
+        render_list("fr_v_pierce", "Verbes qui percent un organe (percer le cœur, perforer les poumons) ; toutes formes finies et infinitif.", brace(pierce), out)
+        stats.append(f"fr_v_pierce: {len(pierce)}")
+        for name, lemmas, comment in (
+            ("fr_vocab_body", body_nouns, "Parties du corps (dehors et os), singulier et pluriel : noms français dont le dictionnaire bilingue donne pour traduction une partie du corps de WordNet (external body part, bone)."),
+            ("fr_vocab_organ", organ_nouns, "Organes (cœur, poumons, foie), singulier et pluriel : traductions des organes internes de WordNet (internal organ, viscera) ; lus seulement avec les verbes qui percent."),
+        ):
+            forms = set()
+            for lemma in sorted(lemmas):
+                forms |= noun_forms(lemma, entries, aff)
+            if MISSING:
+                raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
+            render_list(name, comment, brace(forms), out)
+            stats.append(f"{name}: {len(forms)} ({', '.join(sorted(lemmas))})")
+        stats.append(f"anchors: {', '.join(sorted(anchors))}; harm lemmas added: {', '.join(new_harm)}")
         misdeed = set()
         for lemma in lists["verbs"]["misdeed"]:
             cands = [(fl, m) for fl, m in entries.get(lemma, []) if any(t.startswith("po:v") for t in m)]
