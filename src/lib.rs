@@ -29,6 +29,20 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod built;
+
+/// `PACKS`: the `(name, source)` of every built-in pack, from `name => path under
+/// policies/` (`builtin.rs`), each source embedded.
+macro_rules! built_packs {
+    ($($name:literal => $path:literal),* $(,)?) => {
+        /// `(name, source)` of every built-in pack.
+        pub(crate) static PACKS: &[(&str, &str)] = &[$((
+            $name,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/", $path)),
+        )),*];
+    };
+}
+
 mod builtin;
 mod compile;
 mod compiled;
@@ -75,6 +89,23 @@ pub fn classify(policy: &Policy, text: &str) -> Verdict {
 #[doc(hidden)]
 pub mod __bench {
     use crate::policy::Policy;
+
+    /// The built-in baseline loaded again from its embedded stored form (not the
+    /// shared one [`Policy::baseline`] returns).
+    pub fn load_baseline() -> Result<Policy, crate::PolicyError> {
+        crate::policy::load_baseline()
+    }
+
+    /// Whether the build script embedded the built-in baseline's stored form (it
+    /// leaves it out, with a warning, only if the packs do not compile).
+    pub fn baseline_is_stored() -> bool {
+        !crate::built::BASELINE.is_empty()
+    }
+
+    /// The size of the embedded stored baseline (compressed).
+    pub fn baseline_stored_len() -> usize {
+        crate::built::BASELINE.len()
+    }
 
     /// The folded text `classify` would scan.
     pub fn fold(policy: &Policy, text: &str) -> String {
