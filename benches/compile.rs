@@ -2,9 +2,10 @@
 //! a 10,000-letter fuzzy term, refused by the term-length limit), with the peak
 //! memory of the process after each group (Linux: `VmHWM` of `/proc/self/status`);
 //! and the time to load the built-in policy from its stored form
-//! (`Policy::from_bytes`, `Policy::from_reader`) against compiling it, with the size
-//! of the stored bytes and the resident memory of a compiled and of a loaded policy
-//! (each measured in a fresh process: this benchmark run again as a child).
+//! (`Policy::from_bytes`, `Policy::from_reader`, and the embedded compressed form that
+//! `Policy::baseline()` decodes) against compiling it, with the size of the stored
+//! bytes and the resident memory of a compiled and of a loaded policy (each measured in
+//! a fresh process: this benchmark run again as a child).
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -42,8 +43,8 @@ fn resident() -> Option<u64> {
 }
 
 /// The environment variable that makes this benchmark a child measuring one way of
-/// getting the built-in policy: `compile`, or `load` (from the file it names after a
-/// colon).
+/// getting the built-in policy: `compile`, `load` (from the file it names after a
+/// colon), or `builtin` (the embedded stored form, as `Policy::baseline()`).
 const HOLD_CHILD: &str = "TOSGUARD_BENCH_HOLD";
 
 /// In a child: gets the policy as `how` says and prints the resident growth and peak.
@@ -57,6 +58,7 @@ fn hold_child(how: &str) {
                 return;
             }
         },
+        None if how == "builtin" => tosguard::__bench::load_baseline(),
         _ => Policy::builtin("baseline"),
     };
     let after = resident().unwrap_or(0);
@@ -82,14 +84,20 @@ fn load(c: &mut Criterion) {
         }
     };
     println!(
-        "stored built-in policy: {} bytes ({:.1} MiB)",
+        "stored built-in policy: {} bytes ({:.1} MiB); embedded compressed: {} bytes ({:.1} MiB)",
         bytes.len(),
-        bytes.len() as f64 / (1 << 20) as f64
+        bytes.len() as f64 / (1 << 20) as f64,
+        tosguard::__bench::baseline_stored_len(),
+        tosguard::__bench::baseline_stored_len() as f64 / (1 << 20) as f64
     );
     let path = std::env::temp_dir().join(format!("tosguard-bench-{}.bin", std::process::id()));
     if std::fs::write(&path, &bytes).is_ok() {
         if let Ok(exe) = std::env::current_exe() {
-            for how in ["compile".to_string(), format!("load:{}", path.display())] {
+            for how in [
+                "compile".to_string(),
+                format!("load:{}", path.display()),
+                "builtin".to_string(),
+            ] {
                 let _ = std::process::Command::new(&exe)
                     .arg("--bench")
                     .env(HOLD_CHILD, how)
@@ -108,6 +116,11 @@ fn load(c: &mut Criterion) {
     });
     g.bench_function("builtin_baseline_from_reader", |b| {
         b.iter(|| black_box(Policy::from_reader(black_box(&bytes[..])).map(|p| p.id().len())))
+    });
+    // What `Policy::baseline()` does on first use: the embedded LZ4 frame decoded as a
+    // stream by `from_reader`.
+    g.bench_function("builtin_baseline_embedded", |b| {
+        b.iter(|| black_box(tosguard::__bench::load_baseline().map(|p| p.id().len())))
     });
     g.finish();
     println!("peak memory after the built-in policy: {}", peak_memory());

@@ -14,6 +14,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 #[path = "../src/normalize/mod.rs"]
 mod normalize;
 
+#[allow(dead_code)]
+#[path = "../src/built.rs"]
+mod built;
+
 use normalize::{NormalizeOptions, Normalized, normalize_into};
 
 /// Repeats `posts` (one per line) up to about `size` bytes.

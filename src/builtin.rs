@@ -1,26 +1,21 @@
 //! Built-in policy packs, compiled into the binary from `policies/`.
+//!
+//! The list below is expanded by `built_packs!`, which the library (`lib.rs`: each
+//! source embedded with `include_str!`) and the build script (`build.rs`: each source
+//! read when it runs, so that editing a pack does not rebuild the build script) define
+//! each in their own way.
 
-/// `(name, source)` of every built-in pack.
-pub(crate) const PACKS: &[(&str, &str)] = &[
-    ("contexts", include_str!("../policies/contexts.toml")),
-    ("taxonomy", include_str!("../policies/taxonomy.toml")),
-    ("typos", include_str!("../policies/typos.toml")),
-    ("baseline", include_str!("../policies/baseline.toml")),
-    (
-        "baseline.en.vocab",
-        include_str!("../policies/baseline/en.vocab.toml"),
-    ),
-    ("baseline.en", include_str!("../policies/baseline/en.toml")),
-    ("baseline.fr", include_str!("../policies/baseline/fr.toml")),
-    (
-        "baseline.signal",
-        include_str!("../policies/baseline/signal.toml"),
-    ),
-    (
-        "baseline.fr.vocab",
-        include_str!("../policies/baseline/fr.vocab.toml"),
-    ),
-];
+built_packs! {
+    "contexts" => "contexts.toml",
+    "taxonomy" => "taxonomy.toml",
+    "typos" => "typos.toml",
+    "baseline" => "baseline.toml",
+    "baseline.en.vocab" => "baseline/en.vocab.toml",
+    "baseline.en" => "baseline/en.toml",
+    "baseline.fr" => "baseline/fr.toml",
+    "baseline.signal" => "baseline/signal.toml",
+    "baseline.fr.vocab" => "baseline/fr.vocab.toml",
+}
 
 /// The names of the built-in packs that `extends` and `--builtin` accept.
 pub fn builtin_names() -> impl Iterator<Item = &'static str> {

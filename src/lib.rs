@@ -29,6 +29,22 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod built;
+
+/// `PACKS`: the `(name, source)` of every built-in pack, from `name => path under
+/// policies/` (`builtin.rs`), each source embedded.
+macro_rules! built_packs {
+    ($($name:literal => $path:literal),* $(,)?) => {
+        /// `(name, source)` of every built-in pack.
+        pub(crate) static PACKS: &[(&str, &str)] = &[$((
+            $name,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/", $path)),
+        )),*];
+    };
+}
+
+// The build script (`build.rs`) compiles these modules too (`#[path]`), all but `eval`:
+// a module the compiler needs must be named there as well.
 mod builtin;
 mod compile;
 mod compiled;
@@ -52,18 +68,7 @@ mod suggest;
 pub mod testing;
 mod verdict;
 
-pub use builtin::builtin_names;
-pub use dsa::{
-    AutomatedDecision, DSA_KEYWORDS, DSA_STATEMENT_CATEGORIES, StatementOfReasons, StatementOptions,
-};
-pub use error::{Location, PolicyError, Problem, ProblemKind};
-pub use explain::{ExplainedHit, ExplainedMatch, ExplainedRule, ExplainedSignal, Explanation};
-pub use limits::Limits;
-pub use normalize::NormalizeOptions;
-pub use policy::{CategoryInfo, Loader, Policy, PolicyBuilder, RuleDef, RuleInfo};
-pub use spec::{CuePosition, MatchMode, Scope};
-pub use stack::{Disagreement, PolicyStack, StackVerdict};
-pub use verdict::{Action, Evidence, Finding, Severity, Verdict, redact_spans};
+include!("exports.rs");
 
 /// Classifies `text` under `policy`: the same as [`Policy::classify`].
 pub fn classify(policy: &Policy, text: &str) -> Verdict {
@@ -75,6 +80,23 @@ pub fn classify(policy: &Policy, text: &str) -> Verdict {
 #[doc(hidden)]
 pub mod __bench {
     use crate::policy::Policy;
+
+    /// The built-in baseline loaded again from its embedded stored form (not the
+    /// shared one [`Policy::baseline`] returns).
+    pub fn load_baseline() -> Result<Policy, crate::PolicyError> {
+        crate::policy::load_baseline()
+    }
+
+    /// Whether the build script embedded the built-in baseline's stored form (it
+    /// leaves it out, with a warning, only if the packs do not compile).
+    pub fn baseline_is_stored() -> bool {
+        !crate::built::BASELINE.is_empty()
+    }
+
+    /// The size of the embedded stored baseline (compressed).
+    pub fn baseline_stored_len() -> usize {
+        crate::built::BASELINE.len()
+    }
 
     /// The folded text `classify` would scan.
     pub fn fold(policy: &Policy, text: &str) -> String {

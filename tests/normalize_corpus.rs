@@ -16,6 +16,10 @@
 #[path = "../src/normalize/mod.rs"]
 mod normalize;
 
+#[allow(dead_code)]
+#[path = "../src/built.rs"]
+mod built;
+
 use normalize::{
     NormalizeOptions, Normalized, is_word_char, joined_forms, joined_variant, normalize_into,
     term_variants, typo_variants_of,

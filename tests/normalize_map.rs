@@ -17,6 +17,10 @@
 #[path = "../src/normalize/mod.rs"]
 mod normalize;
 
+#[allow(dead_code)]
+#[path = "../src/built.rs"]
+mod built;
+
 use normalize::{
     NormalizeOptions, Normalized, Vocab, normalize_into, normalize_reference_into,
     normalize_reference_with, normalize_with,

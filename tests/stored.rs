@@ -79,6 +79,37 @@ fn every_case_policy_round_trips() {
     }
 }
 
+/// The built-in baseline that `Policy::baseline()` loads, from the stored form the
+/// build script embedded, is the policy the packs compile to now (never stale): same
+/// bytes, fingerprint, rules and examples, and the same verdicts and explanations on
+/// every case text of `tests/cases` and `tests/known_broken`.
+#[test]
+fn embedded_baseline_is_the_compiled_baseline() {
+    // Left out (with a build warning) only when the packs do not compile; then
+    // `Policy::baseline()` compiles them.
+    assert!(tosguard::__bench::baseline_is_stored());
+    let compiled = Policy::builtin("baseline").unwrap_or_else(|e| panic!("{e}"));
+    let embedded = Policy::try_baseline().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(embedded.to_bytes(), compiled.to_bytes());
+    let texts: Vec<String> = case_texts()
+        .into_iter()
+        .chain(
+            load_dir(&root().join("tests/known_broken"))
+                .into_iter()
+                .flat_map(|(_, cases)| cases.into_iter().map(|c| c.text)),
+        )
+        .collect();
+    assert!(texts.len() > 1000, "only {} case texts", texts.len());
+    assert_same(&compiled, &embedded, &texts);
+    for t in texts.iter().step_by(7) {
+        assert_eq!(
+            format!("{:?}", compiled.explain(t)),
+            format!("{:?}", embedded.explain(t))
+        );
+    }
+    assert!(tosguard::testing::run_examples(&embedded).is_ok());
+}
+
 /// A policy with a warning, a fuzzy lexicon, prefix and infix terms, a cue context,
 /// detailed examples and its own normalization: each survives the round trip.
 #[test]

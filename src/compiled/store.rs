@@ -18,6 +18,10 @@
 //! ```
 //!
 //! A `str` is a `u64` length and UTF-8 bytes; a list is a `u64` count and its items.
+//! The ends of a list of texts (pattern texts, lexicon terms, the vocabulary's words)
+//! are stored as the difference from the end before, in LEB128 (one byte for most
+//! texts instead of four), which halves what the built-in policy's embedded
+//! compressed form takes of them.
 //! The hash tables of the matcher are stored slot by slot, as they are held; the hash
 //! maps (masked shapes, first tokens, typo exclusions) as sorted lists; the
 //! vocabulary's three sets as they are held (strings end to end, ends, hash table).
@@ -44,7 +48,7 @@ use crate::verdict::{Action, Severity};
 /// The first bytes of every stored policy.
 pub(crate) const MAGIC: &[u8; 8] = b"TOSGUARD";
 /// The version of the layout; a change to it (or to what the engine reads) bumps it.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// The crate version that writes and reads this form.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// How deep a stored condition may nest (compiling allows 250 by default): deeper
@@ -149,6 +153,21 @@ impl Writer {
         self.out.reserve(v.len() * 4);
         for &x in v {
             self.u32(x);
+        }
+    }
+    /// The ends of a list of texts: a count, then each end less the one before, in
+    /// LEB128 (wrapping, so that any list is written as it is).
+    fn ends(&mut self, v: &[u32]) {
+        self.usize(v.len());
+        let mut prev = 0u32;
+        for &x in v {
+            let mut d = x.wrapping_sub(prev);
+            prev = x;
+            while d >= 0x80 {
+                self.out.push((d & 0x7f) as u8 | 0x80);
+                d >>= 7;
+            }
+            self.out.push(d as u8);
         }
     }
     fn u64s(&mut self, v: &[u64]) {
@@ -348,7 +367,7 @@ fn body(c: &Compiled, w: &mut Writer) {
     w.tag(b"VOCB");
     for (text, ends, table) in c.vocab.parts() {
         w.str(text);
-        w.u32s(ends);
+        w.ends(ends);
         w.u32s(table);
     }
 
@@ -361,7 +380,7 @@ fn body(c: &Compiled, w: &mut Writer) {
         w.u8(mode_code(u.mode));
         w.u8(u.tolerance);
     }
-    w.u32s(ends);
+    w.ends(ends);
     w.usize(c.pattern_flags.len());
     w.out.extend_from_slice(&c.pattern_flags);
 
@@ -425,7 +444,7 @@ fn put_options(o: &NormalizeOptions, w: &mut Writer) {
 fn put_texts(t: &Texts, w: &mut Writer) {
     let (buf, ends) = t.parts();
     w.str(buf);
-    w.u32s(ends);
+    w.ends(ends);
 }
 
 fn put_node(n: &Node, w: &mut Writer) {
@@ -790,6 +809,43 @@ impl<R: Read> Reader<R> {
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect())
     }
+    /// The ends of a list of texts ([`Writer::ends`]): decoded in place within the
+    /// block while it holds a whole difference (five bytes at most), byte by byte across
+    /// blocks.
+    fn ends(&mut self) -> Res<Vec<u32>> {
+        let n = self.count(1)?;
+        let mut out = Vec::with_capacity(n);
+        let mut prev = 0u32;
+        while out.len() < n {
+            let block = self.block.get(self.pos..).unwrap_or_default();
+            let mut used = 0;
+            while out.len() < n && block.len() - used >= 5 {
+                let (d, k) = leb128(block.get(used..).unwrap_or_default())
+                    .map_or_else(|| bad(too_long(self.at + used)), Ok)?;
+                used += k;
+                prev = prev.wrapping_add(d);
+                out.push(prev);
+            }
+            self.pos += used;
+            self.at += used;
+            if out.len() < n {
+                let at = self.at;
+                let mut bytes = [0u8; 5];
+                let mut k = 0;
+                while k < 5 {
+                    bytes[k] = self.u8()?;
+                    k += 1;
+                    if bytes[k - 1] < 0x80 {
+                        break;
+                    }
+                }
+                let (d, _) = leb128(&bytes[..k]).map_or_else(|| bad(too_long(at)), Ok)?;
+                prev = prev.wrapping_add(d);
+                out.push(prev);
+            }
+        }
+        Ok(out)
+    }
     fn u64s(&mut self) -> Res<Vec<u64>> {
         let n = self.count(8)?;
         let bytes = self.take(n * 8)?;
@@ -805,6 +861,27 @@ impl<R: Read> Reader<R> {
         let x = self.u32()?;
         char::from_u32(x).map_or_else(|| bad(format!("{x:#x} is not a character")), Ok)
     }
+}
+
+/// The `u32` at the start of `bytes` in LEB128 and its length in bytes; `None` if it
+/// does not end within five bytes or exceeds 32 bits.
+#[inline]
+fn leb128(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut d = 0u32;
+    for (k, &b) in bytes.iter().take(5).enumerate() {
+        if k == 4 && b > 0x0f {
+            return None;
+        }
+        d |= u32::from(b & 0x7f) << (7 * k);
+        if b < 0x80 {
+            return Some((d, k + 1));
+        }
+    }
+    None
+}
+
+fn too_long(at: usize) -> String {
+    format!("a difference of ends at offset {at} is not a 32-bit LEB128 number")
 }
 
 /// What the header of a stored policy says, once checked.
@@ -1128,7 +1205,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
     r.tag(b"VOCB")?;
     let mut parts: [(String, Vec<u32>, Vec<u32>); 3] = Default::default();
     for part in &mut parts {
-        *part = (r.string()?, r.u32s()?, r.u32s()?);
+        *part = (r.string()?, r.ends()?, r.u32s()?);
     }
     let vocab = Vocab::from_parts(parts)
         .map_or_else(|| bad("the vocabulary's sets are not consistent"), Ok)?;
@@ -1142,7 +1219,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
             tolerance: r.u8()?,
         })
     })?;
-    let ends = r.u32s()?;
+    let ends = r.ends()?;
     let patterns =
         Uses::from_parts(all, ends).map_or_else(|| bad("the pattern uses are not in order"), Ok)?;
     if patterns.len() != pattern_text.len() {
@@ -1262,7 +1339,7 @@ fn read_options<R: Read>(r: &mut Reader<R>) -> Res<NormalizeOptions> {
 
 fn read_texts<R: Read>(r: &mut Reader<R>) -> Res<Texts> {
     let buf = r.string()?;
-    let ends = r.u32s()?;
+    let ends = r.ends()?;
     Texts::from_parts(buf, ends).map_or_else(|| bad("a list of texts is not in order"), Ok)
 }
 
@@ -1483,9 +1560,29 @@ mod tests {
 
     /// What `classify` reads and the public API does not show is loaded as it was
     /// compiled.
+    /// Ends in LEB128 differences read back as written, whatever their order (the
+    /// lists' own checks refuse a list out of order), and a difference longer than 32
+    /// bits is refused.
+    #[test]
+    fn ends_round_trip() {
+        let ends = [0, 5, 5, 127, 128, 300, 16_384, u32::MAX, 3, 0, 1 << 28];
+        let mut w = Writer::default();
+        w.ends(&ends);
+        w.ends(&[]);
+        let mut r = super::Reader::new(&w.out[..], "", w.out.len());
+        assert_eq!(r.ends().ok(), Some(ends.to_vec()));
+        assert_eq!(r.ends().ok(), Some(Vec::new()));
+        assert_eq!(r.left(), 0);
+        let mut long = Writer::default();
+        long.usize(1);
+        long.out.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x1f]);
+        let mut r = super::Reader::new(&long.out[..], "", long.out.len());
+        assert!(r.ends().is_err());
+    }
+
     #[test]
     fn the_loaded_parts_are_the_compiled_ones() {
-        let policy = Policy::baseline();
+        let policy = Policy::builtin("baseline").unwrap();
         let c = policy.compiled_for_tests();
         let Ok(l) = super::from_bytes(&policy.to_bytes()) else {
             panic!("the baseline loads");

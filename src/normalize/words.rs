@@ -11,11 +11,12 @@
 
 use std::cmp::Ordering;
 
-/// The packed words: per word, the number of letters it shares with the word before it
-/// in its block (a byte below `a`, 0 at a block's start), then its other letters.
-static WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/segment.words"));
-/// Where each block of words starts in [`WORDS`], little-endian `u32`.
-static BLOCKS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/segment.blocks"));
+/// The packed words (`WORDS`): per word, the number of letters it shares with the word
+/// before it in its block (a byte below `a`, 0 at a block's start), then its other
+/// letters; where each block of words starts in them (`BLOCKS`), little-endian `u32`.
+/// Embedded by the library, made in memory by the build script, which compiles the
+/// built-in policy with this module.
+use crate::built::{SEGMENT_BLOCKS as BLOCKS, SEGMENT_WORDS as WORDS};
 /// The longest word of the list (`build.rs` refuses longer ones).
 const MAX_LEN: usize = 64;
 

@@ -1,0 +1,14 @@
+//! What the build script (`build.rs`) writes in `OUT_DIR`, embedded. The build script
+//! compiles this crate's modules itself (to compile the built-in policy) with a `built`
+//! module and a `built_packs!` of its own, where these are made when it runs; the tests
+//! and benchmarks that compile `normalize` from its source include this file.
+
+/// The segmentation word list, packed (`normalize::words`).
+pub(crate) static SEGMENT_WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/segment.words"));
+/// Where each block of [`SEGMENT_WORDS`] starts.
+pub(crate) static SEGMENT_BLOCKS: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/segment.blocks"));
+/// The built-in baseline policy's stored form ([`crate::Policy::to_bytes`]), compressed
+/// as one LZ4 frame; empty when the build script could not compile the packs (then
+/// [`crate::Policy::baseline`] compiles them and returns the errors).
+pub(crate) static BASELINE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/baseline.lz4"));
