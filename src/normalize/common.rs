@@ -13,7 +13,6 @@
 use once_cell::sync::Lazy;
 
 use super::WILDCARD;
-use super::strset::StrSet;
 
 /// The generated list: comment lines (`#`), then `word zipf100` a line.
 static LIST: &str = include_str!("../../policies/words/common.txt");
@@ -68,28 +67,41 @@ static BY_SHAPE: Lazy<Vec<u64>> = Lazy::new(|| {
 /// Zipf frequency (times 100) from which a short common word is a function word.
 const FUNCTION_ZIPF: u16 = 580;
 
+/// A word of three to five ASCII lower-case letters as a number (base 27, `a` = 1), so
+/// that [`FUNCTION_WORDS`] is looked up without hashing a string.
+fn short_code(w: &[u8]) -> Option<u32> {
+    if !(3..=5).contains(&w.len()) {
+        return None;
+    }
+    w.iter().try_fold(0u32, |code, &b| {
+        b.is_ascii_lowercase()
+            .then(|| code * 27 + u32::from(b - b'a' + 1))
+    })
+}
+
 /// The words of the list of three to five letters at least as common as
 /// [`FUNCTION_ZIPF`] (Zipf 5.8: `all`, `them`, `your`, `les`, `ces`, `tous`): the
-/// function words glued words are split at ([`super::glued`]). A few hundred words,
-/// built on first use.
-static FUNCTION_WORDS: Lazy<StrSet> = Lazy::new(|| {
-    let mut words = StrSet::default();
-    for (w, z) in LIST
+/// function words glued words are split at ([`super::glued`]). A few hundred words, as
+/// sorted [`short_code`]s, built on first use: the glued-word reader asks for every
+/// prefix and suffix of a token, and a bisection over numbers is several times cheaper
+/// than hashing the string.
+static FUNCTION_WORDS: Lazy<Vec<u32>> = Lazy::new(|| {
+    let mut words: Vec<u32> = LIST
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once(' '))
-    {
-        if (3..=5).contains(&w.len()) && z.parse::<u16>().is_ok_and(|z| z >= FUNCTION_ZIPF) {
-            words.insert(w);
-        }
-    }
+        .filter(|(_, z)| z.parse::<u16>().is_ok_and(|z| z >= FUNCTION_ZIPF))
+        .filter_map(|(w, _)| short_code(w.as_bytes()))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
     words.shrink_to_fit();
     words
 });
 
 /// Is `w` (folded) a very common word of three to five letters (see [`FUNCTION_WORDS`])?
 pub(super) fn is_frequent_short(w: &str) -> bool {
-    (3..=5).contains(&w.len()) && FUNCTION_WORDS.contains(w)
+    short_code(w.as_bytes()).is_some_and(|c| FUNCTION_WORDS.binary_search(&c).is_ok())
 }
 
 /// The word and the Zipf frequency times 100 of an index entry.
@@ -111,13 +123,53 @@ fn of_shape(len: usize, first: u8, last: u8) -> impl Iterator<Item = (&'static [
     run.iter().map(|&e| entry(e))
 }
 
+/// Where the words of [`LIST`] start (past its comment lines).
+static WORDS_START: Lazy<usize> = Lazy::new(|| {
+    let mut at = 0;
+    for line in LIST.split_inclusive('\n') {
+        if !line.starts_with('#') {
+            break;
+        }
+        at += line.len();
+    }
+    at
+});
+
+/// The Zipf frequency times 100 of `w` if it is a word of the list: a bisection over
+/// the list itself, sorted bytewise (cheaper than walking the words of its shape, which
+/// are sorted by frequency, for a word that is not there).
+fn lookup(w: &[u8]) -> Option<u16> {
+    let list = LIST.as_bytes();
+    let (mut lo, mut hi) = (*WORDS_START, list.len());
+    // Invariant: the line holding `w`, if any, starts in `lo..hi` at a line start.
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        // The start of the line holding `mid`, not before `lo`.
+        let start = list
+            .get(lo..mid)
+            .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
+            .map_or(lo, |p| lo + p + 1);
+        let line = list.get(start..).unwrap_or_default();
+        let end = line.iter().position(|&c| c == b'\n').unwrap_or(line.len());
+        let line = line.get(..end).unwrap_or_default();
+        let space = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
+        let word = line.get(..space).unwrap_or_default();
+        match word.cmp(w) {
+            std::cmp::Ordering::Equal => {
+                return std::str::from_utf8(line.get(space + 1..).unwrap_or_default())
+                    .ok()
+                    .and_then(|z| z.parse().ok());
+            }
+            std::cmp::Ordering::Less => lo = start + end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
+}
+
 /// Whether `w` (folded) is a word of the list.
 pub(super) fn is_common(w: &str) -> bool {
-    let b = w.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-        return false;
-    };
-    of_shape(b.len(), first, last).any(|(x, _)| x == b)
+    !w.is_empty() && lookup(w.as_bytes()).is_some()
 }
 
 /// How much more common (Zipf times 100) another word that a masked word fits must be
@@ -132,13 +184,10 @@ pub(super) const MASKED_MARGIN: u16 = 100;
 /// The Zipf frequency times 100 of the folded word `w`, 0 when it is not in the list
 /// (less common than any word of it).
 pub(super) fn zipf(w: &str) -> u16 {
-    let b = w.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+    if w.is_empty() {
         return 0;
-    };
-    of_shape(b.len(), first, last)
-        .find(|&(x, _)| x == b)
-        .map_or(0, |(_, z)| z)
+    }
+    lookup(w.as_bytes()).unwrap_or(0)
 }
 
 /// Whether `masked` (the folded word `word` with some inner letters as
