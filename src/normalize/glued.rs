@@ -342,6 +342,7 @@ fn may_split(w: &str, vocab: &Vocab) -> bool {
             w.get(n - k..).is_some_and(is_function_word)
                 && w.get(..n - k).is_some_and(|r| may_split_two(r, vocab))
         })
+        || two_keys(w, vocab).is_some()
         || (MIN_KEY_PIECE..n.saturating_sub(MIN_KEY_PIECE)).any(|i| {
             (2..=3).any(|k| {
                 w.get(i..i + k).is_some_and(is_inner_function_word)
@@ -349,6 +350,24 @@ fn may_split(w: &str, vocab: &Vocab) -> bool {
                     && w.get(i + k..).is_some_and(|b| is_key(b, vocab))
             })
         })
+}
+
+/// Is `p` a content word of the vocabulary: a key word (see [`is_key`]) that is no
+/// function word (`them`, `your`, `tous` are both)?
+fn is_content_key(p: &str, vocab: &Vocab) -> bool {
+    is_key(p, vocab) && !is_function_word(p)
+}
+
+/// Where `w` splits into two content words of the vocabulary (`filthyrats`,
+/// `salesrats`, `shootimmigrants`): the first such place, the first piece shortest.
+/// Compounds that are words of their own (`deathtrap`, `killjoy`) never get here: the
+/// reader keeps every word of the word lists, the common words and their formations.
+fn two_keys(w: &str, vocab: &Vocab) -> Option<usize> {
+    let n = w.len();
+    (MIN_KEY_PIECE..=n.saturating_sub(MIN_KEY_PIECE)).find(|&i| {
+        w.get(..i).is_some_and(|a| is_content_key(a, vocab))
+            && w.get(i..).is_some_and(|b| is_content_key(b, vocab))
+    })
 }
 
 /// How good a split is: lower is better (fewest pieces, most phrase pairs, most words
@@ -393,7 +412,9 @@ fn best_split(w: &str, vocab: &Vocab, buf: &mut String) -> Option<(usize, Option
                 key |= 1 << k;
             }
         }
-        if func == 0 {
+        // No function word: only two content words of the vocabulary (`filthyrats`).
+        let content_pair = pieces.len() == 2 && func == 0 && key == 0b11;
+        if func == 0 && !content_pair {
             return None;
         }
         // Every junction joins a function word and a key word, or a pair of a phrase.
@@ -406,7 +427,7 @@ fn best_split(w: &str, vocab: &Vocab, buf: &mut String) -> Option<(usize, Option
             let (ka, kb) = (key >> (k - 1) & 1 != 0, key >> k & 1 != 0);
             if vocab.is_pair(a, b, buf) {
                 pairs += 1;
-            } else if !((fa && kb) || (ka && fb)) {
+            } else if !((fa && kb) || (ka && fb) || content_pair) {
                 return None;
             }
         }
