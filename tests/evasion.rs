@@ -73,6 +73,14 @@
 //! beside it is split back. The new cases disguised twice moved masked to 87.0% kept
 //! (`s**byou`), punctuated to 5 new flags, and mixed case to 99.0% (`IwIlL` reads as
 //! camel case, which is never split). Measured merged with the case files above.
+//! Two content words glued read as two words, with their case files
+//! (`tests/cases/{en-evasion-glued-content,fr-evasion-colles-pleins}.toml`) and those of
+//! masked words that fit a common word (`{en-evasion-masked-common,
+//! fr-evasion-masques-courants}.toml`): glued-before 61.5% -> 75.3% kept (new flags 40
+//! -> 43: a benign case whose context word is glued to a content word, now split into
+//! two, reads as its spaced sentence), glued-after 51.6% -> 67.2% (20); masked 87.0% ->
+//! 86.5%, mixed case 99.0% -> 98.5% and elongated 95.3% -> 95.2% with the new violating
+//! cases (each disguised twice): floors 86.5, 98.5, 95.0 kept.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -99,8 +107,8 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Deleted, 34.0, 47),
     (Disguise::Added, 16.0, 8),
     (Disguise::Split, 11.0, 47),
-    (Disguise::GluedBefore, 61.0, 40),
-    (Disguise::GluedAfter, 51.0, 20),
+    (Disguise::GluedBefore, 75.0, 43),
+    (Disguise::GluedAfter, 67.0, 20),
 ];
 
 fn report() -> Report {

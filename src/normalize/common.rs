@@ -10,6 +10,9 @@
 //! keeps. The index is one sorted array of 64-bit entries into the embedded list
 //! (about 400 KB for its 49,000 words), searched by bisection.
 
+use std::cmp::Ordering;
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
+
 use once_cell::sync::Lazy;
 
 use super::WILDCARD;
@@ -90,8 +93,9 @@ static FUNCTION_WORDS: Lazy<Vec<u32>> = Lazy::new(|| {
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once(' '))
-        .filter(|(_, z)| z.parse::<u16>().is_ok_and(|z| z >= FUNCTION_ZIPF))
-        .filter_map(|(w, _)| short_code(w.as_bytes()))
+        .filter_map(|(w, z)| short_code(w.as_bytes()).zip(z.parse::<u16>().ok()))
+        .filter(|&(_, z)| z >= FUNCTION_ZIPF)
+        .map(|(code, _)| code)
         .collect();
     words.sort_unstable();
     words.dedup();
@@ -123,6 +127,47 @@ fn of_shape(len: usize, first: u8, last: u8) -> impl Iterator<Item = (&'static [
     run.iter().map(|&e| entry(e))
 }
 
+/// The first two letters of `w` as a number below 26 * 26, if they are ASCII small
+/// letters.
+fn first_two(w: &[u8]) -> Option<usize> {
+    match w {
+        [a @ b'a'..=b'z', b @ b'a'..=b'z', ..] => {
+            Some(usize::from(a - b'a') * 26 + usize::from(b - b'a'))
+        }
+        _ => None,
+    }
+}
+
+/// For each value `k` of [`first_two`] (and one past the last), where in [`LIST`] the
+/// first word at least the two letters `k` starts (the list's end past the last): the
+/// words of two first letters are one run of lines, a 300th of the list. Each found by
+/// a bisection over the whole list on first use ([`u32::MAX`] until then), so a process
+/// pays only for the letters it meets.
+static BY_FIRST_TWO: [AtomicU32; 26 * 26 + 1] = [const { AtomicU32::new(u32::MAX) }; 26 * 26 + 1];
+
+/// Where the run of lines of [`LIST`] of the first two letters `k` (see [`first_two`])
+/// starts; for `k` = 26 * 26, where the list ends.
+fn first_two_start(k: usize) -> usize {
+    let Some(cached) = BY_FIRST_TWO.get(k) else {
+        return LIST.len();
+    };
+    let at = cached.load(AtomicOrdering::Relaxed);
+    if at != u32::MAX {
+        return at as usize;
+    }
+    let letter = |i: usize| u8::try_from(i).map_or(b'z', |i| b'a' + i);
+    let found = if k >= 26 * 26 {
+        LIST.len()
+    } else {
+        bisect(*WORDS_START, LIST.len(), &[letter(k / 26), letter(k % 26)]).1
+    };
+    cached.store(
+        u32::try_from(found).unwrap_or(u32::MAX),
+        AtomicOrdering::Relaxed,
+    );
+    found
+}
+
 /// Where the words of [`LIST`] start (past its comment lines).
 static WORDS_START: Lazy<usize> = Lazy::new(|| {
     let mut at = 0;
@@ -135,13 +180,11 @@ static WORDS_START: Lazy<usize> = Lazy::new(|| {
     at
 });
 
-/// The Zipf frequency times 100 of `w` if it is a word of the list: a bisection over
-/// the list itself, sorted bytewise (cheaper than walking the words of its shape, which
-/// are sorted by frequency, for a word that is not there).
-fn lookup(w: &[u8]) -> Option<u16> {
+/// Bisects the lines of [`LIST`] between the line starts `lo` and `hi` for `w`: the
+/// line of `w` if there is one (its word's end), and where the first line whose word is
+/// at least `w` starts.
+fn bisect(mut lo: usize, mut hi: usize, w: &[u8]) -> (Option<usize>, usize) {
     let list = LIST.as_bytes();
-    let (mut lo, mut hi) = (*WORDS_START, list.len());
-    // Invariant: the line holding `w`, if any, starts in `lo..hi` at a line start.
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         // The start of the line holding `mid`, not before `lo`.
@@ -153,18 +196,28 @@ fn lookup(w: &[u8]) -> Option<u16> {
         let end = line.iter().position(|&c| c == b'\n').unwrap_or(line.len());
         let line = line.get(..end).unwrap_or_default();
         let space = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
-        let word = line.get(..space).unwrap_or_default();
-        match word.cmp(w) {
-            std::cmp::Ordering::Equal => {
-                return std::str::from_utf8(line.get(space + 1..).unwrap_or_default())
-                    .ok()
-                    .and_then(|z| z.parse().ok());
-            }
-            std::cmp::Ordering::Less => lo = start + end + 1,
-            std::cmp::Ordering::Greater => hi = start,
+        match line.get(..space).unwrap_or_default().cmp(w) {
+            Ordering::Equal => return (Some(start + space), start),
+            Ordering::Less => lo = start + end + 1,
+            Ordering::Greater => hi = start,
         }
     }
-    None
+    (None, lo)
+}
+
+/// The Zipf frequency times 100 of `w` if it is a word of the list: a bisection over
+/// the list itself, sorted bytewise, within the lines of `w`'s first two letters
+/// (cheaper than walking the words of its shape, sorted by frequency, for a word that
+/// is not there).
+fn lookup(w: &[u8]) -> Option<u16> {
+    let (lo, hi) = match first_two(w) {
+        Some(k) => (first_two_start(k), first_two_start(k + 1)),
+        None => (*WORDS_START, LIST.len()),
+    };
+    let (word_end, _) = bisect(lo, hi, w);
+    let rest = LIST.as_bytes().get(word_end? + 1..)?;
+    let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+    std::str::from_utf8(rest.get(..end)?).ok()?.parse().ok()
 }
 
 /// Whether `w` (folded) is a word of the list.

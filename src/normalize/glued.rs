@@ -15,7 +15,11 @@
 //! A split is made of words of the vocabulary, of the word lists (four letters or more)
 //! and of the common words (three letters or more), `a` and `i` the only one-letter
 //! pieces; at least one piece is a word of the vocabulary of four letters or more (the
-//! words the policy's terms are made of: harm verbs, group nouns, slurs). Of the
+//! words the policy's terms are made of: harm verbs, group nouns, slurs). Each junction
+//! joins a function word and such a key word, or two words of one of the policy's
+//! phrases; or the token is two key words that are no function words (`filthyrats`,
+//! `shootimmigrants`, « salesrats »: an adjective of contempt and its noun, a harm verb
+//! and its object; compounds that are words, `deathtrap`, `killjoy`, stay whole). Of the
 //! splits, the fewest pieces win, then the most neighbouring pairs of the policy's
 //! phrases (`je hais`, `tuez les`), then the most words of the vocabulary, then the more
 //! common words. The inserted space maps to an empty original range between the two
@@ -328,9 +332,10 @@ fn may_split_two(w: &str, vocab: &Vocab) -> bool {
 
 /// May `w` be split as [`best_split`] splits (each junction a function word beside a
 /// key word), with a function word at one end (`ihate`, `alljews`, `killthemall`) or of
-/// two or three letters between two key words (`orduresdefemmes`, `killthejews`)? A cheap test of hash
-/// look-ups only, made before any look-up in the word lists, which most tokens that are
-/// no word of the vocabulary fail.
+/// two or three letters between two key words (`orduresdefemmes`, `killthejews`), or
+/// into two content words of the vocabulary (`filthyrats`)? A cheap test of look-ups in
+/// the vocabulary only, made before any look-up in the word lists, which most tokens
+/// that are no word of the vocabulary fail.
 fn may_split(w: &str, vocab: &Vocab) -> bool {
     let n = w.len();
     may_split_two(w, vocab)
@@ -560,6 +565,9 @@ mod tests {
                 "all",
                 "migrants",
                 "therapist",
+                "filthy rats",
+                "death",
+                "trap",
             ],
             &NormalizeOptions::default(),
         )
@@ -586,6 +594,16 @@ mod tests {
         assert_eq!(t, "ca, je hais");
         let h = t.find("hais").unwrap_or(0);
         assert_eq!(n.original_range(h..h + 4), 7..11);
+    }
+
+    #[test]
+    fn two_content_words_are_split_but_compounds_stay() {
+        let v = vocab();
+        assert_eq!(fold("they are filthyrats", &v).0, "they are filthy rats");
+        assert_eq!(fold("killmigrants", &v).0, "kill migrants");
+        // A word of the word lists, and function words of four letters (`them`).
+        assert_eq!(fold("a deathtrap", &v).0, "a deathtrap");
+        assert_eq!(fold("killthem", &v).0, "kill them");
     }
 
     #[test]
