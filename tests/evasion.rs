@@ -79,6 +79,22 @@
 //! swapped 32.46% (32.5 -> 32), deleted 33.97% (34 -> 33.5); new flags where a disguised
 //! negation or context word is no longer read: spaced 4 -> 5, masked 13 -> 15, swapped
 //! 50 -> 51, deleted 47 -> 48, split 47 -> 50, glued-before 40 -> 41.
+//! Two content words glued read as two words, with their case files
+//! (`tests/cases/{en-evasion-glued-content,fr-evasion-colles-pleins}.toml`) and those of
+//! masked words that fit a common word (`{en-evasion-masked-common,
+//! fr-evasion-masques-courants}.toml`): glued-before 61.5% -> 75.3% kept (new flags 40
+//! -> 43: a benign case whose context word is glued to a content word, now split into
+//! two, reads as its spaced sentence), glued-after 51.6% -> 67.2% (20); masked 87.0% ->
+//! 86.5%, mixed case 99.0% -> 98.5% and elongated 95.3% -> 95.2% with the new violating
+//! cases (each disguised twice): floors 86.5, 98.5, 95.0 kept.
+//! Merged with the threat and incitement case files of the same round
+//! (`threat-beating-given`, `threat-body-harmed-deserved`, `threat-weapon-kept`,
+//! `threat-veiled-property`, `threat-made-to-bleed`, `incite-counterfactual-forms`,
+//! `threat-joined-and-needed`), whose phrase lexicons take no typos: masked 86.2% kept
+//! (floor 86.5 -> 86.0), swapped 31.5% (32 -> 31.5), deleted 32.96% (33.5 -> 32.5),
+//! glued-after 66.9% (67 -> 66.5); their disguised contrasts add new flags where the word
+//! that makes them benign is disguised: spaced 5 -> 6, split 50 -> 51, glued-before 43
+//! -> 45, glued-after 20 -> 21.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -92,21 +108,21 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
-    (Disguise::Spaced, 91.5, 5),
+    (Disguise::Spaced, 91.5, 6),
     (Disguise::Elongated, 95.0, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 86.5, 15),
+    (Disguise::Masked, 86.0, 15),
     (Disguise::Punctuated, 95.0, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 32.0, 51),
-    (Disguise::Deleted, 33.5, 48),
+    (Disguise::Swapped, 31.5, 51),
+    (Disguise::Deleted, 32.5, 48),
     (Disguise::Added, 15.5, 8),
-    (Disguise::Split, 11.0, 50),
-    (Disguise::GluedBefore, 61.0, 41),
-    (Disguise::GluedAfter, 51.0, 20),
+    (Disguise::Split, 11.0, 51),
+    (Disguise::GluedBefore, 75.0, 45),
+    (Disguise::GluedAfter, 66.5, 21),
 ];
 
 fn report() -> Report {

@@ -10,10 +10,12 @@
 //! keeps. The index is one sorted array of 64-bit entries into the embedded list
 //! (about 400 KB for its 49,000 words), searched by bisection.
 
+use std::cmp::Ordering;
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
+
 use once_cell::sync::Lazy;
 
 use super::WILDCARD;
-use super::strset::StrSet;
 
 /// The generated list: comment lines (`#`), then `word zipf100` a line.
 static LIST: &str = include_str!("../../policies/words/common.txt");
@@ -68,28 +70,42 @@ static BY_SHAPE: Lazy<Vec<u64>> = Lazy::new(|| {
 /// Zipf frequency (times 100) from which a short common word is a function word.
 const FUNCTION_ZIPF: u16 = 580;
 
+/// A word of three to five ASCII lower-case letters as a number (base 27, `a` = 1), so
+/// that [`FUNCTION_WORDS`] is looked up without hashing a string.
+fn short_code(w: &[u8]) -> Option<u32> {
+    if !(3..=5).contains(&w.len()) {
+        return None;
+    }
+    w.iter().try_fold(0u32, |code, &b| {
+        b.is_ascii_lowercase()
+            .then(|| code * 27 + u32::from(b - b'a' + 1))
+    })
+}
+
 /// The words of the list of three to five letters at least as common as
 /// [`FUNCTION_ZIPF`] (Zipf 5.8: `all`, `them`, `your`, `les`, `ces`, `tous`): the
-/// function words glued words are split at ([`super::glued`]). A few hundred words,
-/// built on first use.
-static FUNCTION_WORDS: Lazy<StrSet> = Lazy::new(|| {
-    let mut words = StrSet::default();
-    for (w, z) in LIST
+/// function words glued words are split at ([`super::glued`]). A few hundred words, as
+/// sorted [`short_code`]s, built on first use: the glued-word reader asks for every
+/// prefix and suffix of a token, and a bisection over numbers is several times cheaper
+/// than hashing the string.
+static FUNCTION_WORDS: Lazy<Vec<u32>> = Lazy::new(|| {
+    let mut words: Vec<u32> = LIST
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once(' '))
-    {
-        if (3..=5).contains(&w.len()) && z.parse::<u16>().is_ok_and(|z| z >= FUNCTION_ZIPF) {
-            words.insert(w);
-        }
-    }
+        .filter_map(|(w, z)| short_code(w.as_bytes()).zip(z.parse::<u16>().ok()))
+        .filter(|&(_, z)| z >= FUNCTION_ZIPF)
+        .map(|(code, _)| code)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
     words.shrink_to_fit();
     words
 });
 
 /// Is `w` (folded) a very common word of three to five letters (see [`FUNCTION_WORDS`])?
 pub(super) fn is_frequent_short(w: &str) -> bool {
-    (3..=5).contains(&w.len()) && FUNCTION_WORDS.contains(w)
+    short_code(w.as_bytes()).is_some_and(|c| FUNCTION_WORDS.binary_search(&c).is_ok())
 }
 
 /// The word and the Zipf frequency times 100 of an index entry.
@@ -111,13 +127,102 @@ fn of_shape(len: usize, first: u8, last: u8) -> impl Iterator<Item = (&'static [
     run.iter().map(|&e| entry(e))
 }
 
+/// The first two letters of `w` as a number below 26 * 26, if they are ASCII small
+/// letters.
+fn first_two(w: &[u8]) -> Option<usize> {
+    match w {
+        [a @ b'a'..=b'z', b @ b'a'..=b'z', ..] => {
+            Some(usize::from(a - b'a') * 26 + usize::from(b - b'a'))
+        }
+        _ => None,
+    }
+}
+
+/// For each value `k` of [`first_two`] (and one past the last), where in [`LIST`] the
+/// first word at least the two letters `k` starts (the list's end past the last): the
+/// words of two first letters are one run of lines, a 300th of the list. Each found by
+/// a bisection over the whole list on first use ([`u32::MAX`] until then), so a process
+/// pays only for the letters it meets.
+static BY_FIRST_TWO: [AtomicU32; 26 * 26 + 1] = [const { AtomicU32::new(u32::MAX) }; 26 * 26 + 1];
+
+/// Where the run of lines of [`LIST`] of the first two letters `k` (see [`first_two`])
+/// starts; for `k` = 26 * 26, where the list ends.
+fn first_two_start(k: usize) -> usize {
+    let Some(cached) = BY_FIRST_TWO.get(k) else {
+        return LIST.len();
+    };
+    let at = cached.load(AtomicOrdering::Relaxed);
+    if at != u32::MAX {
+        return at as usize;
+    }
+    let letter = |i: usize| u8::try_from(i).map_or(b'z', |i| b'a' + i);
+    let found = if k >= 26 * 26 {
+        LIST.len()
+    } else {
+        bisect(*WORDS_START, LIST.len(), &[letter(k / 26), letter(k % 26)]).1
+    };
+    cached.store(
+        u32::try_from(found).unwrap_or(u32::MAX),
+        AtomicOrdering::Relaxed,
+    );
+    found
+}
+
+/// Where the words of [`LIST`] start (past its comment lines).
+static WORDS_START: Lazy<usize> = Lazy::new(|| {
+    let mut at = 0;
+    for line in LIST.split_inclusive('\n') {
+        if !line.starts_with('#') {
+            break;
+        }
+        at += line.len();
+    }
+    at
+});
+
+/// Bisects the lines of [`LIST`] between the line starts `lo` and `hi` for `w`: the
+/// line of `w` if there is one (its word's end), and where the first line whose word is
+/// at least `w` starts.
+fn bisect(mut lo: usize, mut hi: usize, w: &[u8]) -> (Option<usize>, usize) {
+    let list = LIST.as_bytes();
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        // The start of the line holding `mid`, not before `lo`.
+        let start = list
+            .get(lo..mid)
+            .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
+            .map_or(lo, |p| lo + p + 1);
+        let line = list.get(start..).unwrap_or_default();
+        let end = line.iter().position(|&c| c == b'\n').unwrap_or(line.len());
+        let line = line.get(..end).unwrap_or_default();
+        let space = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
+        match line.get(..space).unwrap_or_default().cmp(w) {
+            Ordering::Equal => return (Some(start + space), start),
+            Ordering::Less => lo = start + end + 1,
+            Ordering::Greater => hi = start,
+        }
+    }
+    (None, lo)
+}
+
+/// The Zipf frequency times 100 of `w` if it is a word of the list: a bisection over
+/// the list itself, sorted bytewise, within the lines of `w`'s first two letters
+/// (cheaper than walking the words of its shape, sorted by frequency, for a word that
+/// is not there).
+fn lookup(w: &[u8]) -> Option<u16> {
+    let (lo, hi) = match first_two(w) {
+        Some(k) => (first_two_start(k), first_two_start(k + 1)),
+        None => (*WORDS_START, LIST.len()),
+    };
+    let (word_end, _) = bisect(lo, hi, w);
+    let rest = LIST.as_bytes().get(word_end? + 1..)?;
+    let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+    std::str::from_utf8(rest.get(..end)?).ok()?.parse().ok()
+}
+
 /// Whether `w` (folded) is a word of the list.
 pub(super) fn is_common(w: &str) -> bool {
-    let b = w.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-        return false;
-    };
-    of_shape(b.len(), first, last).any(|(x, _)| x == b)
+    !w.is_empty() && lookup(w.as_bytes()).is_some()
 }
 
 /// How much more common (Zipf times 100) another word that a masked word fits must be
@@ -132,13 +237,10 @@ pub(super) const MASKED_MARGIN: u16 = 100;
 /// The Zipf frequency times 100 of the folded word `w`, 0 when it is not in the list
 /// (less common than any word of it).
 pub(super) fn zipf(w: &str) -> u16 {
-    let b = w.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+    if w.is_empty() {
         return 0;
-    };
-    of_shape(b.len(), first, last)
-        .find(|&(x, _)| x == b)
-        .map_or(0, |(_, z)| z)
+    }
+    lookup(w.as_bytes()).unwrap_or(0)
 }
 
 /// Whether `masked` (the folded word `word` with some inner letters as

@@ -15,7 +15,11 @@
 //! A split is made of words of the vocabulary, of the word lists (four letters or more)
 //! and of the common words (three letters or more), `a` and `i` the only one-letter
 //! pieces; at least one piece is a word of the vocabulary of four letters or more (the
-//! words the policy's terms are made of: harm verbs, group nouns, slurs). Of the
+//! words the policy's terms are made of: harm verbs, group nouns, slurs). Each junction
+//! joins a function word and such a key word, or two words of one of the policy's
+//! phrases; or the token is two key words that are no function words (`filthyrats`,
+//! `shootimmigrants`, « salesrats »: an adjective of contempt and its noun, a harm verb
+//! and its object; compounds that are words, `deathtrap`, `killjoy`, stay whole). Of the
 //! splits, the fewest pieces win, then the most neighbouring pairs of the policy's
 //! phrases (`je hais`, `tuez les`), then the most words of the vocabulary, then the more
 //! common words. The inserted space maps to an empty original range between the two
@@ -328,9 +332,10 @@ fn may_split_two(w: &str, vocab: &Vocab) -> bool {
 
 /// May `w` be split as [`best_split`] splits (each junction a function word beside a
 /// key word), with a function word at one end (`ihate`, `alljews`, `killthemall`) or of
-/// two or three letters between two key words (`orduresdefemmes`, `killthejews`)? A cheap test of hash
-/// look-ups only, made before any look-up in the word lists, which most tokens that are
-/// no word of the vocabulary fail.
+/// two or three letters between two key words (`orduresdefemmes`, `killthejews`), or
+/// into two content words of the vocabulary (`filthyrats`)? A cheap test of look-ups in
+/// the vocabulary only, made before any look-up in the word lists, which most tokens
+/// that are no word of the vocabulary fail.
 fn may_split(w: &str, vocab: &Vocab) -> bool {
     let n = w.len();
     may_split_two(w, vocab)
@@ -342,6 +347,7 @@ fn may_split(w: &str, vocab: &Vocab) -> bool {
             w.get(n - k..).is_some_and(is_function_word)
                 && w.get(..n - k).is_some_and(|r| may_split_two(r, vocab))
         })
+        || two_keys(w, vocab).is_some()
         || (MIN_KEY_PIECE..n.saturating_sub(MIN_KEY_PIECE)).any(|i| {
             (2..=3).any(|k| {
                 w.get(i..i + k).is_some_and(is_inner_function_word)
@@ -349,6 +355,24 @@ fn may_split(w: &str, vocab: &Vocab) -> bool {
                     && w.get(i + k..).is_some_and(|b| is_key(b, vocab))
             })
         })
+}
+
+/// Is `p` a content word of the vocabulary: a key word (see [`is_key`]) that is no
+/// function word (`them`, `your`, `tous` are both)?
+fn is_content_key(p: &str, vocab: &Vocab) -> bool {
+    is_key(p, vocab) && !is_function_word(p)
+}
+
+/// Where `w` splits into two content words of the vocabulary (`filthyrats`,
+/// `salesrats`, `shootimmigrants`): the first such place, the first piece shortest.
+/// Compounds that are words of their own (`deathtrap`, `killjoy`) never get here: the
+/// reader keeps every word of the word lists, the common words and their formations.
+fn two_keys(w: &str, vocab: &Vocab) -> Option<usize> {
+    let n = w.len();
+    (MIN_KEY_PIECE..=n.saturating_sub(MIN_KEY_PIECE)).find(|&i| {
+        w.get(..i).is_some_and(|a| is_content_key(a, vocab))
+            && w.get(i..).is_some_and(|b| is_content_key(b, vocab))
+    })
 }
 
 /// How good a split is: lower is better (fewest pieces, most phrase pairs, most words
@@ -393,7 +417,9 @@ fn best_split(w: &str, vocab: &Vocab, buf: &mut String) -> Option<(usize, Option
                 key |= 1 << k;
             }
         }
-        if func == 0 {
+        // No function word: only two content words of the vocabulary (`filthyrats`).
+        let content_pair = pieces.len() == 2 && func == 0 && key == 0b11;
+        if func == 0 && !content_pair {
             return None;
         }
         // Every junction joins a function word and a key word, or a pair of a phrase.
@@ -406,7 +432,7 @@ fn best_split(w: &str, vocab: &Vocab, buf: &mut String) -> Option<(usize, Option
             let (ka, kb) = (key >> (k - 1) & 1 != 0, key >> k & 1 != 0);
             if vocab.is_pair(a, b, buf) {
                 pairs += 1;
-            } else if !((fa && kb) || (ka && fb)) {
+            } else if !((fa && kb) || (ka && fb) || content_pair) {
                 return None;
             }
         }
@@ -539,6 +565,9 @@ mod tests {
                 "all",
                 "migrants",
                 "therapist",
+                "filthy rats",
+                "death",
+                "trap",
             ],
             &NormalizeOptions::default(),
         )
@@ -565,6 +594,16 @@ mod tests {
         assert_eq!(t, "ca, je hais");
         let h = t.find("hais").unwrap_or(0);
         assert_eq!(n.original_range(h..h + 4), 7..11);
+    }
+
+    #[test]
+    fn two_content_words_are_split_but_compounds_stay() {
+        let v = vocab();
+        assert_eq!(fold("they are filthyrats", &v).0, "they are filthy rats");
+        assert_eq!(fold("killmigrants", &v).0, "kill migrants");
+        // A word of the word lists, and function words of four letters (`them`).
+        assert_eq!(fold("a deathtrap", &v).0, "a deathtrap");
+        assert_eq!(fold("killthem", &v).0, "kill them");
     }
 
     #[test]

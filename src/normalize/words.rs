@@ -11,6 +11,8 @@
 
 use std::cmp::Ordering;
 
+use once_cell::sync::Lazy;
+
 /// The packed words (`WORDS`): per word, the number of letters it shares with the word
 /// before it in its block (a byte below `a`, 0 at a block's start), then its other
 /// letters; where each block of words starts in them (`BLOCKS`), little-endian `u32`.
@@ -42,6 +44,7 @@ fn letters(bytes: &[u8]) -> &[u8] {
 }
 
 /// Calls `f` on each word of block `b` in order, until it returns `false`.
+#[cfg(test)]
 fn each_in_block(b: usize, mut f: impl FnMut(&[u8]) -> bool) {
     let mut cur = [0u8; MAX_LEN];
     let mut len = 0usize;
@@ -61,14 +64,48 @@ fn each_in_block(b: usize, mut f: impl FnMut(&[u8]) -> bool) {
     }
 }
 
+/// The first two letters of `w` as a number below 26 * 26, if they are ASCII small
+/// letters.
+fn first_two(w: &[u8]) -> Option<usize> {
+    match w {
+        [a @ b'a'..=b'z', b @ b'a'..=b'z', ..] => {
+            Some(usize::from(a - b'a') * 26 + usize::from(b - b'a'))
+        }
+        _ => None,
+    }
+}
+
+/// For each value `k` of [`first_two`] (and one past the last), how many blocks have a
+/// first word whose first two letters are below `k`: the blocks that may hold a word
+/// starting with `k` are about a 300th of them. Built on first use (a pass over the
+/// blocks' first words).
+static BY_FIRST_TWO: Lazy<Vec<u32>> = Lazy::new(|| {
+    let blocks = BLOCKS.len() / 4;
+    let firsts: Vec<usize> = (0..blocks)
+        .map(|b| first_two(letters(block(b).get(1..).unwrap_or_default())).unwrap_or(0))
+        .collect();
+    (0..=26 * 26)
+        .map(|k| u32::try_from(firsts.partition_point(|&f| f < k)).unwrap_or(u32::MAX))
+        .collect()
+});
+
 /// Is `w` (folded) a word of the list?
 pub(super) fn is_listed(w: &str) -> bool {
     let w = w.as_bytes();
     if w.is_empty() || w.len() > MAX_LEN {
         return false;
     }
-    // The last block whose first word is at most `w`: blocks `..lo` start at most `w`.
-    let (mut lo, mut hi) = (0usize, BLOCKS.len() / 4);
+    // The last block whose first word is at most `w`: blocks `..lo` start at most `w`,
+    // blocks `hi..` after it; the blocks of its first two letters narrow the search.
+    let (mut lo, mut hi) = match first_two(w) {
+        Some(k) => (
+            BY_FIRST_TWO.get(k).map_or(0, |&b| b as usize),
+            BY_FIRST_TWO
+                .get(k + 1)
+                .map_or(BLOCKS.len() / 4, |&b| b as usize),
+        ),
+        None => (0, BLOCKS.len() / 4),
+    };
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if letters(block(mid).get(1..).unwrap_or_default()) <= w {
@@ -80,16 +117,39 @@ pub(super) fn is_listed(w: &str) -> bool {
     let Some(b) = lo.checked_sub(1) else {
         return false;
     };
-    let mut found = false;
-    each_in_block(b, |word| match word.cmp(w) {
-        Ordering::Less => true,
-        Ordering::Equal => {
-            found = true;
-            false
+    block_contains(b, w)
+}
+
+/// Is `w` a word of block `b`? Walks the block by its shared counts without writing
+/// its words out: `m` is how many letters the word at hand shares with `w`, which it
+/// sorts before. A next word that shares more than `m` letters with it sorts before
+/// `w` too (skipped); one that shares fewer sorts after `w` (not found); only a next
+/// word that shares exactly `m` has its own letters compared.
+fn block_contains(b: usize, w: &[u8]) -> bool {
+    let mut rest = block(b);
+    let (mut m, mut len) = (0usize, 0usize);
+    while let Some((&shared, tail)) = rest.split_first() {
+        let add = letters(tail);
+        rest = tail.get(add.len()..).unwrap_or_default();
+        let shared = usize::from(shared).min(len);
+        len = shared + add.len();
+        match shared.cmp(&m) {
+            Ordering::Greater => continue,
+            Ordering::Less => return false,
+            Ordering::Equal => {}
         }
-        Ordering::Greater => false,
-    });
-    found
+        let want = w.get(m..).unwrap_or_default();
+        let k = add.iter().zip(want).take_while(|(a, b)| a == b).count();
+        m += k;
+        match (add.get(k), want.get(k)) {
+            (None, None) => return true,
+            // The word is a prefix of `w`, or sorts before it at its first difference.
+            (None, Some(_)) => {}
+            (Some(a), Some(c)) if a < c => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -145,6 +205,21 @@ mod tests {
         assert_eq!(packed.len(), listed.len());
         assert!(packed.iter().zip(&listed).all(|(a, b)| a == b));
         // Every word is found, and its neighbours that are not words are not.
+        for w in &listed {
+            assert!(is_listed(w), "{w}");
+        }
+        for w in listed.iter().step_by(7) {
+            let mut next = w.as_bytes().to_vec();
+            if let Some(c) = next.last_mut() {
+                *c = if *c == b'z' { b'a' } else { *c + 1 };
+            }
+            let next = String::from_utf8(next).expect("ascii");
+            assert_eq!(
+                is_listed(&next),
+                listed.binary_search(&next.as_str()).is_ok(),
+                "{next}"
+            );
+        }
         for w in listed.iter().step_by(97) {
             assert!(is_listed(w), "{w}");
             let more = format!("{w}zz");
