@@ -95,6 +95,11 @@
 //! glued-after 66.9% (67 -> 66.5); their disguised contrasts add new flags where the word
 //! that makes them benign is disguised: spaced 5 -> 6, split 50 -> 51, glued-before 43
 //! -> 45, glued-after 20 -> 21.
+//! The case files of arson by its method, fates with the speaker in charge and the
+//! progressive as a promise (`threat-arson-method`, `threat-fate-speaker-condition`,
+//! `threat-progressive-promise`), with French person nouns from resources, keep every
+//! floor and add new flags where a split or glued word hides what makes a contrast
+//! benign: split 51 -> 53, glued-before 45 -> 46.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -120,8 +125,8 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Swapped, 31.5, 51),
     (Disguise::Deleted, 32.5, 48),
     (Disguise::Added, 15.5, 8),
-    (Disguise::Split, 11.0, 51),
-    (Disguise::GluedBefore, 75.0, 45),
+    (Disguise::Split, 11.0, 53),
+    (Disguise::GluedBefore, 75.0, 46),
     (Disguise::GluedAfter, 66.5, 21),
 ];
 
