@@ -105,6 +105,8 @@
 //! `hate-worship-attack`, `incite-offender-target`, `fr-incitation-allons`,
 //! `incite-relative-subject`): deleted 32.46% kept (floor 32.5 -> 32.0), split 53 -> 55
 //! new flags (split contrasts whose deciding word is cut).
+//! The fates promised (`threat-fate-promised`, phrase lexicons without typos): swapped
+//! 31.47% kept (floor 31.5 -> 31.0), glued-after 66.50% (66.5 -> 66.0).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -127,12 +129,12 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 31.5, 51),
+    (Disguise::Swapped, 31.0, 51),
     (Disguise::Deleted, 32.0, 48),
     (Disguise::Added, 15.5, 8),
     (Disguise::Split, 11.0, 55),
     (Disguise::GluedBefore, 75.0, 46),
-    (Disguise::GluedAfter, 66.5, 21),
+    (Disguise::GluedAfter, 66.0, 21),
 ];
 
 fn report() -> Report {
