@@ -82,6 +82,7 @@ impl Builder<'_> {
         self.lexicons.push(Lexicon {
             name,
             mode,
+            lang: None,
             terms: Texts::default(),
         });
         id

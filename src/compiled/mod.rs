@@ -13,7 +13,7 @@ mod triggers;
 use std::sync::Arc;
 
 use crate::error::Problem;
-use crate::normalize::{NormalizeOptions, Normalized, Vocab, normalize_with};
+use crate::normalize::{Lang, NormalizeOptions, Normalized, Vocab, normalize_with};
 use crate::signal::SignalModel;
 use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
@@ -95,6 +95,10 @@ pub(crate) struct Category {
 pub(crate) struct Lexicon {
     pub(crate) name: String,
     pub(crate) mode: MatchMode,
+    /// The language of its words, when its `lang` is one the engine knows: its words
+    /// that are more common in another known language are not read in a sentence of
+    /// that language (see `engine::lang`). `None` reads every word everywhere.
+    pub(crate) lang: Option<Lang>,
     /// The terms as written (braces expanded), in one buffer.
     pub(crate) terms: Texts,
 }
