@@ -95,6 +95,13 @@
 //! glued-after 66.9% (67 -> 66.5); their disguised contrasts add new flags where the word
 //! that makes them benign is disguised: spaced 5 -> 6, split 50 -> 51, glued-before 43
 //! -> 45, glued-after 20 -> 21.
+//! Lexicons read in their own language (session 15), with the homograph case files
+//! (`fr-homographes-anglais` grown, `en-french-homographs`): a disguised French
+//! homograph (`retaaard`, `d*uche`, `retrad`) is no word of the common list, so it is
+//! read by the English lexicon again in its benign French sentence: new flags elongated
+//! 3 -> 6, masked 15 -> 16, deleted 48 -> 51, added 8 -> 9, glued-before 45 -> 46,
+//! glued-after 21 -> 23; swapped 31.499% kept with the new violating cases (floor
+//! 31.5 -> 31.0), every other floor kept.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -109,20 +116,20 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 91.5, 6),
-    (Disguise::Elongated, 95.0, 3),
+    (Disguise::Elongated, 95.0, 6),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 86.0, 15),
+    (Disguise::Masked, 86.0, 16),
     (Disguise::Punctuated, 95.0, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 31.5, 51),
-    (Disguise::Deleted, 32.5, 48),
-    (Disguise::Added, 15.5, 8),
+    (Disguise::Swapped, 31.0, 51),
+    (Disguise::Deleted, 32.5, 51),
+    (Disguise::Added, 15.5, 9),
     (Disguise::Split, 11.0, 51),
-    (Disguise::GluedBefore, 75.0, 45),
-    (Disguise::GluedAfter, 66.5, 21),
+    (Disguise::GluedBefore, 75.0, 46),
+    (Disguise::GluedAfter, 66.5, 23),
 ];
 
 fn report() -> Report {
