@@ -96,12 +96,13 @@
 //! that makes them benign is disguised: spaced 5 -> 6, split 50 -> 51, glued-before 43
 //! -> 45, glued-after 20 -> 21.
 //! Lexicons read in their own language (session 15), with the homograph case files
-//! (`fr-homographes-anglais` grown, `en-french-homographs`): a disguised French
-//! homograph (`retaaard`, `d*uche`, `retrad`) is no word of the common list, so it is
-//! read by the English lexicon again in its benign French sentence: new flags elongated
-//! 3 -> 6, masked 15 -> 16, deleted 48 -> 51, added 8 -> 9, glued-before 45 -> 46,
-//! glued-after 21 -> 23; swapped 31.499% kept with the new violating cases (floor
-//! 31.5 -> 31.0), every other floor kept.
+//! (`fr-homographes-anglais` grown, `en-french-homographs`): new flags elongated 3 -> 6,
+//! masked 15 -> 16, deleted 48 -> 51, added 8 -> 9, glued-before 45 -> 46, glued-after
+//! 21 -> 23, and swapped 31.499% kept (floor 31.5 -> 31.0), every other floor kept. With
+//! the same case files and the engine's language scoping switched off, the old ceilings
+//! and floors hold, so these come from the scoping (a disguised sentence whose function
+//! words are disguised may change language); not yet traced case by case (the CLI's
+//! `tosguard evasion` over the baseline's cases shows no difference).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
