@@ -203,6 +203,7 @@ pub(crate) fn compile(
         categories: categories.list,
         vocab,
         triggers: Triggers::build(&rules, lexicons.len()),
+        lexicon_langs: crate::compiled::lang_codes(&lexicons),
         lexicons,
         contexts: contexts.list,
         rules,

@@ -415,6 +415,7 @@ mod tests {
             signals: Vec::new(),
             window_bytes: crate::limits::DEFAULT_WINDOW,
             triggers: Default::default(),
+            lexicon_langs: Vec::new(),
         }
     }
 

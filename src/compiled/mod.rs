@@ -285,6 +285,21 @@ pub(crate) struct Compiled {
     pub(crate) window_bytes: usize,
     /// The rules that a text with hits of a lexicon may fire.
     pub(crate) triggers: Triggers,
+    /// Per lexicon: its language ([`Lexicon::lang`]) as one byte, 0 for none, 1 for
+    /// English, 2 for French, read for every hit (`engine::lang`); see [`lang_codes`].
+    pub(crate) lexicon_langs: Vec<u8>,
+}
+
+/// The languages of `lexicons`, one byte each (see [`Compiled::lexicon_langs`]).
+pub(crate) fn lang_codes(lexicons: &[Lexicon]) -> Vec<u8> {
+    lexicons
+        .iter()
+        .map(|l| match l.lang {
+            None => 0,
+            Some(Lang::En) => 1,
+            Some(Lang::Fr) => 2,
+        })
+        .collect()
 }
 
 impl Compiled {

@@ -1329,6 +1329,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         normalize,
         categories,
         triggers: Triggers::build(&rules, lexicons.len()),
+        lexicon_langs: super::lang_codes(&lexicons),
         lexicons,
         contexts,
         rules,

@@ -11,14 +11,17 @@
 //! language and more than twice as many as of the other. A sentence with none of
 //! either (`Retard énorme.`) takes the language of its text, guessed the same way. A
 //! word's language is the one it is more common in, from the common-word list
-//! (`policies/words/common.txt`, `normalize::more_common_in`). The guess runs only in
-//! texts with hits of such lexicons, once per sentence with such hits.
+//! (`policies/words/common.txt`, `normalize::more_common_in`), looked up only for the
+//! hits of a lexicon of the other language than their sentence's. The guess runs only
+//! in texts with hits of such lexicons: one pass over the tokens.
+
+use once_cell::sync::Lazy;
 
 use super::Scratch;
-use crate::compiled::Compiled;
+use crate::compiled::{Compiled, hash_word};
 use crate::normalize::{Lang, more_common_in};
 
-/// A sentence's language not guessed yet.
+/// A word's language not looked up yet.
 const UNSEEN: u8 = 0;
 /// A sentence of no clear language.
 const NEITHER: u8 = 1;
@@ -27,38 +30,60 @@ const ENGLISH: u8 = 2;
 /// A French sentence.
 const FRENCH: u8 = 3;
 
-/// Which language a folded token is a function word of, if any: words of one
-/// language only. Left out: words of both or of common phrases of the other (`a`,
-/// `on`, `me`, `son`, `mon` of `c'mon`, `pour`, `plus`, `but`, `an`, `or`, `as`, the
-/// letters of English contractions `d`, `s`, `t`, `m`, `n`, `y` of `y'all`, `ai`).
+/// French function words (folded): words of French only.
+const FRENCH_WORDS: [&str; 104] = [
+    "alors", "au", "aussi", "aux", "avait", "avec", "avez", "avoir", "avons", "bien", "ca", "ce",
+    "ceci", "cela", "ces", "cest", "cet", "cette", "chez", "comme", "dans", "de", "deja", "des",
+    "donc", "dont", "du", "elle", "elles", "en", "encore", "est", "et", "etait", "ete", "etes",
+    "etre", "eux", "faire", "fait", "ici", "il", "ils", "j", "jai", "jamais", "je", "l", "la",
+    "le", "les", "leur", "leurs", "lui", "mais", "mes", "moi", "ne", "ni", "nos", "notre", "nous",
+    "ont", "ou", "oui", "parce", "pas", "qu", "quand", "que", "quel", "quelle", "quelles", "quels",
+    "qui", "quoi", "rien", "sa", "sans", "se", "ses", "sommes", "sont", "sous", "suis", "sur",
+    "ta", "te", "tes", "toi", "toujours", "tous", "tout", "toute", "toutes", "tres", "trop", "tu",
+    "un", "une", "vers", "vos", "votre", "vous",
+];
+
+/// English function words: words of English only.
+const ENGLISH_WORDS: [&str; 78] = [
+    "about", "all", "also", "and", "any", "are", "at", "be", "because", "been", "being", "by",
+    "can", "could", "did", "do", "does", "for", "from", "get", "got", "had", "has", "have", "he",
+    "her", "here", "him", "his", "how", "i", "if", "in", "is", "it", "its", "just", "like", "my",
+    "no", "not", "of", "only", "our", "out", "really", "she", "should", "so", "some", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "up",
+    "very", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with",
+    "would", "you", "your",
+];
+
+/// The function words of [`FRENCH_WORDS`] and [`ENGLISH_WORDS`] by the hash the scan
+/// gives each token ([`hash_word`]), sorted: a token is looked up by the hash it
+/// already has, a bisection over numbers.
+static FUNCTION_WORDS: Lazy<Vec<(u64, Lang)>> = Lazy::new(|| {
+    let mut words: Vec<(u64, Lang)> = FRENCH_WORDS
+        .iter()
+        .map(|w| (hash_word(w), Lang::Fr))
+        .chain(ENGLISH_WORDS.iter().map(|w| (hash_word(w), Lang::En)))
+        .collect();
+    words.sort_unstable_by_key(|&(h, _)| h);
+    words
+});
+
+/// Which language the token of hash `h` ([`hash_word`]) is a function word of, if
+/// any: words of one language only. Left out: words of both or of common phrases of
+/// the other (`a`, `on`, `me`, `son`, `mon` of `c'mon`, `pour`, `plus`, `but`, `an`,
+/// `or`, `as`, the letters of English contractions `d`, `s`, `t`, `m`, `n`, `y` of
+/// `y'all`, `ai`).
+fn function_word_hashed(h: u64) -> Option<Lang> {
+    let words = &*FUNCTION_WORDS;
+    words
+        .binary_search_by_key(&h, |&(k, _)| k)
+        .ok()
+        .and_then(|i| words.get(i))
+        .map(|&(_, l)| l)
+}
+
+#[cfg(test)]
 fn function_word(w: &str) -> Option<Lang> {
-    if w.len() > 7 {
-        return None;
-    }
-    match w {
-        "le" | "la" | "les" | "l" | "un" | "une" | "des" | "du" | "de" | "au" | "aux" | "et"
-        | "ou" | "mais" | "donc" | "ni" | "que" | "qu" | "qui" | "quoi" | "dont" | "je" | "j"
-        | "tu" | "il" | "elle" | "nous" | "vous" | "ils" | "elles" | "ce" | "cet" | "cette"
-        | "ces" | "ca" | "cest" | "jai" | "mes" | "ta" | "tes" | "sa" | "ses" | "notre"
-        | "nos" | "votre" | "vos" | "leur" | "leurs" | "ne" | "pas" | "tres" | "sur" | "sous"
-        | "dans" | "avec" | "chez" | "sans" | "vers" | "est" | "sont" | "etait" | "ete"
-        | "suis" | "avait" | "ont" | "avez" | "avons" | "sommes" | "etes" | "lui" | "eux"
-        | "moi" | "toi" | "te" | "se" | "en" | "cela" | "ceci" | "aussi" | "encore" | "deja"
-        | "rien" | "jamais" | "toujours" | "comme" | "quand" | "parce" | "alors" | "tout"
-        | "tous" | "toute" | "toutes" | "faire" | "fait" | "etre" | "avoir" | "oui" | "ici"
-        | "trop" | "bien" | "quel" | "quelle" | "quels" | "quelles" => Some(Lang::Fr),
-        "the" | "of" | "and" | "to" | "is" | "are" | "was" | "were" | "be" | "been" | "being"
-        | "have" | "has" | "had" | "do" | "does" | "did" | "i" | "you" | "he" | "she" | "it"
-        | "we" | "they" | "him" | "her" | "them" | "my" | "your" | "his" | "our" | "their"
-        | "this" | "that" | "these" | "those" | "with" | "from" | "for" | "by" | "not" | "if"
-        | "what" | "which" | "who" | "when" | "where" | "why" | "how" | "will" | "would"
-        | "can" | "could" | "should" | "there" | "here" | "just" | "at" | "in" | "so" | "no"
-        | "all" | "its" | "up" | "out" | "about" | "like" | "than" | "then" | "because"
-        | "very" | "really" | "some" | "any" | "only" | "also" | "get" | "got" => {
-            Some(Lang::En)
-        }
-        _ => None,
-    }
+    function_word_hashed(hash_word(w))
 }
 
 /// The language of a run of words with `fr` French and `en` English function words:
@@ -81,85 +106,105 @@ fn lang_of(code: u8) -> Option<Lang> {
     }
 }
 
-/// The function words of each language among the tokens `ts` (folded words of `text`).
-fn votes<'a>(text: &str, ts: impl Iterator<Item = &'a super::Token>) -> (u32, u32) {
-    let (mut fr, mut en) = (0, 0);
-    for t in ts {
-        match function_word(text.get(t.start as usize..t.end as usize).unwrap_or_default()) {
-            Some(Lang::Fr) => fr += 1,
-            Some(Lang::En) => en += 1,
-            None => {}
-        }
-    }
-    (fr, en)
-}
-
 /// Drops the hits of lexicons with a language whose every word is more common in the
 /// language of their sentence (see the module documentation).
 pub(super) fn drop_other_language(c: &Compiled, text: &str, s: &mut Scratch) {
-    if !s
-        .hits
-        .iter()
-        .any(|h| c.lexicons.get(h.lex.index()).is_some_and(|l| l.lang.is_some()))
-    {
+    let langs_of = &c.lexicon_langs;
+    let lexicon_lang = |h: &super::Hit| match langs_of.get(h.lex.index()) {
+        Some(1) => Some(Lang::En),
+        Some(2) => Some(Lang::Fr),
+        _ => None,
+    };
+    if !s.hits.iter().any(|h| lexicon_lang(h).is_some()) {
         return;
     }
+    // Every sentence's function words in one pass, then its language.
+    let mut counts = std::mem::take(&mut s.sentence_votes);
+    counts.clear();
+    counts.resize(
+        s.tokens.last().map_or(0, |t| t.sentence as usize + 1),
+        (0, 0),
+    );
+    let (mut text_fr, mut text_en) = (0, 0);
+    for (t, &h) in s.tokens.iter().zip(&s.token_hashes) {
+        let Some(lang) = function_word_hashed(h) else {
+            continue;
+        };
+        if let Some(c) = counts.get_mut(t.sentence as usize) {
+            match lang {
+                Lang::Fr => (c.0 += 1, text_fr += 1),
+                Lang::En => (c.1 += 1, text_en += 1),
+            };
+        }
+    }
+    let text_lang = decide(text_fr, text_en);
     let mut langs = std::mem::take(&mut s.sentence_langs);
     langs.clear();
-    langs.resize(
-        s.tokens.last().map_or(0, |t| t.sentence as usize + 1),
-        UNSEEN,
-    );
-    let tokens = &s.tokens;
-    let mut text_lang = UNSEEN;
-    let mut sentence_lang = |sentence: u32| -> Option<Lang> {
-        let code = langs.get(sentence as usize).copied().unwrap_or(NEITHER);
-        if code != UNSEEN {
-            return lang_of(code);
+    langs.extend(counts.iter().map(|&(fr, en)| {
+        let code = decide(fr, en);
+        // Too few function words of its own: the text's language, unless the one it
+        // has is of the other language.
+        let against = match text_lang {
+            FRENCH => en,
+            ENGLISH => fr,
+            _ => 1,
+        };
+        if code == NEITHER && fr + en <= 1 && against == 0 {
+            text_lang
+        } else {
+            code
         }
-        let from = tokens.partition_point(|t| t.sentence < sentence);
-        let to = tokens.partition_point(|t| t.sentence <= sentence);
-        let (fr, en) = votes(text, tokens.get(from..to).unwrap_or_default().iter());
-        let mut code = decide(fr, en);
-        if code == NEITHER && fr + en <= 1 {
-            // Too few function words of its own: the text's language, unless the one
-            // it has is of the other language.
-            if text_lang == UNSEEN {
-                let (fr, en) = votes(text, tokens.iter());
-                text_lang = decide(fr, en);
-            }
-            let against = match text_lang {
-                FRENCH => en,
-                ENGLISH => fr,
-                _ => 1,
-            };
-            if against == 0 {
-                code = text_lang;
-            }
+    }));
+    s.sentence_votes = counts;
+    // Most texts have no hit of a lexicon of the other language than its sentence's.
+    // A hit of fewer than three letters is no word of the common list (`a`, `on`, `me`).
+    let other = |h: &super::Hit| {
+        if h.end.saturating_sub(h.start) < 3 {
+            return false;
         }
-        if let Some(slot) = langs.get_mut(sentence as usize) {
-            *slot = code;
-        }
-        lang_of(code)
+        let here = lang_of(langs.get(h.sentence as usize).copied().unwrap_or(NEITHER));
+        here.is_some() && lexicon_lang(h).is_some_and(|l| Some(l) != here)
     };
+    if !s.hits.iter().any(other) {
+        s.sentence_langs = langs;
+        return;
+    }
+    let mut words = std::mem::take(&mut s.word_langs);
+    words.clear();
+    words.resize(s.tokens.len(), UNSEEN);
+    let tokens = &s.tokens;
     s.hits.retain(|h| {
-        let Some(lang) = c.lexicons.get(h.lex.index()).and_then(|l| l.lang) else {
-            return true;
-        };
-        let Some(here) = sentence_lang(h.sentence) else {
-            return true;
-        };
-        if here == lang {
+        if !other(h) {
             return true;
         }
-        let words = tokens.get(h.ts as usize..=h.te as usize).unwrap_or_default();
-        words.is_empty()
-            || !words.iter().all(|t| {
-                more_common_in(text.get(t.start as usize..t.end as usize).unwrap_or_default())
-                    == Some(here)
-            })
+        let Some(here) = lang_of(langs.get(h.sentence as usize).copied().unwrap_or(NEITHER)) else {
+            return true;
+        };
+        let (from, to) = (h.ts as usize, h.te as usize);
+        if to < from || to >= tokens.len() {
+            return true;
+        }
+        !(from..=to).all(|i| {
+            // Each token looked up once per text: one word is often in several lexicons.
+            let Some(slot) = words.get_mut(i) else {
+                return false;
+            };
+            if *slot == UNSEEN {
+                let w = tokens
+                    .get(i)
+                    .and_then(|t| text.get(t.start as usize..t.end as usize))
+                    .unwrap_or_default();
+                *slot = match more_common_in(w) {
+                    Some(Lang::En) => ENGLISH,
+                    Some(Lang::Fr) => FRENCH,
+                    None => NEITHER,
+                };
+            }
+            lang_of(*slot) == Some(here)
+        })
     });
     s.sentence_langs = langs;
+    s.word_langs = words;
 }
 
 #[cfg(test)]
@@ -177,6 +222,13 @@ mod tests {
     }
 
     #[test]
+    fn function_words_are_of_one_language_and_hash_apart() {
+        let mut hashes: Vec<u64> = FUNCTION_WORDS.iter().map(|&(h, _)| h).collect();
+        hashes.dedup();
+        assert_eq!(hashes.len(), FRENCH_WORDS.len() + ENGLISH_WORDS.len());
+    }
+
+    #[test]
     fn function_words_are_of_one_language_only() {
         for w in ["le", "des", "je", "dans", "est", "cest"] {
             assert_eq!(function_word(w), Some(Lang::Fr), "{w}");
@@ -184,7 +236,9 @@ mod tests {
         for w in ["the", "you", "is", "with", "would"] {
             assert_eq!(function_word(w), Some(Lang::En), "{w}");
         }
-        for w in ["a", "on", "me", "son", "mon", "pour", "but", "retard", "sale"] {
+        for w in [
+            "a", "on", "me", "son", "mon", "pour", "but", "retard", "sale",
+        ] {
             assert_eq!(function_word(w), None, "{w}");
         }
     }

@@ -107,8 +107,12 @@ pub(crate) struct Scratch {
     pub(crate) signals_ready: bool,
     /// The folded byte ranges a signal model's tagger marks.
     pub(crate) tagged: Vec<std::ops::Range<usize>>,
-    /// Per sentence: its language as guessed by `lang`, once asked for.
+    /// Per sentence: its French and English function words, and its language as
+    /// guessed by `lang`.
+    pub(crate) sentence_votes: Vec<(u32, u32)>,
     pub(crate) sentence_langs: Vec<u8>,
+    /// Per token: the language its word is more common in, once asked for (`lang`).
+    pub(crate) word_langs: Vec<u8>,
 }
 
 thread_local! {

@@ -234,7 +234,8 @@ fn lookup(w: &[u8]) -> Option<u16> {
 /// list or as common in both: `retard` and `douche` are French words first, `sale` and
 /// `bite` English ones (the tag `e` or `f` of its line).
 pub(crate) fn more_common_in(w: &str) -> Option<Lang> {
-    if w.is_empty() {
+    // The list holds words of three to sixteen small ASCII letters.
+    if !(3..=16).contains(&w.len()) || !w.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;
     }
     match line_of(w.as_bytes())?.split(' ').nth(1)? {
@@ -393,7 +394,14 @@ mod tests {
 
     #[test]
     fn a_word_is_tagged_with_the_language_it_is_more_common_in() {
-        for w in ["retard", "retards", "douche", "djihadistes", "merde", "connard"] {
+        for w in [
+            "retard",
+            "retards",
+            "douche",
+            "djihadistes",
+            "merde",
+            "connard",
+        ] {
             assert_eq!(more_common_in(w), Some(Lang::Fr), "{w}");
         }
         for w in ["sale", "sales", "bite", "the", "nigger", "fuck", "bitch"] {
@@ -442,7 +450,16 @@ mod tests {
                 .lines()
                 .filter(|l| !l.starts_with('#'))
                 .filter_map(|l| l.split_once(' '))
-                .map(|(x, rest)| (x.as_bytes(), rest.split(' ').next().unwrap_or_default().parse().unwrap_or(0)))
+                .map(|(x, rest)| {
+                    (
+                        x.as_bytes(),
+                        rest.split(' ')
+                            .next()
+                            .unwrap_or_default()
+                            .parse()
+                            .unwrap_or(0),
+                    )
+                })
                 .filter(|(x, _)| x.len() == b.len() && x[0] == first && x[x.len() - 1] == last)
                 .collect();
             want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
