@@ -54,17 +54,28 @@ const ENGLISH_WORDS: [&str; 78] = [
     "would", "you", "your",
 ];
 
+/// Slots of [`FUNCTION_WORDS`]: a power of two, under half full.
+const SLOTS: usize = 512;
+
 /// The function words of [`FRENCH_WORDS`] and [`ENGLISH_WORDS`] by the hash the scan
-/// gives each token ([`hash_word`]), sorted: a token is looked up by the hash it
-/// already has, a bisection over numbers.
+/// gives each token ([`hash_word`]), in an open-addressing table (0: an empty slot): a
+/// token is looked up by the hash it already has, in a probe or two.
 static FUNCTION_WORDS: Lazy<Vec<(u64, Lang)>> = Lazy::new(|| {
-    let mut words: Vec<(u64, Lang)> = FRENCH_WORDS
+    let mut table = vec![(0u64, Lang::En); SLOTS];
+    let words = FRENCH_WORDS
         .iter()
         .map(|w| (hash_word(w), Lang::Fr))
-        .chain(ENGLISH_WORDS.iter().map(|w| (hash_word(w), Lang::En)))
-        .collect();
-    words.sort_unstable_by_key(|&(h, _)| h);
-    words
+        .chain(ENGLISH_WORDS.iter().map(|w| (hash_word(w), Lang::En)));
+    for (h, lang) in words {
+        let mut i = h as usize % SLOTS;
+        while table.get(i).is_some_and(|&(k, _)| k != 0) {
+            i = (i + 1) % SLOTS;
+        }
+        if let Some(slot) = table.get_mut(i) {
+            *slot = (h, lang);
+        }
+    }
+    table
 });
 
 /// Which language the token of hash `h` ([`hash_word`]) is a function word of, if
@@ -73,12 +84,15 @@ static FUNCTION_WORDS: Lazy<Vec<(u64, Lang)>> = Lazy::new(|| {
 /// `or`, `as`, the letters of English contractions `d`, `s`, `t`, `m`, `n`, `y` of
 /// `y'all`, `ai`).
 fn function_word_hashed(h: u64) -> Option<Lang> {
-    let words = &*FUNCTION_WORDS;
-    words
-        .binary_search_by_key(&h, |&(k, _)| k)
-        .ok()
-        .and_then(|i| words.get(i))
-        .map(|&(_, l)| l)
+    let table = &*FUNCTION_WORDS;
+    let mut i = h as usize % SLOTS;
+    loop {
+        match table.get(i) {
+            Some(&(k, lang)) if k == h && h != 0 => return Some(lang),
+            Some(&(0, _)) | None => return None,
+            Some(_) => i = (i + 1) % SLOTS,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -223,9 +237,15 @@ mod tests {
 
     #[test]
     fn function_words_are_of_one_language_and_hash_apart() {
-        let mut hashes: Vec<u64> = FUNCTION_WORDS.iter().map(|&(h, _)| h).collect();
+        let mut hashes: Vec<u64> = FUNCTION_WORDS
+            .iter()
+            .map(|&(h, _)| h)
+            .filter(|&h| h != 0)
+            .collect();
+        hashes.sort_unstable();
         hashes.dedup();
         assert_eq!(hashes.len(), FRENCH_WORDS.len() + ENGLISH_WORDS.len());
+        assert!(hashes.len() * 2 < SLOTS);
     }
 
     #[test]

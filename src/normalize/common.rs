@@ -17,7 +17,8 @@ use once_cell::sync::Lazy;
 
 use super::{Lang, WILDCARD};
 
-/// The generated list: comment lines (`#`), then `word zipf100` a line.
+/// The generated list: comment lines (`#`), then `word zipf100` a line (three digits: every
+/// word is at least Zipf 3.0), then ` e` or ` f`, the language it is more common in.
 static LIST: &str = include_str!("../../policies/words/common.txt");
 
 /// Bits of an index entry below its key: where the word starts in [`LIST`].
@@ -95,7 +96,8 @@ static FUNCTION_WORDS: Lazy<Vec<u32>> = Lazy::new(|| {
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once(' '))
         .filter_map(|(w, rest)| {
-            let z = rest.split(' ').next().unwrap_or_default();
+            // The frequency, before the language tag if there is one.
+            let z = rest.get(..3).unwrap_or(rest);
             short_code(w.as_bytes()).zip(z.parse::<u16>().ok())
         })
         .filter(|&(_, z)| z >= FUNCTION_ZIPF)
@@ -213,21 +215,22 @@ fn bisect(mut lo: usize, mut hi: usize, w: &[u8]) -> (Option<usize>, usize) {
 /// the list: a bisection over the list itself, sorted bytewise, within the lines of
 /// `w`'s first two letters (cheaper than walking the words of its shape, sorted by
 /// frequency, for a word that is not there).
-fn line_of(w: &[u8]) -> Option<&'static str> {
+fn line_of(w: &[u8]) -> Option<&'static [u8]> {
     let (lo, hi) = match first_two(w) {
         Some(k) => (first_two_start(k), first_two_start(k + 1)),
         None => (*WORDS_START, LIST.len()),
     };
     let (word_end, _) = bisect(lo, hi, w);
-    let rest = LIST.get(word_end? + 1..)?;
-    let end = rest.find('\n').unwrap_or(rest.len());
+    let rest = LIST.as_bytes().get(word_end? + 1..)?;
+    let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
     rest.get(..end)
 }
 
 /// The Zipf frequency times 100 of `w` if it is a word of the list.
 fn lookup(w: &[u8]) -> Option<u16> {
     let rest = line_of(w)?;
-    rest.split(' ').next()?.parse().ok()
+    let end = rest.iter().position(|&c| c == b' ').unwrap_or(rest.len());
+    std::str::from_utf8(rest.get(..end)?).ok()?.parse().ok()
 }
 
 /// The language a common word (folded) is more common in, `None` for a word off the
@@ -238,9 +241,9 @@ pub(crate) fn more_common_in(w: &str) -> Option<Lang> {
     if !(3..=16).contains(&w.len()) || !w.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;
     }
-    match line_of(w.as_bytes())?.split(' ').nth(1)? {
-        "e" => Some(Lang::En),
-        "f" => Some(Lang::Fr),
+    match line_of(w.as_bytes())? {
+        [.., b' ', b'e'] => Some(Lang::En),
+        [.., b' ', b'f'] => Some(Lang::Fr),
         _ => None,
     }
 }
