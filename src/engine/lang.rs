@@ -8,8 +8,9 @@
 //!
 //! A sentence's language is guessed from its function words (articles, pronouns,
 //! auxiliaries, prepositions that are words of one language only): at least two of one
-//! language and more than twice as many as of the other. A sentence with none of
-//! either (`Retard énorme.`) takes the language of its text, guessed the same way. A
+//! language and more than twice as many as of the other. A sentence with at most one
+//! (`Retard énorme.`) takes the language of its text, guessed the same way, unless its
+//! one function word is of the other language. A
 //! word's language is the one it is more common in, from the common-word list
 //! (`policies/words/common.txt`, `normalize::more_common_in`), looked up only for the
 //! hits of a lexicon of the other language than their sentence's. The guess runs only
