@@ -95,6 +95,16 @@
 //! glued-after 66.9% (67 -> 66.5); their disguised contrasts add new flags where the word
 //! that makes them benign is disguised: spaced 5 -> 6, split 50 -> 51, glued-before 43
 //! -> 45, glued-after 20 -> 21.
+//! The case files of arson by its method, fates with the speaker in charge and the
+//! progressive as a promise (`threat-arson-method`, `threat-fate-speaker-condition`,
+//! `threat-progressive-promise`), with French person nouns from resources, keep every
+//! floor and add new flags where a split or glued word hides what makes a contrast
+//! benign: split 51 -> 53, glued-before 45 -> 46.
+//! The case files of falls from a height, attacks on places of worship, offenders as
+//! targets, « allons » and relative-clause subjects (`threat-fall-method`,
+//! `hate-worship-attack`, `incite-offender-target`, `fr-incitation-allons`,
+//! `incite-relative-subject`): deleted 32.46% kept (floor 32.5 -> 32.0), split 53 -> 55
+//! new flags (split contrasts whose deciding word is cut).
 //! Lexicons read in their own language (session 15), with the homograph case files
 //! (`fr-homographes-anglais` grown, `en-french-homographs`): new flags elongated 3 -> 6,
 //! masked 15 -> 16, deleted 48 -> 51, added 8 -> 9, glued-before 45 -> 46, glued-after
@@ -102,7 +112,9 @@
 //! new flags are the benign French sentences of English homographs, left alone now and
 //! counted: disguised, their homograph is no word of the common list (`douchhe`,
 //! `jihadistess`, `j**adistes`, glued `leretard`, `lesjihadistes`) and the English
-//! lexicon reads it again.
+//! lexicon reads it again. Merged with main's case files of the same round: added
+//! 15.47% kept (floor 15.5 -> 15.0), glued-before 47 new flags (46 -> 47), the others
+//! within the ceilings and floors of both.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -126,10 +138,10 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 31.0, 51),
-    (Disguise::Deleted, 32.5, 51),
-    (Disguise::Added, 15.5, 9),
-    (Disguise::Split, 11.0, 51),
-    (Disguise::GluedBefore, 75.0, 46),
+    (Disguise::Deleted, 32.0, 51),
+    (Disguise::Added, 15.0, 9),
+    (Disguise::Split, 11.0, 55),
+    (Disguise::GluedBefore, 75.0, 47),
     (Disguise::GluedAfter, 66.5, 23),
 ];
 

@@ -454,6 +454,8 @@ NOUN_EXTRA = [
     "ex-boyfriend", "girlfriend", "boyfriend", "roommate", "flatmate", "housemate",
     "bus driver", "taxi driver", "coach", "principal", "leader",
     "cop", "ref", "mp", "mep", "ceo", "prime minister", "president", "senator",
+    # slang for a sex offender, the commonest target of vigilante calls
+    "pedo", "paedo", "nonce", "kiddy fiddler", "kiddie fiddler",
 ]
 
 # A person noun whose adjective senses are far more frequent than its noun senses in the

@@ -143,7 +143,16 @@ def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entrie
                     out.add(word)
         return out
 
-    return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors
+    # Person and role nouns: French nouns at least half of whose English glosses are
+    # person nouns kept by the English generator (its rank test and reviewed exclusions).
+    person_en = en.kept_lemmas(nouns, nidx, en.hyponyms(nouns, [en.PERSON_ROOT]), en.NOUN_MAX_SENSE_RANK, en.NOUN_EXCLUDE)
+    persons = set()
+    for (word, pos), glosses in fe.items():
+        if pos.startswith("n") and " " not in word and is_noun(word) and glosses:
+            if 2 * sum(g.lower() in person_en for g in glosses) >= len(glosses):
+                persons.add(word)
+
+    return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors, persons
 
 
 def download(tmp: Path) -> tuple[Path, Path, str]:
@@ -310,8 +319,10 @@ def main() -> int:
             res_versions = f"{FREEDICT} {fd_version}, {THESAURUS} {th_version}"
         en = load_en_generator()
         wn_version = en.wordnet_version(str(args.wordnet))
-        found, body_nouns, organ_nouns, anchors = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
+        found, body_nouns, organ_nouns, anchors, res_persons = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
         res = lists["resource"]
+        hand_persons = {w for lemmas in lists["persons"].values() for w in lemmas}
+        new_persons_preview = sorted(res_persons - hand_persons - set(res["person_exclude"]))
         # Sorting into kinds: a lemma of a hand-kept kind keeps its kind; every other
         # lemma the resources give is a `harm` verb (counted only with a person named):
         # neither resource says that a verb's object is always a living being.
@@ -335,6 +346,9 @@ def main() -> int:
             "# (FreeDict French-English, GPL-2+; LibreOffice French thesaurus, LGPL-2.1+);",
             "# see the README. Harm-verb lemmas added by the resources:",
             "# " + ", ".join(new_harm) + ".",
+            "# Person and role nouns added by the resources (English WordNet person nouns",
+            "# through FreeDict French-English; reviewed exclusions in lists.toml): "
+            + str(len(new_persons_preview)) + ".",
             "#",
             "# Avertissement : verbes de violence, à dessein (voir README).",
             "[policy]",
@@ -435,6 +449,16 @@ def main() -> int:
                 persons |= noun_forms(lemma, entries, aff)
         if MISSING:
             raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
+        # Person nouns from the resources (see resource_vocab), less the reviewed
+        # exclusions; a candidate the dictionary does not list as a noun is left out.
+        hand = {w for lemmas in lists["persons"].values() for w in lemmas}
+        new_persons = sorted(res_persons - hand - set(res["person_exclude"]))
+        res_person_forms = set()
+        for lemma in new_persons:
+            before = len(MISSING)
+            res_person_forms |= noun_forms(lemma, entries, aff)
+            del MISSING[before:]
+        persons |= res_person_forms
         persons -= {fold(w) for w in lists["persons_exclude"]["forms"]}
         groups = set()
         for lemmas in lists["groups"].values():
@@ -443,6 +467,9 @@ def main() -> int:
         if MISSING:
             raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
         groups -= {fold(w) for w in lists["groups_exclude"]["forms"]}
+        # A group noun the resources also give as a person noun (« réfugié ») stays a
+        # group: the hate rules read it, and a threat against it is hate.
+        persons -= res_person_forms & groups
         render_list("fr_vocab_group", "Groupes protégés (origine, nationalité, religion, orientation, identité de genre, handicap, migration), tous genres et nombres ; aussi adjectifs : les règles les veulent après un déterminant.", brace(groups), out)
         stats.append(f"fr_vocab_group: {len(groups)}")
         animals = set()
