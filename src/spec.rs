@@ -177,10 +177,10 @@ impl MatchMode {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a lexicon: a table with `terms`")]
 pub(crate) struct LexiconSpec {
-    /// Documentation for policy authors (`docs/policy-format.md`): accepted, never
-    /// used for matching, which applies every term to every text.
+    /// The language of the terms (`docs/policy-format.md`, "Languages of lexicons"):
+    /// `en` or `fr` scope the lexicon (its words more common in the other language are
+    /// not read in a sentence of that language); any other value is metadata only.
     #[serde(default)]
-    #[allow(dead_code, reason = "policy metadata; matching ignores it")]
     pub(crate) lang: Option<String>,
     #[serde(default, rename = "match")]
     pub(crate) mode: MatchMode,

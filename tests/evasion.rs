@@ -107,6 +107,16 @@
 //! new flags (split contrasts whose deciding word is cut).
 //! The fates promised (`threat-fate-promised`, phrase lexicons without typos): swapped
 //! 31.47% kept (floor 31.5 -> 31.0), glued-after 66.50% (66.5 -> 66.0).
+//! Lexicons read in their own language (session 15), with the homograph case files
+//! (`fr-homographes-anglais` grown, `en-french-homographs`): new flags elongated 3 -> 6,
+//! masked 15 -> 16, deleted 48 -> 51, added 8 -> 9, glued-before 45 -> 46, glued-after
+//! 21 -> 23, and swapped 31.499% kept (floor 31.5 -> 31.0), every other floor kept. The
+//! new flags are the benign French sentences of English homographs, left alone now and
+//! counted: disguised, their homograph is no word of the common list (`douchhe`,
+//! `jihadistess`, `j**adistes`, glued `leretard`, `lesjihadistes`) and the English
+//! lexicon reads it again. Merged with main's case files of the same round: added
+//! 15.47% kept (floor 15.5 -> 15.0), glued-before 47 new flags (46 -> 47), the others
+//! within the ceilings and floors of both.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -121,20 +131,20 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 91.5, 6),
-    (Disguise::Elongated, 95.0, 3),
+    (Disguise::Elongated, 95.0, 6),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 86.0, 15),
+    (Disguise::Masked, 86.0, 16),
     (Disguise::Punctuated, 95.0, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 31.0, 51),
-    (Disguise::Deleted, 32.0, 48),
-    (Disguise::Added, 15.5, 8),
+    (Disguise::Deleted, 32.0, 51),
+    (Disguise::Added, 15.0, 9),
     (Disguise::Split, 11.0, 55),
-    (Disguise::GluedBefore, 75.0, 46),
-    (Disguise::GluedAfter, 66.0, 21),
+    (Disguise::GluedBefore, 75.0, 47),
+    (Disguise::GluedAfter, 66.0, 23),
 ];
 
 fn report() -> Report {

@@ -9,6 +9,7 @@ use super::{Builder, valid_id};
 use crate::compiled::LexiconId;
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
+use crate::normalize::Lang;
 use crate::spec::{LexiconSpec, S};
 
 /// A lexicon whose terms are compiled once every override is known.
@@ -88,6 +89,9 @@ fn declare<'a>(b: &mut Builder<'a>) -> Vec<PendingLexicon<'a>> {
                 );
             }
             let id = b.new_lexicon(name.clone(), l.mode);
+            if let Some(compiled) = b.lexicons.get_mut(id.index()) {
+                compiled.lang = l.lang.as_deref().and_then(Lang::of_tag);
+            }
             pending.push(PendingLexicon {
                 pack: pi,
                 name: name.clone(),

@@ -82,6 +82,7 @@ impl Builder<'_> {
         self.lexicons.push(Lexicon {
             name,
             mode,
+            lang: None,
             terms: Texts::default(),
         });
         id
@@ -202,6 +203,7 @@ pub(crate) fn compile(
         categories: categories.list,
         vocab,
         triggers: Triggers::build(&rules, lexicons.len()),
+        lexicon_langs: crate::compiled::lang_codes(&lexicons),
         lexicons,
         contexts: contexts.list,
         rules,

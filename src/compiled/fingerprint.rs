@@ -7,7 +7,9 @@
 //! typo variants of one-token terms, of tokens joined by marks and of short fuzzy
 //! phrases are not patterns, they follow from the term, the options and the
 //! tolerance) with the lexicons using it, their match modes and which variants match,
-//! in no order (each pattern hashed alone, the hashes summed); the words never read as typos; the
+//! in no order (each pattern hashed alone, the hashes summed); the lexicons whose
+//! `lang` scopes them (`en`, `fr`), by name, with their language (nothing for a policy
+//! without any, whose fingerprint is as before); the words never read as typos; the
 //! contexts (cue lexicons, scope, window, position); and the rules in order (id,
 //! defining pack, category, severity, the condition as resolved, scope, `unless` and
 //! `requires`); then, for a policy whose conditions use signals, each model's name and
@@ -69,6 +71,7 @@ pub(crate) fn fingerprint(c: &Compiled) -> String {
     hash_normalize(&mut h, &c.normalize);
     hash_categories(&mut h, &c.categories);
     hash_patterns(&mut h, c);
+    hash_languages(&mut h, c);
     hash_contexts(&mut h, c);
     for r in &c.rules {
         h.field("rule", &r.id);
@@ -149,6 +152,21 @@ fn hash_categories(h: &mut Fnv, categories: &[Category]) {
 /// and uses were compiled in (the order of terms does not decide verdicts), so nothing
 /// is sorted or copied. Patterns are unique and so is each (lexicon, mode) of a
 /// pattern, so no two equal hashes are ever added.
+/// The lexicons whose `lang` scopes them, by name, with their language (a policy
+/// without such lexicons hashes nothing here, as before languages decided verdicts).
+fn hash_languages(h: &mut Fnv, c: &Compiled) {
+    let mut scoped: Vec<(&str, &str)> = c
+        .lexicons
+        .iter()
+        .filter_map(|l| Some((l.name.as_str(), l.lang?.as_str())))
+        .collect();
+    scoped.sort_unstable();
+    for (name, lang) in scoped {
+        h.field("lexicon_lang", name);
+        h.field("lang", lang);
+    }
+}
+
 fn hash_patterns(h: &mut Fnv, c: &Compiled) {
     let tolerance = |t: u8| match (t & EVASION != 0, t & TYPO != 0) {
         (false, false) => "exact",
@@ -304,6 +322,7 @@ mod tests {
         let lexicon = |name: &str, terms: &[&str]| Lexicon {
             name: name.into(),
             mode: MatchMode::Word,
+            lang: None,
             terms: terms.iter().copied().collect(),
         };
         let lexicons = vec![
@@ -396,6 +415,7 @@ mod tests {
             signals: Vec::new(),
             window_bytes: crate::limits::DEFAULT_WINDOW,
             triggers: Default::default(),
+            lexicon_langs: Vec::new(),
         }
     }
 

@@ -136,6 +136,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         categories,
         vocab,
         triggers: Triggers::build(&rules, lexicons.len()),
+        lexicon_langs: super::lang_codes(&lexicons),
         lexicons,
         contexts,
         rules,

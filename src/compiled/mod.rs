@@ -13,7 +13,7 @@ mod triggers;
 use std::sync::Arc;
 
 use crate::error::Problem;
-use crate::normalize::{NormalizeOptions, Normalized, Vocab, normalize_with};
+use crate::normalize::{Lang, NormalizeOptions, Normalized, Vocab, normalize_with};
 use crate::signal::SignalModel;
 use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
@@ -95,6 +95,10 @@ pub(crate) struct Category {
 pub(crate) struct Lexicon {
     pub(crate) name: String,
     pub(crate) mode: MatchMode,
+    /// The language of its words, when its `lang` is one the engine knows: its words
+    /// that are more common in another known language are not read in a sentence of
+    /// that language (see `engine::lang`). `None` reads every word everywhere.
+    pub(crate) lang: Option<Lang>,
     /// The terms as written (braces expanded), in one buffer.
     pub(crate) terms: Texts,
 }
@@ -281,6 +285,21 @@ pub(crate) struct Compiled {
     pub(crate) window_bytes: usize,
     /// The rules that a text with hits of a lexicon may fire.
     pub(crate) triggers: Triggers,
+    /// Per lexicon: its language ([`Lexicon::lang`]) as one byte, 0 for none, 1 for
+    /// English, 2 for French, read for every hit (`engine::lang`); see [`lang_codes`].
+    pub(crate) lexicon_langs: Vec<u8>,
+}
+
+/// The languages of `lexicons`, one byte each (see [`Compiled::lexicon_langs`]).
+pub(crate) fn lang_codes(lexicons: &[Lexicon]) -> Vec<u8> {
+    lexicons
+        .iter()
+        .map(|l| match l.lang {
+            None => 0,
+            Some(Lang::En) => 1,
+            Some(Lang::Fr) => 2,
+        })
+        .collect()
 }
 
 impl Compiled {

@@ -40,7 +40,7 @@ use super::{
     Lexicon, LexiconId, Matcher, Node, PatternUse, Rule, SignalSource, SignalUse, Triggers,
 };
 use crate::error::{Location, PolicyError, Problem, ProblemKind};
-use crate::normalize::{BuildWordHasher, NormalizeOptions, Vocab, mix};
+use crate::normalize::{BuildWordHasher, Lang, NormalizeOptions, Vocab, mix};
 use crate::signal::SignalModel;
 use crate::spec::{CuePosition, DetailedExample, ExampleSpec, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
@@ -48,7 +48,7 @@ use crate::verdict::{Action, Severity};
 /// The first bytes of every stored policy.
 pub(crate) const MAGIC: &[u8; 8] = b"TOSGUARD";
 /// The version of the layout; a change to it (or to what the engine reads) bumps it.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// The crate version that writes and reads this form.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// How deep a stored condition may nest (compiling allows 250 by default): deeper
@@ -246,6 +246,7 @@ fn body(c: &Compiled, w: &mut Writer) {
     for l in &c.lexicons {
         w.str(&l.name);
         w.u8(mode_code(l.mode));
+        w.u8(lang_code(l.lang));
         put_texts(&l.terms, w);
     }
 
@@ -521,6 +522,24 @@ byte_codes!(action_code, action_of, Action, "action", {
 byte_codes!(mode_code, mode_of, MatchMode, "match mode", {
     Word = 0, Prefix = 1, Infix = 2,
 });
+/// A lexicon's language: 0 for none (every word read everywhere).
+fn lang_code(l: Option<Lang>) -> u8 {
+    match l {
+        None => 0,
+        Some(Lang::En) => 1,
+        Some(Lang::Fr) => 2,
+    }
+}
+
+fn lang_of(b: u8) -> Res<Option<Lang>> {
+    Ok(match b {
+        0 => None,
+        1 => Some(Lang::En),
+        2 => Some(Lang::Fr),
+        _ => return bad(format!("unknown language code {b}")),
+    })
+}
+
 byte_codes!(scope_code, scope_of, Scope, "scope", {
     Clause = 0, Sentence = 1, Text = 2,
 });
@@ -1043,6 +1062,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         Ok(Lexicon {
             name: r.string()?,
             mode: mode_of(r.u8()?)?,
+            lang: lang_of(r.u8()?)?,
             terms: read_texts(r)?,
         })
     })?;
@@ -1309,6 +1329,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         normalize,
         categories,
         triggers: Triggers::build(&rules, lexicons.len()),
+        lexicon_langs: super::lang_codes(&lexicons),
         lexicons,
         contexts,
         rules,

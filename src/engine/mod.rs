@@ -1,11 +1,12 @@
 //! Classification, in the order the data flows: cut a long text into windows of
 //! whole sentences ([`window`]), and in each, normalize the text, split it into
 //! tokens, sentences, clauses and quotes ([`segment`]), run the automaton once
-//! ([`scan`]), then evaluate each rule over the hits ([`rules`]) and decide its
+//! ([`scan`]), drop the hits of words read in the wrong language ([`lang`]), then evaluate each rule over the hits ([`rules`]) and decide its
 //! contexts ([`context`]). A fired rule becomes a finding of the [`Verdict`], with the
 //! evidence of every window.
 
 mod context;
+mod lang;
 mod present;
 mod rules;
 mod runs;
@@ -106,6 +107,12 @@ pub(crate) struct Scratch {
     pub(crate) signals_ready: bool,
     /// The folded byte ranges a signal model's tagger marks.
     pub(crate) tagged: Vec<std::ops::Range<usize>>,
+    /// Per sentence: its French and English function words, and its language as
+    /// guessed by `lang`.
+    pub(crate) sentence_votes: Vec<(u32, u32)>,
+    pub(crate) sentence_langs: Vec<u8>,
+    /// Per token: the language its word is more common in, once asked for (`lang`).
+    pub(crate) word_langs: Vec<u8>,
 }
 
 thread_local! {
@@ -160,6 +167,7 @@ impl Compiled {
         // A text with a `*` may hold masked words read as words of the vocabulary.
         let masked = (self.normalize.masked_letters && text.contains('*')).then_some((text, &norm));
         scan(self, norm.text(), masked, s);
+        lang::drop_other_language(self, norm.text(), s);
         index_hits(self.lexicons.len(), s);
         s.present
             .text_with(self.signals.iter().map(|u| u.lex), &mut s.maybe);

@@ -582,9 +582,15 @@ mod tests {
     }
 
     /// The hits of the scan, and per token whether it has a doubled-letter reading.
+    /// The hits of the scan alone, before the hits of words read in the wrong
+    /// language are dropped (`engine::lang`), which the reference knows nothing of.
     fn scan_hits(c: &Compiled, text: &str) -> (Vec<Key>, Vec<bool>) {
         let mut s = Scratch::default();
-        c.prepare(text, &mut s);
+        c.fold_into(text, &mut s.norm);
+        let norm = std::mem::take(&mut s.norm);
+        crate::engine::segment::segment(norm.text(), &mut s);
+        let masked = (c.normalize.masked_letters && text.contains('*')).then_some((text, &norm));
+        scan(c, norm.text(), masked, &mut s);
         let read = s.doubled.readings.iter().map(Option::is_some).collect();
         (keys(&s.hits), read)
     }

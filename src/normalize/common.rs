@@ -15,9 +15,10 @@ use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use once_cell::sync::Lazy;
 
-use super::WILDCARD;
+use super::{Lang, WILDCARD};
 
-/// The generated list: comment lines (`#`), then `word zipf100` a line.
+/// The generated list: comment lines (`#`), then `word zipf100` a line (three digits: every
+/// word is at least Zipf 3.0), then ` e` or ` f`, the language it is more common in.
 static LIST: &str = include_str!("../../policies/words/common.txt");
 
 /// Bits of an index entry below its key: where the word starts in [`LIST`].
@@ -47,9 +48,10 @@ static BY_SHAPE: Lazy<Vec<u64>> = Lazy::new(|| {
         if line.starts_with('#') {
             continue;
         }
-        let Some((w, z)) = line.trim_end().split_once(' ') else {
+        let Some((w, rest)) = line.trim_end().split_once(' ') else {
             continue;
         };
+        let z = rest.split_once(' ').map_or(rest, |(z, _)| z);
         let w = w.as_bytes();
         let (Some(&first), Some(&last), Ok(z)) = (w.first(), w.last(), z.parse::<u16>()) else {
             continue;
@@ -93,7 +95,11 @@ static FUNCTION_WORDS: Lazy<Vec<u32>> = Lazy::new(|| {
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once(' '))
-        .filter_map(|(w, z)| short_code(w.as_bytes()).zip(z.parse::<u16>().ok()))
+        .filter_map(|(w, rest)| {
+            // The frequency, before the language tag if there is one.
+            let z = rest.get(..3).unwrap_or(rest);
+            short_code(w.as_bytes()).zip(z.parse::<u16>().ok())
+        })
         .filter(|&(_, z)| z >= FUNCTION_ZIPF)
         .map(|(code, _)| code)
         .collect();
@@ -205,11 +211,11 @@ fn bisect(mut lo: usize, mut hi: usize, w: &[u8]) -> (Option<usize>, usize) {
     (None, lo)
 }
 
-/// The Zipf frequency times 100 of `w` if it is a word of the list: a bisection over
-/// the list itself, sorted bytewise, within the lines of `w`'s first two letters
-/// (cheaper than walking the words of its shape, sorted by frequency, for a word that
-/// is not there).
-fn lookup(w: &[u8]) -> Option<u16> {
+/// The rest of the line of `w` (its frequency and language tag) if it is a word of
+/// the list: a bisection over the list itself, sorted bytewise, within the lines of
+/// `w`'s first two letters (cheaper than walking the words of its shape, sorted by
+/// frequency, for a word that is not there).
+fn line_of(w: &[u8]) -> Option<&'static [u8]> {
     let (lo, hi) = match first_two(w) {
         Some(k) => (first_two_start(k), first_two_start(k + 1)),
         None => (*WORDS_START, LIST.len()),
@@ -217,7 +223,29 @@ fn lookup(w: &[u8]) -> Option<u16> {
     let (word_end, _) = bisect(lo, hi, w);
     let rest = LIST.as_bytes().get(word_end? + 1..)?;
     let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+    rest.get(..end)
+}
+
+/// The Zipf frequency times 100 of `w` if it is a word of the list.
+fn lookup(w: &[u8]) -> Option<u16> {
+    let rest = line_of(w)?;
+    let end = rest.iter().position(|&c| c == b' ').unwrap_or(rest.len());
     std::str::from_utf8(rest.get(..end)?).ok()?.parse().ok()
+}
+
+/// The language a common word (folded) is more common in, `None` for a word off the
+/// list or as common in both: `retard` and `douche` are French words first, `sale` and
+/// `bite` English ones (the tag `e` or `f` of its line).
+pub(crate) fn more_common_in(w: &str) -> Option<Lang> {
+    // The list holds words of three to sixteen small ASCII letters.
+    if !(3..=16).contains(&w.len()) || !w.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    match line_of(w.as_bytes())? {
+        [.., b' ', b'e'] => Some(Lang::En),
+        [.., b' ', b'f'] => Some(Lang::Fr),
+        _ => None,
+    }
 }
 
 /// Whether `w` (folded) is a word of the list.
@@ -368,6 +396,25 @@ mod tests {
     }
 
     #[test]
+    fn a_word_is_tagged_with_the_language_it_is_more_common_in() {
+        for w in [
+            "retard",
+            "retards",
+            "douche",
+            "djihadistes",
+            "merde",
+            "connard",
+        ] {
+            assert_eq!(more_common_in(w), Some(Lang::Fr), "{w}");
+        }
+        for w in ["sale", "sales", "bite", "the", "nigger", "fuck", "bitch"] {
+            assert_eq!(more_common_in(w), Some(Lang::En), "{w}");
+        }
+        assert_eq!(more_common_in("tuerce"), None);
+        assert_eq!(more_common_in(""), None);
+    }
+
+    #[test]
     fn zipf_is_that_of_the_list_and_zero_off_it() {
         assert!(zipf("that") > zipf("twat"));
         assert!(zipf("twat") > 0);
@@ -379,9 +426,11 @@ mod tests {
         let mut prev = "";
         let mut n = 0;
         for line in LIST.lines().filter(|l| !l.starts_with('#')) {
-            let (w, z) = line.split_once(' ').expect("word and frequency");
+            let (w, rest) = line.split_once(' ').expect("word and frequency");
+            let (z, tag) = rest.split_once(' ').unwrap_or((rest, ""));
             assert!(w.bytes().all(|c| c.is_ascii_lowercase()), "{w:?}");
             assert!(z.parse::<u16>().is_ok_and(|z| z >= 300), "{line:?}");
+            assert!(matches!(tag, "" | "e" | "f"), "{line:?}");
             assert!(prev < w, "{prev:?} before {w:?}");
             prev = w;
             n += 1;
@@ -404,7 +453,16 @@ mod tests {
                 .lines()
                 .filter(|l| !l.starts_with('#'))
                 .filter_map(|l| l.split_once(' '))
-                .map(|(x, z)| (x.as_bytes(), z.parse().unwrap_or(0)))
+                .map(|(x, rest)| {
+                    (
+                        x.as_bytes(),
+                        rest.split(' ')
+                            .next()
+                            .unwrap_or_default()
+                            .parse()
+                            .unwrap_or(0),
+                    )
+                })
                 .filter(|(x, _)| x.len() == b.len() && x[0] == first && x[x.len() - 1] == last)
                 .collect();
             want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));

@@ -96,6 +96,7 @@ use once_cell::sync::OnceCell;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use common::more_common_in;
 pub(crate) use evasion::doubled_reading;
 pub(crate) use hash::{BuildWordHasher, mix};
 #[cfg(test)]
@@ -111,6 +112,38 @@ pub(crate) use variants::{
 /// U+FDD0 is a Unicode noncharacter, reserved for internal use: an input U+FDD0 folds to
 /// U+FFFD, so in folded text this char only ever stands for a masked letter.
 pub(crate) const WILDCARD: char = '\u{FDD0}';
+
+/// A language whose words the engine tells apart: a lexicon's `lang` when it is one of
+/// these scopes the lexicon (see `engine::lang`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Lang {
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    /// The language a lexicon's `lang` names, if the engine knows its words
+    /// (`en`, `fr`, any case); `None` for any other value (`any`, `de`, ...).
+    pub(crate) fn of_tag(tag: &str) -> Option<Lang> {
+        if tag.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else if tag.eq_ignore_ascii_case("fr") {
+            Some(Lang::Fr)
+        } else {
+            None
+        }
+    }
+
+    /// The tag the policy format writes it as.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+}
 
 /// Which folding families a policy applies before matching.
 ///
