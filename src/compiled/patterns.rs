@@ -7,8 +7,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use super::{EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
     BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
-    is_typo_variant, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix,
-    typo_key_count, typo_keys, variant_key,
+    is_known_word, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix,
+    variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -415,8 +415,9 @@ pub(crate) struct Matcher {
     pub(super) evasion: MultiTable,
     /// One-token patterns with masked variants, by length, first and last character.
     pub(super) masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
-    /// One-token patterns with typo variants, by each form one letter shorter or with
-    /// two neighbours swapped ([`typo_keys`]).
+    /// One-token and phrase patterns with typo variants, by their own text: a word
+    /// that is no real word is looked up with each of its one-letter edits
+    /// ([`Matcher::typo_edits`]).
     pub(super) typos: MultiTable,
     /// One-token patterns with evasion or typo variants, by their own text (some of
     /// them are automaton patterns, used as a prefix by another lexicon).
@@ -648,6 +649,13 @@ fn first_token(text: &str) -> &str {
 /// A free slot of [`Matcher::words`].
 pub(super) const EMPTY: u32 = u32::MAX;
 
+/// Fewest letters of a term's word for typo variants (as `fuzzy` is documented).
+const MIN_TYPO_LETTERS: usize = 4;
+/// Fewest letters of a word of the text read as a typo (`kil`, `tue` is a word).
+const MIN_TYPO_WORD: usize = 3;
+/// Most letters of a word of the text read as a typo.
+const MAX_TYPO_WORD: usize = 32;
+
 /// Whether `words` can be [`Matcher::words`]: empty, or a power of two long with a free
 /// slot (which every lookup needs to end).
 pub(super) fn valid_word_table(words: &[u32]) -> bool {
@@ -754,13 +762,15 @@ impl Matcher {
     /// is then the one candidate of their key): the token's key is the token itself
     /// unless it has a leetspeak digit, an `l` or a letter run (then it is made), and
     /// the token's characters are collected only for a candidate that is not the
-    /// token itself, or to read its doubled letters.
+    /// token itself, or to read its doubled letters. Typos are read only when
+    /// `typo_word` says the token may be one ([`Matcher::may_be_typo`], asked once per
+    /// token by the caller), and in the words of a run of tokens joined by marks.
     pub(crate) fn variants(
         &self,
         text: &Texts,
-        uses: &Uses,
         token: &str,
         h: u64,
+        typo_word: bool,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize, u8),
     ) {
@@ -771,34 +781,47 @@ impl Matcher {
         if self.evasion.is_empty() && self.typos.is_empty() && !has_masked {
             return;
         }
-        let VariantScratch {
-            key,
-            tok,
-            base,
-            shorter,
-            ids,
-        } = buf;
+        // Typos: only in words that are no real word (see `may_be_typo`), a plain
+        // token as the caller found it, the words of a run of tokens joined by marks
+        // here.
+        let plain = token.bytes().all(|b| b.is_ascii_lowercase());
+        if !self.typos.is_empty() && (typo_word || !plain) {
+            buf.ids.clear();
+            let VariantScratch { ids, shorter, .. } = &mut *buf;
+            if plain {
+                self.typo_edits(text, token, 0..token.len(), shorter, |id| ids.push(id));
+            } else if token.is_ascii() {
+                let mut ws = 0;
+                for (i, b) in token.bytes().chain([b' ']).enumerate() {
+                    if b.is_ascii_lowercase() {
+                        continue;
+                    }
+                    if let Some(w) = token.get(ws..i) {
+                        if self.may_be_typo(text, w, hash_word(w)) {
+                            self.typo_edits(text, token, ws..i, shorter, |id| ids.push(id));
+                        }
+                    }
+                    ws = i + 1;
+                }
+            }
+            for &id in buf.ids.iter() {
+                if text.get(id as usize).is_some_and(|b| b != token) {
+                    found(id as usize, TYPO);
+                }
+            }
+        }
+        let VariantScratch { key, tok, base, .. } = buf;
         let (leet, doubled) = leet_and_doubled(token);
         tok.clear();
         if has_masked || doubled {
             tok.extend(token.chars());
         }
-        let mut excluded: Option<bool> = None;
         let mut check = |id: u32, tolerance: u8, base: &mut Vec<char>, tok: &mut Vec<char>| {
             let Some(b) = text.get(id as usize) else {
                 return;
             };
-            // Evasion variants are never shorter than the term; typos may be.
-            if b == token || (tolerance == EVASION && b.len() > token.len()) {
-                return;
-            }
-            // A real word of the exclusions is no typo of a one-word term (as
-            // `is_typo_variant` decides): asked once per token, not per candidate.
-            if tolerance == TYPO
-                && !b.is_empty()
-                && b.chars().all(char::is_alphabetic)
-                && *excluded.get_or_insert_with(|| self.exclude.contains(token))
-            {
+            // Evasion variants are never shorter than the term.
+            if b == token || b.len() > token.len() {
                 return;
             }
             if tok.is_empty() {
@@ -806,12 +829,7 @@ impl Matcher {
             }
             base.clear();
             base.extend(b.chars());
-            let ok = if tolerance == EVASION {
-                is_evasion_variant(base, tok, &self.opts)
-            } else {
-                is_typo_variant(base, tok, &self.exclude)
-            };
-            if ok {
+            if is_evasion_variant(base, tok, &self.opts) {
                 found(id as usize, tolerance);
             }
         };
@@ -837,15 +855,6 @@ impl Matcher {
                 {
                     check(id, EVASION, base, tok);
                 }
-            }
-        }
-        if !self.typos.is_empty() {
-            // Gathered first: `check` may collect `tok`, which the doubled letters are
-            // read from.
-            ids.clear();
-            self.typo_candidates(text, uses, h, tok, shorter, |id| ids.push(id));
-            for &id in ids.iter() {
-                check(id, TYPO, base, tok);
             }
         }
     }
@@ -907,35 +916,98 @@ impl Matcher {
         }
     }
 
-    /// Calls `f` with the one-token and phrase patterns with typo variants that a
-    /// form may be a typo of: a letter missing or two swapped (the form is one of the
-    /// keys: `h` is its [`hash_word`]), or a letter doubled (the pattern is the form
-    /// without one of its doubled letters: `chars` are the form's characters, or none
-    /// when it has no two equal characters in a row).
-    fn typo_candidates(
+    /// Whether the word `w` of the text (folded; `h` is its [`hash_word`]) may be read
+    /// as a typo of a term: ASCII small letters, three or more, and no real word —
+    /// not a term of the policy, not one of the words never read as typos, not a
+    /// word of the English and French word lists nor a common word
+    /// ([`is_known_word`]: `rein` is no typo of `rien`, `prendre` none of `pendre`,
+    /// `skill` none of `kill`).
+    pub(crate) fn may_be_typo(&self, text: &Texts, w: &str, h: u64) -> bool {
+        (MIN_TYPO_WORD..=MAX_TYPO_WORD).contains(&w.len())
+            && !self.typos.is_empty()
+            && w.bytes().all(|b| b.is_ascii_lowercase())
+            && self.word_hashed(text, w, h).is_none()
+            && !self.exclude.contains(w)
+            && !is_known_word(w)
+    }
+
+    /// Calls `f` with every pattern with typo variants that `form` is a typo of in its
+    /// word at the byte range `word` (ASCII small letters): the word with a letter
+    /// missing (the pattern's word has four letters or more), one letter added, or two
+    /// different neighbours swapped, the rest of `form` as it is. Each one-letter edit
+    /// of the word is looked up by its text: about 28 lookups a letter, for words
+    /// that are no real word only ([`Matcher::may_be_typo`]).
+    pub(crate) fn typo_edits(
         &self,
         text: &Texts,
-        uses: &Uses,
-        h: u64,
-        chars: &[char],
-        shorter: &mut String,
+        form: &str,
+        word: std::ops::Range<usize>,
+        buf: &mut String,
         mut f: impl FnMut(u32),
     ) {
-        self.typos.each(h, &mut f);
-        for j in 1..chars.len() {
-            if chars.get(j) != chars.get(j - 1) || chars.get(j) == Some(&' ') {
-                continue;
+        let b = form.as_bytes();
+        let (ws, we) = (word.start, word.end);
+        let len = we.saturating_sub(ws);
+        let (Some(head), Some(w), Some(tail)) = (form.get(..ws), b.get(ws..we), form.get(we..))
+        else {
+            return;
+        };
+        let mut look = |buf: &String| {
+            self.typos.each(hash_word(buf), |id| {
+                if text.get(id as usize).is_some_and(|t| t == buf) {
+                    f(id);
+                }
+            });
+        };
+        let letter = |c: u8| char::from(c);
+        // A letter added: the word without it (one lookup per run of equal letters).
+        if len > MIN_TYPO_LETTERS {
+            for j in 0..len {
+                if j > 0 && w.get(j) == w.get(j - 1) {
+                    continue;
+                }
+                buf.clear();
+                buf.push_str(head);
+                buf.extend(w.iter().enumerate().filter(|&(k, _)| k != j).map(|(_, &c)| letter(c)));
+                buf.push_str(tail);
+                look(buf);
             }
-            shorter.clear();
-            shorter.extend(
-                chars
-                    .iter()
-                    .enumerate()
-                    .filter(|&(k, _)| k != j)
-                    .map(|(_, c)| c),
-            );
-            if let Some(id) = self.tolerant_pattern(text, uses, shorter, TYPO) {
-                f(id as u32);
+        }
+        // Two different neighbours swapped.
+        if len >= MIN_TYPO_LETTERS {
+            for j in 0..len.saturating_sub(1) {
+                let (Some(&x), Some(&y)) = (w.get(j), w.get(j + 1)) else {
+                    continue;
+                };
+                if x == y {
+                    continue;
+                }
+                buf.clear();
+                buf.push_str(head);
+                buf.extend(w.iter().take(j).map(|&c| letter(c)));
+                buf.push(letter(y));
+                buf.push(letter(x));
+                buf.extend(w.iter().skip(j + 2).map(|&c| letter(c)));
+                buf.push_str(tail);
+                look(buf);
+            }
+        }
+        // A letter missing: the word with each letter put back (once per place where
+        // it makes a new word: never right after the same letter).
+        if len + 1 >= MIN_TYPO_LETTERS {
+            for j in 0..=len {
+                for c in b'a'..=b'z' {
+                    if j > 0 && w.get(j - 1) == Some(&c) {
+                        continue;
+                    }
+                    buf.clear();
+                    buf.push_str(head);
+                    buf.extend(w.iter().take(j).map(|&c| letter(c)));
+                    buf.push(letter(c));
+                    buf.extend(w.iter().skip(j).map(|&c| letter(c)));
+                    buf.push_str(tail);
+                    look(buf);
+                }
             }
         }
     }
@@ -997,13 +1069,14 @@ impl Matcher {
     }
 
     /// Calls `found(pattern)` for every phrase that the run of tokens `run` (joined
-    /// by single spaces) is a typo variant of: a typo in one of its words, unless the
+    /// by single spaces) is a typo variant of, with the typo in its word at the byte
+    /// range `word` (a word that may be a typo, [`Matcher::may_be_typo`]), unless the
     /// run is also one of the phrase's evasion forms (phrases do not get those).
     pub(crate) fn phrase_typos(
         &self,
         text: &Texts,
-        uses: &Uses,
         run: &str,
+        word: std::ops::Range<usize>,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize),
     ) {
@@ -1017,28 +1090,13 @@ impl Matcher {
             ids,
             ..
         } = buf;
-        // Most runs are no typo key and have no doubled letter: then they have no
-        // candidate, and their characters are not collected.
-        let mut prev = None;
-        let doubled = run.chars().any(|c| {
-            let twice = prev == Some(c) && c != ' ';
-            prev = Some(c);
-            twice
-        });
-        tok.clear();
-        if doubled {
-            tok.extend(run.chars());
-        }
         ids.clear();
-        self.typo_candidates(text, uses, hash_word(run), tok, shorter, |id| {
-            ids.push(id);
-        });
+        self.typo_edits(text, run, word, shorter, |id| ids.push(id));
         if ids.is_empty() {
             return;
         }
-        if tok.is_empty() {
-            tok.extend(run.chars());
-        }
+        tok.clear();
+        tok.extend(run.chars());
         for &id in ids.iter() {
             let Some(b) = text.get(id as usize) else {
                 continue;
@@ -1048,9 +1106,7 @@ impl Matcher {
             }
             base.clear();
             base.extend(b.chars());
-            if is_typo_variant(base, tok, &self.exclude)
-                && !is_evasion_variant(base, tok, &self.opts)
-            {
+            if !is_evasion_variant(base, tok, &self.opts) {
                 found(id as usize);
             }
         }
@@ -1180,9 +1236,7 @@ struct Tolerant {
     run_marks: Vec<char>,
     evasion: Vec<(u64, u32)>,
     masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
-    /// Filled in place rather than from a list of entries: with about twice the
-    /// term's length in keys per fuzzy term, it is the largest of the tables, and its
-    /// list of entries would be held beside it while it is built.
+    /// Filled in place rather than from a list of entries.
     typos: MultiTable,
 }
 
@@ -1234,17 +1288,12 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         .map(|(t, u)| tolerant_kind(t, u))
         .collect();
     let mut chars: Vec<char> = Vec::new();
-    let mut typo_keys_count = 0;
-    for (t, k) in text.iter().zip(&kinds) {
-        if k.is_some_and(|k| k.tolerance & TYPO != 0) {
-            chars.clear();
-            chars.extend(t.chars());
-            typo_keys_count += typo_key_count(&chars);
-        }
-    }
-    out.typos = MultiTable::with_capacity(typo_keys_count);
+    let typo_count = kinds
+        .iter()
+        .filter(|k| k.is_some_and(|k| k.tolerance & TYPO != 0))
+        .count();
+    out.typos = MultiTable::with_capacity(typo_count);
     let mut key = String::new();
-    let mut form = String::new();
     for (i, (t, kind)) in text.iter().zip(kinds).enumerate() {
         let Some(TolerantKind {
             tolerance,
@@ -1287,11 +1336,7 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
             }
         }
         if tolerance & TYPO != 0 {
-            typo_keys(&chars, |k| {
-                form.clear();
-                form.extend(k);
-                out.typos.insert(hash_word(&form), id);
-            });
+            out.typos.insert(hash_word(t), id);
         }
     }
     out

@@ -47,8 +47,10 @@ use crate::verdict::{Action, Severity};
 
 /// The first bytes of every stored policy.
 pub(crate) const MAGIC: &[u8; 8] = b"TOSGUARD";
-/// The version of the layout; a change to it (or to what the engine reads) bumps it.
-const FORMAT: u32 = 2;
+/// The version of the layout; a change to it (or to what the engine reads) bumps it
+/// (3: the typo table holds the patterns with typo variants by their own text, where 2
+/// held their forms with a letter missing or two swapped).
+const FORMAT: u32 = 3;
 /// The crate version that writes and reads this form.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// How deep a stored condition may nest (compiling allows 250 by default): deeper

@@ -70,7 +70,7 @@ pub(super) fn run_variants(
             if let Some(run) = text.get(tok.start as usize..last.end as usize) {
                 let h = hash_word(run);
                 c.matcher
-                    .variants(&c.pattern_text, &c.patterns, run, h, buf, |p, tolerance| {
+                    .variants(&c.pattern_text, run, h, false, buf, |p, tolerance| {
                         push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
                     });
             }

@@ -74,6 +74,14 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     if phrase_len > 1 {
         in_phrase.extend(hashes.iter().map(|&h| c.matcher.in_typo_phrase_hashed(h)));
     }
+    // Which tokens may be typos: no real word (asked once per token, for the token and
+    // the phrases it may be a word of).
+    let mut typo_word = std::mem::take(&mut s.typo_word);
+    typo_word.clear();
+    typo_word.extend(tokens.iter().zip(hashes.iter()).map(|(t, &h)| {
+        text.get(t.start as usize..t.end as usize)
+            .is_some_and(|w| c.matcher.may_be_typo(&c.pattern_text, w, h))
+    }));
     let mut masked_buf = String::new();
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
@@ -108,9 +116,9 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         };
         c.matcher.variants(
             &c.pattern_text,
-            &c.patterns,
             word,
             h,
+            typo_word.get(ti).copied().unwrap_or(false),
             &mut vbuf,
             |p, tolerance| {
                 push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
@@ -160,20 +168,31 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             if !spaced {
                 break;
             }
-            if flags.iter().filter(|&&f| !f).count() > 1 {
+            // The one token that is no word of such phrases is the typo, if it may be
+            // one.
+            let mut odd = flags.iter().enumerate().filter(|&(_, &f)| !f).map(|(i, _)| i);
+            let (Some(i), None) = (odd.next(), odd.next()) else {
                 continue;
-            }
+            };
+            let (Some(t), true) = (
+                tokens.get(ti + i),
+                typo_word.get(ti + i).copied().unwrap_or(false),
+            ) else {
+                continue;
+            };
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
+            let word = (t.start - tok.start) as usize..(t.end - tok.start) as usize;
             let at = Span::run(tok, last, ti, k);
             c.matcher
-                .phrase_typos(&c.pattern_text, &c.patterns, run, &mut vbuf, |p| {
+                .phrase_typos(&c.pattern_text, run, word, &mut vbuf, |p| {
                     push_variant_uses(c, s, first_hit, p, TYPO, at, tok);
                 });
         }
     }
     s.in_phrase = in_phrase;
+    s.typo_word = typo_word;
     s.token_hashes = hashes;
     s.doubled = doubled;
     s.variants = vbuf;
