@@ -131,6 +131,7 @@ fn add_terms(b: &mut Builder<'_>, p: &PendingLexicon<'_>) {
     let how = TermOptions {
         mode: p.spec.mode,
         fuzzy: p.spec.fuzzy.min(1),
+        inflected: p.spec.inflected,
         joined: p.spec.joined,
         variants: true,
     };

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 
 use super::Builder;
 use super::warnings::TermSite;
-use crate::compiled::{EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run};
+use crate::compiled::{
+    ENDING, EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run,
+};
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
 use crate::normalize::{
@@ -35,6 +37,8 @@ impl Forms {
 pub(super) struct TermOptions {
     pub(super) mode: MatchMode,
     pub(super) fuzzy: u8,
+    /// Whether the lexicon lists every inflected form (no [`ENDING`] readings).
+    pub(super) inflected: bool,
     pub(super) joined: bool,
     /// Whether the evasion variants of each term (stretched, masked, leetspeak
     /// readings) are compiled too.
@@ -46,6 +50,7 @@ impl Default for TermOptions {
         TermOptions {
             mode: MatchMode::Word,
             fuzzy: 0,
+            inflected: false,
             joined: false,
             variants: true,
         }
@@ -316,12 +321,16 @@ impl Builder<'_> {
             // found at scan time (the matcher's variant tables), not compiled as
             // patterns.
             let base = self.folder.fold(t, &self.opts);
-            let typo = if how.fuzzy > 0 { TYPO } else { 0 };
+            let typo = match (how.fuzzy > 0, how.inflected) {
+                (false, _) => 0,
+                (true, true) => TYPO,
+                (true, false) => TYPO | ENDING,
+            };
             if single_word && (is_token(&base) || is_token_run(&base)) {
                 return Forms::Tolerant(base, EVASION | typo);
             }
             if typo != 0 && words <= MAX_FUZZY_PHRASE_WORDS && is_token_phrase(&base) {
-                return Forms::Tolerant(base, TYPO);
+                return Forms::Tolerant(base, typo);
             }
             folded = Some(base);
         }

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::{EVASION, LexiconId, PatternUse, TYPO};
+use super::{ENDING, EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
     BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
     is_known_word, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix,
@@ -417,7 +417,8 @@ pub(crate) struct Matcher {
     pub(super) masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
     /// One-token and phrase patterns with typo variants, by their own text: a word
     /// that is no real word is looked up with each of its one-letter edits
-    /// ([`Matcher::typo_edits`]).
+    /// ([`Matcher::typo_edits`]); and the one-token patterns with [`ENDING`] readings
+    /// by their text less its last letter too, the key a real word finds them by.
     pub(super) typos: MultiTable,
     /// One-token patterns with evasion or typo variants, by their own text (some of
     /// them are automaton patterns, used as a prefix by another lexicon).
@@ -655,6 +656,19 @@ const MIN_TYPO_LETTERS: usize = 4;
 const MIN_TYPO_WORD: usize = 3;
 /// Most letters of a word of the text read as a typo.
 const MAX_TYPO_WORD: usize = 32;
+/// [`Matcher::may_be_typo`]: the word is read as no typo.
+pub(crate) const TYPO_NONE: u8 = 0;
+/// [`Matcher::may_be_typo`]: a real word, read only as a term less its final letter.
+pub(crate) const TYPO_ENDING: u8 = 1;
+/// [`Matcher::may_be_typo`]: no real word, read with any one typo.
+pub(crate) const TYPO_ANY: u8 = 2;
+
+/// The tolerance a use of a pattern needs for a typo reading of a word that
+/// [`Matcher::may_be_typo`] rated `how`: [`ENDING`] for a real word, [`TYPO`] for
+/// any other.
+pub(crate) fn typo_tolerance(how: u8) -> u8 {
+    if how == TYPO_ENDING { ENDING } else { TYPO }
+}
 
 /// Whether `words` can be [`Matcher::words`]: empty, or a power of two long with a free
 /// slot (which every lookup needs to end).
@@ -770,7 +784,7 @@ impl Matcher {
         text: &Texts,
         token: &str,
         h: u64,
-        typo_word: bool,
+        typo_word: u8,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize, u8),
     ) {
@@ -785,11 +799,19 @@ impl Matcher {
         // token as the caller found it, the words of a run of tokens joined by marks
         // here.
         let plain = token.bytes().all(|b| b.is_ascii_lowercase());
-        if !self.typos.is_empty() && (typo_word || !plain) {
-            buf.ids.clear();
+        if !self.typos.is_empty() && (typo_word != TYPO_NONE || !plain) {
             let VariantScratch { ids, shorter, .. } = &mut *buf;
+            let mut word_typos = |word: std::ops::Range<usize>, how: u8| {
+                ids.clear();
+                self.typo_edits(text, token, word, how, shorter, |id| ids.push(id));
+                for &id in ids.iter() {
+                    if text.get(id as usize).is_some_and(|b| b != token) {
+                        found(id as usize, typo_tolerance(how));
+                    }
+                }
+            };
             if plain {
-                self.typo_edits(text, token, 0..token.len(), shorter, |id| ids.push(id));
+                word_typos(0..token.len(), typo_word);
             } else if token.is_ascii() {
                 let mut ws = 0;
                 for (i, b) in token.bytes().chain([b' ']).enumerate() {
@@ -797,16 +819,9 @@ impl Matcher {
                         continue;
                     }
                     if let Some(w) = token.get(ws..i) {
-                        if self.may_be_typo(text, w, hash_word(w)) {
-                            self.typo_edits(text, token, ws..i, shorter, |id| ids.push(id));
-                        }
+                        word_typos(ws..i, self.may_be_typo(text, w, hash_word(w)));
                     }
                     ws = i + 1;
-                }
-            }
-            for &id in buf.ids.iter() {
-                if text.get(id as usize).is_some_and(|b| b != token) {
-                    found(id as usize, TYPO);
                 }
             }
         }
@@ -916,19 +931,28 @@ impl Matcher {
         }
     }
 
-    /// Whether the word `w` of the text (folded; `h` is its [`hash_word`]) may be read
-    /// as a typo of a term: ASCII small letters, three or more, and no real word —
-    /// not a term of the policy, not one of the words never read as typos, not a
-    /// word of the English and French word lists nor a common word
-    /// ([`is_known_word`]: `rein` is no typo of `rien`, `prendre` none of `pendre`,
-    /// `skill` none of `kill`).
-    pub(crate) fn may_be_typo(&self, text: &Texts, w: &str, h: u64) -> bool {
-        (MIN_TYPO_WORD..=MAX_TYPO_WORD).contains(&w.len())
-            && !self.typos.is_empty()
-            && w.bytes().all(|b| b.is_ascii_lowercase())
-            && self.word_hashed(text, w, h).is_none()
-            && !self.exclude.contains(w)
-            && !is_known_word(w)
+    /// How the word `w` of the text (folded; `h` is its [`hash_word`]) may be read as
+    /// a typo of a term ([`TYPO_NONE`], [`TYPO_ENDING`], [`TYPO_ANY`]). Only words of
+    /// ASCII small letters, three or more, that are not among the words never read
+    /// as typos. A real word — a term of the policy, a word of the English and
+    /// French word lists or a common word ([`is_known_word`]) — is read only as a
+    /// term less its final letter, the inflection or derivation a real word so often
+    /// is (`gay` as `gays`, `africa` as `african`), and only in the lexicons that ask
+    /// for it ([`ENDING`]); `rein` is no typo of `rien`, `prendre` none of `pendre`,
+    /// `skill` none of `kill`, `hates` none of `hate`. Any other word is read with any
+    /// one typo.
+    pub(crate) fn may_be_typo(&self, text: &Texts, w: &str, h: u64) -> u8 {
+        if !(MIN_TYPO_WORD..=MAX_TYPO_WORD).contains(&w.len())
+            || self.typos.is_empty()
+            || !w.bytes().all(|b| b.is_ascii_lowercase())
+            || self.exclude.contains(w)
+        {
+            TYPO_NONE
+        } else if self.word_hashed(text, w, h).is_some() || is_known_word(w) {
+            TYPO_ENDING
+        } else {
+            TYPO_ANY
+        }
     }
 
     /// Calls `f` with every pattern with typo variants that `form` is a typo of in its
@@ -942,6 +966,7 @@ impl Matcher {
         text: &Texts,
         form: &str,
         word: std::ops::Range<usize>,
+        how: u8,
         buf: &mut String,
         mut f: impl FnMut(u32),
     ) {
@@ -960,6 +985,35 @@ impl Matcher {
             });
         };
         let letter = |c: u8| char::from(c);
+        if how == TYPO_ENDING {
+            // The final letter missing: a word alone is found in one lookup, by the
+            // key the terms are also stored under without their last letter; a word
+            // of a phrase with each letter put back.
+            if len + 1 < MIN_TYPO_LETTERS {
+                return;
+            }
+            if head.is_empty() && tail.is_empty() {
+                self.typos.each(hash_word(form), |id| {
+                    let t = text.get(id as usize).unwrap_or_default();
+                    if t.len() == form.len() + 1 && t.starts_with(form) {
+                        f(id);
+                    }
+                });
+                return;
+            }
+            for c in b'a'..=b'z' {
+                buf.clear();
+                buf.push_str(head);
+                buf.extend(w.iter().map(|&c| letter(c)));
+                buf.push(letter(c));
+                buf.push_str(tail);
+                look(buf);
+            }
+            return;
+        }
+        if how != TYPO_ANY {
+            return;
+        }
         // A letter added: the word without it (one lookup per run of equal letters).
         if len > MIN_TYPO_LETTERS {
             for j in 0..len {
@@ -1077,6 +1131,7 @@ impl Matcher {
         text: &Texts,
         run: &str,
         word: std::ops::Range<usize>,
+        how: u8,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize),
     ) {
@@ -1091,7 +1146,7 @@ impl Matcher {
             ..
         } = buf;
         ids.clear();
-        self.typo_edits(text, run, word, shorter, |id| ids.push(id));
+        self.typo_edits(text, run, word, how, shorter, |id| ids.push(id));
         if ids.is_empty() {
             return;
         }
@@ -1290,8 +1345,11 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
     let mut chars: Vec<char> = Vec::new();
     let typo_count = kinds
         .iter()
-        .filter(|k| k.is_some_and(|k| k.tolerance & TYPO != 0))
-        .count();
+        .map(|k| match k {
+            Some(k) if k.tolerance & TYPO != 0 => 1 + usize::from(k.tolerance & ENDING != 0),
+            _ => 0,
+        })
+        .sum();
     out.typos = MultiTable::with_capacity(typo_count);
     let mut key = String::new();
     for (i, (t, kind)) in text.iter().zip(kinds).enumerate() {
@@ -1337,6 +1395,13 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         }
         if tolerance & TYPO != 0 {
             out.typos.insert(hash_word(t), id);
+            // Found from a real word that is the term less its final letter.
+            let n = t.chars().count();
+            if tolerance & ENDING != 0 && single && n > MIN_TYPO_LETTERS - 1 {
+                if let Some((last, _)) = t.char_indices().last() {
+                    out.typos.insert(hash_word(t.get(..last).unwrap_or_default()), id);
+                }
+            }
         }
     }
     out

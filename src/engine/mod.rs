@@ -98,8 +98,8 @@ pub(crate) struct Scratch {
     pub(crate) variants: VariantScratch,
     /// Per token: whether it may be a word of a phrase with typo variants.
     pub(crate) in_phrase: Vec<bool>,
-    /// Per token: whether it may be read as a typo (no real word).
-    pub(crate) typo_word: Vec<bool>,
+    /// Per token: how it may be read as a typo (`Matcher::may_be_typo`).
+    pub(crate) typo_word: Vec<u8>,
     /// Per token: its hash, for the lookups of the token itself.
     pub(crate) token_hashes: Vec<u64>,
     /// Per token: the word its doubled letters stand for, for phrase lookups.

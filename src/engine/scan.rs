@@ -5,7 +5,7 @@
 use super::{Hit, Scratch, Token};
 use crate::compiled::{
     Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
-    TYPO, hash_word,
+    TYPO, TYPO_NONE, hash_word, typo_tolerance,
 };
 use crate::normalize::{Normalized, WILDCARD, doubled_reading, is_word_char};
 use crate::spec::MatchMode;
@@ -80,7 +80,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     typo_word.clear();
     typo_word.extend(tokens.iter().zip(hashes.iter()).map(|(t, &h)| {
         text.get(t.start as usize..t.end as usize)
-            .is_some_and(|w| c.matcher.may_be_typo(&c.pattern_text, w, h))
+            .map_or(TYPO_NONE, |w| c.matcher.may_be_typo(&c.pattern_text, w, h))
     }));
     let mut masked_buf = String::new();
     for (ti, tok) in tokens.iter().enumerate() {
@@ -118,7 +118,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             &c.pattern_text,
             word,
             h,
-            typo_word.get(ti).copied().unwrap_or(false),
+            typo_word.get(ti).copied().unwrap_or(TYPO_NONE),
             &mut vbuf,
             |p, tolerance| {
                 push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
@@ -168,27 +168,27 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             if !spaced {
                 break;
             }
-            // The one token that is no word of such phrases is the typo, if it may be
-            // one.
-            let mut odd = flags.iter().enumerate().filter(|&(_, &f)| !f).map(|(i, _)| i);
-            let (Some(i), None) = (odd.next(), odd.next()) else {
-                continue;
-            };
-            let (Some(t), true) = (
-                tokens.get(ti + i),
-                typo_word.get(ti + i).copied().unwrap_or(false),
-            ) else {
-                continue;
-            };
+            // The typo is in the one token that is no word of such phrases, or in any
+            // of them when all are, if it may be one.
+            let odd = flags.iter().filter(|&&f| !f).count();
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
-            let word = (t.start - tok.start) as usize..(t.end - tok.start) as usize;
             let at = Span::run(tok, last, ti, k);
-            c.matcher
-                .phrase_typos(&c.pattern_text, run, word, &mut vbuf, |p| {
-                    push_variant_uses(c, s, first_hit, p, TYPO, at, tok);
-                });
+            for (i, &f) in flags.iter().enumerate() {
+                let how = typo_word.get(ti + i).copied().unwrap_or(TYPO_NONE);
+                let Some(t) = tokens.get(ti + i) else {
+                    break;
+                };
+                if how == TYPO_NONE || (odd == 1 && f) {
+                    continue;
+                }
+                let word = (t.start - tok.start) as usize..(t.end - tok.start) as usize;
+                c.matcher
+                    .phrase_typos(&c.pattern_text, run, word, how, &mut vbuf, |p| {
+                        push_variant_uses(c, s, first_hit, p, typo_tolerance(how), at, tok);
+                    });
+            }
         }
     }
     s.in_phrase = in_phrase;
