@@ -498,13 +498,16 @@ pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compiled::{TYPO, build_automaton};
+    use crate::compiled::{ENDING, PatternUse, TYPO, TYPO_ANY, build_automaton};
     use crate::normalize::{term_variants, typo_variants_of};
 
     /// Every pattern as the compiler listed them before variants were found at scan
     /// time: each pattern, and each generated evasion and typo variant of a one-token
     /// term, of a term of tokens joined by marks (`sous-développé`) and of a fuzzy
-    /// phrase (as whole-word patterns of the lexicons that tolerate them).
+    /// phrase (as whole-word patterns of the lexicons that tolerate them). A typo
+    /// variant is listed only as the scan reads typos: its changed word no real word
+    /// (any typo, for the lexicons with [`TYPO`]), or a real word that is the term's
+    /// word less its final letter (for the lexicons with [`ENDING`]).
     struct Reference {
         text: Vec<String>,
         /// Per pattern: the policy pattern it is (`Ok`), or the lexicons a variant
@@ -534,8 +537,15 @@ mod tests {
                 let evasion = term_variants(t, &c.normalize, 0);
                 let keep = |f: &String| f != t && (kind == EVASION || !evasion.contains(f));
                 for f in forms.into_iter().filter(keep) {
-                    text.push(f);
-                    of.push(Err(lexs.clone()));
+                    let lexs = if kind == TYPO {
+                        typo_lexicons(c, t, &f, uses)
+                    } else {
+                        lexs.clone()
+                    };
+                    if !lexs.is_empty() {
+                        text.push(f);
+                        of.push(Err(lexs));
+                    }
                 }
             }
         }
@@ -545,6 +555,32 @@ mod tests {
             of,
             automaton,
         }
+    }
+
+    /// The lexicons (of `uses`, pattern `t`'s) that read its typo variant `f` as the
+    /// scan does: by the changed word, rated by `Matcher::may_be_typo`.
+    fn typo_lexicons(c: &Compiled, t: &str, f: &str, uses: &[PatternUse]) -> Vec<LexiconId> {
+        let (tw, fw): (Vec<&str>, Vec<&str>) = (
+            t.split(|ch: char| !ch.is_alphanumeric()).collect(),
+            f.split(|ch: char| !ch.is_alphanumeric()).collect(),
+        );
+        if tw.len() != fw.len() {
+            return Vec::new();
+        }
+        let Some((a, b)) = tw.iter().zip(&fw).find(|(a, b)| a != b) else {
+            return Vec::new();
+        };
+        let how = c.matcher.may_be_typo(&c.pattern_text, b, hash_word(b));
+        let need = match how {
+            TYPO_NONE => return Vec::new(),
+            TYPO_ANY => TYPO,
+            _ if a.len() == b.len() + 1 && a.starts_with(*b) => ENDING,
+            _ => return Vec::new(),
+        };
+        uses.iter()
+            .filter(|u| u.tolerance & need != 0)
+            .map(|u| u.lex)
+            .collect()
     }
 
     /// The hits of `text` as one overlapping automaton scan over every pattern and
@@ -600,12 +636,14 @@ mod tests {
         k
     }
 
-    /// The hits of the scan, and per token whether it has a doubled-letter reading.
-    fn scan_hits(c: &Compiled, text: &str) -> (Vec<Key>, Vec<bool>) {
+    /// The hits of the scan, per token whether it has a doubled-letter reading, and
+    /// per token whether it is no real word (read with any typo, a letter added too).
+    fn scan_hits(c: &Compiled, text: &str) -> (Vec<Key>, Vec<bool>, Vec<bool>) {
         let mut s = Scratch::default();
         c.prepare(text, &mut s);
         let read = s.doubled.readings.iter().map(Option::is_some).collect();
-        (keys(&s.hits), read)
+        let any = s.typo_word.iter().map(|&h| h == TYPO_ANY).collect();
+        (keys(&s.hits), read, any)
     }
 
     #[test]
@@ -641,10 +679,11 @@ mod tests {
         let mut doubled = 0;
         for t in &texts {
             let want = reference_hits(c, &r, t);
-            let (got, read) = scan_hits(c, t);
+            let (got, read, any) = scan_hits(c, t);
             // The scan finds every hit of the reference, and beyond them only phrases
-            // over a token read from its doubled letters (`worth ssaving`) and masked
-            // words read as the term they misspell (`m*rdr`), which no listed variant
+            // over a token read from its doubled letters (`worth ssaving`), masked
+            // words read as the term they misspell (`m*rdr`) and words that are no
+            // real word read with a letter added (`shopot`), which no listed variant
             // holds.
             let missed: Vec<&Key> = want.iter().filter(|k| !got.contains(k)).collect();
             assert!(missed.is_empty(), "{t:?}: missed {missed:?}");
@@ -654,8 +693,12 @@ mod tests {
                 // One token of a text with a mask (the hit's offsets are in the
                 // folded text, where the mask is a wider character).
                 let masked = te == ts && t.contains('*');
-                assert!((te > ts && over_reading) || masked, "{t:?}: extra {k:?}");
-                if !masked {
+                let added = any.get(ts..=te).is_some_and(|a| a.contains(&true));
+                assert!(
+                    (te > ts && over_reading) || masked || added,
+                    "{t:?}: extra {k:?}"
+                );
+                if te > ts && over_reading {
                     doubled += 1;
                 }
             }
