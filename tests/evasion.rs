@@ -95,6 +95,20 @@
 //! glued-after 66.9% (67 -> 66.5); their disguised contrasts add new flags where the word
 //! that makes them benign is disguised: spaced 5 -> 6, split 50 -> 51, glued-before 43
 //! -> 45, glued-after 20 -> 21.
+//! Typos read at scan time in words that are no real word — a letter missing, added
+//! (any letter, not only a doubled one) or two neighbours swapped — in the harm verbs,
+//! person, group and body nouns of the generated vocabulary and the intent, person and
+//! body lexicons, context cues included, with the case files of misspelt threats and
+//! near-miss real words (`tests/cases/{en-typos-harm,fr-fautes-violence}.toml`):
+//! swapped 31.5% -> 51.9% kept, deleted 33.0% -> 53.2%, added 15.6% -> 56.0%, split
+//! 11.1% -> 12.8% (floors 51.5, 53.0, 55.5, 12.5); new flags swapped 51 -> 48, deleted
+//! 48 -> 46, split 51 -> 50, added 8 -> 40 (a benign text with every word of four
+//! letters or more given a letter: its claim is read again where a cue the rules need,
+//! a counter-speech frame word, is read too only when it is no real word). The new
+//! violating cases are misspelt already, so a second disguise on the same word is lost
+//! (`strnaglle`, `m**ilarte`, `willkil`): elongated 95.3% -> 94.9% (floor 95 -> 94.5),
+//! masked 86.2% -> 85.6% (86 -> 85.5), glued-before 45 -> 46 and glued-after 21 -> 23
+//! new flags (their benign contrasts glued).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -109,20 +123,20 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 91.5, 6),
-    (Disguise::Elongated, 95.0, 3),
+    (Disguise::Elongated, 94.5, 3),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 86.0, 15),
+    (Disguise::Masked, 85.5, 15),
     (Disguise::Punctuated, 95.0, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 31.5, 51),
-    (Disguise::Deleted, 32.5, 48),
-    (Disguise::Added, 15.5, 8),
-    (Disguise::Split, 11.0, 51),
-    (Disguise::GluedBefore, 75.0, 45),
-    (Disguise::GluedAfter, 66.5, 21),
+    (Disguise::Swapped, 51.5, 48),
+    (Disguise::Deleted, 53.0, 46),
+    (Disguise::Added, 55.5, 40),
+    (Disguise::Split, 12.5, 50),
+    (Disguise::GluedBefore, 75.5, 46),
+    (Disguise::GluedAfter, 68.0, 23),
 ];
 
 fn report() -> Report {

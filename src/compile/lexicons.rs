@@ -132,6 +132,7 @@ fn add_terms(b: &mut Builder<'_>, p: &PendingLexicon<'_>) {
         mode: p.spec.mode,
         fuzzy: p.spec.fuzzy.min(1),
         inflected: p.spec.inflected,
+        listed_typos: true,
         joined: p.spec.joined,
         variants: true,
     };
