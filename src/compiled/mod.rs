@@ -22,11 +22,9 @@ pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
     FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
-    TYPO_NONE, VariantScratch, build_automaton, typo_tolerance, flags, hash_word, is_token, is_token_phrase,
+    TYPO_ANY, TYPO_NONE, VariantScratch, build_automaton, typo_tolerance, flags, hash_word, is_token, is_token_phrase,
     is_token_run,
 };
-#[cfg(test)]
-pub(crate) use patterns::TYPO_ANY;
 pub(crate) use store::{MAGIC as STORED_MAGIC, from_bytes, from_reader, to_bytes};
 pub(crate) use triggers::Triggers;
 

@@ -441,6 +441,97 @@ pub(crate) struct Matcher {
     pub(super) max_variant_bytes: usize,
     /// How text is folded: which evasion variants exist.
     pub(super) opts: NormalizeOptions,
+    /// The letter trigrams of the words of the patterns with typo variants (see
+    /// [`Trigrams`]).
+    pub(super) trigrams: Trigrams,
+}
+
+/// The letter trigrams of the terms' words (`a`–`z`, and a word's start or end as a
+/// 27th letter), as masks of the letters that complete a pair: a letter put back into
+/// a word that is no real word makes three trigrams around it, and unless a term's
+/// word has all three, no term is that word with the letter put back, and it is not
+/// looked up (most of the 26 letters at each place).
+#[derive(Clone, Debug)]
+pub(crate) struct Trigrams {
+    /// `[a][b]`: the letters `c` of trigrams `a c b`.
+    mid: Box<[u32]>,
+    /// `[a][b]`: the letters `c` of trigrams `a b c`.
+    after: Box<[u32]>,
+    /// `[a][b]`: the letters `c` of trigrams `c a b`.
+    before: Box<[u32]>,
+}
+
+/// The code of a letter in [`Trigrams`] (26: the edge of a word).
+fn tri_code(c: Option<&u8>) -> usize {
+    match c {
+        Some(&c @ b'a'..=b'z') => usize::from(c - b'a'),
+        _ => 26,
+    }
+}
+
+impl Trigrams {
+    /// The masks one after the other (`mid`, `after`, `before`), for the stored form.
+    pub(super) fn parts(&self) -> Vec<u32> {
+        [&self.mid, &self.after, &self.before]
+            .into_iter()
+            .flat_map(|m| m.iter().copied())
+            .collect()
+    }
+
+    /// The trigrams whose [`Trigrams::parts`] are `v`, if it can be them.
+    pub(super) fn from_parts(v: &[u32]) -> Option<Trigrams> {
+        const N: usize = 27 * 27;
+        (v.len() == 3 * N).then(|| Trigrams {
+            mid: v.get(..N).unwrap_or_default().into(),
+            after: v.get(N..2 * N).unwrap_or_default().into(),
+            before: v.get(2 * N..).unwrap_or_default().into(),
+        })
+    }
+
+    /// The trigrams of every word of ASCII small letters of `words`.
+    fn of<'a>(words: impl Iterator<Item = &'a str>) -> Trigrams {
+        let empty = || vec![0u32; 27 * 27].into_boxed_slice();
+        let mut t = Trigrams {
+            mid: empty(),
+            after: empty(),
+            before: empty(),
+        };
+        let set = |m: &mut [u32], a: usize, b: usize, c: usize| {
+            if let (Some(x), true) = (m.get_mut(a * 27 + b), c < 26) {
+                *x |= 1 << c;
+            }
+        };
+        for text in words {
+            for w in text.split(|c: char| !c.is_ascii_lowercase()) {
+                let w = w.as_bytes();
+                for j in 0..w.len() {
+                    let a = tri_code(j.checked_sub(1).and_then(|i| w.get(i)));
+                    let (b, c) = (tri_code(w.get(j)), tri_code(w.get(j + 1)));
+                    set(&mut t.mid, a, c, b);
+                    set(&mut t.after, a, b, c);
+                    set(&mut t.before, b, c, a);
+                }
+            }
+        }
+        t
+    }
+
+    /// The letters that may be put back into `w` before position `j`: those that make
+    /// only trigrams of the terms' words.
+    fn insertable(&self, w: &[u8], j: usize) -> u32 {
+        let at = |i: Option<usize>| tri_code(i.and_then(|i| w.get(i)));
+        let (p2, p1) = (at(j.checked_sub(2)), at(j.checked_sub(1)));
+        let (n1, n2) = (at(Some(j)), at(Some(j + 1)));
+        let get = |m: &[u32], a: usize, b: usize| m.get(a * 27 + b).copied().unwrap_or(0);
+        let mut mask = get(&self.mid, p1, n1);
+        if p1 != 26 {
+            mask &= get(&self.after, p2, p1);
+        }
+        if n1 != 26 {
+            mask &= get(&self.before, n1, n2);
+        }
+        mask
+    }
 }
 
 /// An open-addressing table from 64-bit hashes to pattern ids, several ids per hash.
@@ -670,6 +761,65 @@ pub(crate) fn typo_tolerance(how: u8) -> u8 {
     if how == TYPO_ENDING { ENDING } else { TYPO }
 }
 
+/// Calls `look` with each form of `head` + `w` + `tail` with one typo in the word `w`
+/// (ASCII small letters) read back: without one of its letters (a letter added;
+/// once per run of equal letters), with two different neighbours swapped back, with
+/// a letter put back (a letter missing; never right after the same letter, and only
+/// letters that make trigrams of the terms' words), as far as the term's word keeps
+/// four letters or more.
+fn each_typo_edit(
+    head: &str,
+    w: &str,
+    tail: &str,
+    trigrams: &Trigrams,
+    buf: &mut String,
+    mut look: impl FnMut(&String),
+) {
+    let b = w.as_bytes();
+    let len = b.len();
+    if !w.is_ascii() {
+        return;
+    }
+    let mut put = |parts: [&str; 4]| {
+        buf.clear();
+        buf.push_str(head);
+        for p in parts {
+            buf.push_str(p);
+        }
+        buf.push_str(tail);
+        look(buf);
+    };
+    let s = |r: std::ops::Range<usize>| w.get(r).unwrap_or_default();
+    if len > MIN_TYPO_LETTERS {
+        for j in 0..len {
+            if j > 0 && b.get(j) == b.get(j - 1) {
+                continue;
+            }
+            put([s(0..j), s(j + 1..len), "", ""]);
+        }
+    }
+    if len >= MIN_TYPO_LETTERS {
+        for j in 0..len.saturating_sub(1) {
+            if b.get(j) == b.get(j + 1) {
+                continue;
+            }
+            put([s(0..j), s(j + 1..j + 2), s(j..j + 1), s(j + 2..len)]);
+        }
+    }
+    if len + 1 >= MIN_TYPO_LETTERS {
+        const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+        for j in 0..=len {
+            let mask = trigrams.insertable(b, j);
+            for (k, c) in (b'a'..=b'z').enumerate() {
+                if mask >> k & 1 == 0 || (j > 0 && b.get(j - 1) == Some(&c)) {
+                    continue;
+                }
+                put([s(0..j), LETTERS.get(k..k + 1).unwrap_or_default(), s(j..len), ""]);
+            }
+        }
+    }
+}
+
 /// Whether `words` can be [`Matcher::words`]: empty, or a power of two long with a free
 /// slot (which every lookup needs to end).
 pub(super) fn valid_word_table(words: &[u32]) -> bool {
@@ -764,6 +914,7 @@ impl Matcher {
             run_marks: tolerant.run_marks,
             max_variant_bytes: tolerant.max_variant_bytes,
             opts: opts.clone(),
+            trigrams: tolerant.trigrams,
         })
     }
 
@@ -973,97 +1124,65 @@ impl Matcher {
         let b = form.as_bytes();
         let (ws, we) = (word.start, word.end);
         let len = we.saturating_sub(ws);
-        let (Some(head), Some(w), Some(tail)) = (form.get(..ws), b.get(ws..we), form.get(we..))
+        let (Some(head), Some(w), Some(tail)) = (form.get(..ws), form.get(ws..we), form.get(we..))
         else {
             return;
         };
-        let mut look = |buf: &String| {
+        let look = |buf: &String| {
             self.typos.each(hash_word(buf), |id| {
                 if text.get(id as usize).is_some_and(|t| t == buf) {
                     f(id);
                 }
             });
         };
-        let letter = |c: u8| char::from(c);
         if how == TYPO_ENDING {
-            // The final letter missing: a word alone is found in one lookup, by the
-            // key the terms are also stored under without their last letter; a word
-            // of a phrase with each letter put back.
+            // The word's final letter missing: found in one lookup, by the keys the
+            // terms are also stored under with the last letter of a word removed.
             if len + 1 < MIN_TYPO_LETTERS {
                 return;
             }
-            if head.is_empty() && tail.is_empty() {
-                self.typos.each(hash_word(form), |id| {
-                    let t = text.get(id as usize).unwrap_or_default();
-                    if t.len() == form.len() + 1 && t.starts_with(form) {
-                        f(id);
-                    }
-                });
-                return;
-            }
-            for c in b'a'..=b'z' {
-                buf.clear();
-                buf.push_str(head);
-                buf.extend(w.iter().map(|&c| letter(c)));
-                buf.push(letter(c));
-                buf.push_str(tail);
-                look(buf);
-            }
+            self.typos.each(hash_word(form), |id| {
+                let t = text.get(id as usize).unwrap_or_default().as_bytes();
+                if t.len() == b.len() + 1
+                    && t.get(..we) == b.get(..we)
+                    && t.get(we + 1..) == b.get(we..)
+                {
+                    f(id);
+                }
+            });
             return;
         }
         if how != TYPO_ANY {
             return;
         }
-        // A letter added: the word without it (one lookup per run of equal letters).
-        if len > MIN_TYPO_LETTERS {
-            for j in 0..len {
-                if j > 0 && w.get(j) == w.get(j - 1) {
-                    continue;
+        each_typo_edit(head, w, tail, &self.trigrams, buf, look);
+    }
+
+    /// For a word `w` of the text that is no real word ([`TYPO_ANY`]), in one pass
+    /// over its typo edits (each hashed once): calls `term` with each one-token
+    /// pattern with typo variants it is a typo of, and `fix` with each word of a
+    /// phrase with typo variants it is a typo of (the words a run of tokens holding
+    /// `w` is looked up with, in its place: [`Matcher::phrase_typos`]).
+    pub(crate) fn word_typos(
+        &self,
+        text: &Texts,
+        w: &str,
+        buf: &mut String,
+        mut term: impl FnMut(u32),
+        mut fix: impl FnMut(&str),
+    ) {
+        let phrases = self.typo_phrase_len > 1;
+        each_typo_edit("", w, "", &self.trigrams, buf, |form: &String| {
+            let h = hash_word(form);
+            self.typos.each(h, |id| {
+                if text.get(id as usize).is_some_and(|t| t == form) {
+                    term(id);
                 }
-                buf.clear();
-                buf.push_str(head);
-                buf.extend(w.iter().enumerate().filter(|&(k, _)| k != j).map(|(_, &c)| letter(c)));
-                buf.push_str(tail);
-                look(buf);
+            });
+            if phrases && self.in_typo_phrase_hashed(h) {
+                fix(form);
             }
-        }
-        // Two different neighbours swapped.
-        if len >= MIN_TYPO_LETTERS {
-            for j in 0..len.saturating_sub(1) {
-                let (Some(&x), Some(&y)) = (w.get(j), w.get(j + 1)) else {
-                    continue;
-                };
-                if x == y {
-                    continue;
-                }
-                buf.clear();
-                buf.push_str(head);
-                buf.extend(w.iter().take(j).map(|&c| letter(c)));
-                buf.push(letter(y));
-                buf.push(letter(x));
-                buf.extend(w.iter().skip(j + 2).map(|&c| letter(c)));
-                buf.push_str(tail);
-                look(buf);
-            }
-        }
-        // A letter missing: the word with each letter put back (once per place where
-        // it makes a new word: never right after the same letter).
-        if len + 1 >= MIN_TYPO_LETTERS {
-            for j in 0..=len {
-                for c in b'a'..=b'z' {
-                    if j > 0 && w.get(j - 1) == Some(&c) {
-                        continue;
-                    }
-                    buf.clear();
-                    buf.push_str(head);
-                    buf.extend(w.iter().take(j).map(|&c| letter(c)));
-                    buf.push(letter(c));
-                    buf.extend(w.iter().skip(j).map(|&c| letter(c)));
-                    buf.push_str(tail);
-                    look(buf);
-                }
-            }
-        }
+        });
     }
 
     /// The most words of a phrase with typo variants: runs of up to that many tokens
@@ -1124,14 +1243,17 @@ impl Matcher {
 
     /// Calls `found(pattern)` for every phrase that the run of tokens `run` (joined
     /// by single spaces) is a typo variant of, with the typo in its word at the byte
-    /// range `word` (a word that may be a typo, [`Matcher::may_be_typo`]), unless the
-    /// run is also one of the phrase's evasion forms (phrases do not get those).
+    /// range `word` (a word that may be a typo, [`Matcher::may_be_typo`], as `how`
+    /// rates it; a word that is no real word is read as one of its `fixes`,
+    /// [`Matcher::phrase_word_fixes`]), unless the run is also one of the phrase's
+    /// evasion forms (phrases do not get those).
     pub(crate) fn phrase_typos(
         &self,
         text: &Texts,
         run: &str,
         word: std::ops::Range<usize>,
         how: u8,
+        fixes: &[&str],
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize),
     ) {
@@ -1146,7 +1268,22 @@ impl Matcher {
             ..
         } = buf;
         ids.clear();
-        self.typo_edits(text, run, word, how, shorter, |id| ids.push(id));
+        if how == TYPO_ANY {
+            // The word's fixes that are words of such phrases, in its place.
+            for fix in fixes {
+                shorter.clear();
+                shorter.push_str(run.get(..word.start).unwrap_or_default());
+                shorter.push_str(fix);
+                shorter.push_str(run.get(word.end..).unwrap_or_default());
+                self.typos.each(hash_word(shorter), |id| {
+                    if text.get(id as usize).is_some_and(|t| t == shorter) {
+                        ids.push(id);
+                    }
+                });
+            }
+        } else {
+            self.typo_edits(text, run, word, how, shorter, |id| ids.push(id));
+        }
         if ids.is_empty() {
             return;
         }
@@ -1293,6 +1430,7 @@ struct Tolerant {
     masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
     /// Filled in place rather than from a list of entries.
     typos: MultiTable,
+    trigrams: Trigrams,
 }
 
 /// How a pattern with variants is looked up.
@@ -1335,6 +1473,7 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         evasion: Vec::new(),
         masked: HashMap::default(),
         typos: MultiTable::default(),
+        trigrams: Trigrams::of(std::iter::empty()),
     };
     // Each pattern's kind found once, and the typo keys counted without making them.
     let kinds: Vec<Option<TolerantKind>> = text
@@ -1345,13 +1484,24 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
     let mut chars: Vec<char> = Vec::new();
     let typo_count = kinds
         .iter()
-        .map(|k| match k {
-            Some(k) if k.tolerance & TYPO != 0 => 1 + usize::from(k.tolerance & ENDING != 0),
+        .zip(text.iter())
+        .map(|(k, t)| match k {
+            Some(k) if k.tolerance & TYPO != 0 && k.tolerance & ENDING != 0 => {
+                1 + t.split(' ').count()
+            }
+            Some(k) if k.tolerance & TYPO != 0 => 1,
             _ => 0,
         })
         .sum();
     out.typos = MultiTable::with_capacity(typo_count);
+    out.trigrams = Trigrams::of(
+        text.iter()
+            .zip(&kinds)
+            .filter(|(_, k)| k.is_some_and(|k| k.tolerance & TYPO != 0))
+            .map(|(t, _)| t),
+    );
     let mut key = String::new();
+    let mut form = String::new();
     for (i, (t, kind)) in text.iter().zip(kinds).enumerate() {
         let Some(TolerantKind {
             tolerance,
@@ -1395,11 +1545,19 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         }
         if tolerance & TYPO != 0 {
             out.typos.insert(hash_word(t), id);
-            // Found from a real word that is the term less its final letter.
-            let n = t.chars().count();
-            if tolerance & ENDING != 0 && single && n > MIN_TYPO_LETTERS - 1 {
-                if let Some((last, _)) = t.char_indices().last() {
-                    out.typos.insert(hash_word(t.get(..last).unwrap_or_default()), id);
+            // Found from a real word that is a word of the term less its final letter.
+            if tolerance & ENDING != 0 && (single || phrase) {
+                let mut ws = 0;
+                for w in t.split(' ') {
+                    let we = ws + w.len();
+                    let last = w.char_indices().last().map(|(i, _)| ws + i);
+                    if let (Some(l), true) = (last, w.chars().count() >= MIN_TYPO_LETTERS) {
+                        form.clear();
+                        form.push_str(t.get(..l).unwrap_or_default());
+                        form.push_str(t.get(we..).unwrap_or_default());
+                        out.typos.insert(hash_word(&form), id);
+                    }
+                    ws = we + 1;
                 }
             }
         }

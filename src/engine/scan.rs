@@ -5,7 +5,7 @@
 use super::{Hit, Scratch, Token};
 use crate::compiled::{
     Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
-    TYPO, TYPO_NONE, hash_word, typo_tolerance,
+    TYPO, TYPO_ANY, TYPO_NONE, hash_word, typo_tolerance,
 };
 use crate::normalize::{Normalized, WILDCARD, doubled_reading, is_word_char};
 use crate::spec::MatchMode;
@@ -82,6 +82,36 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         text.get(t.start as usize..t.end as usize)
             .map_or(TYPO_NONE, |w| c.matcher.may_be_typo(&c.pattern_text, w, h))
     }));
+    // The words of phrases with typo variants that each token that is no real word
+    // may stand for, found once per token (each is in several runs).
+    let mut fixes = std::mem::take(&mut s.typo_fixes);
+    fixes.clear();
+    let mut fix_text = std::mem::take(&mut s.typo_fix_text);
+    fix_text.clear();
+    // And the one-token terms it is a typo of, in the same pass over its edits.
+    let mut word_typos = std::mem::take(&mut s.word_typos);
+    word_typos.clear();
+    {
+        let mut buf = String::new();
+        for (ti, t) in tokens.iter().enumerate() {
+            if typo_word.get(ti) != Some(&TYPO_ANY) {
+                continue;
+            }
+            let w = text.get(t.start as usize..t.end as usize).unwrap_or_default();
+            c.matcher.word_typos(
+                &c.pattern_text,
+                w,
+                &mut buf,
+                |id| word_typos.push((ti as u32, id)),
+                |f| {
+                    let a = fix_text.len() as u32;
+                    fix_text.push_str(f);
+                    fixes.push((ti as u32, a, fix_text.len() as u32));
+                },
+            );
+        }
+    }
+    let mut fix_list: Vec<&str> = Vec::new();
     let mut masked_buf = String::new();
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
@@ -118,12 +148,18 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             &c.pattern_text,
             word,
             h,
-            typo_word.get(ti).copied().unwrap_or(TYPO_NONE),
+            // A word that is no real word has had its typos read above.
+            typo_word.get(ti).copied().filter(|&h| h != TYPO_ANY).unwrap_or(TYPO_NONE),
             &mut vbuf,
             |p, tolerance| {
                 push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
             },
         );
+        // Sorted by token.
+        let from = word_typos.partition_point(|x| (x.0 as usize) < ti);
+        for &(_, id) in word_typos.iter().skip(from).take_while(|x| x.0 as usize == ti) {
+            push_variant_uses(c, s, first_hit, id as usize, TYPO, at, tok);
+        }
         if let Some((input, norm)) = masked {
             // A masked word, or one read as a word of the vocabulary with its masked
             // form: the terms it misspells.
@@ -184,15 +220,41 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
                     continue;
                 }
                 let word = (t.start - tok.start) as usize..(t.end - tok.start) as usize;
-                c.matcher
-                    .phrase_typos(&c.pattern_text, run, word, how, &mut vbuf, |p| {
+                fix_list.clear();
+                if how == TYPO_ANY {
+                    // Sorted by token.
+                    let from = fixes.partition_point(|f| (f.0 as usize) < ti + i);
+                    fix_list.extend(
+                        fixes
+                            .iter()
+                            .skip(from)
+                            .take_while(|f| f.0 as usize == ti + i)
+                            .map(|f| fix_text.get(f.1 as usize..f.2 as usize).unwrap_or_default()),
+                    );
+                    if fix_list.is_empty() {
+                        continue;
+                    }
+                }
+                c.matcher.phrase_typos(
+                    &c.pattern_text,
+                    run,
+                    word,
+                    how,
+                    &fix_list,
+                    &mut vbuf,
+                    |p| {
                         push_variant_uses(c, s, first_hit, p, typo_tolerance(how), at, tok);
-                    });
+                    },
+                );
             }
         }
     }
     s.in_phrase = in_phrase;
     s.typo_word = typo_word;
+    drop(fix_list);
+    s.typo_fixes = fixes;
+    s.word_typos = word_typos;
+    s.typo_fix_text = fix_text;
     s.token_hashes = hashes;
     s.doubled = doubled;
     s.variants = vbuf;
@@ -498,7 +560,7 @@ pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compiled::{ENDING, PatternUse, TYPO, TYPO_ANY, build_automaton};
+    use crate::compiled::{ENDING, PatternUse, TYPO, build_automaton};
     use crate::normalize::{term_variants, typo_variants_of};
 
     /// Every pattern as the compiler listed them before variants were found at scan
