@@ -5,9 +5,7 @@ use std::collections::HashSet;
 
 use super::Builder;
 use super::warnings::TermSite;
-use crate::compiled::{
-    ENDING, EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run,
-};
+use crate::compiled::{ENDING, EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run};
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
 use crate::normalize::{

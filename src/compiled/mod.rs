@@ -21,9 +21,9 @@ use crate::verdict::{Action, Severity};
 pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
-    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
-    TYPO_ANY, TYPO_NONE, VariantScratch, build_automaton, typo_tolerance, flags, hash_word, is_token, is_token_phrase,
-    is_token_run,
+    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, TYPO_ANY,
+    TYPO_NONE, Texts, Uses, VariantScratch, build_automaton, flags, hash_word, is_token,
+    is_token_phrase, is_token_run, typo_tolerance,
 };
 pub(crate) use store::{MAGIC as STORED_MAGIC, from_bytes, from_reader, to_bytes};
 pub(crate) use triggers::Triggers;

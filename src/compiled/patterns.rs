@@ -7,8 +7,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use super::{ENDING, EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
     BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
-    is_known_word, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix,
-    variant_key,
+    is_known_word, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -814,7 +813,12 @@ fn each_typo_edit(
                 if mask >> k & 1 == 0 || (j > 0 && b.get(j - 1) == Some(&c)) {
                     continue;
                 }
-                put([s(0..j), LETTERS.get(k..k + 1).unwrap_or_default(), s(j..len), ""]);
+                put([
+                    s(0..j),
+                    LETTERS.get(k..k + 1).unwrap_or_default(),
+                    s(j..len),
+                    "",
+                ]);
             }
         }
     }
@@ -1243,16 +1247,15 @@ impl Matcher {
 
     /// Calls `found(pattern)` for every phrase that the run of tokens `run` (joined
     /// by single spaces) is a typo variant of, with the typo in its word at the byte
-    /// range `word` (a word that may be a typo, [`Matcher::may_be_typo`], as `how`
-    /// rates it; a word that is no real word is read as one of its `fixes`,
-    /// [`Matcher::phrase_word_fixes`]), unless the run is also one of the phrase's
-    /// evasion forms (phrases do not get those).
+    /// range `word` (a word that may be a typo, [`Matcher::may_be_typo`]): read as one
+    /// of its `fixes` when it is no real word ([`Matcher::word_typos`]), as a term's
+    /// word less its final letter when `fixes` is empty (a real word); unless the run
+    /// is also one of the phrase's evasion forms (phrases do not get those).
     pub(crate) fn phrase_typos(
         &self,
         text: &Texts,
         run: &str,
         word: std::ops::Range<usize>,
-        how: u8,
         fixes: &[&str],
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize),
@@ -1268,7 +1271,7 @@ impl Matcher {
             ..
         } = buf;
         ids.clear();
-        if how == TYPO_ANY {
+        if !fixes.is_empty() {
             // The word's fixes that are words of such phrases, in its place.
             for fix in fixes {
                 shorter.clear();
@@ -1282,7 +1285,7 @@ impl Matcher {
                 });
             }
         } else {
-            self.typo_edits(text, run, word, how, shorter, |id| ids.push(id));
+            self.typo_edits(text, run, word, TYPO_ENDING, shorter, |id| ids.push(id));
         }
         if ids.is_empty() {
             return;

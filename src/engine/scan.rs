@@ -97,7 +97,9 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             if typo_word.get(ti) != Some(&TYPO_ANY) {
                 continue;
             }
-            let w = text.get(t.start as usize..t.end as usize).unwrap_or_default();
+            let w = text
+                .get(t.start as usize..t.end as usize)
+                .unwrap_or_default();
             c.matcher.word_typos(
                 &c.pattern_text,
                 w,
@@ -149,7 +151,11 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             word,
             h,
             // A word that is no real word has had its typos read above.
-            typo_word.get(ti).copied().filter(|&h| h != TYPO_ANY).unwrap_or(TYPO_NONE),
+            typo_word
+                .get(ti)
+                .copied()
+                .filter(|&h| h != TYPO_ANY)
+                .unwrap_or(TYPO_NONE),
             &mut vbuf,
             |p, tolerance| {
                 push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
@@ -157,7 +163,11 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         );
         // Sorted by token.
         let from = word_typos.partition_point(|x| (x.0 as usize) < ti);
-        for &(_, id) in word_typos.iter().skip(from).take_while(|x| x.0 as usize == ti) {
+        for &(_, id) in word_typos
+            .iter()
+            .skip(from)
+            .take_while(|x| x.0 as usize == ti)
+        {
             push_variant_uses(c, s, first_hit, id as usize, TYPO, at, tok);
         }
         if let Some((input, norm)) = masked {
@@ -235,17 +245,10 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
                         continue;
                     }
                 }
-                c.matcher.phrase_typos(
-                    &c.pattern_text,
-                    run,
-                    word,
-                    how,
-                    &fix_list,
-                    &mut vbuf,
-                    |p| {
+                c.matcher
+                    .phrase_typos(&c.pattern_text, run, word, &fix_list, &mut vbuf, |p| {
                         push_variant_uses(c, s, first_hit, p, typo_tolerance(how), at, tok);
-                    },
-                );
+                    });
             }
         }
     }
