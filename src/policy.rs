@@ -681,6 +681,7 @@ impl PolicyBuilder {
                 lang: None,
                 mode,
                 fuzzy: 0,
+                inflected: false,
                 joined: false,
                 terms: terms.into_iter().map(|t| unspanned(t.into())).collect(),
             }),

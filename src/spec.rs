@@ -186,6 +186,10 @@ pub(crate) struct LexiconSpec {
     pub(crate) mode: MatchMode,
     #[serde(default)]
     pub(crate) fuzzy: u8,
+    /// Every inflected form of the lexicon's words is listed: a real word is never
+    /// read as a typo of a term, not even with a final `s`, `e` or `x` more or less.
+    #[serde(default)]
+    pub(crate) inflected: bool,
     #[serde(default)]
     pub(crate) joined: bool,
     pub(crate) terms: Vec<S<String>>,

@@ -135,6 +135,8 @@ fn add_terms(b: &mut Builder<'_>, p: &PendingLexicon<'_>) {
     let how = TermOptions {
         mode: p.spec.mode,
         fuzzy: p.spec.fuzzy.min(1),
+        inflected: p.spec.inflected,
+        listed_typos: true,
         joined: p.spec.joined,
         variants: true,
     };

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::Builder;
 use super::warnings::TermSite;
-use crate::compiled::{EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run};
+use crate::compiled::{ENDING, EVASION, LexiconId, TYPO, is_token, is_token_phrase, is_token_run};
 use crate::error::{Problem, ProblemKind};
 use crate::expand::expand;
 use crate::normalize::{
@@ -35,6 +35,11 @@ impl Forms {
 pub(super) struct TermOptions {
     pub(super) mode: MatchMode,
     pub(super) fuzzy: u8,
+    /// Whether the lexicon lists every inflected form (no [`ENDING`] readings).
+    pub(super) inflected: bool,
+    /// Whether the typo variants of terms that are not found at scan time (phrases
+    /// with marks, prefix and infix terms) are listed as patterns.
+    pub(super) listed_typos: bool,
     pub(super) joined: bool,
     /// Whether the evasion variants of each term (stretched, masked, leetspeak
     /// readings) are compiled too.
@@ -46,6 +51,8 @@ impl Default for TermOptions {
         TermOptions {
             mode: MatchMode::Word,
             fuzzy: 0,
+            inflected: false,
+            listed_typos: true,
             joined: false,
             variants: true,
         }
@@ -54,10 +61,18 @@ impl Default for TermOptions {
 
 impl TermOptions {
     /// Options for context cues (negations, frames, condemnations, their exceptions):
-    /// whole words with their evasion variants, as disguise-tolerant as the terms
-    /// they cancel (`n*ver`, `d*sgusting`), without typos.
+    /// whole words with their evasion variants and typos, as disguise-tolerant as the
+    /// terms they cancel (`n*ver`, `d*sgusting`, `nevr`, `disgustnig`); a real word is
+    /// never read as a typo of a cue (`inflected`). Only the typos found at scan time
+    /// (single words, short phrases of plain words): listing those of the cues with
+    /// marks (`don't`, `n'est pas`) as patterns would cost about 10 MB.
     pub(super) fn cues() -> Self {
-        TermOptions::default()
+        TermOptions {
+            fuzzy: 1,
+            inflected: true,
+            listed_typos: false,
+            ..TermOptions::default()
+        }
     }
 }
 
@@ -316,12 +331,16 @@ impl Builder<'_> {
             // found at scan time (the matcher's variant tables), not compiled as
             // patterns.
             let base = self.folder.fold(t, &self.opts);
-            let typo = if how.fuzzy > 0 { TYPO } else { 0 };
+            let typo = match (how.fuzzy > 0, how.inflected) {
+                (false, _) => 0,
+                (true, true) => TYPO,
+                (true, false) => TYPO | ENDING,
+            };
             if single_word && (is_token(&base) || is_token_run(&base)) {
                 return Forms::Tolerant(base, EVASION | typo);
             }
             if typo != 0 && words <= MAX_FUZZY_PHRASE_WORDS && is_token_phrase(&base) {
-                return Forms::Tolerant(base, TYPO);
+                return Forms::Tolerant(base, typo);
             }
             folded = Some(base);
         }
@@ -335,7 +354,7 @@ impl Builder<'_> {
             .take(MAX_VARIANTS_PER_TERM)
             .cloned()
             .collect();
-        if how.fuzzy > 0 && how.variants && words <= MAX_FUZZY_PHRASE_WORDS {
+        if how.fuzzy > 0 && how.listed_typos && how.variants && words <= MAX_FUZZY_PHRASE_WORDS {
             // Typo variants (one letter missing, doubled or swapped) come on top
             // of the cap, for short phrases too: the lexicon asked for them.
             let plain: HashSet<String> = if single_word {

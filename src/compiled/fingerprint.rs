@@ -20,7 +20,7 @@
 //! descriptions and examples do not decide verdicts and are left out, as are
 //! formatting, comments and the order of terms.
 
-use super::{Category, Compiled, ContextKind, EVASION, LexiconId, Node, TYPO};
+use super::{Category, Compiled, ContextKind, ENDING, EVASION, LexiconId, Node, TYPO};
 use crate::limits::DEFAULT_WINDOW;
 use crate::normalize::NormalizeOptions;
 use crate::spec::MatchMode;
@@ -168,17 +168,26 @@ fn hash_languages(h: &mut Fnv, c: &Compiled) {
 }
 
 fn hash_patterns(h: &mut Fnv, c: &Compiled) {
-    let tolerance = |t: u8| match (t & EVASION != 0, t & TYPO != 0) {
-        (false, false) => "exact",
-        (true, false) => "evasion",
-        (false, true) => "typo",
-        (true, true) => "evasion+typo",
+    let tolerance = |t: u8| match (t & EVASION != 0, t & TYPO != 0, t & ENDING != 0) {
+        (false, false, _) => "exact",
+        (true, false, _) => "evasion",
+        (false, true, false) => "typo",
+        (true, true, false) => "evasion+typo",
+        (false, true, true) => "typo+endings",
+        (true, true, true) => "evasion+typo+endings",
     };
     // The hash of each (lexicon, mode, tolerance) computed once: a policy has hundreds
     // of lexicons and tens of thousands of pattern uses, with only three modes and
-    // four tolerances.
+    // six tolerances.
     let modes = [MatchMode::Word, MatchMode::Prefix, MatchMode::Infix];
-    let tolerances = [0, EVASION, TYPO, EVASION | TYPO];
+    let tolerances = [
+        0,
+        EVASION,
+        TYPO,
+        EVASION | TYPO,
+        TYPO | ENDING,
+        EVASION | TYPO | ENDING,
+    ];
     let use_hash = |name: u128, mode: MatchMode, t: u8| {
         let mut f = Fnv(name);
         f.str(mode.as_str());
@@ -187,13 +196,16 @@ fn hash_patterns(h: &mut Fnv, c: &Compiled) {
     };
     let slot = |mode: MatchMode, t: u8| {
         let m = modes.iter().position(|&x| x == mode).unwrap_or(0);
-        m * 4 + usize::from(t & EVASION != 0) + 2 * usize::from(t & TYPO != 0)
+        m * 8
+            + usize::from(t & EVASION != 0)
+            + 2 * usize::from(t & TYPO != 0)
+            + 4 * usize::from(t & ENDING != 0)
     };
-    let uses_of: Vec<[u128; 12]> = (0..c.lexicons.len())
+    let uses_of: Vec<[u128; 24]> = (0..c.lexicons.len())
         .map(|i| {
             let mut f = Fnv(PART_SEED);
             f.str(c.lexicon_name(LexiconId::new(i)));
-            let mut out = [0u128; 12];
+            let mut out = [0u128; 24];
             for &mode in &modes {
                 for &t in &tolerances {
                     if let Some(o) = out.get_mut(slot(mode, t)) {

@@ -21,8 +21,9 @@ use crate::verdict::{Action, Severity};
 pub(crate) use fingerprint::fingerprint;
 pub(crate) use merge::merge_layers;
 pub(crate) use patterns::{
-    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, Texts, Uses,
-    VariantScratch, build_automaton, flags, hash_word, is_token, is_token_phrase, is_token_run,
+    FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, Matcher, PatternSet, TYPO_ANY,
+    TYPO_NONE, Texts, Uses, VariantScratch, build_automaton, flags, hash_word, is_token,
+    is_token_phrase, is_token_run, typo_tolerance,
 };
 pub(crate) use store::{MAGIC as STORED_MAGIC, from_bytes, from_reader, to_bytes};
 pub(crate) use triggers::Triggers;
@@ -245,9 +246,14 @@ pub(crate) struct PatternUse {
 /// [`PatternUse::tolerance`]: the term's evasion variants (masked letters, `l` read as
 /// `i`, edge leetspeak, letter runs made three long) match too.
 pub(crate) const EVASION: u8 = 1;
-/// [`PatternUse::tolerance`]: the term's typo variants (a letter missing, doubled, or
-/// two neighbours swapped) match too, unless the typo is a real word.
+/// [`PatternUse::tolerance`]: the term's typo variants (a letter missing, added, or two
+/// neighbours swapped) match too, in words that are no real word.
 pub(crate) const TYPO: u8 = 2;
+/// [`PatternUse::tolerance`] (with [`TYPO`]): a real word that is the term less a final
+/// `s`, `e` or `x` is read as it too (`gay` as `gays`), unless it is one of the words
+/// never read as typos; without it, a real word is never a typo of the term (a lexicon
+/// with `inflected = true`, which lists every form).
+pub(crate) const ENDING: u8 = 4;
 
 /// Everything `classify` needs, immutable and shared.
 #[derive(Debug)]

@@ -4,11 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::{EVASION, LexiconId, PatternUse, TYPO};
+use super::{ENDING, EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
     BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
-    is_typo_variant, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix,
-    typo_key_count, typo_keys, variant_key,
+    is_known_word, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix, variant_key,
 };
 use crate::spec::MatchMode;
 
@@ -415,8 +414,10 @@ pub(crate) struct Matcher {
     pub(super) evasion: MultiTable,
     /// One-token patterns with masked variants, by length, first and last character.
     pub(super) masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
-    /// One-token patterns with typo variants, by each form one letter shorter or with
-    /// two neighbours swapped ([`typo_keys`]).
+    /// One-token and phrase patterns with typo variants, by their own text: a word
+    /// that is no real word is looked up with each of its one-letter edits
+    /// ([`Matcher::typo_edits`]); and the one-token patterns with [`ENDING`] readings
+    /// by their text less its last letter too, the key a real word finds them by.
     pub(super) typos: MultiTable,
     /// One-token patterns with evasion or typo variants, by their own text (some of
     /// them are automaton patterns, used as a prefix by another lexicon).
@@ -439,6 +440,97 @@ pub(crate) struct Matcher {
     pub(super) max_variant_bytes: usize,
     /// How text is folded: which evasion variants exist.
     pub(super) opts: NormalizeOptions,
+    /// The letter trigrams of the words of the patterns with typo variants (see
+    /// [`Trigrams`]).
+    pub(super) trigrams: Trigrams,
+}
+
+/// The letter trigrams of the terms' words (`a`–`z`, and a word's start or end as a
+/// 27th letter), as masks of the letters that complete a pair: a letter put back into
+/// a word that is no real word makes three trigrams around it, and unless a term's
+/// word has all three, no term is that word with the letter put back, and it is not
+/// looked up (most of the 26 letters at each place).
+#[derive(Clone, Debug)]
+pub(crate) struct Trigrams {
+    /// `[a][b]`: the letters `c` of trigrams `a c b`.
+    mid: Box<[u32]>,
+    /// `[a][b]`: the letters `c` of trigrams `a b c`.
+    after: Box<[u32]>,
+    /// `[a][b]`: the letters `c` of trigrams `c a b`.
+    before: Box<[u32]>,
+}
+
+/// The code of a letter in [`Trigrams`] (26: the edge of a word).
+fn tri_code(c: Option<&u8>) -> usize {
+    match c {
+        Some(&c @ b'a'..=b'z') => usize::from(c - b'a'),
+        _ => 26,
+    }
+}
+
+impl Trigrams {
+    /// The masks one after the other (`mid`, `after`, `before`), for the stored form.
+    pub(super) fn parts(&self) -> Vec<u32> {
+        [&self.mid, &self.after, &self.before]
+            .into_iter()
+            .flat_map(|m| m.iter().copied())
+            .collect()
+    }
+
+    /// The trigrams whose [`Trigrams::parts`] are `v`, if it can be them.
+    pub(super) fn from_parts(v: &[u32]) -> Option<Trigrams> {
+        const N: usize = 27 * 27;
+        (v.len() == 3 * N).then(|| Trigrams {
+            mid: v.get(..N).unwrap_or_default().into(),
+            after: v.get(N..2 * N).unwrap_or_default().into(),
+            before: v.get(2 * N..).unwrap_or_default().into(),
+        })
+    }
+
+    /// The trigrams of every word of ASCII small letters of `words`.
+    fn of<'a>(words: impl Iterator<Item = &'a str>) -> Trigrams {
+        let empty = || vec![0u32; 27 * 27].into_boxed_slice();
+        let mut t = Trigrams {
+            mid: empty(),
+            after: empty(),
+            before: empty(),
+        };
+        let set = |m: &mut [u32], a: usize, b: usize, c: usize| {
+            if let (Some(x), true) = (m.get_mut(a * 27 + b), c < 26) {
+                *x |= 1 << c;
+            }
+        };
+        for text in words {
+            for w in text.split(|c: char| !c.is_ascii_lowercase()) {
+                let w = w.as_bytes();
+                for j in 0..w.len() {
+                    let a = tri_code(j.checked_sub(1).and_then(|i| w.get(i)));
+                    let (b, c) = (tri_code(w.get(j)), tri_code(w.get(j + 1)));
+                    set(&mut t.mid, a, c, b);
+                    set(&mut t.after, a, b, c);
+                    set(&mut t.before, b, c, a);
+                }
+            }
+        }
+        t
+    }
+
+    /// The letters that may be put back into `w` before position `j`: those that make
+    /// only trigrams of the terms' words.
+    fn insertable(&self, w: &[u8], j: usize) -> u32 {
+        let at = |i: Option<usize>| tri_code(i.and_then(|i| w.get(i)));
+        let (p2, p1) = (at(j.checked_sub(2)), at(j.checked_sub(1)));
+        let (n1, n2) = (at(Some(j)), at(Some(j + 1)));
+        let get = |m: &[u32], a: usize, b: usize| m.get(a * 27 + b).copied().unwrap_or(0);
+        let mut mask = get(&self.mid, p1, n1);
+        if p1 != 26 {
+            mask &= get(&self.after, p2, p1);
+        }
+        if n1 != 26 {
+            mask &= get(&self.before, n1, n2);
+        }
+        mask
+    }
 }
 
 /// An open-addressing table from 64-bit hashes to pattern ids, several ids per hash.
@@ -648,6 +740,90 @@ fn first_token(text: &str) -> &str {
 /// A free slot of [`Matcher::words`].
 pub(super) const EMPTY: u32 = u32::MAX;
 
+/// Fewest letters of a term's word for typo variants (as `fuzzy` is documented).
+const MIN_TYPO_LETTERS: usize = 4;
+/// Fewest letters of a word of the text read as a typo (`kil`, `tue` is a word).
+const MIN_TYPO_WORD: usize = 3;
+/// Most letters of a word of the text read as a typo.
+const MAX_TYPO_WORD: usize = 32;
+/// [`Matcher::may_be_typo`]: the word is read as no typo.
+pub(crate) const TYPO_NONE: u8 = 0;
+/// [`Matcher::may_be_typo`]: a real word, read only as a term less its final letter.
+pub(crate) const TYPO_ENDING: u8 = 1;
+/// [`Matcher::may_be_typo`]: no real word, read with any one typo.
+pub(crate) const TYPO_ANY: u8 = 2;
+
+/// The tolerance a use of a pattern needs for a typo reading of a word that
+/// [`Matcher::may_be_typo`] rated `how`: [`ENDING`] for a real word, [`TYPO`] for
+/// any other.
+pub(crate) fn typo_tolerance(how: u8) -> u8 {
+    if how == TYPO_ENDING { ENDING } else { TYPO }
+}
+
+/// Calls `look` with each form of `head` + `w` + `tail` with one typo in the word `w`
+/// (ASCII small letters) read back: without one of its letters (a letter added;
+/// once per run of equal letters), with two different neighbours swapped back, with
+/// a letter put back (a letter missing; never right after the same letter, and only
+/// letters that make trigrams of the terms' words), as far as the term's word keeps
+/// four letters or more.
+fn each_typo_edit(
+    head: &str,
+    w: &str,
+    tail: &str,
+    trigrams: &Trigrams,
+    buf: &mut String,
+    mut look: impl FnMut(&String),
+) {
+    let b = w.as_bytes();
+    let len = b.len();
+    if !w.is_ascii() {
+        return;
+    }
+    let mut put = |parts: [&str; 4]| {
+        buf.clear();
+        buf.push_str(head);
+        for p in parts {
+            buf.push_str(p);
+        }
+        buf.push_str(tail);
+        look(buf);
+    };
+    let s = |r: std::ops::Range<usize>| w.get(r).unwrap_or_default();
+    if len > MIN_TYPO_LETTERS {
+        for j in 0..len {
+            if j > 0 && b.get(j) == b.get(j - 1) {
+                continue;
+            }
+            put([s(0..j), s(j + 1..len), "", ""]);
+        }
+    }
+    if len >= MIN_TYPO_LETTERS {
+        for j in 0..len.saturating_sub(1) {
+            if b.get(j) == b.get(j + 1) {
+                continue;
+            }
+            put([s(0..j), s(j + 1..j + 2), s(j..j + 1), s(j + 2..len)]);
+        }
+    }
+    if len + 1 >= MIN_TYPO_LETTERS {
+        const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+        for j in 0..=len {
+            let mask = trigrams.insertable(b, j);
+            for (k, c) in (b'a'..=b'z').enumerate() {
+                if mask >> k & 1 == 0 || (j > 0 && b.get(j - 1) == Some(&c)) {
+                    continue;
+                }
+                put([
+                    s(0..j),
+                    LETTERS.get(k..k + 1).unwrap_or_default(),
+                    s(j..len),
+                    "",
+                ]);
+            }
+        }
+    }
+}
+
 /// Whether `words` can be [`Matcher::words`]: empty, or a power of two long with a free
 /// slot (which every lookup needs to end).
 pub(super) fn valid_word_table(words: &[u32]) -> bool {
@@ -742,6 +918,7 @@ impl Matcher {
             run_marks: tolerant.run_marks,
             max_variant_bytes: tolerant.max_variant_bytes,
             opts: opts.clone(),
+            trigrams: tolerant.trigrams,
         })
     }
 
@@ -754,13 +931,15 @@ impl Matcher {
     /// is then the one candidate of their key): the token's key is the token itself
     /// unless it has a leetspeak digit, an `l` or a letter run (then it is made), and
     /// the token's characters are collected only for a candidate that is not the
-    /// token itself, or to read its doubled letters.
+    /// token itself, or to read its doubled letters. Typos are read only when
+    /// `typo_word` says the token may be one ([`Matcher::may_be_typo`], asked once per
+    /// token by the caller), and in the words of a run of tokens joined by marks.
     pub(crate) fn variants(
         &self,
         text: &Texts,
-        uses: &Uses,
         token: &str,
         h: u64,
+        typo_word: u8,
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize, u8),
     ) {
@@ -771,34 +950,48 @@ impl Matcher {
         if self.evasion.is_empty() && self.typos.is_empty() && !has_masked {
             return;
         }
-        let VariantScratch {
-            key,
-            tok,
-            base,
-            shorter,
-            ids,
-        } = buf;
+        // Typos: only in words that are no real word (see `may_be_typo`), a plain
+        // token as the caller found it, the words of a run of tokens joined by marks
+        // here.
+        let plain = token.bytes().all(|b| b.is_ascii_lowercase());
+        if !self.typos.is_empty() && (typo_word != TYPO_NONE || !plain) {
+            let VariantScratch { ids, shorter, .. } = &mut *buf;
+            let mut word_typos = |word: std::ops::Range<usize>, how: u8| {
+                ids.clear();
+                self.typo_edits(text, token, word, how, shorter, |id| ids.push(id));
+                for &id in ids.iter() {
+                    if text.get(id as usize).is_some_and(|b| b != token) {
+                        found(id as usize, typo_tolerance(how));
+                    }
+                }
+            };
+            if plain {
+                word_typos(0..token.len(), typo_word);
+            } else if token.is_ascii() {
+                let mut ws = 0;
+                for (i, b) in token.bytes().chain([b' ']).enumerate() {
+                    if b.is_ascii_lowercase() {
+                        continue;
+                    }
+                    if let Some(w) = token.get(ws..i) {
+                        word_typos(ws..i, self.may_be_typo(text, w, hash_word(w)));
+                    }
+                    ws = i + 1;
+                }
+            }
+        }
+        let VariantScratch { key, tok, base, .. } = buf;
         let (leet, doubled) = leet_and_doubled(token);
         tok.clear();
         if has_masked || doubled {
             tok.extend(token.chars());
         }
-        let mut excluded: Option<bool> = None;
         let mut check = |id: u32, tolerance: u8, base: &mut Vec<char>, tok: &mut Vec<char>| {
             let Some(b) = text.get(id as usize) else {
                 return;
             };
-            // Evasion variants are never shorter than the term; typos may be.
-            if b == token || (tolerance == EVASION && b.len() > token.len()) {
-                return;
-            }
-            // A real word of the exclusions is no typo of a one-word term (as
-            // `is_typo_variant` decides): asked once per token, not per candidate.
-            if tolerance == TYPO
-                && !b.is_empty()
-                && b.chars().all(char::is_alphabetic)
-                && *excluded.get_or_insert_with(|| self.exclude.contains(token))
-            {
+            // Evasion variants are never shorter than the term.
+            if b == token || b.len() > token.len() {
                 return;
             }
             if tok.is_empty() {
@@ -806,12 +999,7 @@ impl Matcher {
             }
             base.clear();
             base.extend(b.chars());
-            let ok = if tolerance == EVASION {
-                is_evasion_variant(base, tok, &self.opts)
-            } else {
-                is_typo_variant(base, tok, &self.exclude)
-            };
-            if ok {
+            if is_evasion_variant(base, tok, &self.opts) {
                 found(id as usize, tolerance);
             }
         };
@@ -837,15 +1025,6 @@ impl Matcher {
                 {
                     check(id, EVASION, base, tok);
                 }
-            }
-        }
-        if !self.typos.is_empty() {
-            // Gathered first: `check` may collect `tok`, which the doubled letters are
-            // read from.
-            ids.clear();
-            self.typo_candidates(text, uses, h, tok, shorter, |id| ids.push(id));
-            for &id in ids.iter() {
-                check(id, TYPO, base, tok);
             }
         }
     }
@@ -907,37 +1086,107 @@ impl Matcher {
         }
     }
 
-    /// Calls `f` with the one-token and phrase patterns with typo variants that a
-    /// form may be a typo of: a letter missing or two swapped (the form is one of the
-    /// keys: `h` is its [`hash_word`]), or a letter doubled (the pattern is the form
-    /// without one of its doubled letters: `chars` are the form's characters, or none
-    /// when it has no two equal characters in a row).
-    fn typo_candidates(
+    /// How the word `w` of the text (folded; `h` is its [`hash_word`]) may be read as
+    /// a typo of a term ([`TYPO_NONE`], [`TYPO_ENDING`], [`TYPO_ANY`]). Only words of
+    /// ASCII small letters, three or more, that are not among the words never read
+    /// as typos. A real word — a term of the policy, a word of the English and
+    /// French word lists or a common word ([`is_known_word`]) — is read only as a
+    /// term less its final letter, the inflection or derivation a real word so often
+    /// is (`gay` as `gays`, `africa` as `african`), and only in the lexicons that ask
+    /// for it ([`ENDING`]); `rein` is no typo of `rien`, `prendre` none of `pendre`,
+    /// `skill` none of `kill`, `hates` none of `hate`. Any other word is read with any
+    /// one typo.
+    pub(crate) fn may_be_typo(&self, text: &Texts, w: &str, h: u64) -> u8 {
+        if !(MIN_TYPO_WORD..=MAX_TYPO_WORD).contains(&w.len())
+            || self.typos.is_empty()
+            || !w.bytes().all(|b| b.is_ascii_lowercase())
+            || self.exclude.contains(w)
+        {
+            TYPO_NONE
+        } else if self.word_hashed(text, w, h).is_some() || is_known_word(w) {
+            TYPO_ENDING
+        } else {
+            TYPO_ANY
+        }
+    }
+
+    /// Calls `f` with every pattern with typo variants that `form` is a typo of in its
+    /// word at the byte range `word` (ASCII small letters): the word with a letter
+    /// missing (the pattern's word has four letters or more), one letter added, or two
+    /// different neighbours swapped, the rest of `form` as it is. Each one-letter edit
+    /// of the word is looked up by its text: about 28 lookups a letter, for words
+    /// that are no real word only ([`Matcher::may_be_typo`]).
+    pub(crate) fn typo_edits(
         &self,
         text: &Texts,
-        uses: &Uses,
-        h: u64,
-        chars: &[char],
-        shorter: &mut String,
+        form: &str,
+        word: std::ops::Range<usize>,
+        how: u8,
+        buf: &mut String,
         mut f: impl FnMut(u32),
     ) {
-        self.typos.each(h, &mut f);
-        for j in 1..chars.len() {
-            if chars.get(j) != chars.get(j - 1) || chars.get(j) == Some(&' ') {
-                continue;
+        let b = form.as_bytes();
+        let (ws, we) = (word.start, word.end);
+        let len = we.saturating_sub(ws);
+        let (Some(head), Some(w), Some(tail)) = (form.get(..ws), form.get(ws..we), form.get(we..))
+        else {
+            return;
+        };
+        let look = |buf: &String| {
+            self.typos.each(hash_word(buf), |id| {
+                if text.get(id as usize).is_some_and(|t| t == buf) {
+                    f(id);
+                }
+            });
+        };
+        if how == TYPO_ENDING {
+            // The word's final letter missing: found in one lookup, by the keys the
+            // terms are also stored under with the last letter of a word removed.
+            if len + 1 < MIN_TYPO_LETTERS {
+                return;
             }
-            shorter.clear();
-            shorter.extend(
-                chars
-                    .iter()
-                    .enumerate()
-                    .filter(|&(k, _)| k != j)
-                    .map(|(_, c)| c),
-            );
-            if let Some(id) = self.tolerant_pattern(text, uses, shorter, TYPO) {
-                f(id as u32);
-            }
+            self.typos.each(hash_word(form), |id| {
+                let t = text.get(id as usize).unwrap_or_default().as_bytes();
+                if t.len() == b.len() + 1
+                    && t.get(..we) == b.get(..we)
+                    && t.get(we + 1..) == b.get(we..)
+                {
+                    f(id);
+                }
+            });
+            return;
         }
+        if how != TYPO_ANY {
+            return;
+        }
+        each_typo_edit(head, w, tail, &self.trigrams, buf, look);
+    }
+
+    /// For a word `w` of the text that is no real word ([`TYPO_ANY`]), in one pass
+    /// over its typo edits (each hashed once): calls `term` with each one-token
+    /// pattern with typo variants it is a typo of, and `fix` with each word of a
+    /// phrase with typo variants it is a typo of (the words a run of tokens holding
+    /// `w` is looked up with, in its place: [`Matcher::phrase_typos`]).
+    pub(crate) fn word_typos(
+        &self,
+        text: &Texts,
+        w: &str,
+        buf: &mut String,
+        mut term: impl FnMut(u32),
+        mut fix: impl FnMut(&str),
+    ) {
+        let phrases = self.typo_phrase_len > 1;
+        each_typo_edit("", w, "", &self.trigrams, buf, |form: &String| {
+            let h = hash_word(form);
+            self.typos.each(h, |id| {
+                if text.get(id as usize).is_some_and(|t| t == form) {
+                    term(id);
+                }
+            });
+            if phrases && self.in_typo_phrase_hashed(h) {
+                fix(form);
+            }
+        });
     }
 
     /// The most words of a phrase with typo variants: runs of up to that many tokens
@@ -997,13 +1246,17 @@ impl Matcher {
     }
 
     /// Calls `found(pattern)` for every phrase that the run of tokens `run` (joined
-    /// by single spaces) is a typo variant of: a typo in one of its words, unless the
-    /// run is also one of the phrase's evasion forms (phrases do not get those).
+    /// by single spaces) is a typo variant of, with the typo in its word at the byte
+    /// range `word` (a word that may be a typo, [`Matcher::may_be_typo`]): read as one
+    /// of its `fixes` when it is no real word ([`Matcher::word_typos`]), as a term's
+    /// word less its final letter when `fixes` is empty (a real word); unless the run
+    /// is also one of the phrase's evasion forms (phrases do not get those).
     pub(crate) fn phrase_typos(
         &self,
         text: &Texts,
-        uses: &Uses,
         run: &str,
+        word: std::ops::Range<usize>,
+        fixes: &[&str],
         buf: &mut VariantScratch,
         mut found: impl FnMut(usize),
     ) {
@@ -1017,28 +1270,28 @@ impl Matcher {
             ids,
             ..
         } = buf;
-        // Most runs are no typo key and have no doubled letter: then they have no
-        // candidate, and their characters are not collected.
-        let mut prev = None;
-        let doubled = run.chars().any(|c| {
-            let twice = prev == Some(c) && c != ' ';
-            prev = Some(c);
-            twice
-        });
-        tok.clear();
-        if doubled {
-            tok.extend(run.chars());
-        }
         ids.clear();
-        self.typo_candidates(text, uses, hash_word(run), tok, shorter, |id| {
-            ids.push(id);
-        });
+        if !fixes.is_empty() {
+            // The word's fixes that are words of such phrases, in its place.
+            for fix in fixes {
+                shorter.clear();
+                shorter.push_str(run.get(..word.start).unwrap_or_default());
+                shorter.push_str(fix);
+                shorter.push_str(run.get(word.end..).unwrap_or_default());
+                self.typos.each(hash_word(shorter), |id| {
+                    if text.get(id as usize).is_some_and(|t| t == shorter) {
+                        ids.push(id);
+                    }
+                });
+            }
+        } else {
+            self.typo_edits(text, run, word, TYPO_ENDING, shorter, |id| ids.push(id));
+        }
         if ids.is_empty() {
             return;
         }
-        if tok.is_empty() {
-            tok.extend(run.chars());
-        }
+        tok.clear();
+        tok.extend(run.chars());
         for &id in ids.iter() {
             let Some(b) = text.get(id as usize) else {
                 continue;
@@ -1048,9 +1301,7 @@ impl Matcher {
             }
             base.clear();
             base.extend(b.chars());
-            if is_typo_variant(base, tok, &self.exclude)
-                && !is_evasion_variant(base, tok, &self.opts)
-            {
+            if !is_evasion_variant(base, tok, &self.opts) {
                 found(id as usize);
             }
         }
@@ -1180,10 +1431,9 @@ struct Tolerant {
     run_marks: Vec<char>,
     evasion: Vec<(u64, u32)>,
     masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher>,
-    /// Filled in place rather than from a list of entries: with about twice the
-    /// term's length in keys per fuzzy term, it is the largest of the tables, and its
-    /// list of entries would be held beside it while it is built.
+    /// Filled in place rather than from a list of entries.
     typos: MultiTable,
+    trigrams: Trigrams,
 }
 
 /// How a pattern with variants is looked up.
@@ -1226,6 +1476,7 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         evasion: Vec::new(),
         masked: HashMap::default(),
         typos: MultiTable::default(),
+        trigrams: Trigrams::of(std::iter::empty()),
     };
     // Each pattern's kind found once, and the typo keys counted without making them.
     let kinds: Vec<Option<TolerantKind>> = text
@@ -1234,15 +1485,24 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
         .map(|(t, u)| tolerant_kind(t, u))
         .collect();
     let mut chars: Vec<char> = Vec::new();
-    let mut typo_keys_count = 0;
-    for (t, k) in text.iter().zip(&kinds) {
-        if k.is_some_and(|k| k.tolerance & TYPO != 0) {
-            chars.clear();
-            chars.extend(t.chars());
-            typo_keys_count += typo_key_count(&chars);
-        }
-    }
-    out.typos = MultiTable::with_capacity(typo_keys_count);
+    let typo_count = kinds
+        .iter()
+        .zip(text.iter())
+        .map(|(k, t)| match k {
+            Some(k) if k.tolerance & TYPO != 0 && k.tolerance & ENDING != 0 => {
+                1 + t.split(' ').count()
+            }
+            Some(k) if k.tolerance & TYPO != 0 => 1,
+            _ => 0,
+        })
+        .sum();
+    out.typos = MultiTable::with_capacity(typo_count);
+    out.trigrams = Trigrams::of(
+        text.iter()
+            .zip(&kinds)
+            .filter(|(_, k)| k.is_some_and(|k| k.tolerance & TYPO != 0))
+            .map(|(t, _)| t),
+    );
     let mut key = String::new();
     let mut form = String::new();
     for (i, (t, kind)) in text.iter().zip(kinds).enumerate() {
@@ -1287,11 +1547,22 @@ fn index_variants(text: &Texts, uses: &Uses, opts: &NormalizeOptions) -> Toleran
             }
         }
         if tolerance & TYPO != 0 {
-            typo_keys(&chars, |k| {
-                form.clear();
-                form.extend(k);
-                out.typos.insert(hash_word(&form), id);
-            });
+            out.typos.insert(hash_word(t), id);
+            // Found from a real word that is a word of the term less its final letter.
+            if tolerance & ENDING != 0 && (single || phrase) {
+                let mut ws = 0;
+                for w in t.split(' ') {
+                    let we = ws + w.len();
+                    let last = w.char_indices().last().map(|(i, _)| ws + i);
+                    if let (Some(l), true) = (last, w.chars().count() >= MIN_TYPO_LETTERS) {
+                        form.clear();
+                        form.push_str(t.get(..l).unwrap_or_default());
+                        form.push_str(t.get(we..).unwrap_or_default());
+                        out.typos.insert(hash_word(&form), id);
+                    }
+                    ws = we + 1;
+                }
+            }
         }
     }
     out

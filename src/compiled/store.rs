@@ -47,7 +47,10 @@ use crate::verdict::{Action, Severity};
 
 /// The first bytes of every stored policy.
 pub(crate) const MAGIC: &[u8; 8] = b"TOSGUARD";
-/// The version of the layout; a change to it (or to what the engine reads) bumps it.
+/// The version of the layout; a change to it (or to what the engine reads) bumps it
+/// (3: lexicons carry the language they are read in, and the typo table holds the
+/// patterns with typo variants by their own text, where 2 held their forms with a letter
+/// missing or two swapped).
 const FORMAT: u32 = 3;
 /// The crate version that writes and reads this form.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -399,6 +402,7 @@ fn body(c: &Compiled, w: &mut Writer) {
     for t in [&m.evasion, &m.typos, &m.tolerant, &m.phrase_words] {
         w.u64s(&t.slots);
     }
+    w.u32s(&m.trigrams.parts());
     let mut masked: Vec<_> = m.masked.iter().collect();
     masked.sort_unstable();
     w.usize(masked.len());
@@ -1275,6 +1279,8 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
             .map_or_else(|| bad("a variant table has no free slot or a bad size"), Ok)?;
     }
     let [evasion, typos, tolerant, phrase_words] = tables;
+    let trigrams = super::patterns::Trigrams::from_parts(&r.u32s()?)
+        .map_or_else(|| bad("the typo trigrams have a bad size"), Ok)?;
     let n = r.count(24)?;
     let mut masked: HashMap<(usize, char, char), Vec<u32>, BuildWordHasher> = HashMap::default();
     masked.reserve(n);
@@ -1317,6 +1323,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         run_marks,
         max_variant_bytes,
         opts: normalize.clone(),
+        trigrams,
     };
     if !super::patterns::valid_word_table(&matcher.words) {
         return bad("the word table has no free slot or a bad size");

@@ -99,6 +99,14 @@ pub(crate) struct Scratch {
     pub(crate) variants: VariantScratch,
     /// Per token: whether it may be a word of a phrase with typo variants.
     pub(crate) in_phrase: Vec<bool>,
+    /// Per token: how it may be read as a typo (`Matcher::may_be_typo`).
+    pub(crate) typo_word: Vec<u8>,
+    /// The words of typo phrases that tokens may stand for: (token, range in
+    /// `typo_fix_text`).
+    pub(crate) typo_fixes: Vec<(u32, u32, u32)>,
+    pub(crate) typo_fix_text: String,
+    /// The one-token terms that tokens are typos of: (token, pattern).
+    pub(crate) word_typos: Vec<(u32, u32)>,
     /// Per token: its hash, for the lookups of the token itself.
     pub(crate) token_hashes: Vec<u64>,
     /// Per token: the word its doubled letters stand for, for phrase lookups.

@@ -5,7 +5,7 @@
 
 use super::scan::{Span, push_variant_uses};
 use super::{Scratch, Token};
-use crate::compiled::{Compiled, EVASION, VariantScratch, hash_word};
+use crate::compiled::{Compiled, EVASION, TYPO_NONE, VariantScratch, hash_word};
 
 /// Whether byte `b` is a symbol that stands for the first letter of a word (`$alope`,
 /// `@ss`).
@@ -70,7 +70,7 @@ pub(super) fn run_variants(
             if let Some(run) = text.get(tok.start as usize..last.end as usize) {
                 let h = hash_word(run);
                 c.matcher
-                    .variants(&c.pattern_text, &c.patterns, run, h, buf, |p, tolerance| {
+                    .variants(&c.pattern_text, run, h, TYPO_NONE, buf, |p, tolerance| {
                         push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
                     });
             }

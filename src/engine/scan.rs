@@ -5,7 +5,7 @@
 use super::{Hit, Scratch, Token};
 use crate::compiled::{
     Compiled, EVASION, FIRST_IS_WORD, HAS_INFIX, HAS_PREFIX, HAS_WORD, LAST_IS_WORD, LexiconId,
-    TYPO, hash_word,
+    TYPO, TYPO_ANY, TYPO_NONE, hash_word, typo_tolerance,
 };
 use crate::normalize::{Normalized, WILDCARD, doubled_reading, is_word_char};
 use crate::spec::MatchMode;
@@ -74,6 +74,46 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     if phrase_len > 1 {
         in_phrase.extend(hashes.iter().map(|&h| c.matcher.in_typo_phrase_hashed(h)));
     }
+    // Which tokens may be typos: no real word (asked once per token, for the token and
+    // the phrases it may be a word of).
+    let mut typo_word = std::mem::take(&mut s.typo_word);
+    typo_word.clear();
+    typo_word.extend(tokens.iter().zip(hashes.iter()).map(|(t, &h)| {
+        text.get(t.start as usize..t.end as usize)
+            .map_or(TYPO_NONE, |w| c.matcher.may_be_typo(&c.pattern_text, w, h))
+    }));
+    // The words of phrases with typo variants that each token that is no real word
+    // may stand for, found once per token (each is in several runs).
+    let mut fixes = std::mem::take(&mut s.typo_fixes);
+    fixes.clear();
+    let mut fix_text = std::mem::take(&mut s.typo_fix_text);
+    fix_text.clear();
+    // And the one-token terms it is a typo of, in the same pass over its edits.
+    let mut word_typos = std::mem::take(&mut s.word_typos);
+    word_typos.clear();
+    {
+        let mut buf = String::new();
+        for (ti, t) in tokens.iter().enumerate() {
+            if typo_word.get(ti) != Some(&TYPO_ANY) {
+                continue;
+            }
+            let w = text
+                .get(t.start as usize..t.end as usize)
+                .unwrap_or_default();
+            c.matcher.word_typos(
+                &c.pattern_text,
+                w,
+                &mut buf,
+                |id| word_typos.push((ti as u32, id)),
+                |f| {
+                    let a = fix_text.len() as u32;
+                    fix_text.push_str(f);
+                    fixes.push((ti as u32, a, fix_text.len() as u32));
+                },
+            );
+        }
+    }
+    let mut fix_list: Vec<&str> = Vec::new();
     let mut masked_buf = String::new();
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(word) = text.get(tok.start as usize..tok.end as usize) else {
@@ -108,14 +148,28 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         };
         c.matcher.variants(
             &c.pattern_text,
-            &c.patterns,
             word,
             h,
+            // A word that is no real word has had its typos read above.
+            typo_word
+                .get(ti)
+                .copied()
+                .filter(|&h| h != TYPO_ANY)
+                .unwrap_or(TYPO_NONE),
             &mut vbuf,
             |p, tolerance| {
                 push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
             },
         );
+        // Sorted by token.
+        let from = word_typos.partition_point(|x| (x.0 as usize) < ti);
+        for &(_, id) in word_typos
+            .iter()
+            .skip(from)
+            .take_while(|x| x.0 as usize == ti)
+        {
+            push_variant_uses(c, s, first_hit, id as usize, TYPO, at, tok);
+        }
         if let Some((input, norm)) = masked {
             // A masked word, or one read as a word of the vocabulary with its masked
             // form: the terms it misspells.
@@ -160,20 +214,50 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             if !spaced {
                 break;
             }
-            if flags.iter().filter(|&&f| !f).count() > 1 {
-                continue;
-            }
+            // The typo is in the one token that is no word of such phrases, or in any
+            // of them when all are, if it may be one.
+            let odd = flags.iter().filter(|&&f| !f).count();
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
             let at = Span::run(tok, last, ti, k);
-            c.matcher
-                .phrase_typos(&c.pattern_text, &c.patterns, run, &mut vbuf, |p| {
-                    push_variant_uses(c, s, first_hit, p, TYPO, at, tok);
-                });
+            for (i, &f) in flags.iter().enumerate() {
+                let how = typo_word.get(ti + i).copied().unwrap_or(TYPO_NONE);
+                let Some(t) = tokens.get(ti + i) else {
+                    break;
+                };
+                if how == TYPO_NONE || (odd == 1 && f) {
+                    continue;
+                }
+                let word = (t.start - tok.start) as usize..(t.end - tok.start) as usize;
+                fix_list.clear();
+                if how == TYPO_ANY {
+                    // Sorted by token.
+                    let from = fixes.partition_point(|f| (f.0 as usize) < ti + i);
+                    fix_list.extend(
+                        fixes
+                            .iter()
+                            .skip(from)
+                            .take_while(|f| f.0 as usize == ti + i)
+                            .map(|f| fix_text.get(f.1 as usize..f.2 as usize).unwrap_or_default()),
+                    );
+                    if fix_list.is_empty() {
+                        continue;
+                    }
+                }
+                c.matcher
+                    .phrase_typos(&c.pattern_text, run, word, &fix_list, &mut vbuf, |p| {
+                        push_variant_uses(c, s, first_hit, p, typo_tolerance(how), at, tok);
+                    });
+            }
         }
     }
     s.in_phrase = in_phrase;
+    s.typo_word = typo_word;
+    drop(fix_list);
+    s.typo_fixes = fixes;
+    s.word_typos = word_typos;
+    s.typo_fix_text = fix_text;
     s.token_hashes = hashes;
     s.doubled = doubled;
     s.variants = vbuf;
@@ -479,13 +563,16 @@ pub(super) fn index_hits(lexicons: usize, s: &mut Scratch) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compiled::{TYPO, build_automaton};
+    use crate::compiled::{ENDING, PatternUse, TYPO, build_automaton};
     use crate::normalize::{term_variants, typo_variants_of};
 
     /// Every pattern as the compiler listed them before variants were found at scan
     /// time: each pattern, and each generated evasion and typo variant of a one-token
     /// term, of a term of tokens joined by marks (`sous-développé`) and of a fuzzy
-    /// phrase (as whole-word patterns of the lexicons that tolerate them).
+    /// phrase (as whole-word patterns of the lexicons that tolerate them). A typo
+    /// variant is listed only as the scan reads typos: its changed word no real word
+    /// (any typo, for the lexicons with [`TYPO`]), or a real word that is the term's
+    /// word less its final letter (for the lexicons with [`ENDING`]).
     struct Reference {
         text: Vec<String>,
         /// Per pattern: the policy pattern it is (`Ok`), or the lexicons a variant
@@ -515,8 +602,15 @@ mod tests {
                 let evasion = term_variants(t, &c.normalize, 0);
                 let keep = |f: &String| f != t && (kind == EVASION || !evasion.contains(f));
                 for f in forms.into_iter().filter(keep) {
-                    text.push(f);
-                    of.push(Err(lexs.clone()));
+                    let lexs = if kind == TYPO {
+                        typo_lexicons(c, t, &f, uses)
+                    } else {
+                        lexs.clone()
+                    };
+                    if !lexs.is_empty() {
+                        text.push(f);
+                        of.push(Err(lexs));
+                    }
                 }
             }
         }
@@ -526,6 +620,32 @@ mod tests {
             of,
             automaton,
         }
+    }
+
+    /// The lexicons (of `uses`, pattern `t`'s) that read its typo variant `f` as the
+    /// scan does: by the changed word, rated by `Matcher::may_be_typo`.
+    fn typo_lexicons(c: &Compiled, t: &str, f: &str, uses: &[PatternUse]) -> Vec<LexiconId> {
+        let (tw, fw): (Vec<&str>, Vec<&str>) = (
+            t.split(|ch: char| !ch.is_alphanumeric()).collect(),
+            f.split(|ch: char| !ch.is_alphanumeric()).collect(),
+        );
+        if tw.len() != fw.len() {
+            return Vec::new();
+        }
+        let Some((a, b)) = tw.iter().zip(&fw).find(|(a, b)| a != b) else {
+            return Vec::new();
+        };
+        let how = c.matcher.may_be_typo(&c.pattern_text, b, hash_word(b));
+        let need = match how {
+            TYPO_NONE => return Vec::new(),
+            TYPO_ANY => TYPO,
+            _ if a.len() == b.len() + 1 && a.starts_with(*b) => ENDING,
+            _ => return Vec::new(),
+        };
+        uses.iter()
+            .filter(|u| u.tolerance & need != 0)
+            .map(|u| u.lex)
+            .collect()
     }
 
     /// The hits of `text` as one overlapping automaton scan over every pattern and
@@ -581,10 +701,11 @@ mod tests {
         k
     }
 
-    /// The hits of the scan, and per token whether it has a doubled-letter reading.
+    /// The hits of the scan, per token whether it has a doubled-letter reading, and
+    /// per token whether it is no real word (read with any typo, a letter added too).
     /// The hits of the scan alone, before the hits of words read in the wrong
     /// language are dropped (`engine::lang`), which the reference knows nothing of.
-    fn scan_hits(c: &Compiled, text: &str) -> (Vec<Key>, Vec<bool>) {
+    fn scan_hits(c: &Compiled, text: &str) -> (Vec<Key>, Vec<bool>, Vec<bool>) {
         let mut s = Scratch::default();
         c.fold_into(text, &mut s.norm);
         let norm = std::mem::take(&mut s.norm);
@@ -592,7 +713,8 @@ mod tests {
         let masked = (c.normalize.masked_letters && text.contains('*')).then_some((text, &norm));
         scan(c, norm.text(), masked, &mut s);
         let read = s.doubled.readings.iter().map(Option::is_some).collect();
-        (keys(&s.hits), read)
+        let any = s.typo_word.iter().map(|&h| h == TYPO_ANY).collect();
+        (keys(&s.hits), read, any)
     }
 
     #[test]
@@ -628,10 +750,11 @@ mod tests {
         let mut doubled = 0;
         for t in &texts {
             let want = reference_hits(c, &r, t);
-            let (got, read) = scan_hits(c, t);
+            let (got, read, any) = scan_hits(c, t);
             // The scan finds every hit of the reference, and beyond them only phrases
-            // over a token read from its doubled letters (`worth ssaving`) and masked
-            // words read as the term they misspell (`m*rdr`), which no listed variant
+            // over a token read from its doubled letters (`worth ssaving`), masked
+            // words read as the term they misspell (`m*rdr`) and words that are no
+            // real word read with a letter added (`shopot`), which no listed variant
             // holds.
             let missed: Vec<&Key> = want.iter().filter(|k| !got.contains(k)).collect();
             assert!(missed.is_empty(), "{t:?}: missed {missed:?}");
@@ -641,8 +764,12 @@ mod tests {
                 // One token of a text with a mask (the hit's offsets are in the
                 // folded text, where the mask is a wider character).
                 let masked = te == ts && t.contains('*');
-                assert!((te > ts && over_reading) || masked, "{t:?}: extra {k:?}");
-                if !masked {
+                let added = any.get(ts..=te).is_some_and(|a| a.contains(&true));
+                assert!(
+                    (te > ts && over_reading) || masked || added,
+                    "{t:?}: extra {k:?}"
+                );
+                if te > ts && over_reading {
                     doubled += 1;
                 }
             }

@@ -102,10 +102,24 @@ pub(crate) use hash::{BuildWordHasher, mix};
 #[cfg(test)]
 pub(crate) use variants::joined_variant;
 pub(crate) use variants::{
-    fits_masked_typo, is_evasion_variant, is_typo_variant, joined_forms, leet_letter, masked_shape,
-    may_be_masked_typo, term_variants, term_variants_capped, typo_key_count, typo_keys,
-    typo_variants_of, variant_key,
+    fits_masked_typo, is_evasion_variant, joined_forms, leet_letter, masked_shape,
+    may_be_masked_typo, term_variants, term_variants_capped, typo_variants_of, variant_key,
 };
+#[cfg(test)]
+pub(crate) use variants::{is_typo_variant, typo_key_count, typo_keys};
+
+/// Least Zipf frequency (times 100) at which a word of the common-word list counts as
+/// a real word for [`is_known_word`]: 4.0, ten times a million words. Frequent
+/// misspellings are in that list too, at lower frequencies (`kil` 3.26).
+const KNOWN_WORD_ZIPF: u16 = 400;
+
+/// Whether the folded word `w` is a real word, never read as a typo of a term: a word
+/// of the English and French word lists (`policies/words/segment.txt`, four letters or
+/// more: `rein`, `skill`, `prendre`, `drape`) or a common word at least ten times in a
+/// million (`the`, `and`, `tue`).
+pub(crate) fn is_known_word(w: &str) -> bool {
+    (w.len() >= 4 && words::is_listed(w)) || common::zipf(w) >= KNOWN_WORD_ZIPF
+}
 
 /// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
 ///

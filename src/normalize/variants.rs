@@ -766,6 +766,7 @@ pub(crate) fn masked_shape(base: &[char], opts: &NormalizeOptions) -> Option<(us
 /// without the exclusions: the keys under which a fuzzy term is found from a token.
 /// The forms one letter longer (a letter doubled) are found the other way, by
 /// removing a doubled letter from the token.
+#[cfg(test)]
 pub(crate) fn typo_keys(base: &[char], mut f: impl FnMut(&[char])) {
     let mut c = Vec::with_capacity(base.len());
     for (ws, we) in words(base) {
@@ -792,6 +793,7 @@ pub(crate) fn typo_keys(base: &[char], mut f: impl FnMut(&[char])) {
 
 /// How many times [`typo_keys`] calls its function for `base`, without making the
 /// forms.
+#[cfg(test)]
 pub(crate) fn typo_key_count(base: &[char]) -> usize {
     let mut n = 0;
     for (ws, we) in words(base) {
@@ -809,6 +811,7 @@ pub(crate) fn typo_key_count(base: &[char]) -> usize {
 
 /// Whether `tok` is a typo variant of the folded term `base` whose changed word is
 /// not in `exclude` (see [`typo_variants_of`]).
+#[cfg(test)]
 pub(crate) fn is_typo_variant(base: &[char], tok: &[char], exclude: &HashSet<String>) -> bool {
     if words(base) != [(0, base.len())] {
         // Digits or marks between the letters: as generated, word by word.

@@ -938,8 +938,20 @@ def wordnet_version(wn):
         return "WordNet 3.0"
 
 
+# Lexicons read with one typo (`fuzzy = 1`): harm and blow verbs, body parts, person,
+# group and thing nouns (the words people misspell in a threat or an attack: "murdr",
+# "sentaor", "imigrants"; thing nouns too, so a misspelt object stays a thing). The
+# lists hold every inflected form (`inflected = true`): the engine never reads a real
+# word as a typo of their terms, so they need no exclusions of their own.
+FUZZY_PREFIXES = ("en_vocab_harm_", "en_vocab_blow", "en_vocab_ambush_")
+FUZZY_NAMES = {"en_vocab_body", "en_vocab_person", "en_vocab_people", "en_vocab_group", "en_vocab_thing"}
+
+
 def toml_list(name, comment, terms):
-    lines = [f"# {c}" for c in comment] + [f"[lexicons.{name}]", 'lang = "en"', "terms = ["]
+    head = [f"[lexicons.{name}]", 'lang = "en"']
+    if name.startswith(FUZZY_PREFIXES) or name in FUZZY_NAMES:
+        head += ["fuzzy = 1", "inflected = true"]
+    lines = [f"# {c}" for c in comment] + head + ["terms = ["]
     row = "  "
     for term in sorted(terms):
         item = '"' + term.replace("\\", "\\\\").replace('"', '\\"') + '", '

@@ -270,10 +270,23 @@ def brace(forms) -> list[str]:
     return sorted(forms)
 
 
+# Listes lues avec une faute de frappe (`fuzzy = 1`) : verbes de violence, parties du
+# corps, groupes, personnes et animaux (« égorgr », « jounalistes », « migrnats » ; les
+# animaux aussi, pour qu'un animal mal écrit reste un animal). Ces listes ont toutes les
+# formes fléchies (`inflected = true`) : le moteur n'y lit jamais un vrai mot comme une
+# faute, elles n'ont pas besoin d'exclusions propres.
+FUZZY_PREFIXES = ("fr_v_kill_", "fr_v_harm_", "fr_v_split_", "fr_v_vehicle_")
+FUZZY_NAMES = {"fr_v_body", "fr_v_pierce", "fr_vocab_body", "fr_vocab_organ", "fr_vocab_group",
+               "fr_vocab_animal", "fr_person_noun_gen"}
+
+
 def render_list(name, comment, terms, out):
     out.append(f"# {comment}")
     out.append(f"[lexicons.{name}]")
     out.append('lang = "fr"')
+    if name.startswith(FUZZY_PREFIXES) or name in FUZZY_NAMES:
+        out.append("fuzzy = 1")
+        out.append("inflected = true")
     out.append("terms = [")
     line = " "
     for t in terms:
