@@ -138,6 +138,13 @@
 //! masked 85.7%, elongated 95.0%; new flags swapped 49, deleted 50, added 42, split 53,
 //! glued-before 49, glued-after 25, the others as before. Every floor and ceiling below
 //! is that measurement rounded down (floors) or as measured (ceilings).
+//! The case files of forecasts after a provocation and of things owned by a person
+//! (`threat-fate-provoked`, `threat-object-of-person`; the rule changes alone move no
+//! figure): swapped 51.4% kept (floor 51.5 -> 51.0: the violating cases' ultimatum and
+//! speaker's-stake words take no typos), new flags elongated 6 -> 7, swapped 49 -> 50,
+//! deleted 50 -> 51, split 53 -> 54, glued-after 25 -> 27 and its floor 67.5 -> 67.0
+//! (67.46% kept; contrasts whose thing noun,
+//! `photo`, or own-doing clause is hidden by the disguise).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -152,7 +159,7 @@ use tosguard::disguise::{Disguise, Report, Sample, guess_language, measure};
 /// Kind, the least share kept (percent), the most new false positives.
 const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 92.0, 6),
-    (Disguise::Elongated, 94.5, 6),
+    (Disguise::Elongated, 94.5, 7),
     (Disguise::Leetspeak, 99.0, 0),
     (Disguise::Masked, 85.5, 16),
     (Disguise::Punctuated, 95.5, 5),
@@ -160,12 +167,12 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 51.5, 49),
-    (Disguise::Deleted, 52.5, 50),
+    (Disguise::Swapped, 51.0, 50),
+    (Disguise::Deleted, 52.5, 51),
     (Disguise::Added, 55.0, 42),
-    (Disguise::Split, 12.5, 53),
+    (Disguise::Split, 12.5, 54),
     (Disguise::GluedBefore, 75.5, 49),
-    (Disguise::GluedAfter, 67.5, 25),
+    (Disguise::GluedAfter, 67.0, 27),
 ];
 
 fn report() -> Report {
