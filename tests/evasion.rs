@@ -145,6 +145,8 @@
 //! deleted 50 -> 51, split 53 -> 54, glued-after 25 -> 27 and its floor 67.5 -> 67.0
 //! (67.46% kept; contrasts whose thing noun,
 //! `photo`, or own-doing clause is hidden by the disguise).
+//! The case file of body parts of a person named after "of" (`incite-body-of-person`)
+//! adds 1 glued-after new flag (27 -> 28: one of its contrasts, glued, is read).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -172,7 +174,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Added, 55.0, 42),
     (Disguise::Split, 12.5, 54),
     (Disguise::GluedBefore, 75.5, 49),
-    (Disguise::GluedAfter, 67.0, 27),
+    (Disguise::GluedAfter, 67.0, 28),
 ];
 
 fn report() -> Report {
