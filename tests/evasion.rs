@@ -147,6 +147,10 @@
 //! `photo`, or own-doing clause is hidden by the disguise).
 //! The case file of body parts of a person named after "of" (`incite-body-of-person`)
 //! adds 1 glued-after new flag (27 -> 28: one of its contrasts, glued, is read).
+//! The case files of blows owed in a pseudo-cleft, victims promised to be next and visits
+//! with a weapon (`owed-blow-cleft`, `threat-next-victim`, `threat-armed-company`) move
+//! deleted to 52.4% kept (floor 52.5 -> 52.0; their violating cases are kept less often
+//! than the average under a deleted letter).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -170,7 +174,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 51.0, 50),
-    (Disguise::Deleted, 52.5, 51),
+    (Disguise::Deleted, 52.0, 51),
     (Disguise::Added, 55.0, 42),
     (Disguise::Split, 12.5, 54),
     (Disguise::GluedBefore, 75.5, 49),

@@ -496,6 +496,41 @@ PEOPLE_GROUP_ROOTS = {
 LIVING_FILES = {5, 18, 20, 23}  # noun.animal, noun.person, noun.plant, noun.quantity
 THING_MIN_COUNT = 12
 
+# Weapons: every WordNet noun whose first or second sense lies below weapon (arm, weapon
+# system): firearms, blades, clubs, explosives ("pay him a visit with my revolver", "a visit
+# from me and my machete"); minus the reviewed exclusions (agents, missiles, probes and
+# ammunition that no one carries to a person: chemical names, "space probe", "cannonball");
+# plus the reviewed improvised weapons, whose first senses are tools or sports kit.
+WEAPON_ROOT = "04565375"
+WEAPON_EXCLUDE = {
+    "weapon_system", "space_probe", "projectile", "missile", "guided_missile", "slug", "bb",
+    "ga", "gb", "gd", "sam", "seb", "v-1", "abm", "icbm", "manpad", "exocet", "brilliant_pebble",
+    "fire_ship", "spitball", "kylie", "kiley", "throw_stick", "automatic", "semiautomatic",
+    "self-loader", "autoloader", "breechloader", "muzzle_loader", "smoothbore", "dart", "lance",
+    "mace", "bullet", "buckshot", "grapeshot", "round_shot", "duck_shot", "bird_shot",
+    "cannon_ball", "cannonball", "musket_ball", "rifle_ball", "rubber_bullet", "full_metal_jacket",
+    "dumdum", "knuckles", "arm", "light_arm", "small-arm", "side_arm", "quaker_gun",
+    "paintball_gun", "whaling_gun", "minute_gun", "set_gun", "spring_gun", "trident", "automatic",
+    "aflatoxin", "anthrax_bacillus", "bacillus_anthracis", "botulin", "botulinus_toxin",
+    "botulismotoxin", "clostridium_perfringens", "staphylococcal_enterotoxin_b", "soman",
+    "tabun", "sarin", "chloroacetophenone", "chlorobenzylidenemalononitrile",
+    "dichloroethyl_sulfide", "nitrochloromethane", "sulfur_mustard", "lachrymator",
+    "lacrimator", "bursting_explosive", "disrupting_explosive", "high_explosive",
+    "organophosphate_nerve_agent", "blistering_agent", "gatling_gun", "maxim_gun",
+    "bofors_gun", "spandau", "vouge", "arquebus", "harquebus", "hackbut", "hagbut",
+    "firelock", "flintlock", "matchlock", "fowling_piece", "handbow", "epee", "fencing_sword",
+    "banderilla", "bodkin", ".22", "forty-five", "m-1", "w.m.d.",
+}
+WEAPON_EXTRA = {
+    "knife", "bat", "baseball bat", "cricket bat", "crowbar", "tire iron", "tyre iron",
+    "hammer", "sledgehammer", "sledge hammer", "axe", "ax", "golf club", "club",
+    "iron bar", "lead pipe", "metal pipe", "pipe", "chain", "chainsaw", "cleaver",
+    "meat cleaver", "razor", "box cutter", "pickaxe", "pitchfork", "brick", "blowtorch",
+    "can of petrol", "can of gasoline", "jerry can", "molotov", "molotov cocktail", "noose",
+    "rope", "nail gun", "taser", "glock", "ar-15", "ar15", "ak-47", "ak47", "gun",
+    "baton", "nightstick", "knuckle duster", "brass knuckles", "machete", "shank",
+}
+
 # Reviewed: nouns with no person sense in WordNet that say a person with contempt or
 # stand for one ("that thing deserves to die", "this trash needs to die", "the rest
 # deserve to die"), kept out of the thing list.
@@ -765,6 +800,20 @@ def thing_nouns(nouns, index, counts):
         if one_letter_apart(lemma, by_length):
             continue
         out.add(lemma)
+    return out
+
+
+def weapon_nouns(nouns, index, exceptions):
+    """Weapon nouns, singular and plural (see WEAPON_ROOT)."""
+    kept = kept_lemmas(nouns, index, hyponyms(nouns, [WEAPON_ROOT]), NOUN_MAX_SENSE_RANK, WEAPON_EXCLUDE)
+    lemmas = {w for w in kept if not any(c.isdigit() for c in w)} | WEAPON_EXTRA
+    out = set(lemmas)
+    for lemma in lemmas:
+        if " of " in lemma:
+            head, _, rest = lemma.partition(" of ")
+            out |= {p + " of " + rest for p in noun_plurals(head, exceptions)}
+        elif not lemma.endswith(("s", "gas", "fire", "spray", "agent", "antiaircraft")) and " and " not in lemma:
+            out |= noun_plurals(lemma, exceptions)
     return out
 
 
@@ -1227,6 +1276,12 @@ def main():
         "minus the reviewed exclusions. The hand list `en_slurs_strong` in en.toml adds",
         "spellings and slurs WordNet lacks."],
         slur_strong_terms))
+    out.append(toml_list("en_vocab_weapon", [
+        "Weapons, singular and plural: every WordNet noun whose first or second sense is a",
+        "kind of weapon (firearms, blades, clubs, explosives), minus the reviewed exclusions",
+        "(chemical agents, missiles, ammunition, antiques); plus the reviewed improvised",
+        "weapons whose first senses are tools or sports kit (bat, crowbar, hammer, axe)."],
+        sorted(weapon_nouns(nouns, noun_index, noun_exc))))
     out.append(toml_list("en_vocab_slur_framed", [
         "Slurs with another sense (\"spade\", \"coon\", \"fairy\", \"queen\", \"taco\"),",
         "singular and plural: the same marked words, where the lemma has another sense.",

@@ -152,7 +152,17 @@ def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entrie
             if 2 * sum(g.lower() in person_en for g in glosses) >= len(glosses):
                 persons.add(word)
 
-    return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors, persons
+    # Weapon nouns: French nouns at least half of whose English glosses are weapons kept
+    # by the English generator (its rank test, reviewed exclusions and improvised weapons).
+    weapon_en = en.kept_lemmas(nouns, nidx, en.hyponyms(nouns, [en.WEAPON_ROOT]), en.NOUN_MAX_SENSE_RANK, en.WEAPON_EXCLUDE)
+    weapon_en |= en.WEAPON_EXTRA
+    weapons = set()
+    for (word, pos), glosses in fe.items():
+        if pos.startswith("n") and " " not in word and is_noun(word) and glosses:
+            if 2 * sum(g.lower() in weapon_en for g in glosses) >= len(glosses):
+                weapons.add(word)
+
+    return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors, persons, weapons
 
 
 def download(tmp: Path) -> tuple[Path, Path, str]:
@@ -332,7 +342,7 @@ def main() -> int:
             res_versions = f"{FREEDICT} {fd_version}, {THESAURUS} {th_version}"
         en = load_en_generator()
         wn_version = en.wordnet_version(str(args.wordnet))
-        found, body_nouns, organ_nouns, anchors, res_persons = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
+        found, body_nouns, organ_nouns, anchors, res_persons, res_weapons = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
         res = lists["resource"]
         hand_persons = {w for lemmas in lists["persons"].values() for w in lemmas}
         new_persons_preview = sorted(res_persons - hand_persons - set(res["person_exclude"]))
@@ -520,6 +530,21 @@ def main() -> int:
             stats.append(f"fr_v_sex_{tier}: {len(forms)}")
         render_list("fr_person_noun_gen", "Noms de personnes et de fonctions (fonctions publiques, professions, parenté, voisinage), tous genres et nombres.", brace(persons), out)
         stats.append(f"fr_person_noun_gen: {len(persons)}")
+        # Armes : les noms des ressources (voir resource_vocab) moins les exclusions relues,
+        # et la liste relue des armes de fortune ; un nom de plusieurs mots s'accorde par
+        # son premier mot (« barres de fer »).
+        weapons = set()
+        for lemma in sorted((res_weapons | set(lists["weapons"]["lemmas"])) - set(lists["weapons"]["exclude"])):
+            head, _, rest = lemma.partition(" ")
+            before = len(MISSING)
+            forms = noun_forms(head, entries, aff)
+            if lemma in res_weapons:
+                del MISSING[before:]
+            weapons |= {f + (" " + fold(rest) if rest else "") for f in forms}
+        if MISSING:
+            raise SystemExit("gen: not nouns of the dictionary: " + ", ".join(MISSING))
+        render_list("fr_vocab_weapon", "Armes (à feu, blanches, contondantes, explosifs) et armes de fortune, tous nombres : des traductions françaises des armes de WordNet, plus la liste relue.", brace(weapons), out)
+        stats.append(f"fr_vocab_weapon: {len(weapons)}")
         sys.stdout.write("\n".join(out).rstrip() + "\n")
         print("gen: " + ", ".join(stats), file=sys.stderr)
     return 0
