@@ -156,6 +156,9 @@
 //! new flag more in swapped (51), deleted (52), added (43), split (55) and glued-before
 //! (50): their contrasts (prizes for the next customer, hotels) read as threats once the
 //! word that makes them benign is disguised.
+//! The case files of wishes to watch a person suffer and of "regret the day you were born"
+//! (`threat-witness-harm`, `threat-regret-born`): swapped 50.9% kept (floor 51.0 -> 50.5),
+//! deleted 51.9% (52.0 -> 51.5).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -178,8 +181,8 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 51.0, 51),
-    (Disguise::Deleted, 52.0, 52),
+    (Disguise::Swapped, 50.5, 51),
+    (Disguise::Deleted, 51.5, 52),
     (Disguise::Added, 54.5, 43),
     (Disguise::Split, 12.5, 55),
     (Disguise::GluedBefore, 75.5, 50),
