@@ -138,6 +138,11 @@
 //! masked 85.7%, elongated 95.0%; new flags swapped 49, deleted 50, added 42, split 53,
 //! glued-before 49, glued-after 25, the others as before. Every floor and ceiling below
 //! is that measurement rounded down (floors) or as measured (ceilings).
+//! The case files of opening fire on a gathering and of harm through others or by
+//! euphemism (`incite-gathering-gunfire`, `threat-causative-harm`, session 16), phrase
+//! lexicons without typos: swapped 51.1% kept (floor 51.5 -> 51.0), deleted 52.0% (52.5
+//! -> 52.0), added 54.7% (55.0 -> 54.5); their disguised contrasts add new flags where
+//! the word that makes them benign is disguised: masked 16 -> 17, swapped 49 -> 50.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -154,15 +159,15 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 92.0, 6),
     (Disguise::Elongated, 94.5, 6),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 85.5, 16),
+    (Disguise::Masked, 85.5, 17),
     (Disguise::Punctuated, 95.5, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 51.5, 49),
-    (Disguise::Deleted, 52.5, 50),
-    (Disguise::Added, 55.0, 42),
+    (Disguise::Swapped, 51.0, 50),
+    (Disguise::Deleted, 52.0, 50),
+    (Disguise::Added, 54.5, 42),
     (Disguise::Split, 12.5, 53),
     (Disguise::GluedBefore, 75.5, 49),
     (Disguise::GluedAfter, 67.5, 25),
