@@ -140,8 +140,8 @@
 //! is that measurement rounded down (floors) or as measured (ceilings).
 //! The case files of opening fire on a gathering and of harm through others or by
 //! euphemism (`incite-gathering-gunfire`, `threat-causative-harm`, session 16), phrase
-//! lexicons without typos: swapped 50.9% kept (floor 51.5 -> 50.5), deleted 51.8% (52.5
-//! -> 51.5), added 54.5% (55.0 -> 54.5); their disguised contrasts add new flags where
+//! lexicons without typos: swapped 50.8% kept (floor 51.5 -> 50.5), deleted 51.8% (52.5
+//! -> 51.5), added 54.4% (55.0 -> 54.0); their disguised contrasts add new flags where
 //! the word that makes them benign is disguised: masked 16 -> 17, swapped 49 -> 50.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
@@ -167,7 +167,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 50.5, 50),
     (Disguise::Deleted, 51.5, 50),
-    (Disguise::Added, 54.5, 42),
+    (Disguise::Added, 54.0, 42),
     (Disguise::Split, 12.5, 53),
     (Disguise::GluedBefore, 75.5, 49),
     (Disguise::GluedAfter, 67.5, 25),
