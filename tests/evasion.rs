@@ -159,6 +159,14 @@
 //! The case files of wishes to watch a person suffer and of "regret the day you were born"
 //! (`threat-witness-harm`, `threat-regret-born`): swapped 50.9% kept (floor 51.0 -> 50.5),
 //! deleted 51.9% (52.0 -> 51.5).
+//! The case files of opening fire on a gathering and of harm through others or by
+//! euphemism (`incite-gathering-gunfire`, `threat-causative-harm`, session 16), phrase
+//! lexicons without typos: swapped 50.8% kept (floor 51.5 -> 50.5), deleted 51.8% (52.5
+//! -> 51.5), added 54.4% (55.0 -> 54.0); their disguised contrasts add new flags where
+//! the word that makes them benign is disguised: masked 16 -> 17, swapped 49 -> 50.
+//! Both sets of this round's case files together: swapped 50.1% kept (floor 50.0, 52 new
+//! flags), deleted 51.1% (51.0, 52), added 53.7% (53.5, 43), masked 17 new flags,
+//! glued-after 67.3% (67.0, 28); every other figure as above.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -175,15 +183,15 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 92.0, 6),
     (Disguise::Elongated, 94.5, 7),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 85.5, 16),
+    (Disguise::Masked, 85.5, 17),
     (Disguise::Punctuated, 95.5, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 50.5, 51),
-    (Disguise::Deleted, 51.5, 52),
-    (Disguise::Added, 54.5, 43),
+    (Disguise::Swapped, 50.0, 52),
+    (Disguise::Deleted, 51.0, 52),
+    (Disguise::Added, 53.5, 43),
     (Disguise::Split, 12.5, 55),
     (Disguise::GluedBefore, 75.5, 50),
     (Disguise::GluedAfter, 67.0, 28),
