@@ -167,6 +167,9 @@
 //! Both sets of this round's case files together: swapped 50.1% kept (floor 50.0, 52 new
 //! flags), deleted 51.1% (51.0, 52), added 53.7% (53.5, 43), masked 17 new flags,
 //! glued-after 67.3% (67.0, 28); every other figure as above.
+//! The case files of calls to arms and of fire set on a person (`incite-call-to-arms`,
+//! `incite-fire-on-person`): swapped 49.95% kept (floor 50.0 -> 49.5), deleted 50.9%
+//! (51.0 -> 50.5).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -189,8 +192,8 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 50.0, 52),
-    (Disguise::Deleted, 51.0, 52),
+    (Disguise::Swapped, 49.5, 52),
+    (Disguise::Deleted, 50.5, 52),
     (Disguise::Added, 53.5, 43),
     (Disguise::Split, 12.5, 55),
     (Disguise::GluedBefore, 75.5, 50),

@@ -356,7 +356,7 @@ SPLIT_PHRASES = [
     ("beat", "half to death"), ("stab", "to death"), ("kick", "to death"),
     ("stomp", "to death"), ("stone", "to death"), ("choke", "to death"),
     ("burn", "alive"), ("burn", "to death"), ("bury", "alive"), ("skin", "alive"),
-    ("run", "over"), ("shoot", "dead"), ("set", "on fire"), ("set", "alight"),
+    ("run", "over"), ("shoot", "dead"), ("set", "on fire"), ("set", "alight"), ("set", "ablaze"),
     ("put", "in the ground"), ("put", "six feet under"), ("put", "in a body bag"),
     ("put", "to death"), ("run", "off the road"), ("run", "into a ditch"),
     ("run", "into the ditch"), ("run", "off a cliff"),
