@@ -422,8 +422,9 @@ pub(crate) struct Matcher {
     /// One-token patterns with evasion or typo variants, by their own text (some of
     /// them are automaton patterns, used as a prefix by another lexicon).
     pub(super) tolerant: MultiTable,
-    /// Real words never read as typos.
-    pub(super) exclude: HashSet<String>,
+    /// Real words never read as typos (hashed with the word hasher: asked for every
+    /// token of three to 32 small letters).
+    pub(super) exclude: HashSet<String, BuildWordHasher>,
     /// The words of the phrases with typo variants (ids unused): a run of tokens is
     /// only looked up when all its tokens but one are such words.
     pub(super) phrase_words: MultiTable,
@@ -911,7 +912,7 @@ impl Matcher {
             masked: tolerant.masked,
             typos,
             tolerant: bases,
-            exclude,
+            exclude: exclude.into_iter().collect(),
             phrase_words,
             typo_phrase_len: tolerant.typo_phrase_len,
             run_tokens: tolerant.run_tokens,
@@ -1416,7 +1417,7 @@ impl Matcher {
     }
 
     /// The words never read as typos.
-    pub(crate) fn exclude(&self) -> &HashSet<String> {
+    pub(crate) fn exclude(&self) -> &HashSet<String, BuildWordHasher> {
         &self.exclude
     }
 }

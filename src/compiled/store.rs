@@ -1289,7 +1289,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         masked.insert(key, r.u32s()?);
     }
     let n = r.count(8)?;
-    let mut exclude = HashSet::with_capacity(n);
+    let mut exclude = HashSet::with_capacity_and_hasher(n, BuildWordHasher);
     for _ in 0..n {
         exclude.insert(r.string()?);
     }

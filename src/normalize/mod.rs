@@ -87,7 +87,6 @@ mod tests;
 mod variants;
 mod words;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use strset::StrSet;
@@ -478,8 +477,16 @@ pub(crate) struct Vocab {
     pair_buf: String,
 }
 
-/// Words by length in chars, first and last letter (indices into [`Vocab::words`]).
-type ShapeIndex = HashMap<(usize, char, char), Vec<u32>>;
+/// Words by length in chars, first and last letter: per word of three letters or
+/// more, its [`shape_key`] and its index into [`Vocab::words`], sorted (a shape's
+/// words are one run, in the order they were added).
+type ShapeIndex = Vec<(u64, u32)>;
+
+/// The key of a word's shape in a [`ShapeIndex`]: its length in chars, first and last
+/// char.
+fn shape_key(len: usize, first: char, last: char) -> u64 {
+    (len as u64) << 42 | u64::from(first) << 21 | u64::from(last)
+}
 
 impl PartialEq for Vocab {
     /// Equal words and stems (the shape index is derived from them).
@@ -670,23 +677,33 @@ impl Vocab {
         first: char,
         last: char,
     ) -> impl Iterator<Item = &str> {
-        self.by_shape
-            .get_or_init(|| {
-                let mut m = ShapeIndex::new();
-                for (i, w) in self.words.iter().enumerate() {
-                    let n = w.chars().count();
-                    if let (3.., Some(a), Some(b), Ok(i)) =
-                        (n, w.chars().next(), w.chars().last(), u32::try_from(i))
-                    {
-                        m.entry((n, a, b)).or_default().push(i);
-                    }
+        let index = self.by_shape.get_or_init(|| {
+            let mut m = ShapeIndex::with_capacity(self.words.len());
+            for (i, w) in self.words.iter().enumerate() {
+                let n = w.chars().count();
+                if let (3.., Some(a), Some(b), Ok(i)) =
+                    (n, w.chars().next(), w.chars().next_back(), u32::try_from(i))
+                {
+                    m.push((shape_key(n, a, b), i));
                 }
-                m
-            })
-            .get(&(len, first, last))
-            .map_or(&[][..], Vec::as_slice)
+            }
+            m.sort_unstable();
+            m.shrink_to_fit();
+            m
+        });
+        // No word is that long (the key holds 22 bits of length).
+        let key = shape_key(len, first, last);
+        let from = if len < 1 << 22 {
+            index.partition_point(|e| e.0 < key)
+        } else {
+            index.len()
+        };
+        index
+            .get(from..)
+            .unwrap_or_default()
             .iter()
-            .map(|&i| self.words.at(i))
+            .take_while(move |e| e.0 == key)
+            .map(|&(_, i)| self.words.at(i))
     }
 
     /// The words (test helper).
