@@ -75,7 +75,8 @@
 // The engine (developed on another branch) is the caller of most of this module.
 
 mod ascii;
-mod common;
+// The build script makes its tables (`build.rs`).
+pub(crate) mod common;
 mod confusables_table;
 mod evasion;
 mod fold;
