@@ -117,8 +117,64 @@ const KNOWN_WORD_ZIPF: u16 = 400;
 /// of the English and French word lists (`policies/words/segment.txt`, four letters or
 /// more: `rein`, `skill`, `prendre`, `drape`) or a common word at least ten times in a
 /// million (`the`, `and`, `tue`).
+///
+/// Asked for nearly every token of a text (`Matcher::may_be_typo`), and words repeat
+/// (`the`, `you`, `les`): the answers for words of up to [`KNOWN_CACHED_LEN`] bytes are
+/// kept per thread, in a table of [`KNOWN_CACHE_SLOTS`] slots by the word's hash (a
+/// word replaces the one in its slot), instead of two bisections each time.
 pub(crate) fn is_known_word(w: &str) -> bool {
+    if w.is_empty() || w.len() > KNOWN_CACHED_LEN {
+        return look_up_known_word(w);
+    }
+    KNOWN_CACHE
+        .try_with(|cache| {
+            let Ok(mut cache) = cache.try_borrow_mut() else {
+                return look_up_known_word(w);
+            };
+            if cache.is_empty() {
+                cache.resize(KNOWN_CACHE_SLOTS, KnownSlot::default());
+            }
+            let h = mix(0, w.as_bytes());
+            let slot = (h ^ (h >> 29)) as usize & (KNOWN_CACHE_SLOTS - 1);
+            let Some(entry) = cache.get_mut(slot) else {
+                return look_up_known_word(w);
+            };
+            let len = w.len();
+            if usize::from(entry.len) == len && entry.word.get(..len) == Some(w.as_bytes()) {
+                return entry.known;
+            }
+            let known = look_up_known_word(w);
+            if let Some(to) = entry.word.get_mut(..len) {
+                to.copy_from_slice(w.as_bytes());
+                entry.len = len as u8;
+                entry.known = known;
+            }
+            known
+        })
+        .unwrap_or_else(|_| look_up_known_word(w))
+}
+
+/// [`is_known_word`], looked up in the lists.
+fn look_up_known_word(w: &str) -> bool {
     (w.len() >= 4 && words::is_listed(w)) || common::zipf(w) >= KNOWN_WORD_ZIPF
+}
+
+/// The longest word whose [`is_known_word`] answer is kept.
+const KNOWN_CACHED_LEN: usize = 32;
+/// Slots of the table of [`is_known_word`] answers (a power of two): 40 KB per thread.
+const KNOWN_CACHE_SLOTS: usize = 1024;
+
+/// A word and whether it is a real word ([`is_known_word`]); empty when `len` is 0.
+#[derive(Clone, Copy, Default)]
+struct KnownSlot {
+    word: [u8; KNOWN_CACHED_LEN],
+    len: u8,
+    known: bool,
+}
+
+thread_local! {
+    /// The kept answers of [`is_known_word`] (allocated on first use).
+    static KNOWN_CACHE: std::cell::RefCell<Vec<KnownSlot>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
