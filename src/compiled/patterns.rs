@@ -652,6 +652,8 @@ pub(crate) struct VariantScratch {
     tok: Vec<char>,
     base: Vec<char>,
     shorter: String,
+    /// A token's typo edits ([`Matcher::typo_edits`]).
+    edit: Vec<u8>,
     /// Candidate patterns.
     ids: Vec<u32>,
 }
@@ -767,59 +769,79 @@ pub(crate) fn typo_tolerance(how: u8) -> u8 {
 /// a letter put back (a letter missing; never right after the same letter, and only
 /// letters that make trigrams of the terms' words), as far as the term's word keeps
 /// four letters or more.
+///
+/// The form is written once into `buf` for each kind of edit, then changed a byte or
+/// two from one edit to the next (each form is valid UTF-8: only ASCII letters of `w`
+/// change), in this order: removals left to right, swaps left to right, letters put
+/// back left to right and `a` to `z` at each place.
 fn each_typo_edit(
     head: &str,
     w: &str,
     tail: &str,
     trigrams: &Trigrams,
-    buf: &mut String,
-    mut look: impl FnMut(&String),
+    buf: &mut Vec<u8>,
+    mut look: impl FnMut(&[u8]),
 ) {
     let b = w.as_bytes();
     let len = b.len();
-    if !w.is_ascii() {
+    if !w.is_ascii() || len == 0 {
         return;
     }
-    let mut put = |parts: [&str; 4]| {
-        buf.clear();
-        buf.push_str(head);
-        for p in parts {
-            buf.push_str(p);
+    let h = head.len();
+    let set = |buf: &mut Vec<u8>, at: usize, c: Option<&u8>| {
+        if let (Some(slot), Some(&c)) = (buf.get_mut(at), c) {
+            *slot = c;
         }
-        buf.push_str(tail);
-        look(buf);
     };
-    let s = |r: std::ops::Range<usize>| w.get(r).unwrap_or_default();
+    let start = |buf: &mut Vec<u8>, parts: [&[u8]; 3]| {
+        buf.clear();
+        buf.extend_from_slice(head.as_bytes());
+        for p in parts {
+            buf.extend_from_slice(p);
+        }
+        buf.extend_from_slice(tail.as_bytes());
+    };
+    let rest = |from: usize| b.get(from..).unwrap_or_default();
     if len > MIN_TYPO_LETTERS {
+        // `head` + `w` less its letter `j` + `tail`, for `j` from 0.
+        start(buf, [rest(1), &[], &[]]);
         for j in 0..len {
-            if j > 0 && b.get(j) == b.get(j - 1) {
-                continue;
+            if j > 0 {
+                set(buf, h + j - 1, b.get(j - 1));
+                if b.get(j) == b.get(j - 1) {
+                    continue;
+                }
             }
-            put([s(0..j), s(j + 1..len), "", ""]);
+            look(buf);
         }
     }
     if len >= MIN_TYPO_LETTERS {
+        start(buf, [b, &[], &[]]);
         for j in 0..len.saturating_sub(1) {
             if b.get(j) == b.get(j + 1) {
                 continue;
             }
-            put([s(0..j), s(j + 1..j + 2), s(j..j + 1), s(j + 2..len)]);
+            set(buf, h + j, b.get(j + 1));
+            set(buf, h + j + 1, b.get(j));
+            look(buf);
+            set(buf, h + j, b.get(j));
+            set(buf, h + j + 1, b.get(j + 1));
         }
     }
     if len + 1 >= MIN_TYPO_LETTERS {
-        const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+        // `head` + `w` with a letter at `h + j` before its letter `j` + `tail`.
+        start(buf, [b"a", b, &[]]);
         for j in 0..=len {
+            if j > 0 {
+                set(buf, h + j - 1, b.get(j - 1));
+            }
             let mask = trigrams.insertable(b, j);
             for (k, c) in (b'a'..=b'z').enumerate() {
                 if mask >> k & 1 == 0 || (j > 0 && b.get(j - 1) == Some(&c)) {
                     continue;
                 }
-                put([
-                    s(0..j),
-                    LETTERS.get(k..k + 1).unwrap_or_default(),
-                    s(j..len),
-                    "",
-                ]);
+                set(buf, h + j, Some(&c));
+                look(buf);
             }
         }
     }
@@ -836,7 +858,13 @@ pub(super) fn valid_word_table(words: &[u32]) -> bool {
 /// collisions among them: a lookup probes a short run whatever the text.
 #[inline]
 pub(crate) fn hash_word(s: &str) -> u64 {
-    let h = mix(0, s.as_bytes());
+    hash_bytes(s.as_bytes())
+}
+
+/// [`hash_word`] of a word's bytes.
+#[inline]
+fn hash_bytes(b: &[u8]) -> u64 {
+    let h = mix(0, b);
     // Fold the high bits (the best mixed) into the low ones the table indexes by.
     h ^ (h >> 29)
 }
@@ -956,10 +984,10 @@ impl Matcher {
         // here.
         let plain = token.bytes().all(|b| b.is_ascii_lowercase());
         if !self.typos.is_empty() && (typo_word != TYPO_NONE || !plain) {
-            let VariantScratch { ids, shorter, .. } = &mut *buf;
+            let VariantScratch { ids, edit, .. } = &mut *buf;
             let mut word_typos = |word: std::ops::Range<usize>, how: u8| {
                 ids.clear();
-                self.typo_edits(text, token, word, how, shorter, |id| ids.push(id));
+                self.typo_edits(text, token, word, how, edit, |id| ids.push(id));
                 for &id in ids.iter() {
                     if text.get(id as usize).is_some_and(|b| b != token) {
                         found(id as usize, typo_tolerance(how));
@@ -1123,7 +1151,7 @@ impl Matcher {
         form: &str,
         word: std::ops::Range<usize>,
         how: u8,
-        buf: &mut String,
+        buf: &mut Vec<u8>,
         mut f: impl FnMut(u32),
     ) {
         let b = form.as_bytes();
@@ -1133,9 +1161,9 @@ impl Matcher {
         else {
             return;
         };
-        let look = |buf: &String| {
-            self.typos.each(hash_word(buf), |id| {
-                if text.get(id as usize).is_some_and(|t| t == buf) {
+        let look = |buf: &[u8]| {
+            self.typos.each(hash_bytes(buf), |id| {
+                if text.get(id as usize).is_some_and(|t| t.as_bytes() == buf) {
                     f(id);
                 }
             });
@@ -1172,19 +1200,22 @@ impl Matcher {
         &self,
         text: &Texts,
         w: &str,
-        buf: &mut String,
+        buf: &mut Vec<u8>,
         mut term: impl FnMut(u32),
         mut fix: impl FnMut(&str),
     ) {
         let phrases = self.typo_phrase_len > 1;
-        each_typo_edit("", w, "", &self.trigrams, buf, |form: &String| {
-            let h = hash_word(form);
+        each_typo_edit("", w, "", &self.trigrams, buf, |form: &[u8]| {
+            let h = hash_bytes(form);
             self.typos.each(h, |id| {
-                if text.get(id as usize).is_some_and(|t| t == form) {
+                if text.get(id as usize).is_some_and(|t| t.as_bytes() == form) {
                     term(id);
                 }
             });
-            if phrases && self.in_typo_phrase_hashed(h) {
+            if phrases
+                && self.in_typo_phrase_hashed(h)
+                && let Ok(form) = std::str::from_utf8(form)
+            {
                 fix(form);
             }
         });
@@ -1268,6 +1299,7 @@ impl Matcher {
             tok,
             base,
             shorter,
+            edit,
             ids,
             ..
         } = buf;
@@ -1286,7 +1318,7 @@ impl Matcher {
                 });
             }
         } else {
-            self.typo_edits(text, run, word, TYPO_ENDING, shorter, |id| ids.push(id));
+            self.typo_edits(text, run, word, TYPO_ENDING, edit, |id| ids.push(id));
         }
         if ids.is_empty() {
             return;

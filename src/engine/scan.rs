@@ -92,7 +92,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     let mut word_typos = std::mem::take(&mut s.word_typos);
     word_typos.clear();
     {
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         for (ti, t) in tokens.iter().enumerate() {
             if typo_word.get(ti) != Some(&TYPO_ANY) {
                 continue;
