@@ -407,6 +407,9 @@ pub(crate) struct Matcher {
     /// For the first word of each multi-word token pattern: the most words of a
     /// token pattern starting with it.
     pub(super) starts: HashMap<String, u32, BuildWordHasher>,
+    /// The runs of two tokens or more that start a token pattern of more tokens (see
+    /// [`RunPrefixes`]): a run of tokens that is none of them starts no longer one.
+    pub(super) prefixes: RunPrefixes,
     /// Open-addressing table of whole-word pattern ids ([`EMPTY`] = free slot); its
     /// length is a power of two at least four thirds of the number of ids.
     pub(super) words: Vec<u32>,
@@ -642,6 +645,77 @@ impl MultiTable {
 
     fn memory_usage(&self) -> usize {
         self.slots.len() * std::mem::size_of::<u64>()
+    }
+}
+
+/// A filter over the runs of tokens that start a token pattern of more tokens than
+/// they have: the [`hash_word`] of each pattern of three tokens or more up to the end of
+/// each of its tokens but the first and the last (`je vais te` for `je vais te tuer`),
+/// one bit each in a table of bits (about 16 bits per run, so that about one run in
+/// sixteen that starts no pattern is let through). The scan looks up the runs of
+/// tokens that start at a token beginning a token pattern, one token longer each time
+/// ([`Matcher::phrase_words`]); once a run is not let through, no longer run can be a
+/// pattern, and the lookups stop. A run is never wrongly stopped: every run that starts
+/// a pattern has its bit set.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunPrefixes {
+    /// A power of two of bits (none when no pattern has three tokens).
+    pub(super) bits: Vec<u64>,
+}
+
+impl RunPrefixes {
+    /// The bit of hash `h` (high bits: the low ones place the runs in the word table).
+    fn bit(&self, h: u64) -> (usize, u64) {
+        let n = (self.bits.len() * 64).wrapping_sub(1);
+        let i = (h >> 32) as usize & n;
+        (i / 64, 1 << (i % 64))
+    }
+
+    /// The filter of the runs of `runs` (their [`hash_word`]s).
+    fn build(runs: &[u64]) -> RunPrefixes {
+        if runs.is_empty() {
+            return RunPrefixes::default();
+        }
+        let bits = (runs.len() * 16).next_power_of_two().max(64);
+        let mut f = RunPrefixes {
+            bits: vec![0; bits / 64],
+        };
+        for &h in runs {
+            let (w, b) = f.bit(h);
+            if let Some(word) = f.bits.get_mut(w) {
+                *word |= b;
+            }
+        }
+        f
+    }
+
+    /// The filter stored as `bits`, if it can be one: empty or a power of two of bits.
+    pub(super) fn from_bits(bits: Vec<u64>) -> Option<RunPrefixes> {
+        (bits.is_empty() || bits.len().is_power_of_two()).then_some(RunPrefixes { bits })
+    }
+
+    /// Whether the run of tokens of [`hash_word`] `h` may start a longer token pattern.
+    #[inline]
+    fn may_start(&self, h: u64) -> bool {
+        let (w, b) = self.bit(h);
+        self.bits.get(w).is_some_and(|&word| word & b != 0)
+    }
+}
+
+/// The [`hash_word`]s of the runs of token pattern `t` that [`RunPrefixes`] lets
+/// through: `t` up to the end of each of its tokens but the first and the last.
+fn run_prefixes(t: &str, out: &mut Vec<u64>) {
+    let mut tokens = 0;
+    let mut prev_word = false;
+    for (i, c) in t.char_indices() {
+        let w = is_word_char(c);
+        if prev_word && !w {
+            tokens += 1;
+            if tokens >= 2 {
+                out.push(hash_word(t.get(..i).unwrap_or_default()));
+            }
+        }
+        prev_word = w;
     }
 }
 
@@ -883,8 +957,12 @@ impl Matcher {
         let mut automaton_ids = Vec::new();
         let mut word_ids: Vec<u32> = Vec::new();
         let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
+        let mut prefixes = Vec::new();
         for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
             if let Some(n) = token_words(t, u) {
+                if n > 2 {
+                    run_prefixes(t, &mut prefixes);
+                }
                 if n > 1 {
                     // Looked up before a key is made: most first tokens repeat.
                     let first = first_token(t);
@@ -901,6 +979,9 @@ impl Matcher {
                 automaton_ids.push(i as u32);
             }
         }
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        let prefixes = RunPrefixes::build(&prefixes);
         // At most three quarters full (at least a quarter): a power of two at twice the
         // words would double the table just past 65,536 or 131,072 words.
         let cap = (word_ids.len() + word_ids.len() / 3 + 1)
@@ -935,6 +1016,7 @@ impl Matcher {
             automaton,
             automaton_ids,
             starts,
+            prefixes,
             words,
             evasion,
             masked: tolerant.masked,
@@ -1364,6 +1446,14 @@ impl Matcher {
         }
     }
 
+    /// Whether the run of tokens whose [`hash_word`] is `h`, two tokens or more
+    /// starting at a token that starts a token pattern, may start a longer token
+    /// pattern (see [`RunPrefixes`]): if not, no longer run is looked up.
+    #[inline]
+    pub(crate) fn may_start_longer(&self, h: u64) -> bool {
+        self.prefixes.may_start(h)
+    }
+
     /// The most words of a token pattern that starts with the token `first`: 0 when
     /// none does, 1 when only single words do.
     #[inline]
@@ -1430,6 +1520,7 @@ impl Matcher {
         self.automaton.memory_usage()
             + (self.automaton_ids.len() + self.words.len()) * 4
             + self.starts.keys().map(|k| k.len() + 32).sum::<usize>()
+            + self.prefixes.bits.len() * 8
             + self.evasion.memory_usage()
             + self.tolerant.memory_usage()
             + self.typos.memory_usage()

@@ -122,14 +122,21 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(word));
         let first_hit = s.hits.len();
         let words = c.matcher.phrase_words(word).max(1) as usize;
+        // Whether a longer run may still be a pattern (`Matcher::may_start_longer`).
+        let mut longer = true;
         for (k, last) in tokens.iter().skip(ti).take(words).enumerate() {
+            if !longer {
+                break;
+            }
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
             let found = if k == 0 {
                 c.matcher.word_hashed(&c.pattern_text, run, h)
             } else {
-                c.matcher.word(&c.pattern_text, run)
+                let rh = hash_word(run);
+                longer = c.matcher.may_start_longer(rh);
+                c.matcher.word_hashed(&c.pattern_text, run, rh)
             };
             let Some(p) = found else {
                 continue;
