@@ -390,10 +390,11 @@ fn doubled_phrases(
     d.run = run;
 }
 
-/// The order of the hits: by start, end, then lexicon. Hits with the same key are
-/// the same hit.
-fn hit_key(h: &Hit) -> (u32, u32, LexiconId) {
-    (h.start, h.end, h.lex)
+/// The order of the hits: by start, end, then lexicon, as one number. Hits with the
+/// same key are the same hit.
+#[inline]
+fn hit_key(h: &Hit) -> u128 {
+    u128::from(h.start) << 64 | u128::from(h.end) << 32 | h.lex.index() as u128
 }
 
 /// Sorts the hits, of which the first `token_hits` come from the token lookups and the
@@ -405,7 +406,10 @@ fn sort_hits(s: &mut Scratch, token_hits: usize) {
     let (tok, auto) = s.hits.split_at_mut(split);
     for i in 1..tok.len() {
         let mut j = i;
-        while j > 0 && tok.get(j - 1).map(hit_key) > tok.get(j).map(hit_key) {
+        while let Some([a, b]) = j.checked_sub(1).and_then(|p| tok.get(p..=j)) {
+            if hit_key(a) <= hit_key(b) {
+                break;
+            }
             tok.swap(j - 1, j);
             j -= 1;
         }
@@ -420,18 +424,19 @@ fn sort_hits(s: &mut Scratch, token_hits: usize) {
     let mut merged = std::mem::take(&mut s.merged_hits);
     merged.clear();
     merged.reserve(tok.len() + auto.len());
-    let (mut a, mut b) = (tok.iter().peekable(), auto.iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if hit_key(y) < hit_key(x) => b.next(),
-            (Some(_), _) => a.next(),
-            (None, _) => b.next(),
-        };
-        match next {
-            Some(&h) => merged.push(h),
-            None => break,
+    // Equal keys: the token hit first.
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (tok.get(i), auto.get(j)) {
+        if hit_key(y) < hit_key(x) {
+            merged.push(*y);
+            j += 1;
+        } else {
+            merged.push(*x);
+            i += 1;
         }
     }
+    merged.extend_from_slice(tok.get(i..).unwrap_or_default());
+    merged.extend_from_slice(auto.get(j..).unwrap_or_default());
     std::mem::swap(&mut s.hits, &mut merged);
     s.merged_hits = merged;
 }
@@ -473,8 +478,22 @@ fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
 /// Records a hit at `at` for every use of pattern `p` whose tolerance includes
 /// `tolerance` (every use when it is 0: the pattern itself was found).
 fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, tok: &Token) {
-    for u in c.patterns.get(p).unwrap_or_default() {
-        if tolerance != 0 && u.tolerance & tolerance == 0 {
+    let uses = c.patterns.get(p).unwrap_or_default();
+    if tolerance == 0 {
+        // One hit per use (a function word is in a score of lexicons): written in one go.
+        s.hits.extend(uses.iter().map(|u| Hit {
+            lex: u.lex,
+            start: at.start,
+            end: at.end,
+            ts: at.ts,
+            te: at.te,
+            sentence: tok.sentence,
+            clause: tok.clause,
+        }));
+        return;
+    }
+    for u in uses {
+        if u.tolerance & tolerance == 0 {
             continue;
         }
         record(s, u.lex, at, tok);
