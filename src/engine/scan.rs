@@ -462,9 +462,10 @@ impl Span {
     }
 }
 
-/// Records one hit of lexicon `lex` at `at`.
-fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
-    s.hits.push(Hit {
+/// The hit of lexicon `lex` at `at`, in the sentence and clause of token `tok`.
+#[inline]
+fn hit(lex: LexiconId, at: Span, tok: &Token) -> Hit {
+    Hit {
         lex,
         start: at.start,
         end: at.end,
@@ -472,7 +473,12 @@ fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
         te: at.te,
         sentence: tok.sentence,
         clause: tok.clause,
-    });
+    }
+}
+
+/// Records one hit of lexicon `lex` at `at`.
+fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
+    s.hits.push(hit(lex, at, tok));
 }
 
 /// Records a hit at `at` for every use of pattern `p` whose tolerance includes
@@ -481,15 +487,7 @@ fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, t
     let uses = c.patterns.get(p).unwrap_or_default();
     if tolerance == 0 {
         // One hit per use (a function word is in a score of lexicons): written in one go.
-        s.hits.extend(uses.iter().map(|u| Hit {
-            lex: u.lex,
-            start: at.start,
-            end: at.end,
-            ts: at.ts,
-            te: at.te,
-            sentence: tok.sentence,
-            clause: tok.clause,
-        }));
+        s.hits.extend(uses.iter().map(|u| hit(u.lex, at, tok)));
         return;
     }
     for u in uses {

@@ -504,7 +504,7 @@ mod tests {
             .iter()
             .flat_map(|c| c.to_le_bytes())
             .collect();
-        assert_eq!(&codes[..], &FUNCTION_WORDS[..]);
+        assert_eq!(&codes[..], FUNCTION_WORDS);
         assert!(codes.len() > 400, "{} function words", codes.len() / 4);
         for w in ["all", "them", "your", "les", "ces", "tous"] {
             assert!(is_frequent_short(w), "{w}");
