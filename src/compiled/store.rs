@@ -22,7 +22,8 @@
 //! are stored as the difference from the end before, in LEB128 (one byte for most
 //! texts instead of four), which halves what the built-in policy's embedded
 //! compressed form takes of them.
-//! The hash tables of the matcher are stored slot by slot, as they are held; the hash
+//! The hash tables of the matcher (and its filter of token runs) are stored slot by
+//! slot, as they are held; the hash
 //! maps (masked shapes, first tokens, typo exclusions) as sorted lists; the
 //! vocabulary's three sets as they are held (strings end to end, ends, hash table).
 //!
