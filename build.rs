@@ -24,6 +24,8 @@
 //!   letters;
 //! - `segment.blocks`: where each block starts in `segment.words`, a little-endian `u32`
 //!   each;
+//! - `common.shapes`, `common.function`: the common words' index by shape and their
+//!   function words (`src/normalize/common.rs`), little-endian;
 //! - `baseline.lz4`: the stored baseline policy, compressed (empty if it does not
 //!   compile).
 //!
@@ -94,6 +96,11 @@ mod built {
     pub(crate) static SEGMENT_WORDS: LazyLock<&'static [u8]> = LazyLock::new(|| &crate::SEGMENT.0);
     /// Where each block of [`SEGMENT_WORDS`] starts.
     pub(crate) static SEGMENT_BLOCKS: LazyLock<&'static [u8]> = LazyLock::new(|| &crate::SEGMENT.1);
+    /// The common words' index by shape.
+    pub(crate) static COMMON_SHAPES: LazyLock<&'static [u8]> = LazyLock::new(|| &crate::COMMON.0);
+    /// The common words that are function words.
+    pub(crate) static COMMON_FUNCTION_WORDS: LazyLock<&'static [u8]> =
+        LazyLock::new(|| &crate::COMMON.1);
     /// No stored baseline yet: the script compiles it.
     pub(crate) static BASELINE: &[u8] = &[];
 }
@@ -109,6 +116,19 @@ fn read_pack(path: &str) -> &'static str {
 
 /// The packed word list and its block starts.
 static SEGMENT: LazyLock<(Vec<u8>, Vec<u8>)> = LazyLock::new(pack_words);
+
+/// The common words' index by shape and their function words, little-endian.
+static COMMON: LazyLock<(Vec<u8>, Vec<u8>)> = LazyLock::new(|| {
+    let shapes = normalize::common::shape_index()
+        .iter()
+        .flat_map(|e| e.to_le_bytes())
+        .collect();
+    let function = normalize::common::function_word_codes()
+        .iter()
+        .flat_map(|c| c.to_le_bytes())
+        .collect();
+    (shapes, function)
+});
 
 use std::env;
 use std::fs;
@@ -132,7 +152,13 @@ fn main() {
     };
     let out = Path::new(&out);
     let (words, blocks) = &*SEGMENT;
-    for (name, bytes) in [("segment.words", words), ("segment.blocks", blocks)] {
+    let (shapes, function) = &*COMMON;
+    for (name, bytes) in [
+        ("segment.words", words),
+        ("segment.blocks", blocks),
+        ("common.shapes", shapes),
+        ("common.function", function),
+    ] {
         write(out, name, bytes);
     }
     write(out, "baseline.lz4", &stored_baseline());

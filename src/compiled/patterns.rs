@@ -407,6 +407,9 @@ pub(crate) struct Matcher {
     /// For the first word of each multi-word token pattern: the most words of a
     /// token pattern starting with it.
     pub(super) starts: HashMap<String, u32, BuildWordHasher>,
+    /// The runs of two tokens or more that start a token pattern of more tokens (see
+    /// [`RunPrefixes`]): a run of tokens that is none of them starts no longer one.
+    pub(super) prefixes: RunPrefixes,
     /// Open-addressing table of whole-word pattern ids ([`EMPTY`] = free slot); its
     /// length is a power of two at least four thirds of the number of ids.
     pub(super) words: Vec<u32>,
@@ -422,8 +425,9 @@ pub(crate) struct Matcher {
     /// One-token patterns with evasion or typo variants, by their own text (some of
     /// them are automaton patterns, used as a prefix by another lexicon).
     pub(super) tolerant: MultiTable,
-    /// Real words never read as typos.
-    pub(super) exclude: HashSet<String>,
+    /// Real words never read as typos (hashed with the word hasher: asked for every
+    /// token of three to 32 small letters).
+    pub(super) exclude: HashSet<String, BuildWordHasher>,
     /// The words of the phrases with typo variants (ids unused): a run of tokens is
     /// only looked up when all its tokens but one are such words.
     pub(super) phrase_words: MultiTable,
@@ -644,6 +648,77 @@ impl MultiTable {
     }
 }
 
+/// A filter over the runs of tokens that start a token pattern of more tokens than
+/// they have: the [`hash_word`] of each pattern of three tokens or more up to the end of
+/// each of its tokens but the first and the last (`je vais te` for `je vais te tuer`),
+/// one bit each in a table of bits (about 16 bits per run, so that about one run in
+/// sixteen that starts no pattern is let through). The scan looks up the runs of
+/// tokens that start at a token beginning a token pattern, one token longer each time
+/// ([`Matcher::phrase_words`]); once a run is not let through, no longer run can be a
+/// pattern, and the lookups stop. A run is never wrongly stopped: every run that starts
+/// a pattern has its bit set.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunPrefixes {
+    /// A power of two of bits (none when no pattern has three tokens).
+    pub(super) bits: Vec<u64>,
+}
+
+impl RunPrefixes {
+    /// The bit of hash `h` (high bits: the low ones place the runs in the word table).
+    fn bit(&self, h: u64) -> (usize, u64) {
+        let n = (self.bits.len() * 64).wrapping_sub(1);
+        let i = (h >> 32) as usize & n;
+        (i / 64, 1 << (i % 64))
+    }
+
+    /// The filter of the runs of `runs` (their [`hash_word`]s).
+    fn build(runs: &[u64]) -> RunPrefixes {
+        if runs.is_empty() {
+            return RunPrefixes::default();
+        }
+        let bits = (runs.len() * 16).next_power_of_two().max(64);
+        let mut f = RunPrefixes {
+            bits: vec![0; bits / 64],
+        };
+        for &h in runs {
+            let (w, b) = f.bit(h);
+            if let Some(word) = f.bits.get_mut(w) {
+                *word |= b;
+            }
+        }
+        f
+    }
+
+    /// The filter stored as `bits`, if it can be one: empty or a power of two of bits.
+    pub(super) fn from_bits(bits: Vec<u64>) -> Option<RunPrefixes> {
+        (bits.is_empty() || bits.len().is_power_of_two()).then_some(RunPrefixes { bits })
+    }
+
+    /// Whether the run of tokens of [`hash_word`] `h` may start a longer token pattern.
+    #[inline]
+    fn may_start(&self, h: u64) -> bool {
+        let (w, b) = self.bit(h);
+        self.bits.get(w).is_some_and(|&word| word & b != 0)
+    }
+}
+
+/// The [`hash_word`]s of the runs of token pattern `t` that [`RunPrefixes`] lets
+/// through: `t` up to the end of each of its tokens but the first and the last.
+fn run_prefixes(t: &str, out: &mut Vec<u64>) {
+    let mut tokens = 0;
+    let mut prev_word = false;
+    for (i, c) in t.char_indices() {
+        let w = is_word_char(c);
+        if prev_word && !w {
+            tokens += 1;
+            if tokens >= 2 {
+                out.push(hash_word(t.get(..i).unwrap_or_default()));
+            }
+        }
+        prev_word = w;
+    }
+}
+
 /// Buffers for [`Matcher::variants`], kept between tokens.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct VariantScratch {
@@ -651,6 +726,8 @@ pub(crate) struct VariantScratch {
     tok: Vec<char>,
     base: Vec<char>,
     shorter: String,
+    /// A token's typo edits ([`Matcher::typo_edits`]).
+    edit: Vec<u8>,
     /// Candidate patterns.
     ids: Vec<u32>,
 }
@@ -766,59 +843,79 @@ pub(crate) fn typo_tolerance(how: u8) -> u8 {
 /// a letter put back (a letter missing; never right after the same letter, and only
 /// letters that make trigrams of the terms' words), as far as the term's word keeps
 /// four letters or more.
+///
+/// The form is written once into `buf` for each kind of edit, then changed a byte or
+/// two from one edit to the next (each form is valid UTF-8: only ASCII letters of `w`
+/// change), in this order: removals left to right, swaps left to right, letters put
+/// back left to right and `a` to `z` at each place.
 fn each_typo_edit(
     head: &str,
     w: &str,
     tail: &str,
     trigrams: &Trigrams,
-    buf: &mut String,
-    mut look: impl FnMut(&String),
+    buf: &mut Vec<u8>,
+    mut look: impl FnMut(&[u8]),
 ) {
     let b = w.as_bytes();
     let len = b.len();
-    if !w.is_ascii() {
+    if !w.is_ascii() || len == 0 {
         return;
     }
-    let mut put = |parts: [&str; 4]| {
-        buf.clear();
-        buf.push_str(head);
-        for p in parts {
-            buf.push_str(p);
+    let h = head.len();
+    let set = |buf: &mut Vec<u8>, at: usize, c: Option<&u8>| {
+        if let (Some(slot), Some(&c)) = (buf.get_mut(at), c) {
+            *slot = c;
         }
-        buf.push_str(tail);
-        look(buf);
     };
-    let s = |r: std::ops::Range<usize>| w.get(r).unwrap_or_default();
+    let start = |buf: &mut Vec<u8>, parts: [&[u8]; 3]| {
+        buf.clear();
+        buf.extend_from_slice(head.as_bytes());
+        for p in parts {
+            buf.extend_from_slice(p);
+        }
+        buf.extend_from_slice(tail.as_bytes());
+    };
+    let rest = |from: usize| b.get(from..).unwrap_or_default();
     if len > MIN_TYPO_LETTERS {
+        // `head` + `w` less its letter `j` + `tail`, for `j` from 0.
+        start(buf, [rest(1), &[], &[]]);
         for j in 0..len {
-            if j > 0 && b.get(j) == b.get(j - 1) {
-                continue;
+            if j > 0 {
+                set(buf, h + j - 1, b.get(j - 1));
+                if b.get(j) == b.get(j - 1) {
+                    continue;
+                }
             }
-            put([s(0..j), s(j + 1..len), "", ""]);
+            look(buf);
         }
     }
     if len >= MIN_TYPO_LETTERS {
+        start(buf, [b, &[], &[]]);
         for j in 0..len.saturating_sub(1) {
             if b.get(j) == b.get(j + 1) {
                 continue;
             }
-            put([s(0..j), s(j + 1..j + 2), s(j..j + 1), s(j + 2..len)]);
+            set(buf, h + j, b.get(j + 1));
+            set(buf, h + j + 1, b.get(j));
+            look(buf);
+            set(buf, h + j, b.get(j));
+            set(buf, h + j + 1, b.get(j + 1));
         }
     }
     if len + 1 >= MIN_TYPO_LETTERS {
-        const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+        // `head` + `w` with a letter at `h + j` before its letter `j` + `tail`.
+        start(buf, [b"a", b, &[]]);
         for j in 0..=len {
+            if j > 0 {
+                set(buf, h + j - 1, b.get(j - 1));
+            }
             let mask = trigrams.insertable(b, j);
             for (k, c) in (b'a'..=b'z').enumerate() {
                 if mask >> k & 1 == 0 || (j > 0 && b.get(j - 1) == Some(&c)) {
                     continue;
                 }
-                put([
-                    s(0..j),
-                    LETTERS.get(k..k + 1).unwrap_or_default(),
-                    s(j..len),
-                    "",
-                ]);
+                set(buf, h + j, Some(&c));
+                look(buf);
             }
         }
     }
@@ -835,7 +932,13 @@ pub(super) fn valid_word_table(words: &[u32]) -> bool {
 /// collisions among them: a lookup probes a short run whatever the text.
 #[inline]
 pub(crate) fn hash_word(s: &str) -> u64 {
-    let h = mix(0, s.as_bytes());
+    hash_bytes(s.as_bytes())
+}
+
+/// [`hash_word`] of a word's bytes.
+#[inline]
+fn hash_bytes(b: &[u8]) -> u64 {
+    let h = mix(0, b);
     // Fold the high bits (the best mixed) into the low ones the table indexes by.
     h ^ (h >> 29)
 }
@@ -854,8 +957,12 @@ impl Matcher {
         let mut automaton_ids = Vec::new();
         let mut word_ids: Vec<u32> = Vec::new();
         let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
+        let mut prefixes = Vec::new();
         for (i, (t, u)) in text.iter().zip(uses.iter()).enumerate() {
             if let Some(n) = token_words(t, u) {
+                if n > 2 {
+                    run_prefixes(t, &mut prefixes);
+                }
                 if n > 1 {
                     // Looked up before a key is made: most first tokens repeat.
                     let first = first_token(t);
@@ -872,6 +979,9 @@ impl Matcher {
                 automaton_ids.push(i as u32);
             }
         }
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        let prefixes = RunPrefixes::build(&prefixes);
         // At most three quarters full (at least a quarter): a power of two at twice the
         // words would double the table just past 65,536 or 131,072 words.
         let cap = (word_ids.len() + word_ids.len() / 3 + 1)
@@ -906,12 +1016,13 @@ impl Matcher {
             automaton,
             automaton_ids,
             starts,
+            prefixes,
             words,
             evasion,
             masked: tolerant.masked,
             typos,
             tolerant: bases,
-            exclude,
+            exclude: exclude.into_iter().collect(),
             phrase_words,
             typo_phrase_len: tolerant.typo_phrase_len,
             run_tokens: tolerant.run_tokens,
@@ -955,10 +1066,10 @@ impl Matcher {
         // here.
         let plain = token.bytes().all(|b| b.is_ascii_lowercase());
         if !self.typos.is_empty() && (typo_word != TYPO_NONE || !plain) {
-            let VariantScratch { ids, shorter, .. } = &mut *buf;
+            let VariantScratch { ids, edit, .. } = &mut *buf;
             let mut word_typos = |word: std::ops::Range<usize>, how: u8| {
                 ids.clear();
-                self.typo_edits(text, token, word, how, shorter, |id| ids.push(id));
+                self.typo_edits(text, token, word, how, edit, |id| ids.push(id));
                 for &id in ids.iter() {
                     if text.get(id as usize).is_some_and(|b| b != token) {
                         found(id as usize, typo_tolerance(how));
@@ -1122,7 +1233,7 @@ impl Matcher {
         form: &str,
         word: std::ops::Range<usize>,
         how: u8,
-        buf: &mut String,
+        buf: &mut Vec<u8>,
         mut f: impl FnMut(u32),
     ) {
         let b = form.as_bytes();
@@ -1132,9 +1243,9 @@ impl Matcher {
         else {
             return;
         };
-        let look = |buf: &String| {
-            self.typos.each(hash_word(buf), |id| {
-                if text.get(id as usize).is_some_and(|t| t == buf) {
+        let look = |buf: &[u8]| {
+            self.typos.each(hash_bytes(buf), |id| {
+                if text.get(id as usize).is_some_and(|t| t.as_bytes() == buf) {
                     f(id);
                 }
             });
@@ -1171,19 +1282,22 @@ impl Matcher {
         &self,
         text: &Texts,
         w: &str,
-        buf: &mut String,
+        buf: &mut Vec<u8>,
         mut term: impl FnMut(u32),
         mut fix: impl FnMut(&str),
     ) {
         let phrases = self.typo_phrase_len > 1;
-        each_typo_edit("", w, "", &self.trigrams, buf, |form: &String| {
-            let h = hash_word(form);
+        each_typo_edit("", w, "", &self.trigrams, buf, |form: &[u8]| {
+            let h = hash_bytes(form);
             self.typos.each(h, |id| {
-                if text.get(id as usize).is_some_and(|t| t == form) {
+                if text.get(id as usize).is_some_and(|t| t.as_bytes() == form) {
                     term(id);
                 }
             });
-            if phrases && self.in_typo_phrase_hashed(h) {
+            if phrases
+                && self.in_typo_phrase_hashed(h)
+                && let Ok(form) = std::str::from_utf8(form)
+            {
                 fix(form);
             }
         });
@@ -1267,6 +1381,7 @@ impl Matcher {
             tok,
             base,
             shorter,
+            edit,
             ids,
             ..
         } = buf;
@@ -1285,7 +1400,7 @@ impl Matcher {
                 });
             }
         } else {
-            self.typo_edits(text, run, word, TYPO_ENDING, shorter, |id| ids.push(id));
+            self.typo_edits(text, run, word, TYPO_ENDING, edit, |id| ids.push(id));
         }
         if ids.is_empty() {
             return;
@@ -1329,6 +1444,14 @@ impl Matcher {
             }
             slot = (slot + 1) & mask;
         }
+    }
+
+    /// Whether the run of tokens whose [`hash_word`] is `h`, two tokens or more
+    /// starting at a token that starts a token pattern, may start a longer token
+    /// pattern (see [`RunPrefixes`]): if not, no longer run is looked up.
+    #[inline]
+    pub(crate) fn may_start_longer(&self, h: u64) -> bool {
+        self.prefixes.may_start(h)
     }
 
     /// The most words of a token pattern that starts with the token `first`: 0 when
@@ -1397,6 +1520,7 @@ impl Matcher {
         self.automaton.memory_usage()
             + (self.automaton_ids.len() + self.words.len()) * 4
             + self.starts.keys().map(|k| k.len() + 32).sum::<usize>()
+            + self.prefixes.bits.len() * 8
             + self.evasion.memory_usage()
             + self.tolerant.memory_usage()
             + self.typos.memory_usage()
@@ -1416,7 +1540,7 @@ impl Matcher {
     }
 
     /// The words never read as typos.
-    pub(crate) fn exclude(&self) -> &HashSet<String> {
+    pub(crate) fn exclude(&self) -> &HashSet<String, BuildWordHasher> {
         &self.exclude
     }
 }

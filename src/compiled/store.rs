@@ -22,7 +22,8 @@
 //! are stored as the difference from the end before, in LEB128 (one byte for most
 //! texts instead of four), which halves what the built-in policy's embedded
 //! compressed form takes of them.
-//! The hash tables of the matcher are stored slot by slot, as they are held; the hash
+//! The hash tables of the matcher (and its filter of token runs) are stored slot by
+//! slot, as they are held; the hash
 //! maps (masked shapes, first tokens, typo exclusions) as sorted lists; the
 //! vocabulary's three sets as they are held (strings end to end, ends, hash table).
 //!
@@ -48,10 +49,11 @@ use crate::verdict::{Action, Severity};
 /// The first bytes of every stored policy.
 pub(crate) const MAGIC: &[u8; 8] = b"TOSGUARD";
 /// The version of the layout; a change to it (or to what the engine reads) bumps it
-/// (3: lexicons carry the language they are read in, and the typo table holds the
-/// patterns with typo variants by their own text, where 2 held their forms with a letter
-/// missing or two swapped).
-const FORMAT: u32 = 3;
+/// (4: the matcher holds the filter of the runs of tokens that start longer token
+/// patterns; 3: lexicons carry the language they are read in, and the typo table holds
+/// the patterns with typo variants by their own text, where 2 held their forms with a
+/// letter missing or two swapped).
+const FORMAT: u32 = 4;
 /// The crate version that writes and reads this form.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// How deep a stored condition may nest (compiling allows 250 by default): deeper
@@ -398,6 +400,7 @@ fn body(c: &Compiled, w: &mut Writer) {
         w.str(s);
         w.u32(*n);
     }
+    w.u64s(&m.prefixes.bits);
     w.u32s(&m.words);
     for t in [&m.evasion, &m.typos, &m.tolerant, &m.phrase_words] {
         w.u64s(&t.slots);
@@ -1272,6 +1275,8 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         let s = r.string()?;
         starts.insert(s, r.u32()?);
     }
+    let prefixes = super::patterns::RunPrefixes::from_bits(r.u64s()?)
+        .map_or_else(|| bad("the run prefixes have a bad size"), Ok)?;
     let words = r.u32s()?;
     let mut tables: [MultiTable; 4] = Default::default();
     for t in &mut tables {
@@ -1289,7 +1294,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         masked.insert(key, r.u32s()?);
     }
     let n = r.count(8)?;
-    let mut exclude = HashSet::with_capacity(n);
+    let mut exclude = HashSet::with_capacity_and_hasher(n, BuildWordHasher);
     for _ in 0..n {
         exclude.insert(r.string()?);
     }
@@ -1311,6 +1316,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         automaton,
         automaton_ids,
         starts,
+        prefixes,
         words,
         evasion,
         masked,

@@ -362,7 +362,13 @@ impl Compiled {
         // meet the rule's needs. A lexicon's hits come in text order, so its units
         // ascend: only a rule with several anchors needs them sorted.
         s.windows.clear();
-        let units = s.present.units(rule.scope);
+        // With one unit, its set is the text's, which meets the rule's needs (tested
+        // above: on the text and the signal lexicons, of which a rule that uses no
+        // signal needs none, or after the signals were scored): nothing to test.
+        let units = s
+            .present
+            .units(rule.scope)
+            .filter(|(ids, _, _)| ids.len() > 1);
         for &lex in &rule.anchors {
             let mut last = None;
             let mut k = 0;

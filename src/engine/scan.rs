@@ -92,7 +92,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     let mut word_typos = std::mem::take(&mut s.word_typos);
     word_typos.clear();
     {
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         for (ti, t) in tokens.iter().enumerate() {
             if typo_word.get(ti) != Some(&TYPO_ANY) {
                 continue;
@@ -122,14 +122,21 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(word));
         let first_hit = s.hits.len();
         let words = c.matcher.phrase_words(word).max(1) as usize;
+        // Whether a longer run may still be a pattern (`Matcher::may_start_longer`).
+        let mut longer = true;
         for (k, last) in tokens.iter().skip(ti).take(words).enumerate() {
+            if !longer {
+                break;
+            }
             let Some(run) = text.get(tok.start as usize..last.end as usize) else {
                 break;
             };
             let found = if k == 0 {
                 c.matcher.word_hashed(&c.pattern_text, run, h)
             } else {
-                c.matcher.word(&c.pattern_text, run)
+                let rh = hash_word(run);
+                longer = c.matcher.may_start_longer(rh);
+                c.matcher.word_hashed(&c.pattern_text, run, rh)
             };
             let Some(p) = found else {
                 continue;
@@ -383,10 +390,11 @@ fn doubled_phrases(
     d.run = run;
 }
 
-/// The order of the hits: by start, end, then lexicon. Hits with the same key are
-/// the same hit.
-fn hit_key(h: &Hit) -> (u32, u32, LexiconId) {
-    (h.start, h.end, h.lex)
+/// The order of the hits: by start, end, then lexicon, as one number. Hits with the
+/// same key are the same hit.
+#[inline]
+fn hit_key(h: &Hit) -> u128 {
+    u128::from(h.start) << 64 | u128::from(h.end) << 32 | h.lex.index() as u128
 }
 
 /// Sorts the hits, of which the first `token_hits` come from the token lookups and the
@@ -398,7 +406,10 @@ fn sort_hits(s: &mut Scratch, token_hits: usize) {
     let (tok, auto) = s.hits.split_at_mut(split);
     for i in 1..tok.len() {
         let mut j = i;
-        while j > 0 && tok.get(j - 1).map(hit_key) > tok.get(j).map(hit_key) {
+        while let Some([a, b]) = j.checked_sub(1).and_then(|p| tok.get(p..=j)) {
+            if hit_key(a) <= hit_key(b) {
+                break;
+            }
             tok.swap(j - 1, j);
             j -= 1;
         }
@@ -413,18 +424,19 @@ fn sort_hits(s: &mut Scratch, token_hits: usize) {
     let mut merged = std::mem::take(&mut s.merged_hits);
     merged.clear();
     merged.reserve(tok.len() + auto.len());
-    let (mut a, mut b) = (tok.iter().peekable(), auto.iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if hit_key(y) < hit_key(x) => b.next(),
-            (Some(_), _) => a.next(),
-            (None, _) => b.next(),
-        };
-        match next {
-            Some(&h) => merged.push(h),
-            None => break,
+    // Equal keys: the token hit first.
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (tok.get(i), auto.get(j)) {
+        if hit_key(y) < hit_key(x) {
+            merged.push(*y);
+            j += 1;
+        } else {
+            merged.push(*x);
+            i += 1;
         }
     }
+    merged.extend_from_slice(tok.get(i..).unwrap_or_default());
+    merged.extend_from_slice(auto.get(j..).unwrap_or_default());
     std::mem::swap(&mut s.hits, &mut merged);
     s.merged_hits = merged;
 }
@@ -450,9 +462,10 @@ impl Span {
     }
 }
 
-/// Records one hit of lexicon `lex` at `at`.
-fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
-    s.hits.push(Hit {
+/// The hit of lexicon `lex` at `at`, in the sentence and clause of token `tok`.
+#[inline]
+fn hit(lex: LexiconId, at: Span, tok: &Token) -> Hit {
+    Hit {
         lex,
         start: at.start,
         end: at.end,
@@ -460,14 +473,25 @@ fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
         te: at.te,
         sentence: tok.sentence,
         clause: tok.clause,
-    });
+    }
+}
+
+/// Records one hit of lexicon `lex` at `at`.
+fn record(s: &mut Scratch, lex: LexiconId, at: Span, tok: &Token) {
+    s.hits.push(hit(lex, at, tok));
 }
 
 /// Records a hit at `at` for every use of pattern `p` whose tolerance includes
 /// `tolerance` (every use when it is 0: the pattern itself was found).
 fn push_uses(c: &Compiled, s: &mut Scratch, p: usize, tolerance: u8, at: Span, tok: &Token) {
-    for u in c.patterns.get(p).unwrap_or_default() {
-        if tolerance != 0 && u.tolerance & tolerance == 0 {
+    let uses = c.patterns.get(p).unwrap_or_default();
+    if tolerance == 0 {
+        // One hit per use (a function word is in a score of lexicons): written in one go.
+        s.hits.extend(uses.iter().map(|u| hit(u.lex, at, tok)));
+        return;
+    }
+    for u in uses {
+        if u.tolerance & tolerance == 0 {
             continue;
         }
         record(s, u.lex, at, tok);

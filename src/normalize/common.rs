@@ -38,8 +38,47 @@ fn shape(len: usize, first: u8, last: u8) -> Option<u64> {
 /// The words of [`LIST`], each as one entry: its shape, then its Zipf frequency times
 /// 100 inverted (most common first), then its offset in the list (so words of one
 /// shape and frequency keep the list's order). Sorted, so that the words of a shape
-/// are one run, most common first.
-static BY_SHAPE: Lazy<Vec<u64>> = Lazy::new(|| {
+/// are one run, most common first: made by the build script ([`shape_index`]) and
+/// embedded, a little-endian `u64` each (about 400 KB, read in place: nothing is built
+/// at start-up, and a bisection maps only the pages it reads).
+use crate::built::COMMON_SHAPES as BY_SHAPE;
+
+/// The function words of [`LIST`] ([`function_word_codes`]), made by the build script
+/// and embedded, a little-endian `u32` each.
+use crate::built::COMMON_FUNCTION_WORDS as FUNCTION_WORDS;
+
+/// Entry `i` of [`BY_SHAPE`] (`u64::MAX` past the end).
+fn shape_entry(i: usize) -> u64 {
+    BY_SHAPE.get(i * 8..i * 8 + 8).map_or(u64::MAX, |b| {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(b);
+        u64::from_le_bytes(le)
+    })
+}
+
+/// The number of entries of [`BY_SHAPE`].
+fn shape_entries() -> usize {
+    BY_SHAPE.len() / 8
+}
+
+/// The first index below `n` at which `pred` (true, then false over `0..n`) is false.
+fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// The index [`BY_SHAPE`] holds, as the build script makes it (`build.rs`; the tests
+/// check the embedded one against it).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn shape_index() -> Vec<u64> {
     let mut index = Vec::with_capacity(LIST.len() / 8);
     let mut offset = 0;
     for line in LIST.split_inclusive('\n') {
@@ -65,9 +104,8 @@ static BY_SHAPE: Lazy<Vec<u64>> = Lazy::new(|| {
         index.push(shape << SHAPE_SHIFT | u64::from(!z) << OFFSET_BITS | u64::from(at));
     }
     index.sort_unstable();
-    index.shrink_to_fit();
     index
-});
+}
 
 /// Zipf frequency (times 100) from which a short common word is a function word.
 const FUNCTION_ZIPF: u16 = 580;
@@ -87,10 +125,11 @@ fn short_code(w: &[u8]) -> Option<u32> {
 /// The words of the list of three to five letters at least as common as
 /// [`FUNCTION_ZIPF`] (Zipf 5.8: `all`, `them`, `your`, `les`, `ces`, `tous`): the
 /// function words glued words are split at ([`super::glued`]). A few hundred words, as
-/// sorted [`short_code`]s, built on first use: the glued-word reader asks for every
-/// prefix and suffix of a token, and a bisection over numbers is several times cheaper
-/// than hashing the string.
-static FUNCTION_WORDS: Lazy<Vec<u32>> = Lazy::new(|| {
+/// sorted [`short_code`]s ([`FUNCTION_WORDS`], made by the build script): the
+/// glued-word reader asks for every prefix and suffix of a token, and a bisection over
+/// numbers is several times cheaper than hashing the string.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn function_word_codes() -> Vec<u32> {
     let mut words: Vec<u32> = LIST
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -105,13 +144,25 @@ static FUNCTION_WORDS: Lazy<Vec<u32>> = Lazy::new(|| {
         .collect();
     words.sort_unstable();
     words.dedup();
-    words.shrink_to_fit();
     words
-});
+}
 
-/// Is `w` (folded) a very common word of three to five letters (see [`FUNCTION_WORDS`])?
+/// Is `w` (folded) a very common word of three to five letters (see
+/// [`function_word_codes`])?
 pub(super) fn is_frequent_short(w: &str) -> bool {
-    short_code(w.as_bytes()).is_some_and(|c| FUNCTION_WORDS.binary_search(&c).is_ok())
+    let Some(c) = short_code(w.as_bytes()) else {
+        return false;
+    };
+    let code = |i: usize| {
+        FUNCTION_WORDS.get(i * 4..i * 4 + 4).map_or(u32::MAX, |b| {
+            let mut le = [0u8; 4];
+            le.copy_from_slice(b);
+            u32::from_le_bytes(le)
+        })
+    };
+    let n = FUNCTION_WORDS.len() / 4;
+    let i = partition(n, |i| code(i) < c);
+    i < n && code(i) == c
 }
 
 /// The word and the Zipf frequency times 100 of an index entry.
@@ -125,12 +176,13 @@ fn entry(e: u64) -> (&'static [u8], u16) {
 
 /// The words of one shape, most common first, with their Zipf frequencies times 100.
 fn of_shape(len: usize, first: u8, last: u8) -> impl Iterator<Item = (&'static [u8], u16)> + Clone {
-    let run = shape(len, first, last).map_or(&[][..], |s| {
-        let from = BY_SHAPE.partition_point(|&e| e >> SHAPE_SHIFT < s);
-        let to = BY_SHAPE.partition_point(|&e| e >> SHAPE_SHIFT <= s);
-        BY_SHAPE.get(from..to).unwrap_or_default()
+    let (from, to) = shape(len, first, last).map_or((0, 0), |s| {
+        let n = shape_entries();
+        let from = partition(n, |i| shape_entry(i) >> SHAPE_SHIFT < s);
+        let to = from + partition(n - from, |i| shape_entry(from + i) >> SHAPE_SHIFT <= s);
+        (from, to)
     });
-    run.iter().map(|&e| entry(e))
+    (from..to).map(|i| entry(shape_entry(i)))
 }
 
 /// The first two letters of `w` as a number below 26 * 26, if they are ASCII small
@@ -437,10 +489,28 @@ mod tests {
         }
         assert!(n > 20_000, "{n} words");
         // Every word is indexed: none too long, the list small enough for the offsets.
-        assert_eq!(BY_SHAPE.len(), n);
+        assert_eq!(shape_entries(), n);
         assert!(LIST.len() < 1 << OFFSET_BITS);
         for w in ["that", "will", "nous", "vais", "tuer"] {
             assert!(is_common(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn the_embedded_tables_are_those_of_the_list() {
+        let shapes: Vec<u64> = (0..shape_entries()).map(shape_entry).collect();
+        assert_eq!(shapes, shape_index());
+        let codes: Vec<u8> = function_word_codes()
+            .iter()
+            .flat_map(|c| c.to_le_bytes())
+            .collect();
+        assert_eq!(&codes[..], FUNCTION_WORDS);
+        assert!(codes.len() > 400, "{} function words", codes.len() / 4);
+        for w in ["all", "them", "your", "les", "ces", "tous"] {
+            assert!(is_frequent_short(w), "{w}");
+        }
+        for w in ["hate", "tuer", "xyz", "a", "abcdef"] {
+            assert!(!is_frequent_short(w), "{w}");
         }
     }
 

@@ -1555,7 +1555,9 @@ pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> b
         }
         k += len.max(1);
     }
-    if n == 0 || token.len() < 3 {
+    // A word of the vocabulary is never re-read (a hash lookup, before the readings:
+    // `all`, `will`, `too` are).
+    if n == 0 || token.len() < 3 || vocab.contains(token) {
         return false;
     }
     let runs = runs.get(..n).unwrap_or_default();
@@ -1583,7 +1585,7 @@ pub(crate) fn doubled_reading(token: &str, vocab: &Vocab, out: &mut String) -> b
     let Some(mask) = found else {
         return false;
     };
-    if vocab.contains(token) || (token.len() >= 4 && is_listed(token)) || is_common(token) {
+    if (token.len() >= 4 && is_listed(token)) || is_common(token) {
         return false;
     }
     write(mask, out);

@@ -55,6 +55,10 @@ fn is_trail(c: char) -> bool {
 /// in `tok`, if the token is one run of ASCII lower-case letters with edge punctuation
 /// (and perhaps a French elision before it: `l'`, `qu'`).
 fn candidate(tok: &str) -> Option<(usize, usize)> {
+    // Fewer bytes than a candidate has letters (most tokens).
+    if tok.len() < MIN_GLUED {
+        return None;
+    }
     let b = tok.as_bytes();
     let mut s = tok.len() - tok.trim_start_matches(is_lead).len();
     // An elision: one to three letters and an apostrophe (`j'tebute`, `qu'ilscrevent`).
@@ -71,6 +75,25 @@ fn candidate(tok: &str) -> Option<(usize, usize)> {
     let e = s + letters;
     let tail = tok.get(e..)?;
     (tail.chars().all(is_trail) && (MIN_GLUED..=MAX_GLUED).contains(&letters)).then_some((s, e))
+}
+
+/// The pieces of `text` between spaces and line breaks, as `text.split([' ', '\n'])`
+/// gives them (empty pieces too), found over bytes.
+fn spaced_tokens(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b' ' || b == b'\n') {
+            Some(p) => {
+                rest = r.get(p + 1..);
+                r.get(..p)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// Is the original text of a candidate written in camel case (a capital after a small
@@ -491,7 +514,7 @@ pub(super) fn split_glued(input: &str, vocab: &Vocab, out: &mut Normalized) {
     let mut buf = String::new();
     let text = out.text.as_str();
     let mut at = 0;
-    for tok in text.split([' ', '\n']) {
+    for tok in spaced_tokens(text) {
         let start = at;
         at += tok.len() + 1;
         let Some((s, e)) = candidate(tok) else {
@@ -553,6 +576,23 @@ pub(super) fn split_glued(input: &str, vocab: &Vocab, out: &mut Normalized) {
 mod tests {
     use super::*;
     use crate::normalize::{NormalizeOptions, normalize_with};
+
+    #[test]
+    fn spaced_tokens_are_the_pieces_split_gives() {
+        for t in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b ",
+            "\nkill them\n\nall ",
+            "déjà vu\nça",
+            "  ",
+        ] {
+            let want: Vec<&str> = t.split([' ', '\n']).collect();
+            assert_eq!(spaced_tokens(t).collect::<Vec<_>>(), want, "{t:?}");
+        }
+    }
 
     fn vocab() -> Vocab {
         Vocab::from_terms(

@@ -75,7 +75,8 @@
 // The engine (developed on another branch) is the caller of most of this module.
 
 mod ascii;
-mod common;
+// The build script makes its tables (`build.rs`).
+pub(crate) mod common;
 mod confusables_table;
 mod evasion;
 mod fold;
@@ -87,7 +88,6 @@ mod tests;
 mod variants;
 mod words;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use strset::StrSet;
@@ -117,8 +117,64 @@ const KNOWN_WORD_ZIPF: u16 = 400;
 /// of the English and French word lists (`policies/words/segment.txt`, four letters or
 /// more: `rein`, `skill`, `prendre`, `drape`) or a common word at least ten times in a
 /// million (`the`, `and`, `tue`).
+///
+/// Asked for nearly every token of a text (`Matcher::may_be_typo`), and words repeat
+/// (`the`, `you`, `les`): the answers for words of up to [`KNOWN_CACHED_LEN`] bytes are
+/// kept per thread, in a table of [`KNOWN_CACHE_SLOTS`] slots by the word's hash (a
+/// word replaces the one in its slot), instead of two bisections each time.
 pub(crate) fn is_known_word(w: &str) -> bool {
+    if w.is_empty() || w.len() > KNOWN_CACHED_LEN {
+        return look_up_known_word(w);
+    }
+    KNOWN_CACHE
+        .try_with(|cache| {
+            let Ok(mut cache) = cache.try_borrow_mut() else {
+                return look_up_known_word(w);
+            };
+            if cache.is_empty() {
+                cache.resize(KNOWN_CACHE_SLOTS, KnownSlot::default());
+            }
+            let h = mix(0, w.as_bytes());
+            let slot = (h ^ (h >> 29)) as usize & (KNOWN_CACHE_SLOTS - 1);
+            let Some(entry) = cache.get_mut(slot) else {
+                return look_up_known_word(w);
+            };
+            let len = w.len();
+            if usize::from(entry.len) == len && entry.word.get(..len) == Some(w.as_bytes()) {
+                return entry.known;
+            }
+            let known = look_up_known_word(w);
+            if let Some(to) = entry.word.get_mut(..len) {
+                to.copy_from_slice(w.as_bytes());
+                entry.len = len as u8;
+                entry.known = known;
+            }
+            known
+        })
+        .unwrap_or_else(|_| look_up_known_word(w))
+}
+
+/// [`is_known_word`], looked up in the lists.
+fn look_up_known_word(w: &str) -> bool {
     (w.len() >= 4 && words::is_listed(w)) || common::zipf(w) >= KNOWN_WORD_ZIPF
+}
+
+/// The longest word whose [`is_known_word`] answer is kept.
+const KNOWN_CACHED_LEN: usize = 32;
+/// Slots of the table of [`is_known_word`] answers (a power of two): 40 KB per thread.
+const KNOWN_CACHE_SLOTS: usize = 1024;
+
+/// A word and whether it is a real word ([`is_known_word`]); empty when `len` is 0.
+#[derive(Clone, Copy, Default)]
+struct KnownSlot {
+    word: [u8; KNOWN_CACHED_LEN],
+    len: u8,
+    known: bool,
+}
+
+thread_local! {
+    /// The kept answers of [`is_known_word`] (allocated on first use).
+    static KNOWN_CACHE: std::cell::RefCell<Vec<KnownSlot>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The char a `*` inside a word folds to (a masked letter, as in `f*ck`).
@@ -478,8 +534,16 @@ pub(crate) struct Vocab {
     pair_buf: String,
 }
 
-/// Words by length in chars, first and last letter (indices into [`Vocab::words`]).
-type ShapeIndex = HashMap<(usize, char, char), Vec<u32>>;
+/// Words by length in chars, first and last letter: per word of three letters or
+/// more, its [`shape_key`] and its index into [`Vocab::words`], sorted (a shape's
+/// words are one run, in the order they were added).
+type ShapeIndex = Vec<(u64, u32)>;
+
+/// The key of a word's shape in a [`ShapeIndex`]: its length in chars, first and last
+/// char.
+fn shape_key(len: usize, first: char, last: char) -> u64 {
+    (len as u64) << 42 | u64::from(first) << 21 | u64::from(last)
+}
 
 impl PartialEq for Vocab {
     /// Equal words and stems (the shape index is derived from them).
@@ -670,23 +734,33 @@ impl Vocab {
         first: char,
         last: char,
     ) -> impl Iterator<Item = &str> {
-        self.by_shape
-            .get_or_init(|| {
-                let mut m = ShapeIndex::new();
-                for (i, w) in self.words.iter().enumerate() {
-                    let n = w.chars().count();
-                    if let (3.., Some(a), Some(b), Ok(i)) =
-                        (n, w.chars().next(), w.chars().last(), u32::try_from(i))
-                    {
-                        m.entry((n, a, b)).or_default().push(i);
-                    }
+        let index = self.by_shape.get_or_init(|| {
+            let mut m = ShapeIndex::with_capacity(self.words.len());
+            for (i, w) in self.words.iter().enumerate() {
+                let n = w.chars().count();
+                if let (3.., Some(a), Some(b), Ok(i)) =
+                    (n, w.chars().next(), w.chars().next_back(), u32::try_from(i))
+                {
+                    m.push((shape_key(n, a, b), i));
                 }
-                m
-            })
-            .get(&(len, first, last))
-            .map_or(&[][..], Vec::as_slice)
+            }
+            m.sort_unstable();
+            m.shrink_to_fit();
+            m
+        });
+        // No word is that long (the key holds 22 bits of length).
+        let key = shape_key(len, first, last);
+        let from = if len < 1 << 22 {
+            index.partition_point(|e| e.0 < key)
+        } else {
+            index.len()
+        };
+        index
+            .get(from..)
+            .unwrap_or_default()
             .iter()
-            .map(|&i| self.words.at(i))
+            .take_while(move |e| e.0 == key)
+            .map(|&(_, i)| self.words.at(i))
     }
 
     /// The words (test helper).

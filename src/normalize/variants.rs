@@ -1,6 +1,7 @@
 //! The folded forms under which a lexicon term is compiled.
 
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 
 use super::common::{MASKED_MARGIN, fits_common, fits_mask, masked_reads_otherwise, rivals};
 use super::words::is_listed;
@@ -438,7 +439,7 @@ fn masked_variants(base: &[char], v: &mut Variants, which: Mask) {
 /// One letter missing, doubled, or two neighbours swapped, in one word of at least
 /// [`MIN_TYPO_LETTERS`] letters, keeping at least [`MIN_TYPO_VARIANT_LETTERS`]; never a
 /// word of `exclude` (real words one typo away: `voler` is not `violer`).
-fn typo_variants(base: &[char], v: &mut Variants, exclude: &HashSet<String>) {
+fn typo_variants<S: BuildHasher>(base: &[char], v: &mut Variants, exclude: &HashSet<String, S>) {
     for (ws, we) in words(base) {
         let len = we - ws;
         if len < MIN_TYPO_LETTERS {
@@ -473,10 +474,10 @@ fn typo_variants(base: &[char], v: &mut Variants, exclude: &HashSet<String>) {
 
 /// The typo variants of a term alone (see [`term_variants`], `fuzzy > 0`), leaving out
 /// those whose changed word is in `exclude` (folded words).
-pub(crate) fn typo_variants_of(
+pub(crate) fn typo_variants_of<S: BuildHasher>(
     term: &str,
     opts: &NormalizeOptions,
-    exclude: &HashSet<String>,
+    exclude: &HashSet<String, S>,
 ) -> Vec<String> {
     let mut n = Normalized::new();
     normalize_into(term.trim(), opts, &mut n);
@@ -812,7 +813,11 @@ pub(crate) fn typo_key_count(base: &[char]) -> usize {
 /// Whether `tok` is a typo variant of the folded term `base` whose changed word is
 /// not in `exclude` (see [`typo_variants_of`]).
 #[cfg(test)]
-pub(crate) fn is_typo_variant(base: &[char], tok: &[char], exclude: &HashSet<String>) -> bool {
+pub(crate) fn is_typo_variant<S: BuildHasher>(
+    base: &[char],
+    tok: &[char],
+    exclude: &HashSet<String, S>,
+) -> bool {
     if words(base) != [(0, base.len())] {
         // Digits or marks between the letters: as generated, word by word.
         let mut v = Variants::new(usize::MAX);
