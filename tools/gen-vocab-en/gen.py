@@ -360,6 +360,12 @@ SPLIT_PHRASES = [
     ("put", "in the ground"), ("put", "six feet under"), ("put", "in a body bag"),
     ("put", "to death"), ("run", "off the road"), ("run", "into a ditch"),
     ("run", "into the ditch"), ("run", "off a cliff"),
+    # Dismemberment: "cut that snitch into little pieces", "hack them to bits".
+    # The tails are read after any split verb, so no tail that is a particle ("up") or
+    # a figure of criticism ("tear to pieces").
+    ("cut", "into pieces"), ("cut", "into little pieces"), ("hack", "to bits"),
+    ("hack", "into pieces"),
+    ("tear", "limb from limb"), ("rip", "limb from limb"),
 ]
 
 # Phrasal harm verbs: a verb and a particle ("knock out", "do in", "finish off"). With a
