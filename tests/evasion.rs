@@ -172,6 +172,8 @@
 //! (51.0 -> 50.5).
 //! The case file of the forms one language or person lacked (`threat-symmetric-forms`):
 //! added 53.3% kept (floor 53.5 -> 53.0).
+//! The case file of French threats in the simple future (`fr-menaces-futur-simple`): 2
+//! split new flags (55 -> 57), its French contrasts with a word split.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -197,7 +199,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Swapped, 49.5, 52),
     (Disguise::Deleted, 50.5, 52),
     (Disguise::Added, 53.0, 43),
-    (Disguise::Split, 12.5, 55),
+    (Disguise::Split, 12.5, 57),
     (Disguise::GluedBefore, 75.5, 50),
     (Disguise::GluedAfter, 67.0, 28),
 ];
