@@ -174,6 +174,9 @@
 //! added 53.3% kept (floor 53.5 -> 53.0).
 //! The case file of French threats in the simple future (`fr-menaces-futur-simple`): 2
 //! split new flags (55 -> 57), its French contrasts with a word split.
+//! The case file of the speaker's desire in French (`fr-menaces-desir`): one new flag more
+//! in swapped (53), added (44) and split (58), its contrasts (a door knocked at, a champion
+//! beaten) read once the word that makes them benign is disguised.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -196,10 +199,10 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.5, 52),
+    (Disguise::Swapped, 49.5, 53),
     (Disguise::Deleted, 50.5, 52),
-    (Disguise::Added, 53.0, 43),
-    (Disguise::Split, 12.5, 57),
+    (Disguise::Added, 53.0, 44),
+    (Disguise::Split, 12.5, 58),
     (Disguise::GluedBefore, 75.5, 50),
     (Disguise::GluedAfter, 67.0, 28),
 ];
