@@ -177,6 +177,11 @@
 //! The case file of the speaker's desire in French (`fr-menaces-desir`): one new flag more
 //! in swapped (53), added (44) and split (58), its contrasts (a door knocked at, a champion
 //! beaten) read once the word that makes them benign is disguised.
+//! The case files of blows to a pronoun's body part and of people of online media
+//! (`threat-blow-pronoun-body`, `target-online-roles`, session 17): one new flag more in
+//! masked (18), swapped (54), deleted (53), added (45) and glued-before (51), their
+//! contrasts (a slap on the back, a punch on the arm as a joke, an influencer who "killed
+//! it") read once the word that makes them benign is disguised.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -193,17 +198,17 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 92.0, 6),
     (Disguise::Elongated, 94.5, 7),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 85.5, 17),
+    (Disguise::Masked, 85.5, 18),
     (Disguise::Punctuated, 95.5, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.5, 53),
-    (Disguise::Deleted, 50.5, 52),
-    (Disguise::Added, 53.0, 44),
+    (Disguise::Swapped, 49.5, 54),
+    (Disguise::Deleted, 50.5, 53),
+    (Disguise::Added, 53.0, 45),
     (Disguise::Split, 12.5, 58),
-    (Disguise::GluedBefore, 75.5, 50),
+    (Disguise::GluedBefore, 75.5, 51),
     (Disguise::GluedAfter, 67.0, 28),
 ];
 

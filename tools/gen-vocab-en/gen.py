@@ -338,6 +338,11 @@ BODY_ROOTS = {
     "05298729",  # internal organ
     "05298988",  # viscera, entrails, guts
     "05269901",  # bone, os
+    # the face's features, the body's areas and its openings ("punch the landlord in the
+    # cheek", "kick him in the groin", "slap her across the mouth")
+    "05601758",  # feature, lineament: cheek, chin, brow, temple
+    "05221895",  # area, region (of the body): groin, midsection
+    "05249636",  # orifice, opening: mouth
 }
 BODY_EXCLUDE = {
     "lap", "hoof", "muzzle", "paw", "chela", "bullethead", "extremity", "physiognomy",
@@ -346,6 +351,12 @@ BODY_EXCLUDE = {
     # named mostly in idioms of feeling or of oneself ("break her heart", "smacking their
     # lips", "I'd break every bone in my body"); the threats of these words are phrases
     "heart", "bone", "lip",
+    # the roots' own names and their senses of other things ("a feature of the region",
+    # a bird's beak, a vent)
+    "feature", "region", "half-moon", "orifice", "vent", "beak", "os",
+    # mostly other things or idioms ("burn the temple", "cut the palm fronds", "take in
+    # the waist", "gird your loins")
+    "temple", "palm", "waist", "loins",
 }
 
 # The same verbs split around their object ("beat my neighbour to death", "run the
@@ -460,6 +471,11 @@ NOUN_EXTRA = [
     "ex-boyfriend", "girlfriend", "boyfriend", "roommate", "flatmate", "housemate",
     "bus driver", "taxi driver", "coach", "principal", "leader",
     "cop", "ref", "mp", "mep", "ceo", "prime minister", "president", "senator",
+    # roles of online media named after WordNet 3.0 (2006): the people whose audience
+    # makes them targets ("blogger" and "moderator" are in WordNet; not "streamer", whose
+    # plural is a party decoration: "hang the streamers from the ceiling")
+    "youtuber", "vlogger", "influencer", "podcaster", "tiktoker",
+    "instagrammer", "content creator", "gamer",
     # slang for a sex offender, the commonest target of vigilante calls
     "pedo", "paedo", "nonce", "kiddy fiddler", "kiddie fiddler",
 ]
@@ -958,10 +974,14 @@ def verb_forms(verb, exceptions):
 def verb_class_forms(verbs, index, exceptions, roots, exclude, extra):
     """Base, third person and -ing forms of the verbs kept below `roots`, plus `extra`."""
     lemmas = kept_lemmas(verbs, index, hyponyms(verbs, roots), MAX_SENSE_RANK, exclude)
-    forms = {"base": set(), "third": set(), "ing": set()}
+    forms = {"base": set(), "third": set(), "ing": set(), "order": set()}
     for verb in lemmas | set(extra):
-        for kind in forms:
-            forms[kind] |= verb_forms(verb, exceptions)[kind]
+        vf = verb_forms(verb, exceptions)
+        for kind in ("base", "third", "ing"):
+            forms[kind] |= vf[kind]
+        # A base form that is no past ("punch", not "hit"): after a noun it is an order,
+        # never a report ("reality hit them over the head").
+        forms["order"] |= vf["base"] - vf["past"]
     return forms
 
 
@@ -1201,6 +1221,11 @@ def main():
         "blow), kick (strike with the foot) or headbutt; minus the reviewed exclusions (sport,",
         "slang); plus the reviewed hand list. Harm only with another person's body part."],
         blow_forms["base"] | blow_forms["ing"]))
+    out.append(toml_list("en_vocab_blow_order", [
+        "The same verbs, base forms that are no past form (\"punch\", \"kick\"; not \"hit\"):",
+        "read as an order with a pronoun object (\"kick him in the face\"), where a past",
+        "after a subject noun would be a report (\"reality hit them over the head\")."],
+        blow_forms["order"]))
     out.append(toml_list("en_vocab_blow_third", [
         "The same verbs, third person singular (\"I hope someone smacks his teeth out\")."],
         blow_forms["third"]))
