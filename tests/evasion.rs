@@ -181,7 +181,9 @@
 //! (`threat-blow-pronoun-body`, `target-online-roles`, session 17): one new flag more in
 //! masked (18), swapped (54), deleted (53), added (45) and glued-before (51), their
 //! contrasts (a slap on the back, a punch on the arm as a joke, an influencer who "killed
-//! it") read once the word that makes them benign is disguised.
+//! it") read once the word that makes them benign is disguised. The case files of a
+//! beating's aftermath foretold and of weapons taken to a person or a gathering
+//! (`threat-injury-aftermath`, `threat-armed-errand`): one swapped new flag more (55).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -204,7 +206,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.5, 54),
+    (Disguise::Swapped, 49.5, 55),
     (Disguise::Deleted, 50.5, 53),
     (Disguise::Added, 53.0, 45),
     (Disguise::Split, 12.5, 58),
