@@ -184,6 +184,9 @@
 //! it") read once the word that makes them benign is disguised. The case files of a
 //! beating's aftermath foretold and of weapons taken to a person or a gathering
 //! (`threat-injury-aftermath`, `threat-armed-errand`): one swapped new flag more (55).
+//! The case file of an address known and the speaker coming (`threat-knows-address`):
+//! one glued-before new flag more (52), its contrast of coming "to the party" with the
+//! space before "the" deleted.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -210,7 +213,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Deleted, 50.5, 53),
     (Disguise::Added, 53.0, 45),
     (Disguise::Split, 12.5, 58),
-    (Disguise::GluedBefore, 75.5, 51),
+    (Disguise::GluedBefore, 75.5, 52),
     (Disguise::GluedAfter, 67.0, 28),
 ];
 
