@@ -186,7 +186,10 @@
 //! (`threat-injury-aftermath`, `threat-armed-errand`): one swapped new flag more (55).
 //! The case file of an address known and the speaker coming (`threat-knows-address`):
 //! one glued-before new flag more (52), its contrast of coming "to the party" with the
-//! space before "the" deleted.
+//! space before "the" deleted. The case files of the present progressive and of weapons
+//! taken to a body part (`threat-progressive-intent`, `threat-weapon-taken-to-body`): one
+//! new flag more in swapped (56), deleted (54) and added (46), contrasts whose benign word
+//! (a wedding, a shed) is disguised.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -209,9 +212,9 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.5, 55),
-    (Disguise::Deleted, 50.5, 53),
-    (Disguise::Added, 53.0, 45),
+    (Disguise::Swapped, 49.5, 56),
+    (Disguise::Deleted, 50.5, 54),
+    (Disguise::Added, 53.0, 46),
     (Disguise::Split, 12.5, 58),
     (Disguise::GluedBefore, 75.5, 52),
     (Disguise::GluedAfter, 67.0, 28),
