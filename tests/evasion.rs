@@ -177,6 +177,10 @@
 //! The case file of the speaker's desire in French (`fr-menaces-desir`): one new flag more
 //! in swapped (53), added (44) and split (58), its contrasts (a door knocked at, a champion
 //! beaten) read once the word that makes them benign is disguised.
+//! The case file of French threats by person, mood and object shape
+//! (`fr-menaces-personne-mode`; the rule changes alone move no figure): one new flag more in
+//! deleted (53), added (45), split (59) and glued-before (51), from its contrasts once a
+//! word of them is disguised; glued-after 66.9% kept (floor 67.0 -> 66.5).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -200,11 +204,11 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 49.5, 53),
-    (Disguise::Deleted, 50.5, 52),
-    (Disguise::Added, 53.0, 44),
-    (Disguise::Split, 12.5, 58),
-    (Disguise::GluedBefore, 75.5, 50),
-    (Disguise::GluedAfter, 67.0, 28),
+    (Disguise::Deleted, 50.5, 53),
+    (Disguise::Added, 53.0, 45),
+    (Disguise::Split, 12.5, 59),
+    (Disguise::GluedBefore, 75.5, 51),
+    (Disguise::GluedAfter, 66.5, 28),
 ];
 
 fn report() -> Report {
