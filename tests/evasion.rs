@@ -178,9 +178,10 @@
 //! in swapped (53), added (44) and split (58), its contrasts (a door knocked at, a champion
 //! beaten) read once the word that makes them benign is disguised.
 //! The case file of French threats by person, mood and object shape
-//! (`fr-menaces-personne-mode`; the rule changes alone move no figure): one new flag more in
-//! deleted (53), added (45), split (59) and glued-before (51), from its contrasts once a
-//! word of them is disguised; glued-after 66.9% kept (floor 67.0 -> 66.5).
+//! (`fr-menaces-personne-mode`; the rule changes alone move no figure): new flags swapped
+//! 53 -> 54, deleted 52 -> 54, added 44 -> 46, split 58 -> 60 and glued-before 50 -> 51,
+//! from its contrasts once a word of them is disguised (the conditional « tuerais » less
+//! its last letter is the future « tuerai »); glued-after 66.9% kept (floor 67.0 -> 66.5).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -203,10 +204,10 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.5, 53),
-    (Disguise::Deleted, 50.5, 53),
-    (Disguise::Added, 53.0, 45),
-    (Disguise::Split, 12.5, 59),
+    (Disguise::Swapped, 49.5, 54),
+    (Disguise::Deleted, 50.5, 54),
+    (Disguise::Added, 53.0, 46),
+    (Disguise::Split, 12.5, 60),
     (Disguise::GluedBefore, 75.5, 51),
     (Disguise::GluedAfter, 66.5, 28),
 ];

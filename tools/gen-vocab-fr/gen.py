@@ -236,6 +236,17 @@ def verb_forms(lemma, entries, aff):
     return slots
 
 
+def cond_forms(lemma, entries, aff):
+    """The conditional forms of je / on / nous of a verb lemma (a part of the `fin` slot)."""
+    cands = [(fl, m) for fl, m in entries.get(lemma, []) if any(t.startswith("po:v") for t in m)]
+    forms = set()
+    for flags, _ in cands:
+        for form, m in aff.expand(lemma, flags):
+            if "po:cond" in m and m & {"po:1sg", "po:3sg", "po:1pl"}:
+                forms.add(fold(form))
+    return forms
+
+
 def all_verb_forms(lemma, entries, aff):
     """Every form of a verb lemma (all moods, tenses and persons, participles agreed)."""
     cands = [(fl, m) for fl, m in entries.get(lemma, []) if any(t.startswith("po:v") for t in m)]
@@ -294,7 +305,8 @@ def render_list(name, comment, terms, out):
     out.append(f"# {comment}")
     out.append(f"[lexicons.{name}]")
     out.append('lang = "fr"')
-    if name.startswith(FUZZY_PREFIXES) or name in FUZZY_NAMES:
+    # The conditional forms are read only to leave a match out (`except`): no typos.
+    if (name.startswith(FUZZY_PREFIXES) and not name.endswith("_cond")) or name in FUZZY_NAMES:
         out.append("fuzzy = 1")
         out.append("inflected = true")
     out.append("terms = [")
@@ -404,6 +416,15 @@ def main() -> int:
             for k in ("inf", "fin", "imp", "third", "pp"):
                 render_list(f"fr_v_{tier}_{k}", f"{desc} ; {names[k]}.", brace(slots[k]), out)
                 stats.append(f"fr_v_{tier}_{k}: {len(slots[k])}")
+            # The conditional of je / on / nous, a part of `fin`: a rule that must tell the
+            # simple future from the conditional (« je tuerai quiconque touche à mon fils »
+            # against the self-defence « je tuerais quiconque entrerait chez moi ») reads
+            # `fin` except these. Single verbs only.
+            cond = set()
+            for lemma in lists["verbs"][tier]:
+                cond |= cond_forms(lemma, entries, aff)
+            render_list(f"fr_v_{tier}_cond", f"{desc} ; conditionnel : je, on, nous (une partie de fr_v_{tier}_fin).", brace(cond), out)
+            stats.append(f"fr_v_{tier}_cond: {len(cond)}")
         split = {k: set() for k in ("inf", "fin", "imp", "third")}
         tails = set()
         for lemma, tail in lists["verbs"]["split_phrases"]:
