@@ -182,6 +182,9 @@
 //! 53 -> 54, deleted 52 -> 54, added 44 -> 46, split 58 -> 60 and glued-before 50 -> 51,
 //! from its contrasts once a word of them is disguised (the conditional « tuerais » less
 //! its last letter is the future « tuerai »); glued-after 66.9% kept (floor 67.0 -> 66.5).
+//! Its death wishes in the subjunctive (« que ce juge crève ») add 3 glued-before new
+//! flags (51 -> 54): a contrast's « avant », « pour » or « peur » glued to « qu'il » no
+//! longer reads as the word that makes it benign.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -208,7 +211,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Deleted, 50.5, 54),
     (Disguise::Added, 53.0, 46),
     (Disguise::Split, 12.5, 60),
-    (Disguise::GluedBefore, 75.5, 51),
+    (Disguise::GluedBefore, 75.5, 54),
     (Disguise::GluedAfter, 66.5, 28),
 ];
 
