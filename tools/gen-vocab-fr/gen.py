@@ -236,13 +236,14 @@ def verb_forms(lemma, entries, aff):
     return slots
 
 
-def cond_forms(lemma, entries, aff):
-    """The conditional forms of je / on / nous of a verb lemma (a part of the `fin` slot)."""
+def cond_forms(lemma, entries, aff, mood="po:cond", persons=frozenset({"po:1sg", "po:3sg", "po:1pl"})):
+    """The forms of a verb lemma in one mood and some persons: by default the conditional
+    of je / on / nous (a part of the `fin` slot)."""
     cands = [(fl, m) for fl, m in entries.get(lemma, []) if any(t.startswith("po:v") for t in m)]
     forms = set()
     for flags, _ in cands:
         for form, m in aff.expand(lemma, flags):
-            if "po:cond" in m and m & {"po:1sg", "po:3sg", "po:1pl"}:
+            if mood in m and m & persons:
                 forms.add(fold(form))
     return forms
 
@@ -305,8 +306,9 @@ def render_list(name, comment, terms, out):
     out.append(f"# {comment}")
     out.append(f"[lexicons.{name}]")
     out.append('lang = "fr"')
-    # The conditional forms are read only to leave a match out (`except`): no typos.
-    if (name.startswith(FUZZY_PREFIXES) and not name.endswith("_cond")) or name in FUZZY_NAMES:
+    # The conditional forms are read only to leave a match out (`except`), and the futures
+    # of tu / vous only in one rule: no typos (the memory of one line).
+    if (name.startswith(FUZZY_PREFIXES) and not name.endswith(("_cond", "_fut2"))) or name in FUZZY_NAMES:
         out.append("fuzzy = 1")
         out.append("inflected = true")
     out.append("terms = [")
@@ -425,6 +427,13 @@ def main() -> int:
                 cond |= cond_forms(lemma, entries, aff)
             render_list(f"fr_v_{tier}_cond", f"{desc} ; conditionnel : je, on, nous (une partie de fr_v_{tier}_fin).", brace(cond), out)
             stats.append(f"fr_v_{tier}_cond: {len(cond)}")
+            # The simple future of tu / vous, an order (« tu le tueras ce soir », « vous
+            # pendrez ces juges »). Single verbs only.
+            fut2 = set()
+            for lemma in lists["verbs"][tier]:
+                fut2 |= cond_forms(lemma, entries, aff, mood="po:ifut", persons={"po:2sg", "po:2pl"})
+            render_list(f"fr_v_{tier}_fut2", f"{desc} ; futur simple : tu, vous.", brace(fut2), out)
+            stats.append(f"fr_v_{tier}_fut2: {len(fut2)}")
         split = {k: set() for k in ("inf", "fin", "imp", "third")}
         tails = set()
         for lemma, tail in lists["verbs"]["split_phrases"]:
