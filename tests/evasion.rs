@@ -190,6 +190,17 @@
 //! taken to a body part (`threat-progressive-intent`, `threat-weapon-taken-to-body`): one
 //! new flag more in swapped (56), deleted (54) and added (46), contrasts whose benign word
 //! (a wedding, a shed) is disguised.
+//! The case file of French threats by person, mood and object shape
+//! (`fr-menaces-personne-mode`; the rule changes alone move no figure): new flags swapped
+//! 53 -> 54, deleted 52 -> 54, added 44 -> 46, split 58 -> 60 and glued-before 50 -> 51,
+//! from its contrasts once a word of them is disguised (the conditional « tuerais » less
+//! its last letter is the future « tuerai »); glued-after 66.9% kept (floor 67.0 -> 66.5).
+//! Its death wishes in the subjunctive (« que ce juge crève ») add 3 glued-before new
+//! flags (51 -> 54): a contrast's « avant », « pour » or « peur » glued to « qu'il » no
+//! longer reads as the word that makes it benign.
+//! Both sets of session 17's case files together (English classes and French by person
+//! and mood): new flags swapped 57, deleted 56, added 48, split 60, glued-before 56;
+//! glued-after 66.9% kept (floor 66.5); every other figure as above.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -212,12 +223,12 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.5, 56),
-    (Disguise::Deleted, 50.5, 54),
-    (Disguise::Added, 53.0, 46),
-    (Disguise::Split, 12.5, 58),
-    (Disguise::GluedBefore, 75.5, 52),
-    (Disguise::GluedAfter, 67.0, 28),
+    (Disguise::Swapped, 49.5, 57),
+    (Disguise::Deleted, 50.5, 56),
+    (Disguise::Added, 53.0, 48),
+    (Disguise::Split, 12.5, 60),
+    (Disguise::GluedBefore, 75.5, 56),
+    (Disguise::GluedAfter, 66.5, 28),
 ];
 
 fn report() -> Report {

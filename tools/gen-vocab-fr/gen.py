@@ -236,6 +236,18 @@ def verb_forms(lemma, entries, aff):
     return slots
 
 
+def cond_forms(lemma, entries, aff, mood="po:cond", persons=frozenset({"po:1sg", "po:3sg", "po:1pl"})):
+    """The forms of a verb lemma in one mood and some persons: by default the conditional
+    of je / on / nous (a part of the `fin` slot)."""
+    cands = [(fl, m) for fl, m in entries.get(lemma, []) if any(t.startswith("po:v") for t in m)]
+    forms = set()
+    for flags, _ in cands:
+        for form, m in aff.expand(lemma, flags):
+            if mood in m and m & persons:
+                forms.add(fold(form))
+    return forms
+
+
 def all_verb_forms(lemma, entries, aff):
     """Every form of a verb lemma (all moods, tenses and persons, participles agreed)."""
     cands = [(fl, m) for fl, m in entries.get(lemma, []) if any(t.startswith("po:v") for t in m)]
@@ -294,7 +306,9 @@ def render_list(name, comment, terms, out):
     out.append(f"# {comment}")
     out.append(f"[lexicons.{name}]")
     out.append('lang = "fr"')
-    if name.startswith(FUZZY_PREFIXES) or name in FUZZY_NAMES:
+    # The conditional forms are read only to leave a match out (`except`), and the futures
+    # of tu / vous only in one rule: no typos (the memory of one line).
+    if (name.startswith(FUZZY_PREFIXES) and not name.endswith(("_cond", "_fut2"))) or name in FUZZY_NAMES:
         out.append("fuzzy = 1")
         out.append("inflected = true")
     out.append("terms = [")
@@ -404,6 +418,22 @@ def main() -> int:
             for k in ("inf", "fin", "imp", "third", "pp"):
                 render_list(f"fr_v_{tier}_{k}", f"{desc} ; {names[k]}.", brace(slots[k]), out)
                 stats.append(f"fr_v_{tier}_{k}: {len(slots[k])}")
+            # The conditional of je / on / nous, a part of `fin`: a rule that must tell the
+            # simple future from the conditional (« je tuerai quiconque touche à mon fils »
+            # against the self-defence « je tuerais quiconque entrerait chez moi ») reads
+            # `fin` except these. Single verbs only.
+            cond = set()
+            for lemma in lists["verbs"][tier]:
+                cond |= cond_forms(lemma, entries, aff)
+            render_list(f"fr_v_{tier}_cond", f"{desc} ; conditionnel : je, on, nous (une partie de fr_v_{tier}_fin).", brace(cond), out)
+            stats.append(f"fr_v_{tier}_cond: {len(cond)}")
+            # The simple future of tu / vous, an order (« tu le tueras ce soir », « vous
+            # pendrez ces juges »). Single verbs only.
+            fut2 = set()
+            for lemma in lists["verbs"][tier]:
+                fut2 |= cond_forms(lemma, entries, aff, mood="po:ifut", persons={"po:2sg", "po:2pl"})
+            render_list(f"fr_v_{tier}_fut2", f"{desc} ; futur simple : tu, vous.", brace(fut2), out)
+            stats.append(f"fr_v_{tier}_fut2: {len(fut2)}")
         split = {k: set() for k in ("inf", "fin", "imp", "third")}
         tails = set()
         for lemma, tail in lists["verbs"]["split_phrases"]:
