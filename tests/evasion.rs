@@ -200,7 +200,9 @@
 //! longer reads as the word that makes it benign.
 //! Both sets of session 17's case files together (English classes and French by person
 //! and mood): new flags swapped 57, deleted 56, added 48, split 60, glued-before 56;
-//! glued-after 66.9% kept (floor 66.5); every other figure as above.
+//! glued-after 66.9% kept (floor 66.5); every other figure as above. The French cases of
+//! `threat-anyone-who` back from known-broken: one new flag more in swapped (58), deleted
+//! (57) and added (49), « quiconque tue un policier sera puni » with « puni » disguised.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -223,9 +225,9 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.5, 57),
-    (Disguise::Deleted, 50.5, 56),
-    (Disguise::Added, 53.0, 48),
+    (Disguise::Swapped, 49.5, 58),
+    (Disguise::Deleted, 50.5, 57),
+    (Disguise::Added, 53.0, 49),
     (Disguise::Split, 12.5, 60),
     (Disguise::GluedBefore, 75.5, 56),
     (Disguise::GluedAfter, 66.5, 28),
