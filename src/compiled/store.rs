@@ -38,7 +38,8 @@ use std::sync::Arc;
 use super::patterns::{MultiTable, Texts, Uses};
 use super::{
     Category, CategoryId, Compiled, Context, ContextId, ContextKind, Framed, LayerId, LayerMeta,
-    Lexicon, LexiconId, Matcher, Node, PatternUse, Rule, SignalSource, SignalUse, Triggers,
+    Lexicon, LexiconId, LexiconTerms, Matcher, Node, PatternUse, Rule, SignalSource, SignalUse,
+    Triggers,
 };
 use crate::error::{Location, PolicyError, Problem, ProblemKind};
 use crate::normalize::{BuildWordHasher, Lang, NormalizeOptions, Vocab, mix};
@@ -49,11 +50,12 @@ use crate::verdict::{Action, Severity};
 /// The first bytes of every stored policy.
 pub(crate) const MAGIC: &[u8; 8] = b"TOSGUARD";
 /// The version of the layout; a change to it (or to what the engine reads) bumps it
-/// (4: the matcher holds the filter of the runs of tokens that start longer token
+/// (5: the lexicons' terms by reference to the patterns' texts, see [`LexiconTerms`];
+/// 4: the matcher holds the filter of the runs of tokens that start longer token
 /// patterns; 3: lexicons carry the language they are read in, and the typo table holds
 /// the patterns with typo variants by their own text, where 2 held their forms with a
 /// letter missing or two swapped).
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// The crate version that writes and reads this form.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// How deep a stored condition may nest (compiling allows 250 by default): deeper
@@ -252,8 +254,14 @@ fn body(c: &Compiled, w: &mut Writer) {
         w.str(&l.name);
         w.u8(mode_code(l.mode));
         w.u8(lang_code(l.lang));
-        put_texts(&l.terms, w);
     }
+    // The terms by reference ([`LexiconTerms`]): most references are one more than
+    // the one before (a lexicon's new terms are its new patterns), so they are stored
+    // as differences too.
+    let (refs, ends, other) = c.terms.parts();
+    w.ends(refs);
+    w.ends(ends);
+    put_texts(other, w);
 
     w.tag(b"CTXS");
     w.usize(c.contexts.len());
@@ -1065,14 +1073,14 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
     })?;
 
     r.tag(b"LEXS")?;
-    let lexicons = r.list(8, |r| {
+    let lexicons = r.list(10, |r| {
         Ok(Lexicon {
             name: r.string()?,
             mode: mode_of(r.u8()?)?,
             lang: lang_of(r.u8()?)?,
-            terms: read_texts(r)?,
         })
     })?;
+    let term_parts = (r.ends()?, r.ends()?, read_texts(r)?);
 
     r.tag(b"CTXS")?;
     let n = r.count(9)?;
@@ -1257,6 +1265,19 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         ));
     }
 
+    let (refs, ends, other) = term_parts;
+    if ends.len() != lexicons.len() {
+        return bad(format!(
+            "{} lexicons but the terms of {}",
+            lexicons.len(),
+            ends.len()
+        ));
+    }
+    let terms = LexiconTerms::from_parts(refs, ends, other, pattern_text.len()).map_or_else(
+        || bad("the lexicons' terms are not in order or out of range"),
+        Ok,
+    )?;
+
     let n = r.count(1)?;
     let pattern_flags = r.take(n)?.to_vec();
     if n != pattern_text.len() {
@@ -1351,6 +1372,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         pattern_flags,
         patterns,
         pattern_text,
+        terms,
         fingerprint: fingerprint.to_string(),
         layers,
         warnings,
@@ -1631,6 +1653,10 @@ mod tests {
         assert_eq!(format!("{:?}", l.triggers), format!("{:?}", c.triggers));
         assert_eq!(format!("{:?}", l.rules), format!("{:?}", c.rules));
         assert_eq!(l.matcher.memory_usage(), c.matcher.memory_usage());
+        assert_eq!(l.terms.lexicons(), c.lexicons.len());
+        for i in 0..c.lexicons.len() {
+            assert!(l.lexicon_terms(i).eq(c.lexicon_terms(i)), "lexicon {i}");
+        }
     }
 
     #[test]
