@@ -837,11 +837,43 @@ impl<R: Read> Reader<R> {
     }
     fn u32s(&mut self) -> Res<Vec<u32>> {
         let n = self.count(4)?;
-        let bytes = self.take(n * 4)?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        self.numbers(n, |c: [u8; 4]| u32::from_le_bytes(c))
+    }
+    /// `n` numbers of `N` bytes each, decoded from the blocks in place: a list that
+    /// runs across blocks is never put together in a copy first (the largest, the
+    /// matcher's tables, are megabytes).
+    fn numbers<const N: usize, T>(&mut self, n: usize, of: impl Fn([u8; N]) -> T) -> Res<Vec<T>> {
+        if n.checked_mul(N).is_none_or(|need| need > self.left()) {
+            return bad(format!(
+                "truncated: {n} numbers wanted at offset {} of {}",
+                self.at, self.len
+            ));
+        }
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            if self.pos == self.block.len() {
+                self.fill()?;
+            }
+            let room = (self.block.len() - self.pos) / N;
+            let k = room.min(n - out.len());
+            if k == 0 {
+                // A number across two blocks.
+                out.push(of(self.array()?));
+                continue;
+            }
+            let bytes = self
+                .block
+                .get(self.pos..self.pos + k * N)
+                .unwrap_or_default();
+            out.extend(bytes.chunks_exact(N).map(|c| {
+                let mut a = [0u8; N];
+                a.copy_from_slice(c);
+                of(a)
+            }));
+            self.pos += k * N;
+            self.at += k * N;
+        }
+        Ok(out)
     }
     /// The ends of a list of texts ([`Writer::ends`]): decoded in place within the
     /// block while it holds a whole difference (five bytes at most), byte by byte across
@@ -882,11 +914,7 @@ impl<R: Read> Reader<R> {
     }
     fn u64s(&mut self) -> Res<Vec<u64>> {
         let n = self.count(8)?;
-        let bytes = self.take(n * 8)?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect())
+        self.numbers(n, |c: [u8; 8]| u64::from_le_bytes(c))
     }
     fn ids<T>(&mut self, make: impl Fn(usize) -> T) -> Res<Vec<T>> {
         Ok(self.u32s()?.into_iter().map(|i| make(i as usize)).collect())
@@ -1289,6 +1317,16 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
 
     r.tag(b"MTCH")?;
     let automaton_ids = r.u32s()?;
+    // Built before the matcher's tables are read: what building takes beyond the
+    // automaton is freed before the tables take their place (the peak of loading).
+    let auto_text: Vec<&str> = automaton_ids
+        .iter()
+        .map(|&i| pattern_text.get(i as usize))
+        .collect::<Option<_>>()
+        .map_or_else(|| bad("an automaton pattern out of range"), Ok)?;
+    let automaton = super::build_automaton(&auto_text)
+        .or_else(|e| bad(format!("the automaton cannot be built: {e}")))?;
+    drop(auto_text);
     let n = r.count(12)?;
     let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
     starts.reserve(n);
@@ -1325,14 +1363,6 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
     let max_variant_bytes = r.usize()?;
     r.tag(b"END.")?;
 
-    let auto_text: Vec<&str> = automaton_ids
-        .iter()
-        .map(|&i| pattern_text.get(i as usize))
-        .collect::<Option<_>>()
-        .map_or_else(|| bad("an automaton pattern out of range"), Ok)?;
-    let automaton = super::build_automaton(&auto_text)
-        .or_else(|e| bad(format!("the automaton cannot be built: {e}")))?;
-    drop(auto_text);
     let matcher = Matcher {
         automaton,
         automaton_ids,
