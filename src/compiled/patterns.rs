@@ -280,8 +280,9 @@ impl PatternSet {
         }
     }
 
-    /// The patterns and, per pattern, its uses in the order they were first added
-    /// (one per lexicon and match mode, the tolerances of repeated uses merged).
+    /// The patterns and, per pattern, its uses by lexicon (one per lexicon and match
+    /// mode, the tolerances of repeated uses merged; a lexicon's modes in the order
+    /// they were first added).
     pub(crate) fn finish(self) -> (Texts, Uses) {
         let PatternSet {
             index,
@@ -341,6 +342,12 @@ impl PatternSet {
                     Some(x) => x.tolerance |= u.tolerance,
                     None => uses.all.push(u.clone()),
                 }
+            }
+            // By lexicon: the scan records a found pattern's hits in this order, and
+            // sorts a token's hits by place then lexicon (the order of a pattern's uses
+            // decides nothing else).
+            if let Some(mine) = uses.all.get_mut(at..) {
+                mine.sort_by_key(|u| u.lex);
             }
             // At most `first.len() + more.len()` uses, which `add` keeps within `u32`.
             uses.ends
