@@ -837,12 +837,16 @@ impl<R: Read> Reader<R> {
     }
     fn u32s(&mut self) -> Res<Vec<u32>> {
         let n = self.count(4)?;
-        self.numbers(n, |c: [u8; 4]| u32::from_le_bytes(c))
+        self.numbers(n, |c: [u8; 4]| Ok(u32::from_le_bytes(c)))
     }
-    /// `n` numbers of `N` bytes each, decoded from the blocks in place: a list that
-    /// runs across blocks is never put together in a copy first (the largest, the
+    /// `n` items of `N` bytes each, decoded by `of` from the blocks in place: a list
+    /// that runs across blocks is never put together in a copy first (the largest, the
     /// matcher's tables, are megabytes).
-    fn numbers<const N: usize, T>(&mut self, n: usize, of: impl Fn([u8; N]) -> T) -> Res<Vec<T>> {
+    fn numbers<const N: usize, T>(
+        &mut self,
+        n: usize,
+        of: impl Fn([u8; N]) -> Res<T>,
+    ) -> Res<Vec<T>> {
         if n.checked_mul(N).is_none_or(|need| need > self.left()) {
             return bad(format!(
                 "truncated: {n} numbers wanted at offset {} of {}",
@@ -858,18 +862,18 @@ impl<R: Read> Reader<R> {
             let k = room.min(n - out.len());
             if k == 0 {
                 // A number across two blocks.
-                out.push(of(self.array()?));
+                out.push(of(self.array()?)?);
                 continue;
             }
             let bytes = self
                 .block
                 .get(self.pos..self.pos + k * N)
                 .unwrap_or_default();
-            out.extend(bytes.chunks_exact(N).map(|c| {
+            for c in bytes.chunks_exact(N) {
                 let mut a = [0u8; N];
                 a.copy_from_slice(c);
-                of(a)
-            }));
+                out.push(of(a)?);
+            }
             self.pos += k * N;
             self.at += k * N;
         }
@@ -886,6 +890,13 @@ impl<R: Read> Reader<R> {
             let block = self.block.get(self.pos..).unwrap_or_default();
             let mut used = 0;
             while out.len() < n && block.len() - used >= 5 {
+                // Most differences are one byte.
+                if let Some(&b) = block.get(used).filter(|&&b| b < 0x80) {
+                    used += 1;
+                    prev = prev.wrapping_add(u32::from(b));
+                    out.push(prev);
+                    continue;
+                }
                 let (d, k) = leb128(block.get(used..).unwrap_or_default())
                     .map_or_else(|| bad(too_long(self.at + used)), Ok)?;
                 used += k;
@@ -914,7 +925,7 @@ impl<R: Read> Reader<R> {
     }
     fn u64s(&mut self) -> Res<Vec<u64>> {
         let n = self.count(8)?;
-        self.numbers(n, |c: [u8; 8]| u64::from_le_bytes(c))
+        self.numbers(n, |c: [u8; 8]| Ok(u64::from_le_bytes(c)))
     }
     fn ids<T>(&mut self, make: impl Fn(usize) -> T) -> Res<Vec<T>> {
         Ok(self.u32s()?.into_iter().map(|i| make(i as usize)).collect())
@@ -1275,11 +1286,12 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
 
     r.tag(b"PATS")?;
     let pattern_text = read_texts(r)?;
-    let all = r.list(6, |r| {
+    let n = r.count(6)?;
+    let all = r.numbers(n, |[a, b, c, d, mode, tolerance]: [u8; 6]| {
         Ok(PatternUse {
-            lex: LexiconId::new(r.u32()? as usize),
-            mode: mode_of(r.u8()?)?,
-            tolerance: r.u8()?,
+            lex: LexiconId::new(u32::from_le_bytes([a, b, c, d]) as usize),
+            mode: mode_of(mode)?,
+            tolerance,
         })
     })?;
     let ends = r.ends()?;
