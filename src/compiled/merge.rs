@@ -66,7 +66,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
     let mut signal_models = Vec::new();
     let mut signals = Vec::new();
     for (li, layer) in layers.iter().enumerate() {
-        exclude.extend(layer.matcher.exclude().iter().cloned());
+        exclude.extend(layer.matcher.exclude().iter().map(String::from));
         let (lex0, cat0, ctx0) = (lexicons.len(), categories.len(), contexts.len());
         // A model two layers share (the built-in one) is scored once.
         let models: Vec<usize> = layer

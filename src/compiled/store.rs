@@ -31,7 +31,7 @@
 //! truncated, damaged (the checksum) or inconsistent (an index out of range, a table
 //! without a free slot) give [`ProblemKind::InvalidStoredPolicy`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -42,7 +42,7 @@ use super::{
     Triggers,
 };
 use crate::error::{Location, PolicyError, Problem, ProblemKind};
-use crate::normalize::{BuildWordHasher, Lang, NormalizeOptions, Vocab, mix};
+use crate::normalize::{BuildWordHasher, Lang, NormalizeOptions, StrSet, Vocab, mix};
 use crate::signal::SignalModel;
 use crate::spec::{CuePosition, DetailedExample, ExampleSpec, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
@@ -401,12 +401,12 @@ fn body(c: &Compiled, w: &mut Writer) {
     w.tag(b"MTCH");
     let m = &c.matcher;
     w.u32s(&m.automaton_ids);
-    let mut starts: Vec<(&String, &u32)> = m.starts.iter().collect();
+    let mut starts: Vec<(&str, u32)> = m.starts().collect();
     starts.sort_unstable();
     w.usize(starts.len());
     for (s, n) in starts {
         w.str(s);
-        w.u32(*n);
+        w.u32(n);
     }
     w.u64s(&m.prefixes.bits);
     w.u32s(&m.words);
@@ -423,8 +423,7 @@ fn body(c: &Compiled, w: &mut Writer) {
         w.char(*last);
         w.u32s(ids);
     }
-    let mut exclude: Vec<&str> = m.exclude.iter().map(String::as_str).collect();
-    exclude.sort_unstable();
+    let exclude = m.typo_exclusions();
     w.strs(exclude.len(), exclude.into_iter());
     w.u32(m.typo_phrase_len);
     w.u32(m.run_tokens);
@@ -816,6 +815,12 @@ impl<R: Read> Reader<R> {
         let mut v = Vec::new();
         self.read_into(n, &mut v)?;
         utf8(String::from_utf8(v).map_err(|e| e.utf8_error()))
+    }
+    /// A string, borrowed from the block (or the scratch when it runs across two).
+    fn take_str(&mut self) -> Res<&str> {
+        let n = self.count(1)?;
+        let at = self.at;
+        std::str::from_utf8(self.take(n)?).or_else(|_| bad(format!("invalid UTF-8 at offset {at}")))
     }
     fn opt_string(&mut self) -> Res<Option<String>> {
         Ok(if self.bool()? {
@@ -1340,12 +1345,17 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         .or_else(|e| bad(format!("the automaton cannot be built: {e}")))?;
     drop(auto_text);
     let n = r.count(12)?;
-    let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
-    starts.reserve(n);
+    let mut starts = StrSet::spread_for(n);
+    let mut start_words = Vec::with_capacity(n);
     for _ in 0..n {
-        let s = r.string()?;
-        starts.insert(s, r.u32()?);
+        let s = r.take_str()?;
+        if !starts.insert(s) {
+            return bad("a first word of the token patterns twice");
+        }
+        start_words.push(r.u32()?);
     }
+    starts.shrink_to_fit();
+    starts.spread();
     let prefixes = super::patterns::RunPrefixes::from_bits(r.u64s()?)
         .map_or_else(|| bad("the run prefixes have a bad size"), Ok)?;
     let words = r.u32s()?;
@@ -1365,10 +1375,12 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         masked.insert(key, r.u32s()?);
     }
     let n = r.count(8)?;
-    let mut exclude = HashSet::with_capacity_and_hasher(n, BuildWordHasher);
+    let mut exclude = StrSet::spread_for(n);
     for _ in 0..n {
-        exclude.insert(r.string()?);
+        exclude.insert(r.take_str()?);
     }
+    exclude.shrink_to_fit();
+    exclude.spread();
     let typo_phrase_len = r.u32()?;
     let run_tokens = r.u32()?;
     let run_marks = r.list(4, Reader::char)?;
@@ -1379,6 +1391,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         automaton,
         automaton_ids,
         starts,
+        start_words,
         prefixes,
         words,
         evasion,

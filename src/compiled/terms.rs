@@ -205,7 +205,23 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::LexiconTerms;
-    use crate::compiled::Texts;
+    use crate::compiled::{Texts, hash_word};
+    use crate::normalize::StrSet;
+
+    /// The matcher looks its sets of words up by the scan's hash of a token: the
+    /// set's own hash is the same function.
+    #[test]
+    fn a_word_set_is_looked_up_by_the_scans_hash() {
+        let words = ["", "w7", "je vais", "été", "kill"];
+        let mut set = StrSet::spread_for(words.len());
+        for w in words {
+            set.insert(w);
+        }
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(set.index_of_hashed(w, hash_word(w)), Some(i as u32), "{w}");
+        }
+        assert_eq!(set.index_of_hashed("tuer", hash_word("tuer")), None);
+    }
 
     #[test]
     fn terms_are_kept_by_reference_and_read_back_in_order() {
