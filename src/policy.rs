@@ -250,10 +250,8 @@ impl Policy {
 
     pub(crate) fn terms_for_bench(&self) -> Vec<String> {
         let c = &self.inner.compiled;
-        let mut out: Vec<String> = c
-            .lexicons
-            .iter()
-            .flat_map(|l| l.terms.iter())
+        let mut out: Vec<String> = (0..c.lexicons.len())
+            .flat_map(|l| c.lexicon_terms(l))
             .map(|t| {
                 let mut n = Normalized::new();
                 normalize_into(t.trim(), &c.normalize, &mut n);

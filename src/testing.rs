@@ -486,12 +486,13 @@ pub fn coverage(policy: &Policy, texts: &[&str]) -> Coverage {
             out.rules_not_fired.push(rule.id().to_string());
         }
     }
-    for lex in c
+    for (li, lex) in c
         .lexicons
         .iter()
-        .filter(|l| !l.name.starts_with('@') && !l.name.starts_with('"'))
+        .enumerate()
+        .filter(|(_, l)| !l.name.starts_with('@') && !l.name.starts_with('"'))
     {
-        for term in lex.terms.iter() {
+        for term in c.lexicon_terms(li) {
             out.terms_total += 1;
             let folded = term_variants(term, &c.normalize, 0)
                 .into_iter()

@@ -23,8 +23,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::compiled::{
-    Compiled, LayerMeta, Lexicon, LexiconId, Matcher, PatternSet, SignalSource, SignalUse, Texts,
-    Triggers, fingerprint, flags,
+    Compiled, LayerMeta, Lexicon, LexiconId, LexiconTerms, Matcher, PatternSet, SignalSource,
+    SignalUse, Texts, Triggers, fingerprint, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::limits::Limits;
@@ -40,6 +40,8 @@ struct Builder<'a> {
     problems: Vec<Problem>,
     opts: NormalizeOptions,
     lexicons: Vec<Lexicon>,
+    /// Per lexicon, its terms as written (braces expanded).
+    terms: Vec<Texts>,
     lex_index: HashMap<String, LexiconId>,
     patterns: PatternSet,
     /// The words of the folded terms added so far (each term is folded once, in
@@ -83,8 +85,8 @@ impl Builder<'_> {
             name,
             mode,
             lang: None,
-            terms: Texts::default(),
         });
+        self.terms.push(Texts::default());
         id
     }
 }
@@ -116,6 +118,7 @@ pub(crate) fn compile(
         problems: Vec::new(),
         opts,
         lexicons: Vec::new(),
+        terms: Vec::new(),
         lex_index: HashMap::new(),
         patterns: PatternSet::default(),
         vocab: Vocab::default(),
@@ -168,6 +171,7 @@ pub(crate) fn compile(
     let Builder {
         opts,
         lexicons,
+        terms,
         patterns,
         typo_exclude,
         vocab,
@@ -176,16 +180,23 @@ pub(crate) fn compile(
         signals,
         ..
     } = b;
-    let mut lexicons = lexicons;
-    for l in &mut lexicons {
-        l.terms.shrink_to_fit();
-    }
     let mut vocab = vocab;
     vocab.shrink_to_fit();
     // The packs (their sources and parsed trees) are not needed any more: freed
     // before the automaton is built, the step that needs the most memory.
     drop(packs);
     let (pattern_text, patterns) = patterns.finish();
+    // The terms by reference to the patterns, before the automaton is built.
+    let terms =
+        LexiconTerms::build(&pattern_text, terms.iter().map(Texts::iter)).ok_or_else(|| {
+            PolicyError {
+                problems: vec![Problem::new(
+                    ProblemKind::LimitExceeded,
+                    "lexicons",
+                    "more than 4 billion terms",
+                )],
+            }
+        })?;
     let matcher =
         Matcher::build(&pattern_text, &patterns, &opts, typo_exclude).map_err(|e| PolicyError {
             problems: vec![Problem::new(
@@ -211,6 +222,7 @@ pub(crate) fn compile(
         pattern_flags: flags(&pattern_text, &patterns),
         patterns,
         pattern_text,
+        terms,
         fingerprint: String::new(),
         layers: Vec::new(),
         warnings,
@@ -239,7 +251,7 @@ mod tests {
     fn the_vocabulary_is_the_words_of_every_folded_term() {
         let policy = crate::Policy::baseline();
         let c = policy.compiled_for_tests();
-        let terms = || c.lexicons.iter().flat_map(|l| l.terms.iter());
+        let terms = || (0..c.lexicons.len()).flat_map(|l| c.lexicon_terms(l));
         let again = Vocab::from_terms(terms(), &c.normalize);
         assert!(c.vocab.len() > 1000, "{} words", c.vocab.len());
         assert!(again.words().all(|w| c.vocab.is_word(w)));

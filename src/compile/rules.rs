@@ -8,7 +8,7 @@ use super::categories::Categories;
 use super::contexts::Contexts;
 use super::terms::TermOptions;
 use super::{Builder, valid_id};
-use crate::compiled::{ContextId, LayerId, Node, Rule, RuleId};
+use crate::compiled::{ContextId, LayerId, Node, Rule, RuleId, Texts};
 use crate::condition::{self, Expr};
 use crate::error::{Problem, ProblemKind};
 use crate::source::{Pack, ValueOffsets};
@@ -130,7 +130,7 @@ fn warn_if_never_fires(
         b.lexicons
             .get(l.index())
             .filter(|_| !b.is_signal(l))
-            .filter(|lex| lex.terms.is_empty())
+            .filter(|_| b.terms.get(l.index()).is_none_or(Texts::is_empty))
             .map(|lex| lex.name.clone())
     });
     let both = requires.iter().find(|c| unless.contains(c));

@@ -201,9 +201,9 @@ impl Builder<'_> {
                 .get(lex.index())
                 .is_some_and(|l| self.compared.contains(&l.name));
         // Room for the terms as written (braces expand some of them into more).
-        if let Some(l) = self.lexicons.get_mut(lex.index()) {
+        if let Some(l) = self.terms.get_mut(lex.index()) {
             let bytes = terms.iter().map(|t| t.get_ref().len()).sum();
-            l.terms.reserve(terms.len(), bytes);
+            l.reserve(terms.len(), bytes);
         }
         for (i, term) in terms.iter().enumerate() {
             if self.over_budget {
@@ -311,10 +311,7 @@ impl Builder<'_> {
                 }
             }
         }
-        let added = self
-            .lexicons
-            .get_mut(lex.index())
-            .is_none_or(|l| l.terms.push(&t));
+        let added = self.terms.get_mut(lex.index()).is_none_or(|l| l.push(&t));
         self.check_budget(at, added);
     }
 

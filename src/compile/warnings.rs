@@ -10,7 +10,7 @@ use aho_corasick::AhoCorasick;
 
 use super::Builder;
 use super::categories::Categories;
-use crate::compiled::LexiconId;
+use crate::compiled::{LexiconId, Texts};
 use crate::error::{Problem, ProblemKind};
 use crate::source::Origin;
 use crate::spec::MatchMode;
@@ -127,8 +127,8 @@ fn empty_lexicons(b: &mut Builder<'_>) {
             let empty = b
                 .lex_index
                 .get(name)
-                .and_then(|&id| b.lexicons.get(id.index()))
-                .is_some_and(|l| l.terms.is_empty());
+                .and_then(|&id| b.terms.get(id.index()))
+                .is_some_and(Texts::is_empty);
             if empty {
                 let message =
                     format!("lexicon `{name}` has no terms: a rule that needs it never fires");

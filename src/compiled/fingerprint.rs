@@ -323,7 +323,7 @@ mod tests {
     use super::{Fnv, fingerprint};
     use crate::compiled::{
         Category, CategoryId, Compiled, Context, ContextId, ContextKind, LayerId, Lexicon,
-        LexiconId, Matcher, Node, PatternSet, Rule, flags,
+        LexiconId, LexiconTerms, Matcher, Node, PatternSet, Rule, flags,
     };
     use crate::normalize::{NormalizeOptions, Vocab};
     use crate::spec::{CuePosition, ExamplesSpec, MatchMode, Scope};
@@ -331,25 +331,27 @@ mod tests {
 
     /// A small compiled policy built by hand, independent of the built-in packs.
     fn fixed() -> Compiled {
-        let lexicon = |name: &str, terms: &[&str]| Lexicon {
+        let lexicon = |name: &str| Lexicon {
             name: name.into(),
             mode: MatchMode::Word,
             lang: None,
-            terms: terms.iter().copied().collect(),
         };
         let lexicons = vec![
-            lexicon("harm", &["kill", "tuer"]),
-            lexicon("you", &["you", "te"]),
-            lexicon("@negated", &["never", "jamais"]),
-            lexicon("@negated.except", &[]),
+            lexicon("harm"),
+            lexicon("you"),
+            lexicon("@negated"),
+            lexicon("@negated.except"),
         ];
+        let terms: [&[&str]; 4] = [&["kill", "tuer"], &["you", "te"], &["never", "jamais"], &[]];
         let mut patterns = PatternSet::default();
-        for (i, l) in lexicons.iter().enumerate() {
-            for t in l.terms.iter() {
+        for (i, (l, terms)) in lexicons.iter().zip(terms).enumerate() {
+            for t in terms {
                 patterns.add(t, LexiconId::new(i), l.mode, 0);
             }
         }
         let (pattern_text, patterns) = patterns.finish();
+        let terms =
+            LexiconTerms::build(&pattern_text, terms.iter().map(|t| t.iter().copied())).unwrap();
         let when = Node::Before(
             Box::new(Node::Lex(LexiconId::new(0))),
             Box::new(Node::Lex(LexiconId::new(1))),
@@ -420,6 +422,7 @@ mod tests {
             pattern_flags: flags(&pattern_text, &patterns),
             patterns,
             pattern_text,
+            terms,
             fingerprint: String::new(),
             layers: Vec::new(),
             warnings: Vec::new(),
@@ -448,8 +451,12 @@ mod tests {
         let mut c = fixed();
         c.title = Some("title".into());
         c.rules[0].when_src = "harm   before(2)   you".into();
-        let terms: Vec<String> = c.lexicons[0].terms.iter().map(String::from).collect();
-        c.lexicons[0].terms = terms.iter().rev().map(String::as_str).collect();
+        let mut terms: Vec<Vec<&str>> = (0..c.lexicons.len())
+            .map(|l| c.lexicon_terms(l).collect())
+            .collect();
+        terms[0].reverse();
+        c.terms =
+            LexiconTerms::build(&c.pattern_text, terms.iter().map(|t| t.iter().copied())).unwrap();
         assert_eq!(fingerprint(&c), a);
         let mut c = fixed();
         c.normalize.masked_letters = false;

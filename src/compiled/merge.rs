@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::{
-    Compiled, Context, ContextKind, LayerId, Matcher, PatternSet, SignalSource, SignalUse,
-    Triggers, flags,
+    Compiled, Context, ContextKind, LayerId, LexiconTerms, Matcher, PatternSet, SignalSource,
+    SignalUse, Triggers, flags,
 };
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::normalize::Vocab;
@@ -66,7 +66,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
     let mut signal_models = Vec::new();
     let mut signals = Vec::new();
     for (li, layer) in layers.iter().enumerate() {
-        exclude.extend(layer.matcher.exclude().iter().cloned());
+        exclude.extend(layer.matcher.exclude().iter().map(String::from));
         let (lex0, cat0, ctx0) = (lexicons.len(), categories.len(), contexts.len());
         // A model two layers share (the built-in one) is scored once.
         let models: Vec<usize> = layer
@@ -112,6 +112,19 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         metas.extend(layer.layers.first().cloned());
     }
     let (pattern_text, patterns) = patterns.finish();
+    let terms = LexiconTerms::build(
+        &pattern_text,
+        layers
+            .iter()
+            .flat_map(|l| (0..l.lexicons.len()).map(|i| l.lexicon_terms(i))),
+    )
+    .ok_or_else(|| PolicyError {
+        problems: vec![Problem::new(
+            ProblemKind::LimitExceeded,
+            "",
+            "the layers' terms are more than 4 billion",
+        )],
+    })?;
     let matcher =
         Matcher::build(&pattern_text, &patterns, &first.normalize, exclude).map_err(|e| {
             PolicyError {
@@ -144,6 +157,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         pattern_flags: flags(&pattern_text, &patterns),
         patterns,
         pattern_text,
+        terms,
         fingerprint: metas
             .iter()
             .map(|m| m.fingerprint.as_str())

@@ -8,6 +8,7 @@ mod fingerprint;
 mod merge;
 mod patterns;
 mod store;
+mod terms;
 mod triggers;
 
 use std::sync::Arc;
@@ -26,6 +27,7 @@ pub(crate) use patterns::{
     is_token_phrase, is_token_run, typo_tolerance,
 };
 pub(crate) use store::{MAGIC as STORED_MAGIC, from_bytes, from_reader, to_bytes};
+pub(crate) use terms::LexiconTerms;
 pub(crate) use triggers::Triggers;
 
 /// Declares a typed index into one of the vectors of [`Compiled`].
@@ -100,8 +102,6 @@ pub(crate) struct Lexicon {
     /// that are more common in another known language are not read in a sentence of
     /// that language (see `engine::lang`). `None` reads every word everywhere.
     pub(crate) lang: Option<Lang>,
-    /// The terms as written (braces expanded), in one buffer.
-    pub(crate) terms: Texts,
 }
 
 /// A condition with lexicon names resolved to ids.
@@ -275,6 +275,9 @@ pub(crate) struct Compiled {
     /// Per automaton pattern: the lexicons it belongs to.
     pub(crate) patterns: Uses,
     pub(crate) pattern_text: Texts,
+    /// Every lexicon's terms as written (braces expanded), by reference to
+    /// `pattern_text` where a term is a pattern's text ([`Compiled::lexicon_terms`]).
+    pub(crate) terms: LexiconTerms,
     /// Per pattern: [`patterns::pattern_flags`].
     pub(crate) pattern_flags: Vec<u8>,
     /// A stable hash of everything that decides a verdict.
@@ -324,6 +327,11 @@ impl Compiled {
 
     pub(crate) fn context(&self, id: ContextId) -> Option<&Context> {
         self.contexts.get(id.index())
+    }
+
+    /// The terms of lexicon `lex` as written (braces expanded), in order.
+    pub(crate) fn lexicon_terms(&self, lex: usize) -> impl Iterator<Item = &str> + '_ {
+        self.terms.of(&self.pattern_text, lex)
     }
 
     /// The name of a lexicon (empty for an id out of range).

@@ -6,7 +6,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{ENDING, EVASION, LexiconId, PatternUse, TYPO};
 use crate::normalize::{
-    BuildWordHasher, NormalizeOptions, WILDCARD, fits_masked_typo, is_evasion_variant,
+    BuildWordHasher, NormalizeOptions, StrSet, WILDCARD, fits_masked_typo, is_evasion_variant,
     is_known_word, is_word_char, leet_letter, masked_shape, may_be_masked_typo, mix, variant_key,
 };
 use crate::spec::MatchMode;
@@ -280,8 +280,9 @@ impl PatternSet {
         }
     }
 
-    /// The patterns and, per pattern, its uses in the order they were first added
-    /// (one per lexicon and match mode, the tolerances of repeated uses merged).
+    /// The patterns and, per pattern, its uses by lexicon (one per lexicon and match
+    /// mode, the tolerances of repeated uses merged; a lexicon's modes in the order
+    /// they were first added).
     pub(crate) fn finish(self) -> (Texts, Uses) {
         let PatternSet {
             index,
@@ -341,6 +342,12 @@ impl PatternSet {
                     Some(x) => x.tolerance |= u.tolerance,
                     None => uses.all.push(u.clone()),
                 }
+            }
+            // By lexicon: the scan records a found pattern's hits in this order, and
+            // sorts a token's hits by place then lexicon (the order of a pattern's uses
+            // decides nothing else).
+            if let Some(mine) = uses.all.get_mut(at..) {
+                mine.sort_by_key(|u| u.lex);
             }
             // At most `first.len() + more.len()` uses, which `add` keeps within `u32`.
             uses.ends
@@ -404,9 +411,12 @@ pub(crate) struct Matcher {
     pub(crate) automaton: AhoCorasick,
     /// Automaton pattern → policy pattern id.
     pub(crate) automaton_ids: Vec<u32>,
-    /// For the first word of each multi-word token pattern: the most words of a
-    /// token pattern starting with it.
-    pub(super) starts: HashMap<String, u32, BuildWordHasher>,
+    /// The first words of the multi-word token patterns, sorted (one buffer, not a
+    /// string each: 6,729 of them in the built-in policy).
+    pub(super) starts: StrSet,
+    /// Per word of `starts`, by its index: the most words of a token pattern starting
+    /// with it.
+    pub(super) start_words: Vec<u32>,
     /// The runs of two tokens or more that start a token pattern of more tokens (see
     /// [`RunPrefixes`]): a run of tokens that is none of them starts no longer one.
     pub(super) prefixes: RunPrefixes,
@@ -425,9 +435,9 @@ pub(crate) struct Matcher {
     /// One-token patterns with evasion or typo variants, by their own text (some of
     /// them are automaton patterns, used as a prefix by another lexicon).
     pub(super) tolerant: MultiTable,
-    /// Real words never read as typos (hashed with the word hasher: asked for every
-    /// token of three to 32 small letters).
-    pub(super) exclude: HashSet<String, BuildWordHasher>,
+    /// Real words never read as typos, sorted (hashed with the word hasher: asked for
+    /// every token of three to 32 small letters).
+    pub(super) exclude: StrSet,
     /// The words of the phrases with typo variants (ids unused): a run of tokens is
     /// only looked up when all its tokens but one are such words.
     pub(super) phrase_words: MultiTable,
@@ -1012,17 +1022,19 @@ impl Matcher {
         let typos = tolerant.typos;
         let bases = MultiTable::build(tolerant.bases);
         let phrase_words = MultiTable::build(tolerant.phrase_words);
+        let (starts, start_words) = sorted_starts(starts.into_iter());
         Ok(Matcher {
             automaton,
             automaton_ids,
             starts,
+            start_words,
             prefixes,
             words,
             evasion,
             masked: tolerant.masked,
             typos,
             tolerant: bases,
-            exclude: exclude.into_iter().collect(),
+            exclude: sorted_set(exclude.iter().map(String::as_str)),
             phrase_words,
             typo_phrase_len: tolerant.typo_phrase_len,
             run_tokens: tolerant.run_tokens,
@@ -1211,7 +1223,7 @@ impl Matcher {
         if !(MIN_TYPO_WORD..=MAX_TYPO_WORD).contains(&w.len())
             || self.typos.is_empty()
             || !w.bytes().all(|b| b.is_ascii_lowercase())
-            || self.exclude.contains(w)
+            || self.exclude.index_of_hashed(w, h).is_some()
         {
             TYPO_NONE
         } else if self.word_hashed(text, w, h).is_some() || is_known_word(w) {
@@ -1458,10 +1470,16 @@ impl Matcher {
     /// none does, 1 when only single words do.
     #[inline]
     pub(crate) fn phrase_words(&self, first: &str) -> u32 {
-        if self.starts.is_empty() {
-            return 0;
-        }
-        self.starts.get(first).copied().unwrap_or(0)
+        self.phrase_words_hashed(first, hash_word(first))
+    }
+
+    /// [`Matcher::phrase_words`] of the token `first` whose [`hash_word`] is `h`.
+    #[inline]
+    pub(crate) fn phrase_words_hashed(&self, first: &str, h: u64) -> u32 {
+        self.starts
+            .index_of_hashed(first, h)
+            .and_then(|i| self.start_words.get(i as usize).copied())
+            .unwrap_or(0)
     }
 
     /// The one-token pattern that `symbol` (`$` or `@`) followed by `token` is the
@@ -1519,7 +1537,8 @@ impl Matcher {
     pub(crate) fn memory_usage(&self) -> usize {
         self.automaton.memory_usage()
             + (self.automaton_ids.len() + self.words.len()) * 4
-            + self.starts.keys().map(|k| k.len() + 32).sum::<usize>()
+            + self.starts.memory_usage()
+            + self.start_words.len() * 4
             + self.prefixes.bits.len() * 8
             + self.evasion.memory_usage()
             + self.tolerant.memory_usage()
@@ -1529,20 +1548,57 @@ impl Matcher {
                 .values()
                 .map(|v| v.len() * 4 + 48)
                 .sum::<usize>()
-            + self.exclude.iter().map(|w| w.len() + 32).sum::<usize>()
+            + self.exclude.memory_usage()
     }
 
     /// The words never read as typos, sorted (for the fingerprint).
     pub(crate) fn typo_exclusions(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.exclude.iter().map(String::as_str).collect();
+        let mut v: Vec<&str> = self.exclude.iter().collect();
         v.sort_unstable();
         v
     }
 
     /// The words never read as typos.
-    pub(crate) fn exclude(&self) -> &HashSet<String, BuildWordHasher> {
+    pub(crate) fn exclude(&self) -> &StrSet {
         &self.exclude
     }
+
+    /// The first words of the multi-word token patterns with the most words of a
+    /// pattern starting with each (a stored policy keeps these).
+    pub(crate) fn starts(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        self.starts.iter().zip(self.start_words.iter().copied())
+    }
+}
+
+/// The set of `words`, added in sorted order (so that a stored policy, which keeps
+/// them sorted, loads the same table).
+pub(super) fn sorted_set<'a>(words: impl Iterator<Item = &'a str>) -> StrSet {
+    let mut v: Vec<&str> = words.collect();
+    v.sort_unstable();
+    let mut set = StrSet::default();
+    for w in v {
+        set.insert(w);
+    }
+    set.shrink_to_fit();
+    set.spread();
+    set
+}
+
+/// [`Matcher::starts`] and [`Matcher::start_words`] of `(first word, most words)`
+/// pairs (each first word once), added in sorted order.
+pub(super) fn sorted_starts(starts: impl Iterator<Item = (String, u32)>) -> (StrSet, Vec<u32>) {
+    let mut v: Vec<(String, u32)> = starts.collect();
+    v.sort_unstable();
+    let mut set = StrSet::default();
+    let mut words = Vec::with_capacity(v.len());
+    for (w, n) in v {
+        if set.insert(&w) {
+            words.push(n);
+        }
+    }
+    set.shrink_to_fit();
+    set.spread();
+    (set, words)
 }
 
 /// The variant indices of [`Matcher`], before they are tables.

@@ -31,17 +31,18 @@
 //! truncated, damaged (the checksum) or inconsistent (an index out of range, a table
 //! without a free slot) give [`ProblemKind::InvalidStoredPolicy`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
 use super::patterns::{MultiTable, Texts, Uses};
 use super::{
     Category, CategoryId, Compiled, Context, ContextId, ContextKind, Framed, LayerId, LayerMeta,
-    Lexicon, LexiconId, Matcher, Node, PatternUse, Rule, SignalSource, SignalUse, Triggers,
+    Lexicon, LexiconId, LexiconTerms, Matcher, Node, PatternUse, Rule, SignalSource, SignalUse,
+    Triggers,
 };
 use crate::error::{Location, PolicyError, Problem, ProblemKind};
-use crate::normalize::{BuildWordHasher, Lang, NormalizeOptions, Vocab, mix};
+use crate::normalize::{BuildWordHasher, Lang, NormalizeOptions, StrSet, Vocab, mix};
 use crate::signal::SignalModel;
 use crate::spec::{CuePosition, DetailedExample, ExampleSpec, ExamplesSpec, MatchMode, Scope};
 use crate::verdict::{Action, Severity};
@@ -49,11 +50,12 @@ use crate::verdict::{Action, Severity};
 /// The first bytes of every stored policy.
 pub(crate) const MAGIC: &[u8; 8] = b"TOSGUARD";
 /// The version of the layout; a change to it (or to what the engine reads) bumps it
-/// (4: the matcher holds the filter of the runs of tokens that start longer token
+/// (5: the lexicons' terms by reference to the patterns' texts, see [`LexiconTerms`];
+/// 4: the matcher holds the filter of the runs of tokens that start longer token
 /// patterns; 3: lexicons carry the language they are read in, and the typo table holds
 /// the patterns with typo variants by their own text, where 2 held their forms with a
 /// letter missing or two swapped).
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// The crate version that writes and reads this form.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// How deep a stored condition may nest (compiling allows 250 by default): deeper
@@ -252,8 +254,14 @@ fn body(c: &Compiled, w: &mut Writer) {
         w.str(&l.name);
         w.u8(mode_code(l.mode));
         w.u8(lang_code(l.lang));
-        put_texts(&l.terms, w);
     }
+    // The terms by reference ([`LexiconTerms`]): most references are one more than
+    // the one before (a lexicon's new terms are its new patterns), so they are stored
+    // as differences too.
+    let (refs, ends, other) = c.terms.parts();
+    w.ends(refs);
+    w.ends(ends);
+    put_texts(other, w);
 
     w.tag(b"CTXS");
     w.usize(c.contexts.len());
@@ -393,12 +401,12 @@ fn body(c: &Compiled, w: &mut Writer) {
     w.tag(b"MTCH");
     let m = &c.matcher;
     w.u32s(&m.automaton_ids);
-    let mut starts: Vec<(&String, &u32)> = m.starts.iter().collect();
+    let mut starts: Vec<(&str, u32)> = m.starts().collect();
     starts.sort_unstable();
     w.usize(starts.len());
     for (s, n) in starts {
         w.str(s);
-        w.u32(*n);
+        w.u32(n);
     }
     w.u64s(&m.prefixes.bits);
     w.u32s(&m.words);
@@ -415,8 +423,7 @@ fn body(c: &Compiled, w: &mut Writer) {
         w.char(*last);
         w.u32s(ids);
     }
-    let mut exclude: Vec<&str> = m.exclude.iter().map(String::as_str).collect();
-    exclude.sort_unstable();
+    let exclude = m.typo_exclusions();
     w.strs(exclude.len(), exclude.into_iter());
     w.u32(m.typo_phrase_len);
     w.u32(m.run_tokens);
@@ -809,6 +816,12 @@ impl<R: Read> Reader<R> {
         self.read_into(n, &mut v)?;
         utf8(String::from_utf8(v).map_err(|e| e.utf8_error()))
     }
+    /// A string, borrowed from the block (or the scratch when it runs across two).
+    fn take_str(&mut self) -> Res<&str> {
+        let n = self.count(1)?;
+        let at = self.at;
+        std::str::from_utf8(self.take(n)?).or_else(|_| bad(format!("invalid UTF-8 at offset {at}")))
+    }
     fn opt_string(&mut self) -> Res<Option<String>> {
         Ok(if self.bool()? {
             Some(self.string()?)
@@ -829,11 +842,47 @@ impl<R: Read> Reader<R> {
     }
     fn u32s(&mut self) -> Res<Vec<u32>> {
         let n = self.count(4)?;
-        let bytes = self.take(n * 4)?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        self.numbers(n, |c: [u8; 4]| Ok(u32::from_le_bytes(c)))
+    }
+    /// `n` items of `N` bytes each, decoded by `of` from the blocks in place: a list
+    /// that runs across blocks is never put together in a copy first (the largest, the
+    /// matcher's tables, are megabytes).
+    fn numbers<const N: usize, T>(
+        &mut self,
+        n: usize,
+        of: impl Fn([u8; N]) -> Res<T>,
+    ) -> Res<Vec<T>> {
+        if n.checked_mul(N).is_none_or(|need| need > self.left()) {
+            return bad(format!(
+                "truncated: {n} numbers wanted at offset {} of {}",
+                self.at, self.len
+            ));
+        }
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            if self.pos == self.block.len() {
+                self.fill()?;
+            }
+            let room = (self.block.len() - self.pos) / N;
+            let k = room.min(n - out.len());
+            if k == 0 {
+                // A number across two blocks.
+                out.push(of(self.array()?)?);
+                continue;
+            }
+            let bytes = self
+                .block
+                .get(self.pos..self.pos + k * N)
+                .unwrap_or_default();
+            for c in bytes.chunks_exact(N) {
+                let mut a = [0u8; N];
+                a.copy_from_slice(c);
+                out.push(of(a)?);
+            }
+            self.pos += k * N;
+            self.at += k * N;
+        }
+        Ok(out)
     }
     /// The ends of a list of texts ([`Writer::ends`]): decoded in place within the
     /// block while it holds a whole difference (five bytes at most), byte by byte across
@@ -846,6 +895,13 @@ impl<R: Read> Reader<R> {
             let block = self.block.get(self.pos..).unwrap_or_default();
             let mut used = 0;
             while out.len() < n && block.len() - used >= 5 {
+                // Most differences are one byte.
+                if let Some(&b) = block.get(used).filter(|&&b| b < 0x80) {
+                    used += 1;
+                    prev = prev.wrapping_add(u32::from(b));
+                    out.push(prev);
+                    continue;
+                }
                 let (d, k) = leb128(block.get(used..).unwrap_or_default())
                     .map_or_else(|| bad(too_long(self.at + used)), Ok)?;
                 used += k;
@@ -874,11 +930,7 @@ impl<R: Read> Reader<R> {
     }
     fn u64s(&mut self) -> Res<Vec<u64>> {
         let n = self.count(8)?;
-        let bytes = self.take(n * 8)?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect())
+        self.numbers(n, |c: [u8; 8]| Ok(u64::from_le_bytes(c)))
     }
     fn ids<T>(&mut self, make: impl Fn(usize) -> T) -> Res<Vec<T>> {
         Ok(self.u32s()?.into_iter().map(|i| make(i as usize)).collect())
@@ -1065,14 +1117,14 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
     })?;
 
     r.tag(b"LEXS")?;
-    let lexicons = r.list(8, |r| {
+    let lexicons = r.list(10, |r| {
         Ok(Lexicon {
             name: r.string()?,
             mode: mode_of(r.u8()?)?,
             lang: lang_of(r.u8()?)?,
-            terms: read_texts(r)?,
         })
     })?;
+    let term_parts = (r.ends()?, r.ends()?, read_texts(r)?);
 
     r.tag(b"CTXS")?;
     let n = r.count(9)?;
@@ -1239,11 +1291,12 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
 
     r.tag(b"PATS")?;
     let pattern_text = read_texts(r)?;
-    let all = r.list(6, |r| {
+    let n = r.count(6)?;
+    let all = r.numbers(n, |[a, b, c, d, mode, tolerance]: [u8; 6]| {
         Ok(PatternUse {
-            lex: LexiconId::new(r.u32()? as usize),
-            mode: mode_of(r.u8()?)?,
-            tolerance: r.u8()?,
+            lex: LexiconId::new(u32::from_le_bytes([a, b, c, d]) as usize),
+            mode: mode_of(mode)?,
+            tolerance,
         })
     })?;
     let ends = r.ends()?;
@@ -1257,6 +1310,19 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         ));
     }
 
+    let (refs, ends, other) = term_parts;
+    if ends.len() != lexicons.len() {
+        return bad(format!(
+            "{} lexicons but the terms of {}",
+            lexicons.len(),
+            ends.len()
+        ));
+    }
+    let terms = LexiconTerms::from_parts(refs, ends, other, pattern_text.len()).map_or_else(
+        || bad("the lexicons' terms are not in order or out of range"),
+        Ok,
+    )?;
+
     let n = r.count(1)?;
     let pattern_flags = r.take(n)?.to_vec();
     if n != pattern_text.len() {
@@ -1268,13 +1334,28 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
 
     r.tag(b"MTCH")?;
     let automaton_ids = r.u32s()?;
+    // Built before the matcher's tables are read: what building takes beyond the
+    // automaton is freed before the tables take their place (the peak of loading).
+    let auto_text: Vec<&str> = automaton_ids
+        .iter()
+        .map(|&i| pattern_text.get(i as usize))
+        .collect::<Option<_>>()
+        .map_or_else(|| bad("an automaton pattern out of range"), Ok)?;
+    let automaton = super::build_automaton(&auto_text)
+        .or_else(|e| bad(format!("the automaton cannot be built: {e}")))?;
+    drop(auto_text);
     let n = r.count(12)?;
-    let mut starts: HashMap<String, u32, BuildWordHasher> = HashMap::default();
-    starts.reserve(n);
+    let mut starts = StrSet::spread_for(n);
+    let mut start_words = Vec::with_capacity(n);
     for _ in 0..n {
-        let s = r.string()?;
-        starts.insert(s, r.u32()?);
+        let s = r.take_str()?;
+        if !starts.insert(s) {
+            return bad("a first word of the token patterns twice");
+        }
+        start_words.push(r.u32()?);
     }
+    starts.shrink_to_fit();
+    starts.spread();
     let prefixes = super::patterns::RunPrefixes::from_bits(r.u64s()?)
         .map_or_else(|| bad("the run prefixes have a bad size"), Ok)?;
     let words = r.u32s()?;
@@ -1294,28 +1375,23 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         masked.insert(key, r.u32s()?);
     }
     let n = r.count(8)?;
-    let mut exclude = HashSet::with_capacity_and_hasher(n, BuildWordHasher);
+    let mut exclude = StrSet::spread_for(n);
     for _ in 0..n {
-        exclude.insert(r.string()?);
+        exclude.insert(r.take_str()?);
     }
+    exclude.shrink_to_fit();
+    exclude.spread();
     let typo_phrase_len = r.u32()?;
     let run_tokens = r.u32()?;
     let run_marks = r.list(4, Reader::char)?;
     let max_variant_bytes = r.usize()?;
     r.tag(b"END.")?;
 
-    let auto_text: Vec<&str> = automaton_ids
-        .iter()
-        .map(|&i| pattern_text.get(i as usize))
-        .collect::<Option<_>>()
-        .map_or_else(|| bad("an automaton pattern out of range"), Ok)?;
-    let automaton = super::build_automaton(&auto_text)
-        .or_else(|e| bad(format!("the automaton cannot be built: {e}")))?;
-    drop(auto_text);
     let matcher = Matcher {
         automaton,
         automaton_ids,
         starts,
+        start_words,
         prefixes,
         words,
         evasion,
@@ -1351,6 +1427,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         pattern_flags,
         patterns,
         pattern_text,
+        terms,
         fingerprint: fingerprint.to_string(),
         layers,
         warnings,
@@ -1631,6 +1708,10 @@ mod tests {
         assert_eq!(format!("{:?}", l.triggers), format!("{:?}", c.triggers));
         assert_eq!(format!("{:?}", l.rules), format!("{:?}", c.rules));
         assert_eq!(l.matcher.memory_usage(), c.matcher.memory_usage());
+        assert_eq!(l.terms.lexicons(), c.lexicons.len());
+        for i in 0..c.lexicons.len() {
+            assert!(l.lexicon_terms(i).eq(c.lexicon_terms(i)), "lexicon {i}");
+        }
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         };
         let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(word));
         let first_hit = s.hits.len();
-        let words = c.matcher.phrase_words(word).max(1) as usize;
+        let words = c.matcher.phrase_words_hashed(word, h).max(1) as usize;
         // Whether a longer run may still be a pattern (`Matcher::may_start_longer`).
         let mut longer = true;
         for (k, last) in tokens.iter().skip(ti).take(words).enumerate() {
@@ -608,10 +608,12 @@ mod tests {
     fn reference(c: &Compiled) -> Reference {
         let mut text: Vec<String> = c.pattern_text.iter().map(str::to_string).collect();
         let mut of: Vec<Result<usize, Vec<LexiconId>>> = (0..text.len()).map(Ok).collect();
+        let exclude: std::collections::HashSet<String> =
+            c.matcher.exclude().iter().map(String::from).collect();
         for (t, uses) in c.pattern_text.iter().zip(c.patterns.iter()) {
             for (kind, forms) in [
                 (EVASION, term_variants(t, &c.normalize, 0)),
-                (TYPO, typo_variants_of(t, &c.normalize, c.matcher.exclude())),
+                (TYPO, typo_variants_of(t, &c.normalize, &exclude)),
             ] {
                 let lexs: Vec<LexiconId> = uses
                     .iter()

@@ -90,7 +90,7 @@ mod words;
 
 use std::ops::Range;
 
-use strset::StrSet;
+pub(crate) use strset::StrSet;
 
 use once_cell::sync::OnceCell;
 

@@ -28,6 +28,11 @@ fn hash(s: &str) -> u64 {
     h ^ (h >> 29)
 }
 
+/// The length of a spread table for `n` strings: at most a quarter full.
+fn spread_size(n: usize) -> usize {
+    (n * 4).max(16).next_power_of_two()
+}
+
 impl StrSet {
     /// How many strings it holds.
     pub(crate) fn len(&self) -> usize {
@@ -46,8 +51,14 @@ impl StrSet {
 
     /// The slot of `table` holding `s`, or the empty slot where it would go.
     fn slot(&self, s: &str) -> usize {
+        self.slot_hashed(s, hash(s))
+    }
+
+    /// [`StrSet::slot`] of `s` whose hash `h` is known.
+    #[inline]
+    fn slot_hashed(&self, s: &str, h: u64) -> usize {
         let mask = self.table.len().wrapping_sub(1);
-        let mut at = hash(s) as usize & mask;
+        let mut at = h as usize & mask;
         loop {
             match self.table.get(at) {
                 Some(&i) if i != EMPTY && self.get(i as usize) != s => at = (at + 1) & mask,
@@ -62,6 +73,30 @@ impl StrSet {
             return false;
         }
         self.table.get(self.slot(s)).is_some_and(|&i| i != EMPTY)
+    }
+
+    /// The index of `s` (the number of strings added before it), if it is in the set.
+    #[cfg(test)]
+    pub(crate) fn index_of(&self, s: &str) -> Option<u32> {
+        self.index_of_hashed(s, hash(s))
+    }
+
+    /// [`StrSet::index_of`] of `s` whose hash `h` is known: the scan's hash of a token
+    /// (`hash_word`, the same function), so that the token is not hashed again.
+    #[inline]
+    pub(crate) fn index_of_hashed(&self, s: &str, h: u64) -> Option<u32> {
+        if self.table.is_empty() {
+            return None;
+        }
+        self.table
+            .get(self.slot_hashed(s, h))
+            .copied()
+            .filter(|&i| i != EMPTY)
+    }
+
+    /// The bytes it holds.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.text.len() + (self.ends.len() + self.table.len()) * 4
     }
 
     /// Adds `s`; returns whether it was new. A string past the offsets' range
@@ -91,9 +126,34 @@ impl StrSet {
         true
     }
 
+    /// An empty set for `n` strings with its table spread already (see
+    /// [`StrSet::spread`]): filled without growing.
+    pub(crate) fn spread_for(n: usize) -> StrSet {
+        StrSet {
+            text: String::new(),
+            ends: Vec::with_capacity(n),
+            table: vec![EMPTY; spread_size(n)],
+        }
+    }
+
+    /// Makes the table at least four times as long as the strings are many, so that a
+    /// string that is not in the set is told apart in a probe or two (at the load
+    /// `insert` keeps, up to 7/8, such a lookup probes a long run): for sets asked of
+    /// every token, most of which are not in them.
+    pub(crate) fn spread(&mut self) {
+        let size = spread_size(self.ends.len());
+        if size > self.table.len() {
+            self.rebuild(size);
+        }
+    }
+
     /// Doubles the table and puts every string back in it.
     fn grow(&mut self) {
-        let size = (self.table.len() * 2).max(16);
+        self.rebuild((self.table.len() * 2).max(16));
+    }
+
+    /// A table of `size` slots (a power of two) with every string put back in it.
+    fn rebuild(&mut self, size: usize) {
         self.table = vec![EMPTY; size];
         let mask = size - 1;
         for i in 0..self.ends.len() {
@@ -191,6 +251,21 @@ mod tests {
         assert!(!s.contains("w1000"));
         assert_eq!(s.iter().nth(3), Some("w3"));
         assert_eq!(s.at(999), "w999");
+        assert_eq!(s.index_of("w999"), Some(999));
+        assert_eq!(s.index_of(""), Some(1000));
+        assert_eq!(s.index_of("w1000"), None);
+        assert_eq!(StrSet::default().index_of(""), None);
+        let mut spread = s.clone();
+        spread.spread();
+        assert!(spread.parts().2.len() >= 4 * spread.len());
+        assert_eq!(spread.index_of("w999"), Some(999));
+        assert!(spread == s && !spread.contains("w1000"));
+        let mut pre = StrSet::spread_for(1001);
+        for w in s.iter() {
+            pre.insert(w);
+        }
+        assert_eq!(pre.parts().2.len(), spread.parts().2.len());
+        assert!(pre == s);
         let mut t = StrSet::default();
         for w in words.iter().rev() {
             t.insert(w);
