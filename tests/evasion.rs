@@ -203,6 +203,9 @@
 //! glued-after 66.9% kept (floor 66.5); every other figure as above. The French cases of
 //! `threat-anyone-who` back from known-broken: one new flag more in swapped (58), deleted
 //! (57) and added (49), « quiconque tue un policier sera puni » with « puni » disguised.
+//! The case file of vehicles driven into people (`incite-vehicle-ramming`, phrase
+//! lexicons without typos): swapped 49.5% kept (floor 49.5 -> 49.0), added 53.0% (53.0 ->
+//! 52.5); 2 split new flags (60 -> 62), from its English contrasts with a word split.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -225,10 +228,10 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.5, 58),
+    (Disguise::Swapped, 49.0, 58),
     (Disguise::Deleted, 50.5, 57),
-    (Disguise::Added, 53.0, 49),
-    (Disguise::Split, 12.5, 60),
+    (Disguise::Added, 52.5, 49),
+    (Disguise::Split, 12.5, 62),
     (Disguise::GluedBefore, 75.5, 56),
     (Disguise::GluedAfter, 66.5, 28),
 ];
