@@ -594,7 +594,7 @@ impl MultiTable {
         }
     }
 
-    fn build(mut entries: Vec<(u64, u32)>) -> MultiTable {
+    pub(super) fn build(mut entries: Vec<(u64, u32)>) -> MultiTable {
         if entries.is_empty() {
             return MultiTable::default();
         }
@@ -617,7 +617,7 @@ impl MultiTable {
 
     /// Calls `f` with every id stored under hash `h`.
     #[inline]
-    fn each(&self, h: u64, mut f: impl FnMut(u32)) {
+    pub(super) fn each(&self, h: u64, mut f: impl FnMut(u32)) {
         let mask = self.slots.len().wrapping_sub(1);
         let mut slot = h as usize & mask;
         let high = h & !0xffff_ffff;

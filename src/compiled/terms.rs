@@ -11,7 +11,9 @@
 //!
 //! [`Compiled::pattern_text`]: super::Compiled::pattern_text
 
-use super::patterns::{EMPTY, Texts, hash_word};
+use std::collections::HashMap;
+
+use super::patterns::{MultiTable, Texts, hash_word};
 
 /// The terms of every lexicon, by reference (see the module's documentation).
 #[derive(Clone, Debug, Default)]
@@ -36,27 +38,36 @@ impl LexiconTerms {
         T: IntoIterator<Item = &'a str>,
     {
         let npat = u32::try_from(patterns.len()).ok()?;
-        // Open-addressing table of pattern ids by the hash of their text (`EMPTY` =
-        // free slot), at least twice as long as the patterns are many.
-        let index = Index::of(patterns);
-        let mut other_index = Index::default();
+        // The patterns' ids by the hash of their text, and the other terms' by their text.
+        let index = MultiTable::build(
+            (0..npat)
+                .filter_map(|id| Some((hash_word(patterns.get(id as usize)?), id)))
+                .collect(),
+        );
+        let mut other_index: HashMap<&str, u32> = HashMap::new();
         let mut out = LexiconTerms {
             patterns: npat,
             ..LexiconTerms::default()
         };
         for terms in lexicons {
             for t in terms {
-                let r = match index.find(patterns, t) {
+                let mut found = None;
+                index.each(hash_word(t), |id| {
+                    if found.is_none() && patterns.get(id as usize) == Some(t) {
+                        found = Some(id);
+                    }
+                });
+                let r = match found {
                     Some(p) => p,
                     None => {
-                        let k = match other_index.find(&out.other, t) {
-                            Some(k) => k,
+                        let k = match other_index.get(t) {
+                            Some(&k) => k,
                             None => {
                                 let k = u32::try_from(out.other.len()).ok()?;
                                 if !out.other.push(t) {
                                     return None;
                                 }
-                                other_index.insert(&out.other, k);
+                                other_index.insert(t, k);
                                 k
                             }
                         };
@@ -130,75 +141,6 @@ impl LexiconTerms {
             other,
             patterns: npat,
         })
-    }
-}
-
-/// An open-addressing table of the ids of texts by [`hash_word`] (compiling only).
-#[derive(Default)]
-struct Index {
-    slots: Vec<u32>,
-    len: usize,
-}
-
-impl Index {
-    /// The table of every text of `texts`.
-    fn of(texts: &Texts) -> Index {
-        let cap = (texts.len() * 2).next_power_of_two().max(16);
-        let mut index = Index {
-            slots: vec![EMPTY; cap],
-            len: 0,
-        };
-        for id in 0..texts.len() {
-            index.insert(texts, id as u32);
-        }
-        index
-    }
-
-    /// Adds text `id` of `texts` (not in it yet), growing the table at half full.
-    fn insert(&mut self, texts: &Texts, id: u32) {
-        if (self.len + 1) * 2 > self.slots.len() {
-            let cap = (self.slots.len() * 2).max(16);
-            let old = std::mem::replace(&mut self.slots, vec![EMPTY; cap]);
-            self.len = 0;
-            for i in old.into_iter().filter(|&i| i != EMPTY) {
-                self.place(texts, i);
-            }
-        }
-        self.place(texts, id);
-    }
-
-    fn place(&mut self, texts: &Texts, id: u32) {
-        let Some(t) = texts.get(id as usize) else {
-            return;
-        };
-        let mask = self.slots.len() - 1;
-        let mut slot = hash_word(t) as usize & mask;
-        while self.slots.get(slot).is_some_and(|&s| s != EMPTY) {
-            slot = (slot + 1) & mask;
-        }
-        if let Some(s) = self.slots.get_mut(slot) {
-            *s = id;
-            self.len += 1;
-        }
-    }
-
-    /// The id of `t` among `texts`, if it is one.
-    fn find(&self, texts: &Texts, t: &str) -> Option<u32> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mask = self.slots.len() - 1;
-        let mut slot = hash_word(t) as usize & mask;
-        loop {
-            let id = *self.slots.get(slot)?;
-            if id == EMPTY {
-                return None;
-            }
-            if texts.get(id as usize) == Some(t) {
-                return Some(id);
-            }
-            slot = (slot + 1) & mask;
-        }
     }
 }
 
