@@ -90,6 +90,9 @@ pub enum ProblemKind {
     /// stored policy this build can read: not one at all, written by another version of
     /// tosguard, truncated or damaged.
     InvalidStoredPolicy,
+    /// A warning: a named condition (`[conditions.NAME]`) of the policy is used by no
+    /// rule.
+    UnusedCondition,
 }
 
 /// One mistake in a policy, with where it is.

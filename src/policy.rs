@@ -589,6 +589,7 @@ impl PolicyBuilder {
                 categories: BTreeMap::new(),
                 lexicons: BTreeMap::new(),
                 contexts: BTreeMap::new(),
+                conditions: BTreeMap::new(),
                 rules: Vec::new(),
                 overrides: Default::default(),
                 typos: Default::default(),
@@ -682,6 +683,34 @@ impl PolicyBuilder {
                 inflected: false,
                 joined: false,
                 terms: terms.into_iter().map(|t| unspanned(t.into())).collect(),
+            }),
+        );
+        self
+    }
+
+    /// Adds a named condition, which rules (and other named conditions) use by name
+    /// like a lexicon (`[conditions.NAME]` in a policy file).
+    ///
+    /// ```
+    /// use tosguard::{Action, Policy, RuleDef, Severity};
+    ///
+    /// let policy = Policy::builder("p")
+    ///     .category("threat", Severity::High, Action::Remove, "ToS 1")
+    ///     .lexicon("harm", ["kill", "hurt"])
+    ///     .lexicon("target", ["you", "him"])
+    ///     .condition("harm_target", "harm before(1) target")
+    ///     .rule(RuleDef::new("r1", "threat", "\"i will\" before(1) harm_target"))
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(!policy.classify("I will hurt him").is_clean());
+    /// assert!(policy.classify("I will hurt").is_clean());
+    /// ```
+    pub fn condition(mut self, name: impl Into<String>, when: impl Into<String>) -> Self {
+        self.file.conditions.insert(
+            name.into(),
+            unspanned(crate::spec::ConditionSpec {
+                description: None,
+                when: unspanned(when.into()),
             }),
         );
         self

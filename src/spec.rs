@@ -26,6 +26,10 @@ pub(crate) struct PolicyFile {
     pub(crate) lexicons: BTreeMap<String, S<LexiconSpec>>,
     #[serde(default)]
     pub(crate) contexts: BTreeMap<String, S<ContextSpec>>,
+    /// `[conditions.NAME]`: named conditions the rules (and other named conditions)
+    /// use by name, like a lexicon.
+    #[serde(default)]
+    pub(crate) conditions: BTreeMap<String, S<ConditionSpec>>,
     #[serde(default)]
     pub(crate) rules: Vec<S<RuleSpec>>,
     #[serde(default, rename = "override")]
@@ -333,6 +337,20 @@ impl ExampleSpec {
             ExampleSpec::Detailed(d) => &d.evidence,
         }
     }
+}
+
+/// `[conditions.NAME]`: a condition written once and named in rules.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a named condition: a table with `when` (and an optional `description`)"
+)]
+pub(crate) struct ConditionSpec {
+    /// For the reader of the policy file; the compiler does not use it.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) description: Option<String>,
+    pub(crate) when: S<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -5,6 +5,7 @@
 //! - [`lexicons`]: named lexicons, their overrides, and their terms;
 //! - [`contexts`]: the built-in contexts and the cue-based ones of every pack;
 //! - [`signals`]: `[signals.NAME]` model files, and `signal(…)` operands as lexicons;
+//! - [`conditions`]: named conditions (`[conditions.NAME]`), resolved on first use;
 //! - [`rules`]: conditions resolved against lexicons, rule overrides;
 //! - [`terms`]: how one term becomes automaton patterns (used by the phases above);
 //! - [`warnings`]: what compiles but is probably a mistake.
@@ -12,6 +13,7 @@
 //! Every phase reports every problem it finds; the policy compiles only if none did.
 
 mod categories;
+mod conditions;
 mod contexts;
 mod lexicons;
 mod rules;
@@ -65,6 +67,8 @@ struct Builder<'a> {
     signal_models: Vec<SignalSource>,
     /// The `signal(…)` comparisons of the conditions.
     signals: Vec<SignalUse>,
+    /// The named conditions (`[conditions.NAME]`).
+    named: conditions::Named,
 }
 
 impl Builder<'_> {
@@ -132,6 +136,7 @@ pub(crate) fn compile(
         signal_defs: Vec::new(),
         signal_models: Vec::new(),
         signals: Vec::new(),
+        named: conditions::Named::default(),
     };
     b.typo_exclude = terms::typo_exclusions(&mut b);
     b.compared = warnings::compared(&b);
@@ -139,7 +144,9 @@ pub(crate) fn compile(
     lexicons::compile(&mut b);
     let contexts = contexts::compile(&mut b);
     signals::load(&mut b);
+    conditions::declare(&mut b);
     let rules = rules::compile(&mut b, &categories, &contexts);
+    conditions::warn_unused(&mut b);
     warnings::check(&mut b, &categories);
 
     // A pack that could not be loaded (a misspelled `extends`, a parent that does not

@@ -88,6 +88,23 @@ fn compile_rule(
     let (true, Some(category), Some(when)) = (ok, category, when) else {
         return None;
     };
+    // The named conditions a rule uses nest inside it: the whole must stay within the
+    // limit, as a condition written out would.
+    let (depth, limit) = (super::conditions::depth(&when), b.limits.get_nest_limit());
+    if depth > limit {
+        b.report(
+            pi,
+            Problem::new(
+                ProblemKind::LimitExceeded,
+                wpath,
+                format!(
+                    "with the conditions it names, this condition nests {depth} levels, more than the limit of {limit}"
+                ),
+            ),
+            offsets.range(0..r.when.get_ref().len()),
+        );
+        return None;
+    }
     let when = chain_before(when);
     let severity = r
         .severity
@@ -266,7 +283,7 @@ fn apply_overrides(b: &mut Builder<'_>, rules: &mut Vec<Rule>, owner: &HashMap<S
 impl Builder<'_> {
     /// Resolves a parsed condition; `offsets` place the condition string in
     /// the pack source, for error locations.
-    fn resolve_expr(
+    pub(super) fn resolve_expr(
         &mut self,
         pack: usize,
         path: &str,
@@ -276,6 +293,9 @@ impl Builder<'_> {
         Some(match e {
             Expr::Lexicon(name, span) => match self.lex_index.get(name.as_str()) {
                 Some(&id) if !name.starts_with('"') => Node::Lex(id),
+                _ if self.is_named_condition(name) => {
+                    return self.named_condition(pack, path, name, offsets.range(span.clone()));
+                }
                 _ => {
                     let mut msg = format!("unknown lexicon `{name}`");
                     if let Some(s) = self.suggest(name) {
@@ -347,6 +367,7 @@ impl Builder<'_> {
             .keys()
             .map(String::as_str)
             .filter(|k| !k.starts_with('"') && !k.starts_with('@') && !k.starts_with("signal("))
+            .chain(self.named_conditions())
             .collect();
         // Sorted, so that a tie always suggests the same name.
         names.sort_unstable();

@@ -563,7 +563,7 @@ byte_codes!(position_code, position_of, CuePosition, "cue position", {
 
 /// Every kind of problem, by its stored code (its index). Warnings are the only
 /// problems stored; the others are listed so that the table is simply every kind.
-const KINDS: [ProblemKind; 23] = [
+const KINDS: [ProblemKind; 24] = [
     ProblemKind::Io,
     ProblemKind::Syntax,
     ProblemKind::InvalidValue,
@@ -587,6 +587,7 @@ const KINDS: [ProblemKind; 23] = [
     ProblemKind::ShadowedTerm,
     ProblemKind::NoStatementCategory,
     ProblemKind::InvalidStoredPolicy,
+    ProblemKind::UnusedCondition,
 ];
 
 fn kind_code(k: ProblemKind) -> u8 {
@@ -615,7 +616,8 @@ fn kind_code(k: ProblemKind) -> u8 {
         | ProblemKind::NeverFires
         | ProblemKind::ShadowedTerm
         | ProblemKind::NoStatementCategory
-        | ProblemKind::InvalidStoredPolicy => KINDS.iter().position(|&x| x == k).unwrap_or(0) as u8,
+        | ProblemKind::InvalidStoredPolicy
+        | ProblemKind::UnusedCondition => KINDS.iter().position(|&x| x == k).unwrap_or(0) as u8,
     }
 }
 
