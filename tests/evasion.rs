@@ -208,6 +208,8 @@
 //! 52.5); 2 split new flags (60 -> 62), from its English contrasts with a word split.
 //! The case file of a person the speaker wants to die (`threat-want-to-die`): deleted
 //! 50.49% kept (floor 50.5 -> 50.0).
+//! The case file of harm shapes read in every frame (`threat-harm-frames`, session 18):
+//! two swapped new flags (58 -> 60), contrasts whose benign word a swap hides.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -230,7 +232,7 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.0, 58),
+    (Disguise::Swapped, 49.0, 60),
     (Disguise::Deleted, 50.0, 57),
     (Disguise::Added, 52.5, 49),
     (Disguise::Split, 12.5, 62),
