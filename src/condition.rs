@@ -1,6 +1,6 @@
 //! The condition language of rules (`when = "…"`): lexicon names, inline phrases,
-//! signal comparisons (`signal(hate) >= 0.8`), `and`, `or`, `not`, parentheses, the
-//! proximity operators `before(N)` and `near(N)`, and `except`.
+//! signal comparisons (`signal(hate) >= 0.8`), built-in operands (`@name`), `and`, `or`,
+//! `not`, parentheses, the proximity operators `before(N)` and `near(N)`, and `except`.
 //!
 //! Precedence, loosest first: `or`, `and`, `not`, proximity and `except`. Proximity and
 //! `except` chains read left to right.
@@ -126,8 +126,9 @@ fn lex(src: &str, errors: &mut Vec<CondError>) -> Option<Vec<(Tok, Range<usize>)
                 }
                 toks.push((Tok::Phrase(text), i..end));
             }
-            c if is_ident_char(c) => {
-                let mut end = i;
+            c if is_ident_char(c) || c == '@' => {
+                let mut end = i + c.len_utf8();
+                it.next();
                 while let Some(&(j, d)) = it.peek() {
                     if is_ident_char(d) {
                         end = j + d.len_utf8();

@@ -483,3 +483,23 @@ fn no_rust_type_name_in_any_message() {
         "{msg}"
     );
 }
+
+#[test]
+fn unknown_built_in_operand() {
+    let src = format!(
+        "{HEAD}[[rules]]\nid = \"r1\"\ncategory = \"violence.threat\"\nwhen = \"harm before(1) @nom\"\n"
+    );
+    let e = errors(&src);
+    let (path, loc, msg, _) = one(&e, ProblemKind::UnknownLexicon);
+    assert_eq!(path, "rules[r1].when");
+    assert_eq!(
+        msg,
+        "unknown built-in operand `@nom`: the built-in operand is `@name` (a person's name)"
+    );
+    assert_eq!(loc, "9:24");
+    // `@name` itself compiles, with no terms and no "never fires" warning.
+    let ok = Policy::from_toml_str(&src.replace("@nom", "@name")).unwrap();
+    assert!(ok.warnings().is_empty(), "{:?}", ok.warnings());
+    assert!(!ok.classify("they will kill Kevin Marsh").is_clean());
+    assert!(ok.classify("they will kill kevin marsh").is_clean());
+}

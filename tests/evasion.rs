@@ -210,6 +210,9 @@
 //! 50.49% kept (floor 50.5 -> 50.0).
 //! The case file of harm shapes read in every frame (`threat-harm-frames`, session 18):
 //! two swapped new flags (58 -> 60), contrasts whose benign word a swap hides.
+//! The frame and shape cases and the names read by `@name` (`threat-frame-shapes`,
+//! `threat-named-person`): one new flag more in swapped (61), deleted (58), added (50) and
+//! glued-after (29), contrasts whose benign word ("visit", "call", « voir ») a disguise hides.
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -232,12 +235,12 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
-    (Disguise::Swapped, 49.0, 60),
-    (Disguise::Deleted, 50.0, 57),
-    (Disguise::Added, 52.5, 49),
+    (Disguise::Swapped, 49.0, 61),
+    (Disguise::Deleted, 50.0, 58),
+    (Disguise::Added, 52.5, 50),
     (Disguise::Split, 12.5, 62),
     (Disguise::GluedBefore, 75.5, 56),
-    (Disguise::GluedAfter, 66.5, 28),
+    (Disguise::GluedAfter, 66.5, 29),
 ];
 
 fn report() -> Report {

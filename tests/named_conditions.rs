@@ -71,7 +71,11 @@ fn a_named_condition_means_what_it_would_written_out() {
         verdict(&named, "I will kill the mayor"),
         [(
             "violence.threat".to_string(),
-            vec!["I will".to_string(), "kill".to_string(), "the mayor".to_string()]
+            vec![
+                "I will".to_string(),
+                "kill".to_string(),
+                "the mayor".to_string()
+            ]
         )]
     );
     assert!(named.classify("I will kill time").is_clean());
@@ -207,8 +211,10 @@ fn a_parent_defines_and_a_child_uses_or_redefines() {
     )))
     .unwrap_err();
     assert!(
-        e.problems().iter().any(|p| p.kind() == ProblemKind::DuplicateId
-            && p.message() == "condition `harm_target` is already defined by `parent`"),
+        e.problems()
+            .iter()
+            .any(|p| p.kind() == ProblemKind::DuplicateId
+                && p.message() == "condition `harm_target` is already defined by `parent`"),
         "{e}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
@@ -248,7 +254,9 @@ fn conditions_nested_in_conditions_stay_within_the_nesting_limit() {
             deep(&format!("c{}", i - 1))
         ));
     }
-    body.push_str("[[rules]]\nid = \"deep\"\ncategory = \"violence.threat\"\nwhen = \"will before(2) c4\"\n");
+    body.push_str(
+        "[[rules]]\nid = \"deep\"\ncategory = \"violence.threat\"\nwhen = \"will before(2) c4\"\n",
+    );
     let e = errors(&body);
     assert!(
         e.problems()

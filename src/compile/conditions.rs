@@ -64,7 +64,9 @@ pub(super) fn declare(b: &mut Builder<'_>) {
                 None
             };
             match problem {
-                Some((kind, message)) => b.report(pi, Problem::new(kind, path, message), spec.span()),
+                Some((kind, message)) => {
+                    b.report(pi, Problem::new(kind, path, message), spec.span())
+                }
                 None => {
                     b.named.defs.insert(name.clone(), pi);
                 }

@@ -81,6 +81,15 @@ impl Builder<'_> {
         self.problems.push(p);
     }
 
+    /// The lexicon whose hits are the names of persons in the text (the `@name`
+    /// operand): made once, filled by the engine, never by terms.
+    fn name_lexicon(&mut self) -> LexiconId {
+        match self.lex_index.get(crate::compiled::NAME_OPERAND) {
+            Some(&id) => id,
+            None => self.new_lexicon(crate::compiled::NAME_OPERAND.to_string(), MatchMode::Word),
+        }
+    }
+
     /// A new, empty lexicon.
     fn new_lexicon(&mut self, name: String, mode: MatchMode) -> LexiconId {
         let id = LexiconId::new(self.lexicons.len());
@@ -222,6 +231,7 @@ pub(crate) fn compile(
         vocab,
         triggers: Triggers::build(&rules, lexicons.len()),
         lexicon_langs: crate::compiled::lang_codes(&lexicons),
+        name_lexicons: crate::compiled::name_lexicons(&lexicons),
         lexicons,
         contexts: contexts.list,
         rules,

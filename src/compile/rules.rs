@@ -146,7 +146,7 @@ fn warn_if_never_fires(
     let empty = when.needs().into_iter().find_map(|l| {
         b.lexicons
             .get(l.index())
-            .filter(|_| !b.is_signal(l))
+            .filter(|lex| !b.is_signal(l) && lex.name != crate::compiled::NAME_OPERAND)
             .filter(|_| b.terms.get(l.index()).is_none_or(Texts::is_empty))
             .map(|lex| lex.name.clone())
     });
@@ -291,6 +291,25 @@ impl Builder<'_> {
         offsets: &ValueOffsets,
     ) -> Option<Node> {
         Some(match e {
+            Expr::Lexicon(name, span) if name.starts_with('@') => {
+                if name == crate::compiled::NAME_OPERAND {
+                    Node::Lex(self.name_lexicon())
+                } else {
+                    self.report(
+                        pack,
+                        Problem::new(
+                            ProblemKind::UnknownLexicon,
+                            path,
+                            format!(
+                                "unknown built-in operand `{name}`: the built-in operand is `{}` (a person's name)",
+                                crate::compiled::NAME_OPERAND
+                            ),
+                        ),
+                        offsets.range(span.clone()),
+                    );
+                    return None;
+                }
+            }
             Expr::Lexicon(name, span) => match self.lex_index.get(name.as_str()) {
                 Some(&id) if !name.starts_with('"') => Node::Lex(id),
                 _ if self.is_named_condition(name) => {

@@ -431,6 +431,7 @@ mod tests {
             window_bytes: crate::limits::DEFAULT_WINDOW,
             triggers: Default::default(),
             lexicon_langs: Vec::new(),
+            name_lexicons: Vec::new(),
         }
     }
 

@@ -150,6 +150,7 @@ pub(crate) fn merge_layers(layers: &[&Compiled]) -> Result<Option<Compiled>, Pol
         vocab,
         triggers: Triggers::build(&rules, lexicons.len()),
         lexicon_langs: super::lang_codes(&lexicons),
+        name_lexicons: super::name_lexicons(&lexicons),
         lexicons,
         contexts,
         rules,

@@ -297,9 +297,25 @@ pub(crate) struct Compiled {
     /// Per lexicon: its language ([`Lexicon::lang`]) as one byte, 0 for none, 1 for
     /// English, 2 for French, read for every hit (`engine::lang`); see [`lang_codes`].
     pub(crate) lexicon_langs: Vec<u8>,
+    /// The lexicons of the `@name` operand ([`name_lexicons`]), filled by the engine.
+    pub(crate) name_lexicons: Vec<LexiconId>,
 }
 
 /// The languages of `lexicons`, one byte each (see [`Compiled::lexicon_langs`]).
+/// The built-in operand of conditions whose hits are the names of persons
+/// (`src/engine/names.rs`).
+pub(crate) const NAME_OPERAND: &str = "@name";
+
+/// The lexicons of the `@name` operand (one per layer of a stack that uses it).
+pub(crate) fn name_lexicons(lexicons: &[Lexicon]) -> Vec<LexiconId> {
+    lexicons
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.name == NAME_OPERAND)
+        .map(|(i, _)| LexiconId::new(i))
+        .collect()
+}
+
 pub(crate) fn lang_codes(lexicons: &[Lexicon]) -> Vec<u8> {
     lexicons
         .iter()

@@ -1421,6 +1421,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         categories,
         triggers: Triggers::build(&rules, lexicons.len()),
         lexicon_langs: super::lang_codes(&lexicons),
+        name_lexicons: super::name_lexicons(&lexicons),
         lexicons,
         contexts,
         rules,

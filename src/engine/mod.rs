@@ -7,6 +7,7 @@
 
 mod context;
 mod lang;
+mod names;
 mod present;
 mod rules;
 mod runs;
@@ -176,6 +177,11 @@ impl Compiled {
         let masked = (self.normalize.masked_letters && text.contains('*')).then_some((text, &norm));
         scan(self, norm.text(), masked, s);
         lang::drop_other_language(self, norm.text(), s);
+        if !self.name_lexicons.is_empty()
+            && names::push_name_hits(text, &norm, &s.tokens, &self.name_lexicons, &mut s.hits)
+        {
+            s.hits.sort_unstable_by_key(|h| (h.start, h.end, h.lex));
+        }
         index_hits(self.lexicons.len(), s);
         s.present
             .text_with(self.signals.iter().map(|u| u.lex), &mut s.maybe);

@@ -316,7 +316,7 @@ pub(super) const MASKED_MARGIN: u16 = 100;
 
 /// The Zipf frequency times 100 of the folded word `w`, 0 when it is not in the list
 /// (less common than any word of it).
-pub(super) fn zipf(w: &str) -> u16 {
+pub(crate) fn zipf(w: &str) -> u16 {
     if w.is_empty() {
         return 0;
     }

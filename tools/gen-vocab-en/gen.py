@@ -859,6 +859,26 @@ def load_cased(wn):
     return cased, lower
 
 
+def not_person_names(nouns, cased):
+    """Capitalized one-word nouns of WordNet with no sense in noun.person: places,
+    organisations, programmes, days (`Lyon`, `Maryland`, `Medicaid`, `Google`,
+    `Monday`), folded, that the common-word list holds. A name that is a person in any
+    sense (`Paris`, `Bush`) stays out."""
+    senses = {}
+    for offset, (words, _) in cased.items():
+        for w in words:
+            if w[:1].isupper() and "_" not in w and len(w) > 1 and not w.isupper():
+                senses.setdefault(w.lower(), set()).add(nouns[offset][2])
+    # Only the names common enough to be met (the project's common-word list, from
+    # wordfreq, Zipf 3 and up): the rare places cost memory and are rarely written.
+    common = set()
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "policies", "words", "common.txt"), encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                common.add(line.split(" ", 1)[0])
+    return sorted(w for w, files in senses.items() if 18 not in files and w.isalpha() and w in common)
+
+
 # WordNet lexicographer files of persons and groups (noun.person, noun.group).
 PEOPLE_SOURCES = {14, 18}
 
@@ -1022,8 +1042,12 @@ FUZZY_PREFIXES = ("en_vocab_harm_", "en_vocab_blow", "en_vocab_ambush_")
 FUZZY_NAMES = {"en_vocab_body", "en_vocab_person", "en_vocab_people", "en_vocab_group", "en_vocab_thing"}
 
 
+# Lexicons read in every language: place and organisation names are not English words.
+ANY_LANGUAGE = {"en_vocab_name_not_person"}
+
+
 def toml_list(name, comment, terms):
-    head = [f"[lexicons.{name}]", 'lang = "en"']
+    head = [f"[lexicons.{name}]"] + ([] if name in ANY_LANGUAGE else ['lang = "en"'])
     if name.startswith(FUZZY_PREFIXES) or name in FUZZY_NAMES:
         head += ["fuzzy = 1", "inflected = true"]
     lines = [f"# {c}" for c in comment] + head + ["terms = ["]
@@ -1319,6 +1343,12 @@ def main():
         "The rules read them only where the person or group reading is required (\"you X\",",
         "\"too many X\", \"X are ...\")."],
         slur_framed_terms))
+    out.append(toml_list("en_vocab_name_not_person", [
+        "Capitalized one-word nouns of WordNet with no person sense: places, organisations,",
+        "programmes, days (\"Lyon\", \"Maryland\", \"Medicaid\", \"Monday\"), those of the",
+        "common-word list (policies/words/common.txt). The `@name` rules leave them out: a",
+        "name written like a person's that WordNet knows as no person."],
+        not_person_names(nouns, cased)))
     sys.stdout.write("\n".join(out))
 
 
