@@ -51,6 +51,7 @@ def deb_extract(tmp: Path, package: str) -> tuple[Path, str]:
 
 FREEDICT = "dict-freedict-fra-eng"
 THESAURUS = "mythes-fr"
+ENG_FRA = "dict-freedict-eng-fra"
 # The English generator's root senses: harm verbs (HARM_ROOTS) and body parts. Body
 # parts are split as the rules read them: external parts and bones (`fr_vocab_body`,
 # read with every verb of the body) and internal organs (`fr_vocab_organ`, read only
@@ -163,6 +164,172 @@ def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entrie
                 weapons.add(word)
 
     return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors, persons, weapons
+
+
+def load_thesaurus_nouns(path: Path) -> dict[str, set[str]]:
+    """word -> synonyms of its noun senses (`(Nom)`, `(Adjectif Nom)`…), from a MyThes
+    `.dat`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out: dict[str, set[str]] = {}
+    i = 1
+    while i < len(lines):
+        word, _, n = lines[i].rpartition("|")
+        if not word or not n.isdigit():
+            i += 1
+            continue
+        for sense in lines[i + 1:i + 1 + int(n)]:
+            pos, *syns = sense.split("|")
+            if "Nom" in pos:
+                out.setdefault(word, set()).update(s.strip() for s in syns)
+        i += 1 + int(n)
+    return out
+
+
+def cognates(word: str) -> list[str]:
+    """English look-alikes of a French agent noun whose ending maps one to one:
+    « extracteur » extractor, « épilateur » epilator, « diffuseur » diffuser. A short
+    stem before -eur/-er is left alone (« mangeur » is no manger, « graveur » no graver)."""
+    w = fold(word)
+    if w.endswith(("ateur", "atrice")):
+        return [w[: w.rindex("at")] + "ator"]
+    if w.endswith("teur"):
+        return [w[:-4] + "tor"]
+    for fr in ("eur", "euse"):
+        if w.endswith(fr) and len(w) - len(fr) >= 6:
+            return [w[: -len(fr)] + "er"]
+    return []
+
+
+def morph_persons(entries, aff, wordnet: Path, freedict: Path, eng_fra: Path | None, thesaurus: Path, seeds, res):
+    """Person and role nouns from the dictionary's morphology, filtered by evidence (see
+    README, "Person and role nouns"). Returns ({lemma: source}, {lemma: reason dropped},
+    forms to leave out).
+
+    Candidates: the nouns of fr.dic that are no adjective and inflect for gender (`F.`,
+    `Fs`, `Fc`, `F+`…: « serrurier/serrurière », « recruteur/recruteuse »,
+    « esthéticien/esthéticienne »), and the epicene nouns (`is:epi`) of a person suffix
+    (`res["epicene_suffixes"]`: « -iste », « -logue », « -thérapeute »…). Noun-adjectives
+    (« conservateur », « marchand », « dijonnais ») are left to the bilingual dictionary
+    (resource_vocab). Evidence against (a device named like an agent: « afficheur »,
+    « mixeur », « échangeur ») drops a candidate: a gloss of either FreeDict direction
+    whose first WordNet sense is a thing (artifact, animal, plant, food) and no person, as
+    often as person glosses, or glosses none of which has a person sense in WordNet; an
+    English cognate that is such a thing (« extracteur », « épilateur »); or thesaurus neighbours that are mostly things (nouns of one fixed gender, at least
+    two and more than three times the persons). A form that is also a verb form
+    (« condamné », « passé ») or the lemma of a thing noun (« ordinateur/S. is:mas »)
+    is left out, the other forms of its lemma kept."""
+    en = load_en_generator()
+    nouns, nidx, _ = en.load(str(wordnet), "noun")
+    person_en = en.kept_lemmas(nouns, nidx, en.hyponyms(nouns, [en.PERSON_ROOT]), en.NOUN_MAX_SENSE_RANK, en.NOUN_EXCLUDE)
+    person_any = {w.replace("_", " ") for s in en.hyponyms(nouns, [en.PERSON_ROOT]) for w in nouns[s][0]}
+
+    def person_gloss(g: str) -> bool:
+        """A gloss that has a person sense, or names one (« unemployed man »)."""
+        return g in person_any or g.endswith((" man", " woman", " person", " driver", "-driver"))
+
+    def artifact(word: str) -> bool:
+        """An English noun whose first sense is a thing, an animal, a plant or a food
+        (noun.artifact, noun.animal, noun.plant, noun.food, noun.object) and that has no
+        person sense."""
+        ranked = nidx.get(word.replace(" ", "_"))
+        return bool(ranked) and nouns[ranked[0]][2] in (5, 6, 13, 17, 20) and word not in person_any
+
+    glosses: dict[str, list[str]] = {}
+    for (word, pos), gl in load_freedict(freedict).items():
+        if pos.startswith("n") or not pos:
+            glosses.setdefault(word, []).extend(g.lower() for g in gl)
+    if eng_fra is not None:
+        for (word, _), gl in load_freedict(eng_fra).items():
+            for t in gl:
+                glosses.setdefault(t.strip(), []).append(word.lower())
+    thes = load_thesaurus_nouns(thesaurus)
+
+    # The shape of each noun: gender-inflected, epicene, or of one fixed gender (a thing,
+    # mostly: « machine », « carrefour »), and whether it is also an adjective.
+    inflected, epicene, fixed, adjective = set(), set(), set(), set()
+    fixed_forms = set()
+    for word, es in entries.items():
+        for flags, m in es:
+            if "po:nom" not in m:
+                continue
+            forms = aff.expand(word, flags)
+
+            if any("is:fem" in mm for _, mm in forms) and any("is:mas" in mm for _, mm in forms):
+                inflected.add(word)
+            elif "is:epi" in m:
+                epicene.add(word)
+            elif m & {"is:mas", "is:fem"}:
+                fixed.add(word)
+                fixed_forms |= {fold(f) for f, _ in forms} | {fold(word)}
+    adjective = {w for w, es in entries.items() if any("po:adj" in m for _, m in es)}
+    verb_forms_all = set()
+    for word, es in entries.items():
+        for flags, m in es:
+            if any(t.startswith("po:v") for t in m):
+                verb_forms_all.add(word)
+                verb_forms_all |= {f for f, _ in aff.expand(word, flags)}
+
+    suffixes = tuple(res["epicene_suffixes"])
+    kept: dict[str, str] = {}
+    dropped: dict[str, str] = {}
+    for word in sorted(inflected | epicene):
+        if not word.islower():
+            continue
+        gl = glosses.get(word, [])
+        n_person = sum(g in person_en for g in gl)
+        n_artifact = sum(artifact(g) for g in gl)
+        syns = thes.get(word, set())
+        t_person = len(syns & seeds) + sum(1 for s in syns if s in inflected and s not in adjective)
+        t_thing = sum(1 for s in syns if s in fixed and s not in inflected and s not in epicene and s not in seeds)
+        # Noun-adjectives and other epicene nouns come only from the bilingual dictionary
+        # (resource_vocab), with its person glosses.
+        if word in adjective or word in epicene and not word.endswith(suffixes):
+            continue
+        cognate = [c for c in cognates(word) if artifact(c)]
+        if n_artifact and n_artifact >= n_person:
+            dropped[word] = "artifact gloss: " + ", ".join(g for g in gl if artifact(g))
+        elif gl and not any(person_gloss(g) for g in gl):
+            dropped[word] = "no person gloss: " + ", ".join(gl)
+        elif t_thing >= 2 and t_thing > 3 * t_person:
+            dropped[word] = f"thesaurus: {t_thing} things, {t_person} persons"
+        elif cognate and not n_person:
+            dropped[word] = "English cognate an artifact: " + ", ".join(cognate)
+        else:
+            kept[word] = "morphology"
+    # Forms left out: verb forms and lemmas of thing nouns, and the feminine of a kept
+    # lemma when its glosses name no person or its cognate is a thing (« perceur » is a
+    # person, « perceuse » the drill; « carrière », « cafetière », « mitrailleuse »).
+    drop_forms = {fold(f) for f in verb_forms_all} | fixed_forms
+    # The forms of adjectives: « pompeuse », « copieuse » (pompeux, copieux) are no
+    # feminine of « pompeur », « copieur ».
+    for word in adjective:
+        for flags, m in entries[word]:
+            if "po:adj" in m:
+                drop_forms |= {fold(f) for f, _ in aff.expand(word, flags)}
+    # A feminine that is a common word more frequent than its masculine names a thing
+    # first (« tondeuse », « perceuse », « carrière », « verrière », « mitrailleuse »
+    # against « tondeur », « perceur »…): the frequencies of the engine's common-word list.
+    zipf = {}
+    for line in (HERE.parent.parent / "policies/words/common.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, freq, *_ = line.split()
+            zipf[word] = int(freq)
+    for word in kept:
+        for flags, m in entries[word]:
+            for fem, mm in aff.expand(word, flags):
+                if "is:fem" in mm and "is:sg" in mm and fem != word \
+                        and zipf.get(fold(fem), 0) > zipf.get(fold(word), 0):
+                    dropped[fem] = "feminine form more frequent than the masculine"
+                    drop_forms |= {fold(fem), fold(fem) + "s"}
+    for word in kept:
+        for flags, m in entries[word]:
+            for fem, mm in aff.expand(word, flags):
+                if "is:fem" in mm and "is:sg" in mm and fem != word:
+                    gl = glosses.get(fem, [])
+                    if gl and not any(person_gloss(g) for g in gl) or any(artifact(c) for c in cognates(fem)):
+                        dropped[fem] = "feminine form a thing"
+                        drop_forms |= {fold(fem), fold(fem) + "s"}
+    return kept, dropped, drop_forms
 
 
 def download(tmp: Path) -> tuple[Path, Path, str]:
@@ -334,6 +501,7 @@ def main() -> int:
                     help="WordNet 3.0 database directory (Debian wordnet-base)")
     ap.add_argument("--freedict", type=Path, help=f"freedict-fra-eng.dict.dz ({FREEDICT})")
     ap.add_argument("--thesaurus", type=Path, help=f"thes_fr.dat ({THESAURUS})")
+    ap.add_argument("--eng-fra", type=Path, help=f"freedict-eng-fra.dict.dz ({ENG_FRA})")
     ap.add_argument("--resource-versions", default=None,
                     help="versions of the bilingual dictionary and thesaurus given by path")
     args = ap.parse_args()
@@ -348,18 +516,25 @@ def main() -> int:
         if args.freedict and args.thesaurus:
             freedict, thesaurus = args.freedict, args.thesaurus
             res_versions = args.resource_versions or "unknown"
+            eng_fra = args.eng_fra
         else:
             root, fd_version = deb_extract(Path(tmp), FREEDICT)
             freedict = root / "usr/share/dictd/freedict-fra-eng.dict.dz"
             root, th_version = deb_extract(Path(tmp), THESAURUS)
             thesaurus = root / "usr/share/mythes/thes_fr.dat"
-            res_versions = f"{FREEDICT} {fd_version}, {THESAURUS} {th_version}"
+            root, ef_version = deb_extract(Path(tmp), ENG_FRA)
+            eng_fra = root / "usr/share/dictd/freedict-eng-fra.dict.dz"
+            res_versions = f"{FREEDICT} {fd_version}, {ENG_FRA} {ef_version}, {THESAURUS} {th_version}"
         en = load_en_generator()
         wn_version = en.wordnet_version(str(args.wordnet))
         found, body_nouns, organ_nouns, anchors, res_persons, res_weapons = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
         res = lists["resource"]
         hand_persons = {w for lemmas in lists["persons"].values() for w in lemmas}
         new_persons_preview = sorted(res_persons - hand_persons - set(res["person_exclude"]))
+        seeds = hand_persons | set(new_persons_preview)
+        morph, morph_dropped, drop_forms = morph_persons(
+            entries, aff, args.wordnet, freedict, eng_fra, thesaurus, seeds, res)
+        new_morph = sorted(set(morph) - seeds - set(res["person_exclude"]) - set(res["morph_exclude"]))
         # Sorting into kinds: a lemma of a hand-kept kind keeps its kind; every other
         # lemma the resources give is a `harm` verb (counted only with a person named):
         # neither resource says that a verb's object is always a living being.
@@ -385,7 +560,10 @@ def main() -> int:
             "# " + ", ".join(new_harm) + ".",
             "# Person and role nouns added by the resources (English WordNet person nouns",
             "# through FreeDict French-English; reviewed exclusions in lists.toml): "
-            + str(len(new_persons_preview)) + ".",
+            + str(len(new_persons_preview)) + ". From the dictionary's morphology (nouns",
+            "# inflected for gender, epicene nouns of a person suffix; evidence against from both",
+            "# FreeDict directions, WordNet and the thesaurus; see the README): "
+            + str(len(new_morph)) + ".",
             "#",
             "# Avertissement : verbes de violence, à dessein (voir README).",
             "[policy]",
@@ -511,8 +689,22 @@ def main() -> int:
             before = len(MISSING)
             res_person_forms |= noun_forms(lemma, entries, aff)
             del MISSING[before:]
+        # Person and role nouns from the dictionary's morphology (see morph_persons), less
+        # the reviewed exclusions, the forms that are verb forms or thing nouns, and the
+        # insults and animals of the lists below (read by their own rules).
+        other = set()
+        for lemma in {w for tier in ("nouns", "figurative", "adjectives") for w in lists["insults"][tier]} \
+                | set(lists["animals"]["lemmas"]):
+            other |= noun_forms(lemma, entries, aff)
+        morph_forms = set()
+        for lemma in new_morph:
+            morph_forms |= noun_forms(lemma, entries, aff)
+        morph_forms -= drop_forms | other
+        res_person_forms |= morph_forms - persons
         persons |= res_person_forms
         persons -= {fold(w) for w in lists["persons_exclude"]["forms"]}
+        stats.append(f"morph persons: {len(new_morph)} lemmas, {len(morph_forms)} forms, "
+                     f"dropped by evidence: {len(morph_dropped)}")
         groups = set()
         for lemmas in lists["groups"].values():
             for lemma in lemmas:
@@ -563,6 +755,17 @@ def main() -> int:
         # Armes : les noms des ressources (voir resource_vocab) moins les exclusions relues,
         # et la liste relue des armes de fortune ; un nom de plusieurs mots s'accorde par
         # son premier mot (« barres de fer »).
+        # Le thésaurus : un nom dont les synonymes comptent au moins `thesaurus_min` armes
+        # déjà connues (« coutelas », « dague », « rapière », « yatagan »), en une passe
+        # (la deuxième mène aux cannes, aux manches et aux leviers), moins les exclusions.
+        known_weapons = (res_weapons | set(lists["weapons"]["lemmas"])) - set(lists["weapons"]["exclude"])
+        thes_nouns = load_thesaurus_nouns(thesaurus)
+        thes_weapons = {w for w, syns in thes_nouns.items()
+                        if " " not in w and w.islower() and w in entries
+                        and len(syns & known_weapons) >= lists["weapons"]["thesaurus_min"]}
+        thes_weapons -= known_weapons | set(lists["weapons"]["thesaurus_exclude"])
+        res_weapons |= thes_weapons
+        stats.append(f"weapons from the thesaurus: {', '.join(sorted(thes_weapons))}")
         weapons = set()
         for lemma in sorted((res_weapons | set(lists["weapons"]["lemmas"])) - set(lists["weapons"]["exclude"])):
             head, _, rest = lemma.partition(" ")
