@@ -208,6 +208,11 @@
 //! 52.5); 2 split new flags (60 -> 62), from its English contrasts with a word split.
 //! The case file of a person the speaker wants to die (`threat-want-to-die`): deleted
 //! 50.49% kept (floor 50.5 -> 50.0).
+//! The French person nouns widened from the dictionary's morphology (session 18): 2
+//! deleted new flags (57 -> 59) without any new case file (a benign French sentence with
+//! a letter deleted now reads one of the 8,300 new person forms); the case file of trades
+//! and devices (`target-trades-vocab`) adds 2 masked new flags (18 -> 20: its contrasts
+//! with the thing or device word masked).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -224,14 +229,14 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 92.0, 6),
     (Disguise::Elongated, 94.5, 7),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 85.5, 18),
+    (Disguise::Masked, 85.5, 20),
     (Disguise::Punctuated, 95.5, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 49.0, 58),
-    (Disguise::Deleted, 50.0, 57),
+    (Disguise::Deleted, 50.0, 59),
     (Disguise::Added, 52.5, 49),
     (Disguise::Split, 12.5, 62),
     (Disguise::GluedBefore, 75.5, 56),
