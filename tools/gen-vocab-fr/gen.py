@@ -217,7 +217,8 @@ def morph_persons(entries, aff, wordnet: Path, freedict: Path, eng_fra: Path | N
     English cognate that is such a thing (« extracteur », « épilateur »); or thesaurus neighbours that are mostly things (nouns of one fixed gender, at least
     two and more than three times the persons). A form that is also a verb form
     (« condamné », « passé ») or the lemma of a thing noun (« ordinateur/S. is:mas »)
-    is left out, the other forms of its lemma kept."""
+    is left out, the other forms of its lemma kept. Also returns the verb and adjective
+    forms alone, for the nouns of one gender (read by the thesaurus, see main)."""
     en = load_en_generator()
     nouns, nidx, _ = en.load(str(wordnet), "noun")
     person_en = en.kept_lemmas(nouns, nidx, en.hyponyms(nouns, [en.PERSON_ROOT]), en.NOUN_MAX_SENSE_RANK, en.NOUN_EXCLUDE)
@@ -306,6 +307,7 @@ def morph_persons(entries, aff, wordnet: Path, freedict: Path, eng_fra: Path | N
         for flags, m in entries[word]:
             if "po:adj" in m:
                 drop_forms |= {fold(f) for f, _ in aff.expand(word, flags)}
+    verb_adj_forms = drop_forms - fixed_forms
     # A feminine that is a common word more frequent than its masculine names a thing
     # first (« tondeuse », « perceuse », « carrière », « verrière », « mitrailleuse »
     # against « tondeur », « perceur »…): the frequencies of the engine's common-word list.
@@ -329,7 +331,7 @@ def morph_persons(entries, aff, wordnet: Path, freedict: Path, eng_fra: Path | N
                     if gl and not any(person_gloss(g) for g in gl) or any(artifact(c) for c in cognates(fem)):
                         dropped[fem] = "feminine form a thing"
                         drop_forms |= {fold(fem), fold(fem) + "s"}
-    return kept, dropped, drop_forms
+    return kept, dropped, drop_forms, verb_adj_forms
 
 
 def download(tmp: Path) -> tuple[Path, Path, str]:
@@ -532,7 +534,7 @@ def main() -> int:
         hand_persons = {w for lemmas in lists["persons"].values() for w in lemmas}
         new_persons_preview = sorted(res_persons - hand_persons - set(res["person_exclude"]))
         seeds = hand_persons | set(new_persons_preview)
-        morph, morph_dropped, drop_forms = morph_persons(
+        morph, morph_dropped, drop_forms, verb_adj_forms = morph_persons(
             entries, aff, args.wordnet, freedict, eng_fra, thesaurus, seeds, res)
         new_morph = sorted(set(morph) - seeds - set(res["person_exclude"]) - set(res["morph_exclude"]))
         # Sorting into kinds: a lemma of a hand-kept kind keeps its kind; every other
@@ -560,10 +562,11 @@ def main() -> int:
             "# " + ", ".join(new_harm) + ".",
             "# Person and role nouns added by the resources (English WordNet person nouns",
             "# through FreeDict French-English; reviewed exclusions in lists.toml): "
-            + str(len(new_persons_preview)) + ". From the dictionary's morphology (nouns",
-            "# inflected for gender, epicene nouns of a person suffix; evidence against from both",
-            "# FreeDict directions, WordNet and the thesaurus; see the README): "
-            + str(len(new_morph)) + ".",
+            + str(len(new_persons_preview)) + ".",
+            "# From the dictionary's morphology (nouns inflected for gender, epicene nouns of",
+            "# a person suffix; evidence against from both FreeDict directions, WordNet, the",
+            "# thesaurus and the common-word list; see the README): " + str(len(new_morph)) + ".",
+            "# Nouns of one gender whose thesaurus neighbours are mostly persons: FIXED.",
             "#",
             "# Avertissement : verbes de violence, à dessein (voir README).",
             "[policy]",
@@ -572,6 +575,7 @@ def main() -> int:
             'title = "Vocabulaire français généré : verbes de violence, noms de personnes, injures, verbes sexuels"',
             "",
         ]
+        fixed_line = next(i for i, line in enumerate(out) if "FIXED" in line)
         stats = []
         for tier, desc in (("kill", "Verbes de violence dont l'objet est toujours un être vivant"),
                            ("harm", "Verbes de violence qui ont aussi un objet inanimé (exécuter la commande)")):
@@ -701,6 +705,34 @@ def main() -> int:
             morph_forms |= noun_forms(lemma, entries, aff)
         morph_forms -= drop_forms | other
         res_person_forms |= morph_forms - persons
+        # Nouns of one fixed gender (« marraine », « recrue », « malfrat », « syndic »): no
+        # morphology tells a person from a thing there, so only the thesaurus: at least
+        # `fixed_min_persons` neighbours that are person forms found so far, and at least
+        # twice as many as the neighbours that are things.
+        known = persons | res_person_forms
+        fixed_lemmas = []
+        thes_nouns = load_thesaurus_nouns(thesaurus)
+        for word, es in sorted(entries.items()):
+            if not word.islower() or fold(word) in known or word in res["fixed_exclude"]:
+                continue
+            if not any("po:nom" in m and m & {"is:mas", "is:fem"} and "is:epi" not in m
+                       and "po:adj" not in m for _, m in es):
+                continue
+            if any("po:adj" in m for _, m in es) or any(fl and "F" == fl[0] for fl, m in es if "po:nom" in m):
+                continue
+            syns = thes_nouns.get(word, set())
+            n_person = sum(1 for w in syns if fold(w) in known)
+            n_thing = sum(1 for w in syns if fold(w) not in known and any(
+                "po:nom" in m and m & {"is:mas", "is:fem"} for _, m in entries.get(w, [])))
+            if n_person >= res["fixed_min_persons"] and n_person >= 2 * n_thing:
+                fixed_lemmas.append(word)
+        fixed_forms = set()
+        for lemma in fixed_lemmas:
+            fixed_forms |= noun_forms(lemma, entries, aff)
+        fixed_forms -= verb_adj_forms | other
+        res_person_forms |= fixed_forms - persons
+        out[fixed_line] = out[fixed_line].replace("FIXED", str(len(fixed_lemmas)))
+        stats.append(f"fixed-gender persons: {len(fixed_lemmas)} ({', '.join(fixed_lemmas)})")
         persons |= res_person_forms
         persons -= {fold(w) for w in lists["persons_exclude"]["forms"]}
         stats.append(f"morph persons: {len(new_morph)} lemmas, {len(morph_forms)} forms, "
@@ -763,7 +795,7 @@ def main() -> int:
         thes_weapons = {w for w, syns in thes_nouns.items()
                         if " " not in w and w.islower() and w in entries
                         and len(syns & known_weapons) >= lists["weapons"]["thesaurus_min"]}
-        thes_weapons -= known_weapons | set(lists["weapons"]["thesaurus_exclude"])
+        thes_weapons -= known_weapons | set(lists["weapons"]["thesaurus_exclude"]) | set(lists["weapons"]["exclude"])
         res_weapons |= thes_weapons
         stats.append(f"weapons from the thesaurus: {', '.join(sorted(thes_weapons))}")
         weapons = set()
