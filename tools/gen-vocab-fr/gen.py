@@ -3,11 +3,13 @@
 and the French person and role nouns in every gender and number, expanded from the
 Dicollecte (Grammalecte) hunspell dictionary. See README.md beside this file.
 
-usage: gen.py [--fr-dic PATH --fr-aff PATH] > policies/baseline/fr.vocab.toml
+usage: gen.py [--fr-dic PATH --fr-aff PATH] [--freedict PATH --eng-fra PATH --thesaurus PATH]
+       > policies/baseline/fr.vocab.toml
 
-Without --fr-dic/--fr-aff the script runs `apt-get download hunspell-fr-classical`
-and `dpkg -x` into a temporary directory (removed afterwards). Python >= 3.11,
-standard library only. Deterministic output.
+Without the paths the script runs `apt-get download` of hunspell-fr-classical,
+dict-freedict-fra-eng, dict-freedict-eng-fra and mythes-fr and `dpkg -x` into a
+temporary directory (removed afterwards); WordNet is read from --wordnet. Python >=
+3.11, standard library only. Deterministic output.
 """
 import argparse
 import gzip
@@ -86,8 +88,9 @@ def load_freedict(path: Path) -> dict[tuple[str, str], list[str]]:
     return entries
 
 
-def load_thesaurus(path: Path) -> dict[str, set[str]]:
-    """word -> synonyms of its verb senses, from a MyThes `.dat` (`word|n` then n lines
+def load_thesaurus(path: Path, kind: str = "Verbe") -> dict[str, set[str]]:
+    """word -> synonyms of its senses whose part of speech names `kind` (`Verbe`; `Nom`
+    also reads `(Adjectif Nom)`), from a MyThes `.dat` (`word|n` then n lines
     `(pos)|syn|syn…`)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     out: dict[str, set[str]] = {}
@@ -99,8 +102,8 @@ def load_thesaurus(path: Path) -> dict[str, set[str]]:
             continue
         for sense in lines[i + 1:i + 1 + int(n)]:
             pos, *syns = sense.split("|")
-            if "Verbe" in pos:
-                out.setdefault(word, set()).update(syns)
+            if kind in pos:
+                out.setdefault(word, set()).update(syn.strip() for syn in syns)
         i += 1 + int(n)
     return out
 
@@ -166,25 +169,6 @@ def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entrie
     return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors, persons, weapons
 
 
-def load_thesaurus_nouns(path: Path) -> dict[str, set[str]]:
-    """word -> synonyms of its noun senses (`(Nom)`, `(Adjectif Nom)`…), from a MyThes
-    `.dat`."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    out: dict[str, set[str]] = {}
-    i = 1
-    while i < len(lines):
-        word, _, n = lines[i].rpartition("|")
-        if not word or not n.isdigit():
-            i += 1
-            continue
-        for sense in lines[i + 1:i + 1 + int(n)]:
-            pos, *syns = sense.split("|")
-            if "Nom" in pos:
-                out.setdefault(word, set()).update(s.strip() for s in syns)
-        i += 1 + int(n)
-    return out
-
-
 def cognates(word: str) -> list[str]:
     """English look-alikes of a French agent noun whose ending maps one to one:
     « extracteur » extractor, « épilateur » epilator, « diffuseur » diffuser. A short
@@ -243,7 +227,7 @@ def morph_persons(entries, aff, wordnet: Path, freedict: Path, eng_fra: Path | N
         for (word, _), gl in load_freedict(eng_fra).items():
             for t in gl:
                 glosses.setdefault(t.strip(), []).append(word.lower())
-    thes = load_thesaurus_nouns(thesaurus)
+    thes = load_thesaurus(thesaurus, "Nom")
 
     # The shape of each noun: gender-inflected, epicene, or of one fixed gender (a thing,
     # mostly: « machine », « carrefour »), and whether it is also an adjective.
@@ -711,7 +695,7 @@ def main() -> int:
         # twice as many as the neighbours that are things.
         known = persons | res_person_forms
         fixed_lemmas = []
-        thes_nouns = load_thesaurus_nouns(thesaurus)
+        thes_nouns = load_thesaurus(thesaurus, "Nom")
         for word, es in sorted(entries.items()):
             if not word.islower() or fold(word) in known or word in res["fixed_exclude"]:
                 continue
@@ -791,7 +775,7 @@ def main() -> int:
         # déjà connues (« coutelas », « dague », « rapière », « yatagan »), en une passe
         # (la deuxième mène aux cannes, aux manches et aux leviers), moins les exclusions.
         known_weapons = (res_weapons | set(lists["weapons"]["lemmas"])) - set(lists["weapons"]["exclude"])
-        thes_nouns = load_thesaurus_nouns(thesaurus)
+        thes_nouns = load_thesaurus(thesaurus, "Nom")
         thes_weapons = {w for w, syns in thes_nouns.items()
                         if " " not in w and w.islower() and w in entries
                         and len(syns & known_weapons) >= lists["weapons"]["thesaurus_min"]}
