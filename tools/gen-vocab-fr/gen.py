@@ -60,6 +60,7 @@ ENG_FRA = "dict-freedict-eng-fra"
 # with the piercing verbs: « briser le cœur » is a feeling).
 BODY_EXTERNAL_ROOTS = {"05225090", "05269901"}  # external body part; bone
 BODY_ORGAN_ROOTS = {"05298729", "05298988"}     # internal organ; viscera
+BODY_PART_ROOT = "05220461"                      # body part (every other one, reviewed)
 
 
 def load_en_generator():
@@ -138,14 +139,22 @@ def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entrie
         if " " not in word and is_verb(word) and len(syns & anchors) >= need:
             found.add(word)
 
-    def body_nouns(roots):
+    def body_nouns(roots, majority=False):
         english = en.kept_lemmas(nouns, nidx, en.hyponyms(nouns, roots), en.NOUN_MAX_SENSE_RANK, set())
         out = set()
         for (word, pos), glosses in fe.items():
             if pos.startswith("n") and " " not in word and is_noun(word):
-                if any(g.lower() in english for g in glosses):
+                hits = sum(g.lower() in english for g in glosses)
+                if hits and (not majority or 2 * hits >= len(glosses)):
                     out.add(word)
         return out
+
+    # Every other body part (body part: mouth, ear, chin, armpit, artery), at least half
+    # of the glosses: FreeDict's other senses (« derrière », « aile », « vaisseau ») are
+    # the reviewed `body_part_exclude`; internal ones go to the organs (`body_part_organs`).
+    external = body_nouns(BODY_EXTERNAL_ROOTS)
+    organs = body_nouns(BODY_ORGAN_ROOTS)
+    other = body_nouns({BODY_PART_ROOT}, majority=True) - external - organs
 
     # Person and role nouns: French nouns at least half of whose English glosses are
     # person nouns kept by the English generator (its rank test and reviewed exclusions).
@@ -166,7 +175,7 @@ def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entrie
             if 2 * sum(g.lower() in weapon_en for g in glosses) >= len(glosses):
                 weapons.add(word)
 
-    return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors, persons, weapons
+    return found, external, organs, other, anchors, persons, weapons
 
 
 def cognates(word: str) -> list[str]:
@@ -513,7 +522,7 @@ def main() -> int:
             res_versions = f"{FREEDICT} {fd_version}, {ENG_FRA} {ef_version}, {THESAURUS} {th_version}"
         en = load_en_generator()
         wn_version = en.wordnet_version(str(args.wordnet))
-        found, body_nouns, organ_nouns, anchors, res_persons, res_weapons = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
+        found, body_nouns, organ_nouns, other_parts, anchors, res_persons, res_weapons = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
         res = lists["resource"]
         hand_persons = {w for lemmas in lists["persons"].values() for w in lemmas}
         new_persons_preview = sorted(res_persons - hand_persons - set(res["person_exclude"]))
@@ -530,6 +539,9 @@ def main() -> int:
         excluded = set(res["verb_exclude"])
         new_harm = sorted(found - sorted_kinds - excluded)
         lists["verbs"]["harm"] = list(lists["verbs"]["harm"]) + new_harm
+        other_parts -= set(res["body_part_exclude"])
+        organ_nouns |= other_parts & set(res["body_part_organs"])
+        body_nouns |= other_parts - set(res["body_part_organs"])
         body_nouns -= set(res["body_exclude"])
         organ_nouns -= set(res["organ_exclude"])
         out = [
