@@ -208,11 +208,17 @@
 //! 52.5); 2 split new flags (60 -> 62), from its English contrasts with a word split.
 //! The case file of a person the speaker wants to die (`threat-want-to-die`): deleted
 //! 50.49% kept (floor 50.5 -> 50.0).
+//! The French person nouns widened from the dictionary's morphology (session 18): 2
+//! deleted new flags (57 -> 59) without any new case file (a benign French sentence with
+//! a letter deleted now reads one of the 8,300 new person forms); the case file of trades
+//! and devices (`target-trades-vocab`) adds 2 masked new flags (18 -> 20: its contrasts
+//! with the thing or device word masked).
 //! The case file of harm shapes read in every frame (`threat-harm-frames`, session 18):
 //! two swapped new flags (58 -> 60), contrasts whose benign word a swap hides.
 //! The frame and shape cases and the names read by `@name` (`threat-frame-shapes`,
 //! `threat-named-person`): one new flag more in swapped (61), deleted (58), added (50) and
 //! glued-after (29), contrasts whose benign word ("visit", "call", « voir ») a disguise hides.
+//! Both merged: deleted 60 new flags (58 + 2).
 //!
 //! `cargo test --test evasion -- --nocapture` prints the table.
 
@@ -229,14 +235,14 @@ const FLOORS: &[(Disguise, f64, usize)] = &[
     (Disguise::Spaced, 92.0, 6),
     (Disguise::Elongated, 94.5, 7),
     (Disguise::Leetspeak, 99.0, 0),
-    (Disguise::Masked, 85.5, 18),
+    (Disguise::Masked, 85.5, 20),
     (Disguise::Punctuated, 95.5, 5),
     (Disguise::Homoglyphs, 100.0, 0),
     (Disguise::Accents, 100.0, 0),
     (Disguise::MixedCase, 98.5, 0),
     (Disguise::Invisible, 100.0, 0),
     (Disguise::Swapped, 49.0, 61),
-    (Disguise::Deleted, 50.0, 58),
+    (Disguise::Deleted, 50.0, 60),
     (Disguise::Added, 52.5, 50),
     (Disguise::Split, 12.5, 62),
     (Disguise::GluedBefore, 75.5, 56),

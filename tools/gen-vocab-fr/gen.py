@@ -3,11 +3,13 @@
 and the French person and role nouns in every gender and number, expanded from the
 Dicollecte (Grammalecte) hunspell dictionary. See README.md beside this file.
 
-usage: gen.py [--fr-dic PATH --fr-aff PATH] > policies/baseline/fr.vocab.toml
+usage: gen.py [--fr-dic PATH --fr-aff PATH] [--freedict PATH --eng-fra PATH --thesaurus PATH]
+       > policies/baseline/fr.vocab.toml
 
-Without --fr-dic/--fr-aff the script runs `apt-get download hunspell-fr-classical`
-and `dpkg -x` into a temporary directory (removed afterwards). Python >= 3.11,
-standard library only. Deterministic output.
+Without the paths the script runs `apt-get download` of hunspell-fr-classical,
+dict-freedict-fra-eng, dict-freedict-eng-fra and mythes-fr and `dpkg -x` into a
+temporary directory (removed afterwards); WordNet is read from --wordnet. Python >=
+3.11, standard library only. Deterministic output.
 """
 import argparse
 import gzip
@@ -51,12 +53,14 @@ def deb_extract(tmp: Path, package: str) -> tuple[Path, str]:
 
 FREEDICT = "dict-freedict-fra-eng"
 THESAURUS = "mythes-fr"
+ENG_FRA = "dict-freedict-eng-fra"
 # The English generator's root senses: harm verbs (HARM_ROOTS) and body parts. Body
 # parts are split as the rules read them: external parts and bones (`fr_vocab_body`,
 # read with every verb of the body) and internal organs (`fr_vocab_organ`, read only
 # with the piercing verbs: « briser le cœur » is a feeling).
 BODY_EXTERNAL_ROOTS = {"05225090", "05269901"}  # external body part; bone
 BODY_ORGAN_ROOTS = {"05298729", "05298988"}     # internal organ; viscera
+BODY_PART_ROOT = "05220461"                      # body part (every other one, reviewed)
 
 
 def load_en_generator():
@@ -85,8 +89,9 @@ def load_freedict(path: Path) -> dict[tuple[str, str], list[str]]:
     return entries
 
 
-def load_thesaurus(path: Path) -> dict[str, set[str]]:
-    """word -> synonyms of its verb senses, from a MyThes `.dat` (`word|n` then n lines
+def load_thesaurus(path: Path, kind: str = "Verbe") -> dict[str, set[str]]:
+    """word -> synonyms of its senses whose part of speech names `kind` (`Verbe`; `Nom`
+    also reads `(Adjectif Nom)`), from a MyThes `.dat` (`word|n` then n lines
     `(pos)|syn|syn…`)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     out: dict[str, set[str]] = {}
@@ -98,8 +103,8 @@ def load_thesaurus(path: Path) -> dict[str, set[str]]:
             continue
         for sense in lines[i + 1:i + 1 + int(n)]:
             pos, *syns = sense.split("|")
-            if "Verbe" in pos:
-                out.setdefault(word, set()).update(syns)
+            if kind in pos:
+                out.setdefault(word, set()).update(syn.strip() for syn in syns)
         i += 1 + int(n)
     return out
 
@@ -134,14 +139,22 @@ def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entrie
         if " " not in word and is_verb(word) and len(syns & anchors) >= need:
             found.add(word)
 
-    def body_nouns(roots):
+    def body_nouns(roots, majority=False):
         english = en.kept_lemmas(nouns, nidx, en.hyponyms(nouns, roots), en.NOUN_MAX_SENSE_RANK, set())
         out = set()
         for (word, pos), glosses in fe.items():
             if pos.startswith("n") and " " not in word and is_noun(word):
-                if any(g.lower() in english for g in glosses):
+                hits = sum(g.lower() in english for g in glosses)
+                if hits and (not majority or 2 * hits >= len(glosses)):
                     out.add(word)
         return out
+
+    # Every other body part (body part: mouth, ear, chin, armpit, artery), at least half
+    # of the glosses: FreeDict's other senses (« derrière », « aile », « vaisseau ») are
+    # the reviewed `body_part_exclude`; internal ones go to the organs (`body_part_organs`).
+    external = body_nouns(BODY_EXTERNAL_ROOTS)
+    organs = body_nouns(BODY_ORGAN_ROOTS)
+    other = body_nouns({BODY_PART_ROOT}, majority=True) - external - organs
 
     # Person and role nouns: French nouns at least half of whose English glosses are
     # person nouns kept by the English generator (its rank test and reviewed exclusions).
@@ -162,7 +175,156 @@ def resource_vocab(wordnet: Path, freedict: Path, thesaurus: Path, lists, entrie
             if 2 * sum(g.lower() in weapon_en for g in glosses) >= len(glosses):
                 weapons.add(word)
 
-    return found, body_nouns(BODY_EXTERNAL_ROOTS), body_nouns(BODY_ORGAN_ROOTS), anchors, persons, weapons
+    return found, external, organs, other, anchors, persons, weapons
+
+
+def cognates(word: str) -> list[str]:
+    """English look-alikes of a French agent noun whose ending maps one to one:
+    « extracteur » extractor, « épilateur » epilator, « diffuseur » diffuser. A short
+    stem before -eur/-er is left alone (« mangeur » is no manger, « graveur » no graver)."""
+    w = fold(word)
+    if w.endswith(("ateur", "atrice")):
+        return [w[: w.rindex("at")] + "ator"]
+    if w.endswith("teur"):
+        return [w[:-4] + "tor"]
+    for fr in ("eur", "euse"):
+        if w.endswith(fr) and len(w) - len(fr) >= 6:
+            return [w[: -len(fr)] + "er"]
+    return []
+
+
+def morph_persons(entries, aff, wordnet: Path, freedict: Path, eng_fra: Path | None, thesaurus: Path, seeds, res):
+    """Person and role nouns from the dictionary's morphology, filtered by evidence (see
+    README, "Person and role nouns"). Returns ({lemma: source}, {lemma: reason dropped},
+    forms to leave out).
+
+    Candidates: the nouns of fr.dic that are no adjective and inflect for gender (`F.`,
+    `Fs`, `Fc`, `F+`…: « serrurier/serrurière », « recruteur/recruteuse »,
+    « esthéticien/esthéticienne »), and the epicene nouns (`is:epi`) of a person suffix
+    (`res["epicene_suffixes"]`: « -iste », « -logue », « -thérapeute »…). Noun-adjectives
+    (« conservateur », « marchand », « dijonnais ») are left to the bilingual dictionary
+    (resource_vocab). Evidence against (a device named like an agent: « afficheur »,
+    « mixeur », « échangeur ») drops a candidate: a gloss of either FreeDict direction
+    whose first WordNet sense is a thing (artifact, animal, plant, food) and no person, as
+    often as person glosses, or glosses none of which has a person sense in WordNet; an
+    English cognate that is such a thing (« extracteur », « épilateur »); or thesaurus neighbours that are mostly things (nouns of one fixed gender, at least
+    two and more than three times the persons). A form that is also a verb form
+    (« condamné », « passé ») or the lemma of a thing noun (« ordinateur/S. is:mas »)
+    is left out, the other forms of its lemma kept. Also returns the verb and adjective
+    forms alone, for the nouns of one gender (read by the thesaurus, see main)."""
+    en = load_en_generator()
+    nouns, nidx, _ = en.load(str(wordnet), "noun")
+    person_en = en.kept_lemmas(nouns, nidx, en.hyponyms(nouns, [en.PERSON_ROOT]), en.NOUN_MAX_SENSE_RANK, en.NOUN_EXCLUDE)
+    person_any = {w.replace("_", " ") for s in en.hyponyms(nouns, [en.PERSON_ROOT]) for w in nouns[s][0]}
+
+    def person_gloss(g: str) -> bool:
+        """A gloss that has a person sense, or names one (« unemployed man »)."""
+        return g in person_any or g.endswith((" man", " woman", " person", " driver", "-driver"))
+
+    def artifact(word: str) -> bool:
+        """An English noun whose first sense is a thing, an animal, a plant or a food
+        (noun.artifact, noun.animal, noun.plant, noun.food, noun.object) and that has no
+        person sense."""
+        ranked = nidx.get(word.replace(" ", "_"))
+        return bool(ranked) and nouns[ranked[0]][2] in (5, 6, 13, 17, 20) and word not in person_any
+
+    glosses: dict[str, list[str]] = {}
+    for (word, pos), gl in load_freedict(freedict).items():
+        if pos.startswith("n") or not pos:
+            glosses.setdefault(word, []).extend(g.lower() for g in gl)
+    if eng_fra is not None:
+        for (word, _), gl in load_freedict(eng_fra).items():
+            for t in gl:
+                glosses.setdefault(t.strip(), []).append(word.lower())
+    thes = load_thesaurus(thesaurus, "Nom")
+
+    # The shape of each noun: gender-inflected, epicene, or of one fixed gender (a thing,
+    # mostly: « machine », « carrefour »), and whether it is also an adjective.
+    inflected, epicene, fixed, adjective = set(), set(), set(), set()
+    fixed_forms = set()
+    for word, es in entries.items():
+        for flags, m in es:
+            if "po:nom" not in m:
+                continue
+            forms = aff.expand(word, flags)
+
+            if any("is:fem" in mm for _, mm in forms) and any("is:mas" in mm for _, mm in forms):
+                inflected.add(word)
+            elif "is:epi" in m:
+                epicene.add(word)
+            elif m & {"is:mas", "is:fem"}:
+                fixed.add(word)
+                fixed_forms |= {fold(f) for f, _ in forms} | {fold(word)}
+    adjective = {w for w, es in entries.items() if any("po:adj" in m for _, m in es)}
+    verb_forms_all = set()
+    for word, es in entries.items():
+        for flags, m in es:
+            if any(t.startswith("po:v") for t in m):
+                verb_forms_all.add(word)
+                verb_forms_all |= {f for f, _ in aff.expand(word, flags)}
+
+    suffixes = tuple(res["epicene_suffixes"])
+    kept: dict[str, str] = {}
+    dropped: dict[str, str] = {}
+    for word in sorted(inflected | epicene):
+        if not word.islower():
+            continue
+        gl = glosses.get(word, [])
+        n_person = sum(g in person_en for g in gl)
+        n_artifact = sum(artifact(g) for g in gl)
+        syns = thes.get(word, set())
+        t_person = len(syns & seeds) + sum(1 for s in syns if s in inflected and s not in adjective)
+        t_thing = sum(1 for s in syns if s in fixed and s not in inflected and s not in epicene and s not in seeds)
+        # Noun-adjectives and other epicene nouns come only from the bilingual dictionary
+        # (resource_vocab), with its person glosses.
+        if word in adjective or word in epicene and not word.endswith(suffixes):
+            continue
+        cognate = [c for c in cognates(word) if artifact(c)]
+        if n_artifact and n_artifact >= n_person:
+            dropped[word] = "artifact gloss: " + ", ".join(g for g in gl if artifact(g))
+        elif gl and not any(person_gloss(g) for g in gl):
+            dropped[word] = "no person gloss: " + ", ".join(gl)
+        elif t_thing >= 2 and t_thing > 3 * t_person:
+            dropped[word] = f"thesaurus: {t_thing} things, {t_person} persons"
+        elif cognate and not n_person:
+            dropped[word] = "English cognate an artifact: " + ", ".join(cognate)
+        else:
+            kept[word] = "morphology"
+    # Forms left out: verb forms and lemmas of thing nouns, and the feminine of a kept
+    # lemma when its glosses name no person or its cognate is a thing (« perceur » is a
+    # person, « perceuse » the drill; « carrière », « cafetière », « mitrailleuse »).
+    drop_forms = {fold(f) for f in verb_forms_all} | fixed_forms
+    # The forms of adjectives: « pompeuse », « copieuse » (pompeux, copieux) are no
+    # feminine of « pompeur », « copieur ».
+    for word in adjective:
+        for flags, m in entries[word]:
+            if "po:adj" in m:
+                drop_forms |= {fold(f) for f, _ in aff.expand(word, flags)}
+    verb_adj_forms = drop_forms - fixed_forms
+    # A feminine that is a common word more frequent than its masculine names a thing
+    # first (« tondeuse », « perceuse », « carrière », « verrière », « mitrailleuse »
+    # against « tondeur », « perceur »…): the frequencies of the engine's common-word list.
+    zipf = {}
+    for line in (HERE.parent.parent / "policies/words/common.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, freq, *_ = line.split()
+            zipf[word] = int(freq)
+    for word in kept:
+        for flags, m in entries[word]:
+            for fem, mm in aff.expand(word, flags):
+                if "is:fem" in mm and "is:sg" in mm and fem != word \
+                        and zipf.get(fold(fem), 0) > zipf.get(fold(word), 0):
+                    dropped[fem] = "feminine form more frequent than the masculine"
+                    drop_forms |= {fold(fem), fold(fem) + "s"}
+    for word in kept:
+        for flags, m in entries[word]:
+            for fem, mm in aff.expand(word, flags):
+                if "is:fem" in mm and "is:sg" in mm and fem != word:
+                    gl = glosses.get(fem, [])
+                    if gl and not any(person_gloss(g) for g in gl) or any(artifact(c) for c in cognates(fem)):
+                        dropped[fem] = "feminine form a thing"
+                        drop_forms |= {fold(fem), fold(fem) + "s"}
+    return kept, dropped, drop_forms, verb_adj_forms
 
 
 def download(tmp: Path) -> tuple[Path, Path, str]:
@@ -334,6 +496,7 @@ def main() -> int:
                     help="WordNet 3.0 database directory (Debian wordnet-base)")
     ap.add_argument("--freedict", type=Path, help=f"freedict-fra-eng.dict.dz ({FREEDICT})")
     ap.add_argument("--thesaurus", type=Path, help=f"thes_fr.dat ({THESAURUS})")
+    ap.add_argument("--eng-fra", type=Path, help=f"freedict-eng-fra.dict.dz ({ENG_FRA})")
     ap.add_argument("--resource-versions", default=None,
                     help="versions of the bilingual dictionary and thesaurus given by path")
     args = ap.parse_args()
@@ -348,18 +511,25 @@ def main() -> int:
         if args.freedict and args.thesaurus:
             freedict, thesaurus = args.freedict, args.thesaurus
             res_versions = args.resource_versions or "unknown"
+            eng_fra = args.eng_fra
         else:
             root, fd_version = deb_extract(Path(tmp), FREEDICT)
             freedict = root / "usr/share/dictd/freedict-fra-eng.dict.dz"
             root, th_version = deb_extract(Path(tmp), THESAURUS)
             thesaurus = root / "usr/share/mythes/thes_fr.dat"
-            res_versions = f"{FREEDICT} {fd_version}, {THESAURUS} {th_version}"
+            root, ef_version = deb_extract(Path(tmp), ENG_FRA)
+            eng_fra = root / "usr/share/dictd/freedict-eng-fra.dict.dz"
+            res_versions = f"{FREEDICT} {fd_version}, {ENG_FRA} {ef_version}, {THESAURUS} {th_version}"
         en = load_en_generator()
         wn_version = en.wordnet_version(str(args.wordnet))
-        found, body_nouns, organ_nouns, anchors, res_persons, res_weapons = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
+        found, body_nouns, organ_nouns, other_parts, anchors, res_persons, res_weapons = resource_vocab(args.wordnet, freedict, thesaurus, lists, entries)
         res = lists["resource"]
         hand_persons = {w for lemmas in lists["persons"].values() for w in lemmas}
         new_persons_preview = sorted(res_persons - hand_persons - set(res["person_exclude"]))
+        seeds = hand_persons | set(new_persons_preview)
+        morph, morph_dropped, drop_forms, verb_adj_forms = morph_persons(
+            entries, aff, args.wordnet, freedict, eng_fra, thesaurus, seeds, res)
+        new_morph = sorted(set(morph) - seeds - set(res["person_exclude"]) - set(res["morph_exclude"]))
         # Sorting into kinds: a lemma of a hand-kept kind keeps its kind; every other
         # lemma the resources give is a `harm` verb (counted only with a person named):
         # neither resource says that a verb's object is always a living being.
@@ -369,6 +539,9 @@ def main() -> int:
         excluded = set(res["verb_exclude"])
         new_harm = sorted(found - sorted_kinds - excluded)
         lists["verbs"]["harm"] = list(lists["verbs"]["harm"]) + new_harm
+        other_parts -= set(res["body_part_exclude"])
+        organ_nouns |= other_parts & set(res["body_part_organs"])
+        body_nouns |= other_parts - set(res["body_part_organs"])
         body_nouns -= set(res["body_exclude"])
         organ_nouns -= set(res["organ_exclude"])
         out = [
@@ -386,6 +559,10 @@ def main() -> int:
             "# Person and role nouns added by the resources (English WordNet person nouns",
             "# through FreeDict French-English; reviewed exclusions in lists.toml): "
             + str(len(new_persons_preview)) + ".",
+            "# From the dictionary's morphology (nouns inflected for gender, epicene nouns of",
+            "# a person suffix; evidence against from both FreeDict directions, WordNet, the",
+            "# thesaurus and the common-word list; see the README): " + str(len(new_morph)) + ".",
+            "# Nouns of one gender whose thesaurus neighbours are mostly persons: FIXED.",
             "#",
             "# Avertissement : verbes de violence, à dessein (voir README).",
             "[policy]",
@@ -394,6 +571,7 @@ def main() -> int:
             'title = "Vocabulaire français généré : verbes de violence, noms de personnes, injures, verbes sexuels"',
             "",
         ]
+        fixed_line = next(i for i, line in enumerate(out) if "FIXED" in line)
         stats = []
         for tier, desc in (("kill", "Verbes de violence dont l'objet est toujours un être vivant"),
                            ("harm", "Verbes de violence qui ont aussi un objet inanimé (exécuter la commande)")):
@@ -511,8 +689,50 @@ def main() -> int:
             before = len(MISSING)
             res_person_forms |= noun_forms(lemma, entries, aff)
             del MISSING[before:]
+        # Person and role nouns from the dictionary's morphology (see morph_persons), less
+        # the reviewed exclusions, the forms that are verb forms or thing nouns, and the
+        # insults and animals of the lists below (read by their own rules).
+        other = set()
+        for lemma in {w for tier in ("nouns", "figurative", "adjectives") for w in lists["insults"][tier]} \
+                | set(lists["animals"]["lemmas"]):
+            other |= noun_forms(lemma, entries, aff)
+        morph_forms = set()
+        for lemma in new_morph:
+            morph_forms |= noun_forms(lemma, entries, aff)
+        morph_forms -= drop_forms | other
+        res_person_forms |= morph_forms - persons
+        # Nouns of one fixed gender (« marraine », « recrue », « malfrat », « syndic »): no
+        # morphology tells a person from a thing there, so only the thesaurus: at least
+        # `fixed_min_persons` neighbours that are person forms found so far, and at least
+        # twice as many as the neighbours that are things.
+        known = persons | res_person_forms
+        fixed_lemmas = []
+        thes_nouns = load_thesaurus(thesaurus, "Nom")
+        for word, es in sorted(entries.items()):
+            if not word.islower() or fold(word) in known or word in res["fixed_exclude"]:
+                continue
+            if not any("po:nom" in m and m & {"is:mas", "is:fem"} and "is:epi" not in m
+                       and "po:adj" not in m for _, m in es):
+                continue
+            if any("po:adj" in m for _, m in es) or any(fl and "F" == fl[0] for fl, m in es if "po:nom" in m):
+                continue
+            syns = thes_nouns.get(word, set())
+            n_person = sum(1 for w in syns if fold(w) in known)
+            n_thing = sum(1 for w in syns if fold(w) not in known and any(
+                "po:nom" in m and m & {"is:mas", "is:fem"} for _, m in entries.get(w, [])))
+            if n_person >= res["fixed_min_persons"] and n_person >= 2 * n_thing:
+                fixed_lemmas.append(word)
+        fixed_forms = set()
+        for lemma in fixed_lemmas:
+            fixed_forms |= noun_forms(lemma, entries, aff)
+        fixed_forms -= verb_adj_forms | other
+        res_person_forms |= fixed_forms - persons
+        out[fixed_line] = out[fixed_line].replace("FIXED", str(len(fixed_lemmas)))
+        stats.append(f"fixed-gender persons: {len(fixed_lemmas)} ({', '.join(fixed_lemmas)})")
         persons |= res_person_forms
         persons -= {fold(w) for w in lists["persons_exclude"]["forms"]}
+        stats.append(f"morph persons: {len(new_morph)} lemmas, {len(morph_forms)} forms, "
+                     f"dropped by evidence: {len(morph_dropped)}")
         groups = set()
         for lemmas in lists["groups"].values():
             for lemma in lemmas:
@@ -563,6 +783,17 @@ def main() -> int:
         # Armes : les noms des ressources (voir resource_vocab) moins les exclusions relues,
         # et la liste relue des armes de fortune ; un nom de plusieurs mots s'accorde par
         # son premier mot (« barres de fer »).
+        # Le thésaurus : un nom dont les synonymes comptent au moins `thesaurus_min` armes
+        # déjà connues (« coutelas », « dague », « rapière », « yatagan »), en une passe
+        # (la deuxième mène aux cannes, aux manches et aux leviers), moins les exclusions.
+        known_weapons = (res_weapons | set(lists["weapons"]["lemmas"])) - set(lists["weapons"]["exclude"])
+        thes_nouns = load_thesaurus(thesaurus, "Nom")
+        thes_weapons = {w for w, syns in thes_nouns.items()
+                        if " " not in w and w.islower() and w in entries
+                        and len(syns & known_weapons) >= lists["weapons"]["thesaurus_min"]}
+        thes_weapons -= known_weapons | set(lists["weapons"]["thesaurus_exclude"]) | set(lists["weapons"]["exclude"])
+        res_weapons |= thes_weapons
+        stats.append(f"weapons from the thesaurus: {', '.join(sorted(thes_weapons))}")
         weapons = set()
         for lemma in sorted((res_weapons | set(lists["weapons"]["lemmas"])) - set(lists["weapons"]["exclude"])):
             head, _, rest = lemma.partition(" ")
