@@ -76,11 +76,23 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     }
     // Which tokens may be typos: no real word (asked once per token, for the token and
     // the phrases it may be a word of).
+    let mut cache = std::mem::take(&mut s.word_cache);
     let mut typo_word = std::mem::take(&mut s.typo_word);
     typo_word.clear();
     typo_word.extend(tokens.iter().zip(hashes.iter()).map(|(t, &h)| {
-        text.get(t.start as usize..t.end as usize)
-            .map_or(TYPO_NONE, |w| c.matcher.may_be_typo(&c.pattern_text, w, h))
+        let Some(w) = text.get(t.start as usize..t.end as usize) else {
+            return TYPO_NONE;
+        };
+        match cache.slot(c.matcher.id, w, h) {
+            Some(slot) => {
+                if !slot.typo_known {
+                    slot.typo = c.matcher.may_be_typo(&c.pattern_text, w, h);
+                    slot.typo_known = true;
+                }
+                slot.typo
+            }
+            None => c.matcher.may_be_typo(&c.pattern_text, w, h),
+        }
     }));
     // The words of phrases with typo variants that each token that is no real word
     // may stand for, found once per token (each is in several runs).
@@ -153,21 +165,39 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             ts: ti as u32,
             te: ti as u32,
         };
-        c.matcher.variants(
-            &c.pattern_text,
-            word,
-            h,
-            // A word that is no real word has had its typos read above.
-            typo_word
-                .get(ti)
-                .copied()
-                .filter(|&h| h != TYPO_ANY)
-                .unwrap_or(TYPO_NONE),
-            &mut vbuf,
-            |p, tolerance| {
-                push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
-            },
-        );
+        // A word that is no real word has had its typos read above.
+        let typo = typo_word
+            .get(ti)
+            .copied()
+            .filter(|&h| h != TYPO_ANY)
+            .unwrap_or(TYPO_NONE);
+        match cache.slot(c.matcher.id, word, h) {
+            Some(slot) => {
+                // What the token is a variant of, found once per word.
+                if slot.variants != Some(typo) {
+                    slot.found.clear();
+                    let found = &mut slot.found;
+                    c.matcher
+                        .variants(&c.pattern_text, word, h, typo, &mut vbuf, |p, tolerance| {
+                            found.push((p as u32, tolerance));
+                        });
+                    slot.variants = Some(typo);
+                }
+                for &(p, tolerance) in &slot.found {
+                    push_variant_uses(c, s, first_hit, p as usize, tolerance, at, tok);
+                }
+            }
+            None => c.matcher.variants(
+                &c.pattern_text,
+                word,
+                h,
+                typo,
+                &mut vbuf,
+                |p, tolerance| {
+                    push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
+                },
+            ),
+        }
         // Sorted by token.
         let from = word_typos.partition_point(|x| (x.0 as usize) < ti);
         for &(_, id) in word_typos
@@ -259,6 +289,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             }
         }
     }
+    s.word_cache = cache;
     s.in_phrase = in_phrase;
     s.typo_word = typo_word;
     drop(fix_list);
@@ -276,6 +307,67 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         }
     }
     sort_hits(s, token_hits);
+}
+
+/// The longest word whose answers [`WordCache`] keeps, in bytes.
+const CACHED_WORD_LEN: usize = 24;
+/// Slots of [`WordCache`] (a power of two).
+const WORD_CACHE_SLOTS: usize = 2048;
+
+/// What a token's own lookups answered, per word, kept per thread from text to text
+/// (most tokens are a few hundred common words: `the` is looked up thousands of times
+/// in a few thousand posts, with the same answers): whether it may be a typo
+/// ([`Matcher::may_be_typo`](crate::compiled::Matcher::may_be_typo)) and the one-token
+/// patterns it is a variant of, in the order
+/// [`Matcher::variants`](crate::compiled::Matcher::variants) reports them. One slot
+/// per word hash, overwritten by the next word of that hash; the answers of one
+/// matcher only (its `id`), so a thread that classifies under several policies never
+/// reads another's.
+#[derive(Default)]
+pub(crate) struct WordCache {
+    slots: Vec<WordSlot>,
+}
+
+/// A word of [`WordCache`] and its answers so far.
+#[derive(Clone, Default)]
+pub(crate) struct WordSlot {
+    /// The matcher that answered (0: an empty slot).
+    owner: u64,
+    hash: u64,
+    word: [u8; CACHED_WORD_LEN],
+    len: u8,
+    typo_known: bool,
+    typo: u8,
+    /// The typo reading the variants were found with, once they were.
+    variants: Option<u8>,
+    found: Vec<(u32, u8)>,
+}
+
+impl WordCache {
+    /// The slot of `word` (of hash `h`) for matcher `owner`: emptied first if it held
+    /// another word; `None` for a word too long to keep.
+    fn slot(&mut self, owner: u64, word: &str, h: u64) -> Option<&mut WordSlot> {
+        if word.len() > CACHED_WORD_LEN || owner == 0 {
+            return None;
+        }
+        if self.slots.is_empty() {
+            self.slots.resize(WORD_CACHE_SLOTS, WordSlot::default());
+        }
+        let slot = self.slots.get_mut(h as usize & (WORD_CACHE_SLOTS - 1))?;
+        let same = slot.owner == owner
+            && slot.hash == h
+            && slot.word.get(..usize::from(slot.len)) == Some(word.as_bytes());
+        if !same {
+            slot.word.get_mut(..word.len())?.copy_from_slice(word.as_bytes());
+            slot.len = word.len() as u8;
+            slot.owner = owner;
+            slot.hash = h;
+            slot.typo_known = false;
+            slot.variants = None;
+            slot.found.clear();
+        }
+        Some(slot)
+    }
 }
 
 /// The words that tokens with doubled letters stand for ([`doubled_reading`]), for
