@@ -112,17 +112,53 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             let w = text
                 .get(t.start as usize..t.end as usize)
                 .unwrap_or_default();
-            c.matcher.word_typos(
-                &c.pattern_text,
-                w,
-                &mut buf,
-                |id| word_typos.push((ti as u32, id)),
-                |f| {
-                    let a = fix_text.len() as u32;
-                    fix_text.push_str(f);
-                    fixes.push((ti as u32, a, fix_text.len() as u32));
-                },
-            );
+            let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(w));
+            let Some(slot) = cache.slot(c.matcher.id, w, h) else {
+                c.matcher.word_typos(
+                    &c.pattern_text,
+                    w,
+                    &mut buf,
+                    |id| word_typos.push((ti as u32, id)),
+                    |f| {
+                        let a = fix_text.len() as u32;
+                        fix_text.push_str(f);
+                        fixes.push((ti as u32, a, fix_text.len() as u32));
+                    },
+                );
+                continue;
+            };
+            // Found once per word, in the order `word_typos` reports them.
+            let WordSlot {
+                typos_known,
+                typo_ids,
+                typo_fixes,
+                typo_fix_ends,
+                ..
+            } = slot;
+            if !*typos_known {
+                typo_ids.clear();
+                typo_fixes.clear();
+                typo_fix_ends.clear();
+                c.matcher.word_typos(
+                    &c.pattern_text,
+                    w,
+                    &mut buf,
+                    |id| typo_ids.push(id),
+                    |f| {
+                        typo_fixes.push_str(f);
+                        typo_fix_ends.push(typo_fixes.len() as u32);
+                    },
+                );
+                *typos_known = true;
+            }
+            word_typos.extend(typo_ids.iter().map(|&id| (ti as u32, id)));
+            let mut a = 0;
+            for &e in typo_fix_ends.iter() {
+                let at = fix_text.len() as u32;
+                fix_text.push_str(typo_fixes.get(a as usize..e as usize).unwrap_or_default());
+                fixes.push((ti as u32, at, fix_text.len() as u32));
+                a = e;
+            }
         }
     }
     let mut fix_list: Vec<&str> = Vec::new();
@@ -341,6 +377,13 @@ pub(crate) struct WordSlot {
     /// The typo reading the variants were found with, once they were.
     variants: Option<u8>,
     found: Vec<(u32, u8)>,
+    /// For a word that may be any typo: whether its typos were read, the one-token
+    /// terms it is a typo of, and the words of typo phrases it may stand for (one
+    /// after the other, with their ends), as `Matcher::word_typos` reports them.
+    typos_known: bool,
+    typo_ids: Vec<u32>,
+    typo_fixes: String,
+    typo_fix_ends: Vec<u32>,
 }
 
 impl WordCache {
@@ -365,6 +408,7 @@ impl WordCache {
             slot.typo_known = false;
             slot.variants = None;
             slot.found.clear();
+            slot.typos_known = false;
         }
         Some(slot)
     }
