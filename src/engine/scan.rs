@@ -213,26 +213,28 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
                 if slot.variants != Some(typo) {
                     slot.found.clear();
                     let found = &mut slot.found;
-                    c.matcher
-                        .variants(&c.pattern_text, word, h, typo, &mut vbuf, |p, tolerance| {
+                    c.matcher.variants(
+                        &c.pattern_text,
+                        word,
+                        h,
+                        typo,
+                        &mut vbuf,
+                        |p, tolerance| {
                             found.push((p as u32, tolerance));
-                        });
+                        },
+                    );
                     slot.variants = Some(typo);
                 }
                 for &(p, tolerance) in &slot.found {
                     push_variant_uses(c, s, first_hit, p as usize, tolerance, at, tok);
                 }
             }
-            None => c.matcher.variants(
-                &c.pattern_text,
-                word,
-                h,
-                typo,
-                &mut vbuf,
-                |p, tolerance| {
-                    push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
-                },
-            ),
+            None => {
+                c.matcher
+                    .variants(&c.pattern_text, word, h, typo, &mut vbuf, |p, tolerance| {
+                        push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
+                    })
+            }
         }
         // Sorted by token.
         let from = word_typos.partition_point(|x| (x.0 as usize) < ti);
@@ -401,7 +403,9 @@ impl WordCache {
             && slot.hash == h
             && slot.word.get(..usize::from(slot.len)) == Some(word.as_bytes());
         if !same {
-            slot.word.get_mut(..word.len())?.copy_from_slice(word.as_bytes());
+            slot.word
+                .get_mut(..word.len())?
+                .copy_from_slice(word.as_bytes());
             slot.len = word.len() as u8;
             slot.owner = owner;
             slot.hash = h;
