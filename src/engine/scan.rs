@@ -79,11 +79,19 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     let mut cache = std::mem::take(&mut s.word_cache);
     let mut typo_word = std::mem::take(&mut s.typo_word);
     typo_word.clear();
+    let mut token_slots = std::mem::take(&mut cache.tokens);
+    token_slots.clear();
     typo_word.extend(tokens.iter().zip(hashes.iter()).map(|(t, &h)| {
         let Some(w) = text.get(t.start as usize..t.end as usize) else {
+            token_slots.push((0, 0));
             return TYPO_NONE;
         };
-        match cache.slot(c.matcher.id, w, h) {
+        let slot = cache.slot(c.matcher.id, w, h);
+        let at = slot.as_ref().map_or((0, 0), |s| {
+            ((h as usize & (WORD_CACHE_SLOTS - 1)) as u32, s.fill)
+        });
+        token_slots.push(at);
+        match slot {
             Some(slot) => {
                 if !slot.typo_known {
                     slot.typo = c.matcher.may_be_typo(&c.pattern_text, w, h);
@@ -94,6 +102,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             None => c.matcher.may_be_typo(&c.pattern_text, w, h),
         }
     }));
+    cache.tokens = token_slots;
     // The words of phrases with typo variants that each token that is no real word
     // may stand for, found once per token (each is in several runs).
     let mut fixes = std::mem::take(&mut s.typo_fixes);
@@ -113,7 +122,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
                 .get(t.start as usize..t.end as usize)
                 .unwrap_or_default();
             let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(w));
-            let Some(slot) = cache.slot(c.matcher.id, w, h) else {
+            let Some(slot) = cache.token_slot(ti, c.matcher.id, w, h) else {
                 c.matcher.word_typos(
                     &c.pattern_text,
                     w,
@@ -207,7 +216,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             .copied()
             .filter(|&h| h != TYPO_ANY)
             .unwrap_or(TYPO_NONE);
-        match cache.slot(c.matcher.id, word, h) {
+        match cache.token_slot(ti, c.matcher.id, word, h) {
             Some(slot) => {
                 // What the token is a variant of, found once per word.
                 if slot.variants != Some(typo) {
@@ -364,6 +373,11 @@ const WORD_CACHE_SLOTS: usize = 2048;
 #[derive(Default)]
 pub(crate) struct WordCache {
     slots: Vec<WordSlot>,
+    /// The last fill's number (each fill of a slot has its own).
+    fills: u64,
+    /// Per token of the current text: its slot and that slot's fill then, so that
+    /// the later lookups of the token find it without comparing its word again.
+    tokens: Vec<(u32, u64)>,
 }
 
 /// A word of [`WordCache`] and its answers so far.
@@ -372,6 +386,8 @@ pub(crate) struct WordSlot {
     /// The matcher that answered (0: an empty slot).
     owner: u64,
     hash: u64,
+    /// Which fill of the slot this is ([`WordCache::fills`]).
+    fill: u64,
     word: [u8; CACHED_WORD_LEN],
     len: u8,
     typo_known: bool,
@@ -409,12 +425,29 @@ impl WordCache {
             slot.len = word.len() as u8;
             slot.owner = owner;
             slot.hash = h;
+            self.fills += 1;
+            slot.fill = self.fills;
             slot.typo_known = false;
             slot.variants = None;
             slot.found.clear();
             slot.typos_known = false;
         }
         Some(slot)
+    }
+
+    /// [`WordCache::slot`] for token `ti` of the current text, whose word is `word`
+    /// (of hash `h`): the slot its first lookup found, if no other word took it since.
+    fn token_slot(&mut self, ti: usize, owner: u64, word: &str, h: u64) -> Option<&mut WordSlot> {
+        let at = self.tokens.get(ti).copied();
+        if let Some((i, fill)) = at
+            && self
+                .slots
+                .get(i as usize)
+                .is_some_and(|s| s.fill == fill && fill != 0)
+        {
+            return self.slots.get_mut(i as usize);
+        }
+        self.slot(owner, word, h)
     }
 }
 
@@ -544,15 +577,26 @@ fn hit_key(h: &Hit) -> u128 {
 fn sort_hits(s: &mut Scratch, token_hits: usize) {
     let split = token_hits.min(s.hits.len());
     let (tok, auto) = s.hits.split_at_mut(split);
+    // The key of the hit before `i`, once the hits up to it are in order.
+    let mut last = tok.first().map_or(0, hit_key);
     for i in 1..tok.len() {
+        let Some(key) = tok.get(i).map(hit_key) else {
+            break;
+        };
+        if last <= key {
+            last = key;
+            continue;
+        }
         let mut j = i;
-        while let Some([a, b]) = j.checked_sub(1).and_then(|p| tok.get(p..=j)) {
-            if hit_key(a) <= hit_key(b) {
+        while let Some([a, _]) = j.checked_sub(1).and_then(|p| tok.get(p..=j)) {
+            if hit_key(a) <= key {
                 break;
             }
             tok.swap(j - 1, j);
             j -= 1;
         }
+        // The hit at `i` now is the largest so far.
+        last = tok.get(i).map_or(key, hit_key);
     }
     if auto.is_empty() {
         return;
