@@ -605,23 +605,26 @@ fn sort_hits(s: &mut Scratch, token_hits: usize) {
     if tok.last().map(hit_key) <= auto.first().map(hit_key) {
         return;
     }
+    // The automaton's hits (few) put in place from the last: each after the token
+    // hits of its key or less (equal keys: the token hit first), the token hits after
+    // it moved up in one block.
     let mut merged = std::mem::take(&mut s.merged_hits);
     merged.clear();
-    merged.reserve(tok.len() + auto.len());
-    // Equal keys: the token hit first.
-    let (mut i, mut j) = (0, 0);
-    while let (Some(x), Some(y)) = (tok.get(i), auto.get(j)) {
-        if hit_key(y) < hit_key(x) {
-            merged.push(*y);
-            j += 1;
-        } else {
-            merged.push(*x);
-            i += 1;
+    merged.extend_from_slice(auto);
+    let mut end = split;
+    for (j, y) in merged.iter().enumerate().rev() {
+        let key = hit_key(y);
+        let pos = s
+            .hits
+            .get(..end)
+            .unwrap_or_default()
+            .partition_point(|x| hit_key(x) <= key);
+        s.hits.copy_within(pos..end, pos + j + 1);
+        if let Some(slot) = s.hits.get_mut(pos + j) {
+            *slot = *y;
         }
+        end = pos;
     }
-    merged.extend_from_slice(tok.get(i..).unwrap_or_default());
-    merged.extend_from_slice(auto.get(j..).unwrap_or_default());
-    std::mem::swap(&mut s.hits, &mut merged);
     s.merged_hits = merged;
 }
 
