@@ -178,7 +178,8 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         };
         let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(word));
         let first_hit = s.hits.len();
-        let words = c.matcher.phrase_words_hashed(word, h).max(1) as usize;
+        let starts = c.matcher.phrase_words_hashed(word, h);
+        let words = starts.max(1) as usize;
         // Whether a longer run may still be a pattern (`Matcher::may_start_longer`).
         let mut longer = true;
         for (k, last) in tokens.iter().skip(ti).take(words).enumerate() {
@@ -202,7 +203,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             push_uses(c, s, p, 0, at, tok);
         }
         if doubled.any {
-            doubled_phrases(c, s, &mut doubled, text, &tokens, ti);
+            doubled_phrases(c, s, &mut doubled, text, &tokens, ti, starts);
         }
         let at = Span {
             start: tok.start,
@@ -510,7 +511,8 @@ impl DoubledScratch {
 /// Looks up the runs of two tokens or more starting at token `ti` that hold a token
 /// with a reading ([`DoubledScratch`]), with the readings in place of those tokens (the
 /// text between the tokens kept as it is), and records the phrases found as hits over
-/// the tokens as written.
+/// the tokens as written. `starts`: the most words of a phrase the token as written
+/// starts ([`Matcher::phrase_words`](crate::compiled::Matcher::phrase_words)).
 fn doubled_phrases(
     c: &Compiled,
     s: &mut Scratch,
@@ -518,17 +520,16 @@ fn doubled_phrases(
     text: &str,
     tokens: &[Token],
     ti: usize,
+    starts: u32,
 ) {
     let Some(tok) = tokens.get(ti) else {
         return;
     };
-    let written = text
-        .get(tok.start as usize..tok.end as usize)
-        .unwrap_or_default();
-    let words = c
-        .matcher
-        .phrase_words(written)
-        .max(c.matcher.phrase_words(d.word(text, tokens, ti))) as usize;
+    // A token with no reading starts the phrases it starts as written.
+    let words = match d.readings.get(ti).copied().flatten() {
+        Some(_) => starts.max(c.matcher.phrase_words(d.word(text, tokens, ti))),
+        None => starts,
+    } as usize;
     let mut run = std::mem::take(&mut d.run);
     for k in 1..words {
         let Some(last) = tokens.get(ti + k) else {
