@@ -405,6 +405,12 @@ pub(crate) fn build_automaton<P: AsRef<str>>(
 /// ([`Matcher::phrase_words`]). These are nearly all of a policy's patterns (every
 /// evasion and typo variant of a term). The automaton holds only the others: prefix
 /// and infix terms, and terms that start or end with a mark (`$kip-bomb`, `lgbtq+`).
+/// A number no other matcher of the process has (from 1; 0 is none).
+pub(crate) fn next_matcher_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Matcher {
     /// Over the patterns that are not whole-word tokens.
@@ -457,6 +463,10 @@ pub(crate) struct Matcher {
     /// The letter trigrams of the words of the patterns with typo variants (see
     /// [`Trigrams`]).
     pub(super) trigrams: Trigrams,
+    /// This matcher's number, unique in the process ([`next_matcher_id`]; a clone
+    /// shares it, as it answers alike): what the scan kept of its answers per word
+    /// (`engine::scan::WordCache`) is only read back for the matcher it asked.
+    pub(crate) id: u64,
 }
 
 /// The letter trigrams of the terms' words (`a`–`z`, and a word's start or end as a
@@ -1042,6 +1052,7 @@ impl Matcher {
             max_variant_bytes: tolerant.max_variant_bytes,
             opts: opts.clone(),
             trigrams: tolerant.trigrams,
+            id: next_matcher_id(),
         })
     }
 

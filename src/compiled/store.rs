@@ -1408,6 +1408,7 @@ fn read_body<R: Read>(r: &mut Reader<R>, fingerprint: &str) -> Res<Compiled> {
         max_variant_bytes,
         opts: normalize.clone(),
         trigrams,
+        id: super::patterns::next_matcher_id(),
     };
     if !super::patterns::valid_word_table(&matcher.words) {
         return bad("the word table has no free slot or a bad size");

@@ -112,6 +112,8 @@ pub(crate) struct Scratch {
     pub(crate) token_hashes: Vec<u64>,
     /// Per token: the word its doubled letters stand for, for phrase lookups.
     pub(crate) doubled: scan::DoubledScratch,
+    /// What the lookups of a token's own word answered, kept from text to text.
+    pub(crate) word_cache: scan::WordCache,
     /// Whether the signals of the text were scored (and their hits added).
     pub(crate) signals_ready: bool,
     /// The folded byte ranges a signal model's tagger marks.

@@ -64,24 +64,39 @@ impl Present {
         self.clauses.clear();
         self.clause_bits.clear();
         self.ordered = true;
+        // Where the set of the current sentence and clause starts.
+        let (mut sat, mut cat) = (0, 0);
         for h in hits {
-            add(&mut self.text, h.lex);
-            for (units, bits, unit) in [
-                (&mut self.sentences, &mut self.sentence_bits, h.sentence),
-                (&mut self.clauses, &mut self.clause_bits, h.clause),
-            ] {
-                // Hits in text order: a unit's hits are together.
-                if units.last() != Some(&unit) {
-                    if units.last().is_some_and(|&u| u > unit) {
-                        self.ordered = false;
-                    }
-                    units.push(unit);
-                    bits.resize(bits.len() + words, 0);
+            // Hits in text order: a unit's hits are together.
+            if self.sentences.last() != Some(&h.sentence) {
+                if self.sentences.last().is_some_and(|&u| u > h.sentence) {
+                    self.ordered = false;
                 }
-                let at = bits.len() - words;
-                if let Some(set) = bits.get_mut(at..) {
-                    add(set, h.lex);
+                self.sentences.push(h.sentence);
+                sat = self.sentence_bits.len();
+                self.sentence_bits.resize(sat + words, 0);
+            }
+            if self.clauses.last() != Some(&h.clause) {
+                if self.clauses.last().is_some_and(|&u| u > h.clause) {
+                    self.ordered = false;
                 }
+                self.clauses.push(h.clause);
+                cat = self.clause_bits.len();
+                self.clause_bits.resize(cat + words, 0);
+            }
+            let i = h.lex.index();
+            let (w, bit) = (i / 64, 1u64 << (i % 64));
+            if w >= words {
+                continue;
+            }
+            if let Some(x) = self.text.get_mut(w) {
+                *x |= bit;
+            }
+            if let Some(x) = self.sentence_bits.get_mut(sat + w) {
+                *x |= bit;
+            }
+            if let Some(x) = self.clause_bits.get_mut(cat + w) {
+                *x |= bit;
             }
         }
     }
@@ -118,10 +133,10 @@ impl Present {
 /// hits (not in the policy's lexicons, most of which have none in a short text).
 #[derive(Default)]
 pub(crate) struct LexIndex {
-    /// Per lexicon: the pass that last indexed it, and its range of `hits`. A lexicon
-    /// stamped with an earlier pass has no hits.
-    spans: Vec<(u32, u32, u32)>,
-    pass: u32,
+    /// Per lexicon: its range of `hits` (empty for a lexicon with none: only the
+    /// lexicons of `touched` have another, and they are emptied again before the next
+    /// text is indexed).
+    spans: Vec<(u32, u32)>,
     /// The hit indices, by lexicon then in text order.
     hits: Vec<u32>,
     /// The lexicons with hits, in the order first met.
@@ -131,32 +146,33 @@ pub(crate) struct LexIndex {
 impl LexIndex {
     /// Indexes `hits` over `lexicons` lexicons.
     pub(crate) fn index(&mut self, lexicons: usize, hits: &[Hit]) {
+        // The last text's ranges emptied.
+        for &l in &self.touched {
+            if let Some(span) = self.spans.get_mut(l as usize) {
+                *span = (0, 0);
+            }
+        }
         if self.spans.len() < lexicons {
-            self.spans.resize(lexicons, (0, 0, 0));
+            self.spans.resize(lexicons, (0, 0));
         }
-        self.pass = self.pass.wrapping_add(1);
-        if self.pass == 0 {
-            self.spans.iter_mut().for_each(|s| *s = (0, 0, 0));
-            self.pass = 1;
-        }
-        let pass = self.pass;
         // Count each lexicon's hits (in `.1`), listing the lexicons met.
         self.touched.clear();
         for h in hits {
-            if let Some(span) = self.spans.get_mut(h.lex.index()) {
-                if span.0 != pass {
-                    *span = (pass, 0, 0);
-                    self.touched.push(h.lex.index() as u32);
+            let l = h.lex.index();
+            if let Some(span) = self.spans.get_mut(l) {
+                if span.1 == 0 {
+                    self.touched.push(l as u32);
                 }
                 span.1 += 1;
             }
         }
-        // Give each its range (in any order), then fill the ranges in text order.
+        // Give each its range (in any order), then fill the ranges in text order (`.1`
+        // runs from the range's start to its end).
         let mut at = 0;
         for &l in &self.touched {
             if let Some(span) = self.spans.get_mut(l as usize) {
                 let n = span.1;
-                *span = (pass, at, at);
+                *span = (at, at);
                 at += n;
             }
         }
@@ -164,10 +180,10 @@ impl LexIndex {
         self.hits.resize(hits.len(), 0);
         for (i, h) in hits.iter().enumerate() {
             if let Some(span) = self.spans.get_mut(h.lex.index()) {
-                if let Some(slot) = self.hits.get_mut(span.2 as usize) {
+                if let Some(slot) = self.hits.get_mut(span.1 as usize) {
                     *slot = i as u32;
                 }
-                span.2 += 1;
+                span.1 += 1;
             }
         }
     }
@@ -176,10 +192,8 @@ impl LexIndex {
     #[inline]
     pub(crate) fn of(&self, lex: LexiconId) -> &[u32] {
         match self.spans.get(lex.index()) {
-            Some(&(pass, a, b)) if pass == self.pass => {
-                self.hits.get(a as usize..b as usize).unwrap_or(&[])
-            }
-            _ => &[],
+            Some(&(a, b)) => self.hits.get(a as usize..b as usize).unwrap_or(&[]),
+            None => &[],
         }
     }
 }

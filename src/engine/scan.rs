@@ -76,12 +76,33 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
     }
     // Which tokens may be typos: no real word (asked once per token, for the token and
     // the phrases it may be a word of).
+    let mut cache = std::mem::take(&mut s.word_cache);
     let mut typo_word = std::mem::take(&mut s.typo_word);
     typo_word.clear();
+    let mut token_slots = std::mem::take(&mut cache.tokens);
+    token_slots.clear();
     typo_word.extend(tokens.iter().zip(hashes.iter()).map(|(t, &h)| {
-        text.get(t.start as usize..t.end as usize)
-            .map_or(TYPO_NONE, |w| c.matcher.may_be_typo(&c.pattern_text, w, h))
+        let Some(w) = text.get(t.start as usize..t.end as usize) else {
+            token_slots.push((0, 0));
+            return TYPO_NONE;
+        };
+        let slot = cache.slot(c.matcher.id, w, h);
+        let at = slot.as_ref().map_or((0, 0), |s| {
+            ((h as usize & (WORD_CACHE_SLOTS - 1)) as u32, s.fill)
+        });
+        token_slots.push(at);
+        match slot {
+            Some(slot) => {
+                if !slot.typo_known {
+                    slot.typo = c.matcher.may_be_typo(&c.pattern_text, w, h);
+                    slot.typo_known = true;
+                }
+                slot.typo
+            }
+            None => c.matcher.may_be_typo(&c.pattern_text, w, h),
+        }
     }));
+    cache.tokens = token_slots;
     // The words of phrases with typo variants that each token that is no real word
     // may stand for, found once per token (each is in several runs).
     let mut fixes = std::mem::take(&mut s.typo_fixes);
@@ -100,17 +121,53 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             let w = text
                 .get(t.start as usize..t.end as usize)
                 .unwrap_or_default();
-            c.matcher.word_typos(
-                &c.pattern_text,
-                w,
-                &mut buf,
-                |id| word_typos.push((ti as u32, id)),
-                |f| {
-                    let a = fix_text.len() as u32;
-                    fix_text.push_str(f);
-                    fixes.push((ti as u32, a, fix_text.len() as u32));
-                },
-            );
+            let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(w));
+            let Some(slot) = cache.token_slot(ti, c.matcher.id, w, h) else {
+                c.matcher.word_typos(
+                    &c.pattern_text,
+                    w,
+                    &mut buf,
+                    |id| word_typos.push((ti as u32, id)),
+                    |f| {
+                        let a = fix_text.len() as u32;
+                        fix_text.push_str(f);
+                        fixes.push((ti as u32, a, fix_text.len() as u32));
+                    },
+                );
+                continue;
+            };
+            // Found once per word, in the order `word_typos` reports them.
+            let WordSlot {
+                typos_known,
+                typo_ids,
+                typo_fixes,
+                typo_fix_ends,
+                ..
+            } = slot;
+            if !*typos_known {
+                typo_ids.clear();
+                typo_fixes.clear();
+                typo_fix_ends.clear();
+                c.matcher.word_typos(
+                    &c.pattern_text,
+                    w,
+                    &mut buf,
+                    |id| typo_ids.push(id),
+                    |f| {
+                        typo_fixes.push_str(f);
+                        typo_fix_ends.push(typo_fixes.len() as u32);
+                    },
+                );
+                *typos_known = true;
+            }
+            word_typos.extend(typo_ids.iter().map(|&id| (ti as u32, id)));
+            let mut a = 0;
+            for &e in typo_fix_ends.iter() {
+                let at = fix_text.len() as u32;
+                fix_text.push_str(typo_fixes.get(a as usize..e as usize).unwrap_or_default());
+                fixes.push((ti as u32, at, fix_text.len() as u32));
+                a = e;
+            }
         }
     }
     let mut fix_list: Vec<&str> = Vec::new();
@@ -121,7 +178,8 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         };
         let h = hashes.get(ti).copied().unwrap_or_else(|| hash_word(word));
         let first_hit = s.hits.len();
-        let words = c.matcher.phrase_words_hashed(word, h).max(1) as usize;
+        let starts = c.matcher.phrase_words_hashed(word, h);
+        let words = starts.max(1) as usize;
         // Whether a longer run may still be a pattern (`Matcher::may_start_longer`).
         let mut longer = true;
         for (k, last) in tokens.iter().skip(ti).take(words).enumerate() {
@@ -145,7 +203,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             push_uses(c, s, p, 0, at, tok);
         }
         if doubled.any {
-            doubled_phrases(c, s, &mut doubled, text, &tokens, ti);
+            doubled_phrases(c, s, &mut doubled, text, &tokens, ti, starts);
         }
         let at = Span {
             start: tok.start,
@@ -153,21 +211,41 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             ts: ti as u32,
             te: ti as u32,
         };
-        c.matcher.variants(
-            &c.pattern_text,
-            word,
-            h,
-            // A word that is no real word has had its typos read above.
-            typo_word
-                .get(ti)
-                .copied()
-                .filter(|&h| h != TYPO_ANY)
-                .unwrap_or(TYPO_NONE),
-            &mut vbuf,
-            |p, tolerance| {
-                push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
-            },
-        );
+        // A word that is no real word has had its typos read above.
+        let typo = typo_word
+            .get(ti)
+            .copied()
+            .filter(|&h| h != TYPO_ANY)
+            .unwrap_or(TYPO_NONE);
+        match cache.token_slot(ti, c.matcher.id, word, h) {
+            Some(slot) => {
+                // What the token is a variant of, found once per word.
+                if slot.variants != Some(typo) {
+                    slot.found.clear();
+                    let found = &mut slot.found;
+                    c.matcher.variants(
+                        &c.pattern_text,
+                        word,
+                        h,
+                        typo,
+                        &mut vbuf,
+                        |p, tolerance| {
+                            found.push((p as u32, tolerance));
+                        },
+                    );
+                    slot.variants = Some(typo);
+                }
+                for &(p, tolerance) in &slot.found {
+                    push_variant_uses(c, s, first_hit, p as usize, tolerance, at, tok);
+                }
+            }
+            None => {
+                c.matcher
+                    .variants(&c.pattern_text, word, h, typo, &mut vbuf, |p, tolerance| {
+                        push_variant_uses(c, s, first_hit, p, tolerance, at, tok);
+                    })
+            }
+        }
         // Sorted by token.
         let from = word_typos.partition_point(|x| (x.0 as usize) < ti);
         for &(_, id) in word_typos
@@ -259,6 +337,7 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
             }
         }
     }
+    s.word_cache = cache;
     s.in_phrase = in_phrase;
     s.typo_word = typo_word;
     drop(fix_list);
@@ -276,6 +355,101 @@ pub(super) fn scan(c: &Compiled, text: &str, masked: Option<(&str, &Normalized)>
         }
     }
     sort_hits(s, token_hits);
+}
+
+/// The longest word whose answers [`WordCache`] keeps, in bytes.
+const CACHED_WORD_LEN: usize = 24;
+/// Slots of [`WordCache`] (a power of two).
+const WORD_CACHE_SLOTS: usize = 2048;
+
+/// What a token's own lookups answered, per word, kept per thread from text to text
+/// (most tokens are a few hundred common words: `the` is looked up thousands of times
+/// in a few thousand posts, with the same answers): whether it may be a typo
+/// ([`Matcher::may_be_typo`](crate::compiled::Matcher::may_be_typo)) and the one-token
+/// patterns it is a variant of, in the order
+/// [`Matcher::variants`](crate::compiled::Matcher::variants) reports them. One slot
+/// per word hash, overwritten by the next word of that hash; the answers of one
+/// matcher only (its `id`), so a thread that classifies under several policies never
+/// reads another's.
+#[derive(Default)]
+pub(crate) struct WordCache {
+    slots: Vec<WordSlot>,
+    /// The last fill's number (each fill of a slot has its own).
+    fills: u64,
+    /// Per token of the current text: its slot and that slot's fill then, so that
+    /// the later lookups of the token find it without comparing its word again.
+    tokens: Vec<(u32, u64)>,
+}
+
+/// A word of [`WordCache`] and its answers so far.
+#[derive(Clone, Default)]
+pub(crate) struct WordSlot {
+    /// The matcher that answered (0: an empty slot).
+    owner: u64,
+    hash: u64,
+    /// Which fill of the slot this is ([`WordCache::fills`]).
+    fill: u64,
+    word: [u8; CACHED_WORD_LEN],
+    len: u8,
+    typo_known: bool,
+    typo: u8,
+    /// The typo reading the variants were found with, once they were.
+    variants: Option<u8>,
+    found: Vec<(u32, u8)>,
+    /// For a word that may be any typo: whether its typos were read, the one-token
+    /// terms it is a typo of, and the words of typo phrases it may stand for (one
+    /// after the other, with their ends), as `Matcher::word_typos` reports them.
+    typos_known: bool,
+    typo_ids: Vec<u32>,
+    typo_fixes: String,
+    typo_fix_ends: Vec<u32>,
+}
+
+impl WordCache {
+    /// The slot of `word` (of hash `h`) for matcher `owner`: emptied first if it held
+    /// another word; `None` for a word too long to keep.
+    fn slot(&mut self, owner: u64, word: &str, h: u64) -> Option<&mut WordSlot> {
+        if word.len() > CACHED_WORD_LEN || owner == 0 {
+            return None;
+        }
+        if self.slots.is_empty() {
+            self.slots.resize(WORD_CACHE_SLOTS, WordSlot::default());
+        }
+        let slot = self.slots.get_mut(h as usize & (WORD_CACHE_SLOTS - 1))?;
+        let same = slot.owner == owner
+            && slot.hash == h
+            && slot.word.get(..usize::from(slot.len)) == Some(word.as_bytes());
+        if !same {
+            slot.word
+                .get_mut(..word.len())?
+                .copy_from_slice(word.as_bytes());
+            slot.len = word.len() as u8;
+            slot.owner = owner;
+            slot.hash = h;
+            self.fills += 1;
+            slot.fill = self.fills;
+            slot.typo_known = false;
+            slot.variants = None;
+            slot.found.clear();
+            slot.typos_known = false;
+        }
+        Some(slot)
+    }
+
+    /// [`WordCache::slot`] for token `ti` of the current text, whose word is `word`
+    /// (of hash `h`): the slot its first lookup found, if no other word took it since.
+    fn token_slot(&mut self, ti: usize, owner: u64, word: &str, h: u64) -> Option<&mut WordSlot> {
+        let at = self.tokens.get(ti).copied();
+        if let Some((i, fill)) = at
+            && self
+                .slots
+                .get(i as usize)
+                .is_some_and(|s| s.fill == fill && fill != 0)
+        {
+            return self.slots.get_mut(i as usize);
+        }
+        self.slot(owner, word, h)
+    }
 }
 
 /// The words that tokens with doubled letters stand for ([`doubled_reading`]), for
@@ -337,7 +511,8 @@ impl DoubledScratch {
 /// Looks up the runs of two tokens or more starting at token `ti` that hold a token
 /// with a reading ([`DoubledScratch`]), with the readings in place of those tokens (the
 /// text between the tokens kept as it is), and records the phrases found as hits over
-/// the tokens as written.
+/// the tokens as written. `starts`: the most words of a phrase the token as written
+/// starts ([`Matcher::phrase_words`](crate::compiled::Matcher::phrase_words)).
 fn doubled_phrases(
     c: &Compiled,
     s: &mut Scratch,
@@ -345,17 +520,16 @@ fn doubled_phrases(
     text: &str,
     tokens: &[Token],
     ti: usize,
+    starts: u32,
 ) {
     let Some(tok) = tokens.get(ti) else {
         return;
     };
-    let written = text
-        .get(tok.start as usize..tok.end as usize)
-        .unwrap_or_default();
-    let words = c
-        .matcher
-        .phrase_words(written)
-        .max(c.matcher.phrase_words(d.word(text, tokens, ti))) as usize;
+    // A token with no reading starts the phrases it starts as written.
+    let words = match d.readings.get(ti).copied().flatten() {
+        Some(_) => starts.max(c.matcher.phrase_words(d.word(text, tokens, ti))),
+        None => starts,
+    } as usize;
     let mut run = std::mem::take(&mut d.run);
     for k in 1..words {
         let Some(last) = tokens.get(ti + k) else {
@@ -404,15 +578,26 @@ fn hit_key(h: &Hit) -> u128 {
 fn sort_hits(s: &mut Scratch, token_hits: usize) {
     let split = token_hits.min(s.hits.len());
     let (tok, auto) = s.hits.split_at_mut(split);
+    // The key of the hit before `i`, once the hits up to it are in order.
+    let mut last = tok.first().map_or(0, hit_key);
     for i in 1..tok.len() {
+        let Some(key) = tok.get(i).map(hit_key) else {
+            break;
+        };
+        if last <= key {
+            last = key;
+            continue;
+        }
         let mut j = i;
-        while let Some([a, b]) = j.checked_sub(1).and_then(|p| tok.get(p..=j)) {
-            if hit_key(a) <= hit_key(b) {
+        while let Some([a, _]) = j.checked_sub(1).and_then(|p| tok.get(p..=j)) {
+            if hit_key(a) <= key {
                 break;
             }
             tok.swap(j - 1, j);
             j -= 1;
         }
+        // The hit at `i` now is the largest so far.
+        last = tok.get(i).map_or(key, hit_key);
     }
     if auto.is_empty() {
         return;
@@ -421,23 +606,26 @@ fn sort_hits(s: &mut Scratch, token_hits: usize) {
     if tok.last().map(hit_key) <= auto.first().map(hit_key) {
         return;
     }
+    // The automaton's hits (few) put in place from the last: each after the token
+    // hits of its key or less (equal keys: the token hit first), the token hits after
+    // it moved up in one block.
     let mut merged = std::mem::take(&mut s.merged_hits);
     merged.clear();
-    merged.reserve(tok.len() + auto.len());
-    // Equal keys: the token hit first.
-    let (mut i, mut j) = (0, 0);
-    while let (Some(x), Some(y)) = (tok.get(i), auto.get(j)) {
-        if hit_key(y) < hit_key(x) {
-            merged.push(*y);
-            j += 1;
-        } else {
-            merged.push(*x);
-            i += 1;
+    merged.extend_from_slice(auto);
+    let mut end = split;
+    for (j, y) in merged.iter().enumerate().rev() {
+        let key = hit_key(y);
+        let pos = s
+            .hits
+            .get(..end)
+            .unwrap_or_default()
+            .partition_point(|x| hit_key(x) <= key);
+        s.hits.copy_within(pos..end, pos + j + 1);
+        if let Some(slot) = s.hits.get_mut(pos + j) {
+            *slot = *y;
         }
+        end = pos;
     }
-    merged.extend_from_slice(tok.get(i..).unwrap_or_default());
-    merged.extend_from_slice(auto.get(j..).unwrap_or_default());
-    std::mem::swap(&mut s.hits, &mut merged);
     s.merged_hits = merged;
 }
 

@@ -425,6 +425,17 @@ impl Normalized {
     /// letter of the word came from a `*`, or when some are still wildcards.
     pub(crate) fn masked_form(&self, input: &str, word: Range<usize>, out: &mut String) -> bool {
         out.clear();
+        // The word's letters came from within the original range of its first and last
+        // bytes (both ends of the ranges rise along the text): none from a `*` if the
+        // range has none (most words of a text with a `*`).
+        let whole = self
+            .src
+            .get(word.start)
+            .zip(word.end.checked_sub(1).and_then(|e| self.src.get(e)))
+            .and_then(|(&(a, _), &(_, b))| input.get(a as usize..b as usize));
+        if whole.is_some_and(|w| !w.contains('*')) {
+            return false;
+        }
         let Some(folded) = self.text.get(word.clone()) else {
             return false;
         };
