@@ -11,6 +11,7 @@ built_packs! {
     "typos" => "typos.toml",
     "baseline" => "baseline.toml",
     "baseline.en.vocab" => "baseline/en.vocab.toml",
+    "baseline.names" => "baseline/names.toml",
     "baseline.en" => "baseline/en.toml",
     "baseline.fr" => "baseline/fr.toml",
     "baseline.signal" => "baseline/signal.toml",

@@ -283,8 +283,9 @@ fn disguise(text: &str, how: u8, k: usize) -> String {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
-    /// Zero-width characters, case and fullwidth letters never change which categories
-    /// the baseline finds.
+    /// Zero-width characters, alternating case and fullwidth letters never change which
+    /// categories the baseline finds. (A word written as a name, `Biden`, is read by the
+    /// `@name` operand: that capital is meaning, not disguise.)
     #[test]
     fn disguise_does_not_change_categories(
         words in prop::collection::vec(prop_oneof![

@@ -4,8 +4,10 @@
 //!
 //! A name is a run of words, in one clause, each written with a capital first letter and
 //! at least one lowercase letter, letters only (`Biden`, `McDonald`, `Jean-Luc`,
-//! `O'Brien`, `Élise`), that does not start its sentence (where every word is
-//! capitalized). Not a name: one letter (`I`), capitals only (`KILL HIM` is shouting),
+//! `O'Brien`, `Élise`), no capital inside but after a hyphen, an apostrophe or a name's
+//! beginning (`Mc`, `De`: `VeRmIn` is a disguise), that does not start its sentence
+//! (where every word is capitalized). Not a name: one letter (`I`), two letters alone
+//! (`Je`, `Il`; `Al Gore` is one), capitals only (`KILL HIM` is shouting),
 //! digits (`I70Shutdown`), a handle or a hashtag (`@Amor_Anjel`, `#BuildTheWall`), a word
 //! as common as `when` or `however` (capitalized where a sentence ends without its mark).
 //! The rules that use the operand say which verbs and frames make such a run a person: a
@@ -15,14 +17,32 @@ use super::{Hit, Token};
 use crate::compiled::LexiconId;
 use crate::normalize::Normalized;
 
+/// The beginnings of names after which a capital may stand inside the word (`McDonald`,
+/// `MacArthur`, `DeSantis`, `DiCaprio`, `LeBron`, `VanDyke`).
+const INNER_CAPITAL_AFTER: &[&str] = &[
+    "Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von",
+];
+
 /// Whether the original word `w` is written like a name: a capital first letter, a
-/// lowercase letter after it, letters only.
+/// lowercase letter after it, letters only, and no other capital but after a hyphen,
+/// an apostrophe or one of [`INNER_CAPITAL_AFTER`] (`SoNt KiLl` is a disguise, not a
+/// name).
 fn written_as_name(w: &str) -> bool {
     let mut chars = w.chars();
     let Some(first) = chars.next() else {
         return false;
     };
+    let mut prev = first;
+    let inner_capitals_fit = w.char_indices().skip(1).all(|(i, c)| {
+        let fits = !c.is_uppercase()
+            || matches!(prev, '-' | '\'' | '\u{2019}')
+            || w.get(..i)
+                .is_some_and(|head| INNER_CAPITAL_AFTER.contains(&head));
+        prev = c;
+        fits
+    });
     first.is_uppercase()
+        && inner_capitals_fit
         && chars.clone().any(char::is_lowercase)
         && chars.all(|c| {
             c.is_alphabetic()
@@ -106,6 +126,13 @@ pub(super) fn push_name_hits(
         {
             i += 1;
         }
+        // A word of two letters alone is a pronoun or an article as often as a name
+        // (`Je`, `Il`, `Be`): only with another name (`Al Gore`).
+        let short_alone = first == i && tokens.get(i).is_some_and(|t| t.end - t.start < 3);
+        if short_alone {
+            i += 1;
+            continue;
+        }
         if let (Some(a), Some(b)) = (tokens.get(first), tokens.get(i)) {
             for &lex in lexicons {
                 hits.push(Hit {
@@ -173,6 +200,11 @@ mod tests {
         assert!(names("kill @Amor_Anjel").is_empty());
         assert!(names("kill #BuildTheWall").is_empty());
         assert!(names("kill I70Shutdown").is_empty());
+        // Alternating case is a disguise; the capitals of real names are kept.
+        assert!(names("je vais tuer VeRmIn").is_empty());
+        assert_eq!(names("kill DeSantis"), ["DeSantis"]);
+        assert!(names("sont kill Je").is_empty());
+        assert_eq!(names("kill Al Gore"), ["Al Gore"]);
         assert_eq!(names("kill Bi\u{200b}den"), ["Bi\u{200b}den"]);
         assert!(names("the plan to kill When it rains").is_empty());
     }

@@ -1067,6 +1067,7 @@ def toml_list(name, comment, terms):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wordnet", default="/usr/share/wordnet", help="WordNet dict directory")
+    ap.add_argument("--names", action="store_true", help="write the names pack (policies/baseline/names.toml) instead")
     args = ap.parse_args()
     if not os.path.exists(os.path.join(args.wordnet, "data.verb")):
         sys.exit(f"{args.wordnet}: no WordNet data (apt-get install wordnet-base)")
@@ -1343,12 +1344,20 @@ def main():
         "The rules read them only where the person or group reading is required (\"you X\",",
         "\"too many X\", \"X are ...\")."],
         slur_framed_terms))
-    out.append(toml_list("en_vocab_name_not_person", [
-        "Capitalized one-word nouns of WordNet with no person sense: places, organisations,",
-        "programmes, days (\"Lyon\", \"Maryland\", \"Medicaid\", \"Monday\"), those of the",
-        "common-word list (policies/words/common.txt). The `@name` rules leave them out: a",
-        "name written like a person's that WordNet knows as no person."],
-        not_person_names(nouns, cased)))
+    if args.names:
+        # The names pack, read by the English and French packs alike.
+        out = out[:3] + ["# Names of places and organisations: no person is meant.", "[policy]"] + [
+            'id = "baseline.names"',
+            'version = "2026.11"',
+            'title = "Names that are no person: places and organisations, generated from WordNet"',
+            "",
+            toml_list("en_vocab_name_not_person", [
+                "Capitalized one-word nouns of WordNet with no person sense: places, organisations,",
+                "programmes, days (\"Lyon\", \"Maryland\", \"Medicaid\", \"Monday\"), those of the",
+                "common-word list (policies/words/common.txt). The `@name` rules leave them out: a",
+                "name written like a person's that WordNet knows as no person."],
+                not_person_names(nouns, cased)),
+        ]
     sys.stdout.write("\n".join(out))
 
 
