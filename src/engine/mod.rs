@@ -179,10 +179,13 @@ impl Compiled {
         let masked = (self.normalize.masked_letters && text.contains('*')).then_some((text, &norm));
         scan(self, norm.text(), masked, s);
         lang::drop_other_language(self, norm.text(), s);
-        if !self.name_lexicons.is_empty()
-            && names::push_name_hits(text, &norm, &s.tokens, &self.name_lexicons, &mut s.hits)
-        {
-            s.hits.sort_unstable_by_key(|h| (h.start, h.end, h.lex));
+        if !self.name_lexicons.is_empty() {
+            let mut found = Vec::new();
+            if names::push_name_hits(text, &norm, &s.tokens, &self.name_lexicons, &mut found) {
+                // The few name hits come in text order: merged into the sorted hits in
+                // one pass (sorting every hit again cost a third of a long text's time).
+                s.hits = names::merge_sorted(std::mem::take(&mut s.hits), found);
+            }
         }
         index_hits(self.lexicons.len(), s);
         s.present

@@ -151,6 +151,25 @@ pub(super) fn push_name_hits(
     hits.len() > before
 }
 
+/// The hits of `a` and `b`, both sorted by start, end and lexicon, in that order.
+pub(super) fn merge_sorted(a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
+    let key = |h: &Hit| (h.start, h.end, h.lex.index());
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => key(x) <= key(y),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if let Some(h) = if take_a { a.next() } else { b.next() } {
+            out.push(h);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::Policy;
