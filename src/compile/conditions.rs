@@ -9,7 +9,6 @@ use std::ops::Range;
 
 use super::{Builder, valid_id};
 use crate::compiled::Node;
-use crate::condition;
 use crate::error::{Problem, ProblemKind};
 use crate::source::ValueOffsets;
 
@@ -150,40 +149,11 @@ impl Builder<'_> {
         let spec = def.file.conditions.get(name)?.get_ref();
         let offsets = ValueOffsets::new(def.src.as_deref(), &spec.when.span());
         let cpath = format!("conditions.{name}.when");
-        let limit = self.limits.get_nest_limit();
         self.named.stack.push(name.to_string());
-        let node = match condition::parse(spec.when.get_ref(), limit) {
-            Ok(e) => self.resolve_expr(pi, &cpath, &e, &offsets),
-            Err(errs) => {
-                for e in errs {
-                    self.report(
-                        pi,
-                        Problem::new(e.kind, cpath.clone(), e.message),
-                        offsets.range(e.span),
-                    );
-                }
-                None
-            }
-        };
+        let node = self.condition_tree(pi, &cpath, spec.when.get_ref(), &offsets);
         self.named.stack.pop();
         let node = node.and_then(|n| {
-            let depth = depth(&n);
-            if depth > limit {
-                self.report(
-                    pi,
-                    Problem::new(
-                        ProblemKind::LimitExceeded,
-                        cpath.clone(),
-                        format!(
-                            "with the conditions it names, this condition nests {depth} levels, more than the limit of {limit}"
-                        ),
-                    ),
-                    offsets.range(0..spec.when.get_ref().len()),
-                );
-                None
-            } else {
-                Some(n)
-            }
+            self.within_nesting(pi, &cpath, n, offsets.range(0..spec.when.get_ref().len()))
         });
         self.named.resolved.insert(name.to_string(), node.clone());
         node

@@ -70,19 +70,7 @@ fn compile_rule(
     }
     let offsets = ValueOffsets::new(pack.src.as_deref(), &r.when.span());
     let wpath = format!("{path}.when");
-    let when = match condition::parse(r.when.get_ref(), b.limits.get_nest_limit()) {
-        Ok(e) => b.resolve_expr(pi, &wpath, &e, &offsets),
-        Err(errs) => {
-            for e in errs {
-                b.report(
-                    pi,
-                    Problem::new(e.kind, wpath.clone(), e.message),
-                    offsets.range(e.span),
-                );
-            }
-            None
-        }
-    };
+    let when = b.condition_tree(pi, &wpath, r.when.get_ref(), &offsets);
     let unless = context_ids(b, pi, ctxs, &r.unless, &format!("{path}.unless"));
     let requires = context_ids(b, pi, ctxs, &r.requires, &format!("{path}.requires"));
     let (true, Some(category), Some(when)) = (ok, category, when) else {
@@ -90,21 +78,7 @@ fn compile_rule(
     };
     // The named conditions a rule uses nest inside it: the whole must stay within the
     // limit, as a condition written out would.
-    let (depth, limit) = (super::conditions::depth(&when), b.limits.get_nest_limit());
-    if depth > limit {
-        b.report(
-            pi,
-            Problem::new(
-                ProblemKind::LimitExceeded,
-                wpath,
-                format!(
-                    "with the conditions it names, this condition nests {depth} levels, more than the limit of {limit}"
-                ),
-            ),
-            offsets.range(0..r.when.get_ref().len()),
-        );
-        return None;
-    }
+    let when = b.within_nesting(pi, &wpath, when, offsets.range(0..r.when.get_ref().len()))?;
     let when = chain_before(when);
     let severity = r
         .severity
@@ -281,6 +255,60 @@ fn apply_overrides(b: &mut Builder<'_>, rules: &mut Vec<Rule>, owner: &HashMap<S
 }
 
 impl Builder<'_> {
+    /// Parses and resolves the condition `src` at `path` of pack `pack`, reporting every
+    /// mistake; `offsets` place it in the pack source.
+    pub(super) fn condition_tree(
+        &mut self,
+        pack: usize,
+        path: &str,
+        src: &str,
+        offsets: &ValueOffsets,
+    ) -> Option<Node> {
+        match condition::parse(src, self.limits.get_nest_limit()) {
+            Ok(e) => self.resolve_expr(pack, path, &e, offsets),
+            Err(errs) => {
+                for e in errs {
+                    self.report(
+                        pack,
+                        Problem::new(e.kind, path, e.message),
+                        offsets.range(e.span),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// `node` if it nests within the limit once the named conditions it uses are in
+    /// place; else reported at `span` of `path`.
+    pub(super) fn within_nesting(
+        &mut self,
+        pack: usize,
+        path: &str,
+        node: Node,
+        span: std::ops::Range<usize>,
+    ) -> Option<Node> {
+        let (depth, limit) = (
+            super::conditions::depth(&node),
+            self.limits.get_nest_limit(),
+        );
+        if depth <= limit {
+            return Some(node);
+        }
+        self.report(
+            pack,
+            Problem::new(
+                ProblemKind::LimitExceeded,
+                path,
+                format!(
+                    "with the conditions it names, this condition nests {depth} levels, more than the limit of {limit}"
+                ),
+            ),
+            span,
+        );
+        None
+    }
+
     /// Resolves a parsed condition; `offsets` place the condition string in
     /// the pack source, for error locations.
     pub(super) fn resolve_expr(

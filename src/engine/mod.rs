@@ -73,7 +73,9 @@ pub(crate) struct Scratch {
     pub(crate) questions: Vec<bool>,
     pub(crate) quotes: Vec<(u32, u32)>,
     pub(crate) hits: Vec<Hit>,
-    /// Room for merging the token and automaton hits (see `scan`).
+    /// The name hits of the text (`@name`), kept from text to text.
+    name_hits: Vec<Hit>,
+    /// Room for merging the token and automaton hits (see `scan`), and the name hits.
     pub(crate) merged_hits: Vec<Hit>,
     /// The lexicons with hits in the text, in each sentence and in each clause.
     pub(crate) present: present::Present,
@@ -180,11 +182,18 @@ impl Compiled {
         scan(self, norm.text(), masked, s);
         lang::drop_other_language(self, norm.text(), s);
         if !self.name_lexicons.is_empty() {
-            let mut found = Vec::new();
-            if names::push_name_hits(text, &norm, &s.tokens, &self.name_lexicons, &mut found) {
+            s.name_hits.clear();
+            if names::push_name_hits(
+                text,
+                &norm,
+                &s.tokens,
+                &self.name_lexicons,
+                &mut s.name_hits,
+            ) {
                 // The few name hits come in text order: merged into the sorted hits in
                 // one pass (sorting every hit again cost a third of a long text's time).
-                s.hits = names::merge_sorted(std::mem::take(&mut s.hits), found);
+                names::merge_sorted(&s.hits, &s.name_hits, &mut s.merged_hits);
+                std::mem::swap(&mut s.hits, &mut s.merged_hits);
             }
         }
         index_hits(self.lexicons.len(), s);

@@ -151,23 +151,24 @@ pub(super) fn push_name_hits(
     hits.len() > before
 }
 
-/// The hits of `a` and `b`, both sorted by start, end and lexicon, in that order.
-pub(super) fn merge_sorted(a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
+/// Writes into `out` the hits of `a` and `b`, both sorted by start, end and lexicon, in
+/// that order.
+pub(super) fn merge_sorted(a: &[Hit], b: &[Hit], out: &mut Vec<Hit>) {
     let key = |h: &Hit| (h.start, h.end, h.lex.index());
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => key(x) <= key(y),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        if let Some(h) = if take_a { a.next() } else { b.next() } {
-            out.push(h);
+    out.clear();
+    out.reserve(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        if key(x) <= key(y) {
+            out.push(*x);
+            i += 1;
+        } else {
+            out.push(*y);
+            j += 1;
         }
     }
-    out
+    out.extend_from_slice(a.get(i..).unwrap_or_default());
+    out.extend_from_slice(b.get(j..).unwrap_or_default());
 }
 
 #[cfg(test)]
